@@ -1,0 +1,776 @@
+package cors
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Stage is the part of the exchange where the browser stopped.
+type Stage string
+
+// Stages. StageRequest means the browser refused before sending anything
+// (a TypeError, mixed content, an unsupported scheme).
+const (
+	StageNone      Stage = ""
+	StageRequest   Stage = "request"
+	StagePreflight Stage = "preflight"
+	StageActual    Stage = "actual"
+	StageRedirect  Stage = "redirect"
+)
+
+// Response is one HTTP response as the browser received it.
+type Response struct {
+	// URL that produced the response; empty means the URL the engine
+	// expects next.
+	URL    string
+	Status int
+	// Header must have canonical keys; repeated lines stay separate
+	// values, as net/http keeps them.
+	Header http.Header
+}
+
+// Location returns the trimmed Location header value.
+func (r *Response) Location() string {
+	v, _ := get(r.Header, HeaderLocation)
+	return v
+}
+
+// isRedirect mirrors net::HttpResponseHeaders::IsRedirect: a redirect
+// status with a non-empty Location.
+func (r *Response) isRedirect() bool {
+	switch r.Status {
+	case 301, 302, 303, 307, 308:
+		return r.Location() != ""
+	}
+	return false
+}
+
+// WarningCode names a non-fatal observation.
+type WarningCode string
+
+// Warnings the engine raises.
+const (
+	// Chromium lets Access-Control-Allow-Headers: * cover Authorization
+	// (feature CorsNonWildcardRequestHeadersSupport is disabled); the Fetch
+	// standard, Firefox's planned behaviour and DevTools' deprecation issue
+	// say it must be listed.
+	WarnAuthorizationCoveredByWildcard WarningCode = "AuthorizationCoveredByWildcard"
+	// A header the page may not set; the browser drops it.
+	WarnForbiddenHeader WarningCode = "ForbiddenHeaderDropped"
+	// A preflight response was given but the browser sends no preflight.
+	WarnPreflightNotSent WarningCode = "PreflightNotSent"
+	// A preflight is required but its response was not given.
+	WarnPreflightMissing WarningCode = "PreflightResponseMissing"
+	// no-cors mode: the page gets an opaque response it cannot read.
+	WarnOpaqueResponse WarningCode = "OpaqueResponse"
+	// Access-Control-Max-Age absent, invalid or short: a preflight before
+	// nearly every request.
+	WarnShortMaxAge WarningCode = "ShortMaxAge"
+	// The request lost its origin to a cross-origin redirect.
+	WarnTaintedOrigin WarningCode = "OriginTaintedByRedirect"
+	// Authorization was removed by a cross-origin redirect.
+	WarnAuthorizationDropped WarningCode = "AuthorizationDroppedOnRedirect"
+)
+
+// Warning is a non-fatal observation with its explanation.
+type Warning struct {
+	Code    WarningCode `json:"code"`
+	Message string      `json:"message"`
+}
+
+// Result is the browser's verdict on one request.
+type Result struct {
+	// Origin is the page origin; URL the last URL requested (whose
+	// response decided); InitialURL the URL the page asked for.
+	Origin     string
+	URL        string
+	InitialURL string
+	Method     string
+	// Credentials is the request's credentials mode.
+	Credentials Credentials
+	Initiator   Initiator
+	// Plan is the decision for the first request.
+	Plan Plan
+	// PreflightSent is true when a preflight response was evaluated.
+	PreflightSent   bool
+	PreflightStatus int
+	// MaxAge is how long Chromium caches the passed preflight, in seconds;
+	// -1 when no preflight passed.
+	MaxAge int
+	// ActualSent is true when an actual response was evaluated; Status is
+	// the last one's status.
+	ActualSent bool
+	Status     int
+	Redirects  []string
+	// Tainted is true when a redirect made the Origin header "null".
+	Tainted bool
+	// Opaque is true for no-cors responses: allowed but unreadable.
+	Opaque bool
+	// CrossOrigin is true when CORS checks applied to the final response
+	// (response tainting "cors").
+	CrossOrigin bool
+
+	Allowed bool
+	// Incomplete names the response the verdict still needs (explain
+	// without a response file); Allowed is then false.
+	Incomplete string
+	Stage      Stage
+	// Error is the Chromium CorsError; empty when the browser stops for a
+	// reason that is not a CORS error (see Script and NetError).
+	Error           ErrorName
+	FailedParameter string
+	// Script is the exception or console line for a refusal before
+	// sending (TypeError, mixed content, unsupported scheme).
+	Script string
+	// NetError is a net:: error such as net::ERR_TOO_MANY_REDIRECTS.
+	NetError string
+
+	Firefox      FirefoxCode
+	firefoxParam string
+	firefoxURL   string
+
+	Warnings []Warning
+}
+
+// Blocked reports whether the browser refuses the response to the page.
+func (r *Result) Blocked() bool { return !r.Allowed && r.Incomplete == "" }
+
+// ConsoleMessage is the line Chromium prints in the DevTools console for a
+// blocked request, character for character (cors_error_string.cc
+// GetErrorStringForConsoleMessage). Empty when allowed.
+func (r *Result) ConsoleMessage() string {
+	if r.Allowed || r.Incomplete != "" {
+		return ""
+	}
+	if r.Script != "" {
+		return r.Script
+	}
+	if r.Error == "" {
+		if r.NetError != "" {
+			// Network-log line; format not pinned by a Chromium source.
+			return r.Method + " " + CanonicalURL(r.URL) + " " + r.NetError
+		}
+		return ""
+	}
+	kind := "fetch"
+	if r.Initiator == InitiatorXHR {
+		kind = "XMLHttpRequest"
+	}
+	last, first := CanonicalURL(r.URL), CanonicalURL(r.InitialURL)
+	var b strings.Builder
+	b.WriteString("Access to ")
+	b.WriteString(kind)
+	b.WriteString(" at '")
+	b.WriteString(last)
+	b.WriteString("' ")
+	if first != last {
+		b.WriteString("(redirected from '")
+		b.WriteString(first)
+		b.WriteString("') ")
+	}
+	b.WriteString("from origin '")
+	b.WriteString(r.Origin)
+	b.WriteString("' has been blocked by CORS policy: ")
+	if r.Error.IsPreflightError() {
+		b.WriteString("Response to preflight request doesn't pass access control check: ")
+	}
+	b.WriteString(detail(r.Error, EncodeHint(r.FailedParameter), r.Initiator))
+	return b.String()
+}
+
+// FirefoxMessage is the console line Firefox prints for the same failure
+// (security.properties). Empty when Firefox reports no CORS reason.
+func (r *Result) FirefoxMessage() string {
+	if r.Firefox == "" {
+		return ""
+	}
+	return firefoxMessage(r.Firefox, r.firefoxURL, r.firefoxParam)
+}
+
+// Explanation returns the plain cause and generic fix of the error.
+func (r *Result) Explanation() Explanation { return Explain(r.Error) }
+
+// CanonicalURL serializes a URL as Chromium's KURL::GetString does in
+// console messages: lower-case scheme and host, default port dropped, "/"
+// for an empty path, fragment removed. Unparsable input is returned as is.
+func CanonicalURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return raw
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	host, port := u.Hostname(), u.Port()
+	host = strings.ToLower(host)
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port != "" && port == defaultPort(u.Scheme) {
+		port = ""
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	u.Host = host
+	u.Fragment, u.RawFragment = "", ""
+	if u.Path == "" && u.Opaque == "" {
+		u.Path = "/"
+	}
+	return u.String()
+}
+
+// Hop is one URL of a request's journey: the preflight sent to it (when
+// one is required) and the response to the actual request.
+type Hop struct {
+	Preflight *Response
+	Response  *Response
+}
+
+// Evaluate runs the browser's CORS algorithm over the responses given,
+// one Hop per URL (a redirect response leads to the next hop). A missing
+// response is reported in Result.Incomplete; everything given is still
+// checked. It allocates only when the request needs an
+// Access-Control-Request-Headers value or something fails.
+func Evaluate(req *Request, hops ...Hop) Result {
+	var f Fetch
+	f.Start(req)
+	for i := 0; !f.Done(); i++ {
+		var h Hop
+		if i < len(hops) {
+			h = hops[i]
+		}
+		if f.NeedsPreflight() {
+			if h.Preflight == nil {
+				f.res.Warnings = append(f.res.Warnings, Warning{WarnPreflightMissing,
+					"a preflight is required but no preflight response was given; assuming it passes"})
+				f.skipPreflight()
+			} else {
+				f.ReceivePreflight(h.Preflight)
+				if f.Done() {
+					break
+				}
+			}
+		} else if h.Preflight != nil && f.res.Plan.CrossOrigin && i == 0 {
+			f.res.Warnings = append(f.res.Warnings, Warning{WarnPreflightNotSent,
+				"this request needs no preflight, so the browser sends none; the preflight response given was ignored"})
+		}
+		if h.Response == nil {
+			f.res.Incomplete = "response to the actual request at " + f.url
+			break
+		}
+		f.Receive(h.Response)
+	}
+	return f.Result()
+}
+
+type fetchState uint8
+
+const (
+	stateStart fetchState = iota
+	statePreflight
+	stateActual
+	stateDone
+)
+
+// Fetch drives the CORS algorithm one response at a time, for callers
+// that send the requests themselves (the live prober, the browser
+// comparison). The zero value is ready for Start.
+type Fetch struct {
+	req       *Request
+	method    string
+	headers   []Header
+	url       string
+	origin    string // Origin header value: page origin, or "null" once tainted
+	corsFlag  bool
+	redirects int
+	state     fetchState
+	plan      Plan
+	res       Result
+}
+
+// Start validates the request and plans the first hop.
+func (f *Fetch) Start(req *Request) {
+	*f = Fetch{req: req, url: req.URL, origin: req.Origin, headers: req.Headers}
+	f.method = NormalizeMethod(req.Method)
+	if f.method == "" {
+		f.method = "GET"
+	}
+	f.res = Result{
+		Origin: req.Origin, URL: req.URL, InitialURL: req.URL, Method: f.method,
+		Credentials: req.credentials(), Initiator: req.initiator(), MaxAge: -1,
+	}
+	if f.validate() {
+		f.state = stateDone
+		return
+	}
+	f.corsFlag = !SameOrigin(req.URL, req.Origin)
+	f.plan = Plan{Method: f.method}
+	if f.corsFlag && req.mode() == ModeCORS {
+		f.plan = planCrossOrigin(req, f.method, f.headers)
+	}
+	f.plan.CrossOrigin = f.corsFlag
+	f.res.Plan = f.plan
+	if req.mode() == ModeNoCORS && f.corsFlag {
+		f.res.Opaque = true
+		f.res.Warnings = append(f.res.Warnings, Warning{WarnOpaqueResponse,
+			"mode no-cors: the response is opaque; the page sees status 0, no headers and no body"})
+	}
+	f.state = stateActual
+	if f.plan.Required {
+		f.state = statePreflight
+	}
+}
+
+// validate applies the checks fetch()/XMLHttpRequest make before any
+// request is sent. It returns true when the request is refused.
+// The TypeError texts follow Blink's messages; they are not part of the
+// Chromium CORS conformance surface.
+func (f *Fetch) validate() bool {
+	req := f.req
+	api := "Failed to execute 'fetch' on 'Window': "
+	if req.initiator() == InitiatorXHR {
+		api = "Failed to execute 'open' on 'XMLHttpRequest': "
+	}
+	refuse := func(msg string) bool {
+		f.res.Stage = StageRequest
+		f.res.Script = msg
+		return true
+	}
+	if !IsToken(req.Method) && req.Method != "" {
+		return refuse("TypeError: " + api + "'" + req.Method + "' is not a valid HTTP method.")
+	}
+	if IsForbiddenMethod(req.Method) {
+		return refuse("TypeError: " + api + "'" + req.Method + "' HTTP method is unsupported.")
+	}
+	p, ok := splitURL(req.URL)
+	if !ok {
+		return refuse("TypeError: " + api + "Failed to parse URL from " + req.URL)
+	}
+	if !isHTTPScheme(p.scheme) {
+		f.res.Error = CorsDisabledScheme
+		f.res.Firefox, f.res.firefoxURL = FFRequestNotHTTP, req.URL
+		return refuse("Fetch API cannot load " + req.URL + ". URL scheme \"" + strings.ToLower(p.scheme) + "\" is not supported.")
+	}
+	if p.hasUser {
+		return refuse("TypeError: " + api + "Request cannot be constructed from a URL that includes credentials: " + req.URL)
+	}
+	if req.Body != "" && req.Body != BodyNone && (f.method == "GET" || f.method == "HEAD") {
+		return refuse("TypeError: " + api + "Request with GET/HEAD method cannot have body.")
+	}
+	for _, h := range req.Headers {
+		if !IsToken(h.Name) {
+			return refuse("TypeError: " + api + "Invalid name")
+		}
+		if strings.ContainsAny(h.Value, "\x00\r\n") {
+			return refuse("TypeError: " + api + "Invalid value")
+		}
+	}
+	if req.mode() == ModeNoCORS && !IsSafelistedMethod(f.method) {
+		return refuse("TypeError: " + api + "'" + f.method + "' is unsupported in no-cors mode.")
+	}
+	if req.Origin != Null && !SameOrigin(req.URL, req.Origin) {
+		if req.mode() == ModeSameOrigin {
+			f.res.Error = DisallowedByMode
+			return refuse("Fetch API cannot load " + req.URL + ". Request mode is \"same-origin\" but the URL's origin is not same as the request origin " + req.Origin + ".")
+		}
+		if o, ok := splitURL(req.Origin); ok && strings.EqualFold(o.scheme, "https") &&
+			strings.EqualFold(p.scheme, "http") && !isPotentiallyTrustworthyHost(p.host) {
+			return refuse("Mixed Content: The page at '" + req.Origin + "/' was loaded over HTTPS, but requested an insecure resource '" +
+				CanonicalURL(req.URL) + "'. This request has been blocked; the content must be served over HTTPS.")
+		}
+	}
+	// Forbidden headers are dropped, not refused.
+	var kept []Header
+	for i, h := range req.Headers {
+		if IsForbiddenRequestHeader(h.Name, h.Value) {
+			if kept == nil {
+				kept = append(make([]Header, 0, len(req.Headers)), req.Headers[:i]...)
+			}
+			f.res.Warnings = append(f.res.Warnings, Warning{WarnForbiddenHeader,
+				"the page cannot set " + h.Name + ": it is a forbidden request header and the browser drops it silently"})
+			continue
+		}
+		if kept != nil {
+			kept = append(kept, h)
+		}
+	}
+	if kept != nil {
+		f.headers = kept
+	}
+	return false
+}
+
+// Done reports whether the verdict is final.
+func (f *Fetch) Done() bool { return f.state == stateDone }
+
+// NeedsPreflight reports whether the next request to send is a preflight.
+func (f *Fetch) NeedsPreflight() bool { return f.state == statePreflight }
+
+// URL is the URL of the next request.
+func (f *Fetch) URL() string { return f.url }
+
+// Method is the method of the next actual request (after redirects
+// changed it).
+func (f *Fetch) Method() string { return f.method }
+
+// Plan is the decision for the current hop.
+func (f *Fetch) Plan() Plan { return f.plan }
+
+// OriginHeader is the Origin header value for the next request.
+func (f *Fetch) OriginHeader() string { return f.origin }
+
+// Headers returns the author headers the next actual request carries
+// (forbidden headers dropped, redirect removals applied).
+func (f *Fetch) Headers() []Header { return f.headers }
+
+// PreflightHeaders returns the CORS headers of the next preflight, in the
+// order Chromium sets them: Accept, Access-Control-Request-Method,
+// Access-Control-Request-Headers (when non-empty), Origin.
+func (f *Fetch) PreflightHeaders() []Header {
+	hs := []Header{{"Accept", "*/*"}, {HeaderRequestMethod, f.plan.Method}}
+	if f.plan.RequestHeaders != "" {
+		hs = append(hs, Header{HeaderRequestHeaders, f.plan.RequestHeaders})
+	}
+	return append(hs, Header{HeaderOrigin, f.origin})
+}
+
+func (f *Fetch) includeCredentials() bool { return f.req.credentials() == CredentialsInclude }
+
+func (f *Fetch) skipPreflight() { f.state = stateActual }
+
+func (f *Fetch) fail(stage Stage, e ErrorName, hint string) {
+	f.res.Allowed = false
+	f.res.Stage = stage
+	f.res.Error = e
+	f.res.FailedParameter = hint
+	f.res.URL = f.url
+	f.state = stateDone
+}
+
+// ReceivePreflight evaluates the preflight response, in Chromium's order
+// (PreflightController / PreflightResult; see cors-semantics §2.5):
+// redirect, then the access check with the actual request's credentials
+// mode, then the status, then Allow-Methods/-Headers parsing, then the
+// method and header checks.
+func (f *Fetch) ReceivePreflight(resp *Response) {
+	if f.state != statePreflight {
+		return
+	}
+	f.res.PreflightSent = true
+	f.res.PreflightStatus = resp.Status
+	f.res.firefoxURL = f.url
+	h := resp.Header
+	// 1. Any redirect fails (Fetch § CORS-preflight fetch step 2: a 3xx is
+	// not an ok status; Chromium names it before looking at ACAO).
+	if resp.isRedirect() {
+		f.res.Firefox = FFExternalRedirectNotAllowed
+		f.fail(StagePreflight, PreflightDisallowedRedirect, "")
+		return
+	}
+	ok := resp.Status >= 200 && resp.Status <= 299
+	// 2. Access check on the preflight (Fetch § CORS check with the
+	// request's credentials mode). Chromium reports its failure even when
+	// the status is also bad; Firefox reports the status first.
+	if e, hint := f.checkAccess(h); e != "" {
+		if !ok {
+			f.res.Firefox, f.res.firefoxParam = FFPreflightDidNotSucceed, strconv.Itoa(resp.Status)
+		} else {
+			f.firefoxAccess(h, e, resp.Status)
+		}
+		f.fail(StagePreflight, preflightTwin(e), hint)
+		return
+	}
+	// 3. Ok status (200-299).
+	if !ok {
+		f.res.Firefox, f.res.firefoxParam = FFPreflightDidNotSucceed, strconv.Itoa(resp.Status)
+		f.fail(StagePreflight, PreflightInvalidStatus, "")
+		return
+	}
+	// 4. Parse Access-Control-Allow-Methods and -Headers (#method,
+	// #field-name; Chromium: HttpUtil::ValuesIterator + IsToken).
+	acam, _ := get(h, HeaderAllowMethods)
+	if bad, found := firstNonToken(acam); found {
+		f.res.Firefox, f.res.firefoxParam = FFInvalidAllowMethod, bad
+		f.fail(StagePreflight, InvalidAllowMethodsPreflightResponse, "")
+		return
+	}
+	acah, _ := get(h, HeaderAllowHeaders)
+	if bad, found := firstNonToken(acah); found {
+		f.res.Firefox, f.res.firefoxParam = FFInvalidAllowHeader, bad
+		f.fail(StagePreflight, InvalidAllowHeadersPreflightResponse, "")
+		return
+	}
+	creds := f.includeCredentials()
+	// 5. Method check (Fetch § CORS-preflight fetch step 5): safelisted
+	// methods always pass; otherwise an exact, case-sensitive member, or
+	// "*" without credentials. Chromium compares as sent since
+	// AccessControlAllowMethodsInCORSPreflightSpecConformant (default on).
+	m := f.plan.Method
+	if !IsSafelistedMethod(m) && !listContains(acam, m) && (creds || !listContains(acam, "*")) {
+		f.res.Firefox = FFMethodNotFound
+		f.fail(StagePreflight, MethodDisallowedByPreflightResponse, m)
+		return
+	}
+	// 6-7. Header check. Divergence from Fetch step 6: Chromium lets "*"
+	// cover Authorization (CorsNonWildcardRequestHeadersSupport is
+	// disabled by default), with a DevTools deprecation issue.
+	if f.plan.RequestHeaders != "" {
+		wildcard := !creds && listContains(acah, "*")
+		it := listIter{s: f.plan.RequestHeaders}
+		for it.next() {
+			if listContainsFold(acah, it.cur) {
+				continue
+			}
+			if wildcard {
+				if it.cur == "authorization" {
+					f.res.Warnings = append(f.res.Warnings, Warning{WarnAuthorizationCoveredByWildcard,
+						"Authorization will not be covered by the wildcard symbol (*) in CORS Access-Control-Allow-Headers handling: Chromium allows it today with a deprecation warning, but the Fetch standard requires Authorization to be listed explicitly"})
+				}
+				continue
+			}
+			f.res.Firefox, f.res.firefoxParam = FFMissingAllowHeaderFromPreflight, it.cur
+			f.fail(StagePreflight, HeaderDisallowedByPreflightResponse, it.cur)
+			return
+		}
+	}
+	// 8. Max-Age (preflight_result.cc): absent or unparsable 5 s, negative
+	// 0, capped at 7200 s.
+	f.res.MaxAge = chromiumMaxAge(h)
+	f.state = stateActual
+}
+
+// chromiumMaxAge is the preflight cache lifetime Chromium applies.
+func chromiumMaxAge(h http.Header) int {
+	v, ok := get(h, HeaderMaxAge)
+	if !ok {
+		return 5
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	switch {
+	case err != nil && strings.Contains(err.Error(), "out of range") && intABNF(strings.TrimPrefix(v, "+")):
+		return 7200
+	case err != nil:
+		return 5
+	case n < 0:
+		return 0
+	case n >= 7200:
+		return 7200
+	}
+	return int(n)
+}
+
+// MaxAge returns the preflight cache lifetime, in seconds, that Chromium
+// applies to a preflight response with these headers.
+func MaxAge(h http.Header) int { return chromiumMaxAge(h) }
+
+// checkAccess is Chromium's CheckAccess (services/network/public/cpp/cors/cors.cc),
+// the Fetch § CORS check with Chromium's finer error names.
+func (f *Fetch) checkAccess(h http.Header) (ErrorName, string) {
+	acao, ok := get(h, HeaderAllowOrigin)
+	include := f.includeCredentials()
+	switch {
+	case ok && acao == "*":
+		if !include {
+			return "", ""
+		}
+		// Chromium only refuses '*' with credentials for http(s) response
+		// URLs (crbug.com/315152); every URL reaching here is http(s).
+		return WildcardOriginNotAllowed, ""
+	case !ok:
+		return MissingAllowOriginHeader, ""
+	case acao != f.origin:
+		if strings.ContainsAny(acao, " ,") {
+			return MultipleAllowOriginValues, acao
+		}
+		if acao == Null {
+			return AllowOriginMismatch, acao
+		}
+		if !validAllowOriginURL(acao) {
+			return InvalidAllowOriginValue, acao
+		}
+		return AllowOriginMismatch, acao
+	}
+	if include {
+		if acac, _ := get(h, HeaderAllowCredentials); acac != "true" {
+			return InvalidAllowCredentials, acac
+		}
+	}
+	return "", ""
+}
+
+// firefoxAccess sets the Firefox code for an access-check failure, in
+// nsCORSListenerProxy::CheckRequestApproved's order.
+func (f *Fetch) firefoxAccess(h http.Header, chromium ErrorName, status int) {
+	f.res.firefoxURL = f.url
+	switch {
+	case count(h, HeaderAllowOrigin) > 1:
+		f.res.Firefox = FFMultipleAllowOriginNotAllowed
+	case chromium == MissingAllowOriginHeader:
+		f.res.Firefox, f.res.firefoxParam = FFMissingAllowOrigin, strconv.Itoa(status)
+	case chromium == WildcardOriginNotAllowed:
+		f.res.Firefox = FFNotSupportingCredentials
+	case chromium == InvalidAllowCredentials:
+		f.res.Firefox = FFMissingAllowCredentials
+	default:
+		acao, _ := get(h, HeaderAllowOrigin)
+		f.res.Firefox, f.res.firefoxParam = FFAllowOriginNotMatchingOrigin, acao
+	}
+}
+
+// Receive evaluates the response to the actual request at URL(): the CORS
+// check (for every response of a cors-tainted request, redirects
+// included), then the redirect rules of Fetch § HTTP-redirect fetch and
+// Chromium's CorsURLLoader::OnReceiveRedirect.
+func (f *Fetch) Receive(resp *Response) {
+	if f.state == statePreflight {
+		f.skipPreflight()
+	}
+	if f.state != stateActual {
+		return
+	}
+	f.res.ActualSent = true
+	f.res.Status = resp.Status
+	f.res.URL = f.url
+	if f.res.Opaque {
+		f.res.Allowed = true
+		f.state = stateDone
+		return
+	}
+	if f.corsFlag {
+		if e, hint := f.checkAccess(resp.Header); e != "" {
+			f.firefoxAccess(resp.Header, e, resp.Status)
+			stage := StageActual
+			if resp.isRedirect() {
+				stage = StageRedirect
+			}
+			f.fail(stage, e, hint)
+			return
+		}
+	}
+	if !resp.isRedirect() {
+		f.res.Allowed = true
+		f.state = stateDone
+		return
+	}
+	f.redirect(resp)
+}
+
+func (f *Fetch) redirect(resp *Response) {
+	loc := resp.Location()
+	base, err := url.Parse(f.url)
+	if err != nil {
+		f.res.NetError = "net::ERR_INVALID_REDIRECT"
+		f.fail(StageRedirect, "", "")
+		return
+	}
+	next, err := base.Parse(loc)
+	if err != nil {
+		f.res.NetError = "net::ERR_INVALID_REDIRECT"
+		f.fail(StageRedirect, "", "")
+		return
+	}
+	next.Fragment, next.RawFragment = "", ""
+	nextURL := next.String()
+	if !isHTTPScheme(next.Scheme) {
+		if f.corsFlag {
+			f.res.Firefox, f.res.firefoxURL = FFRequestNotHTTP, nextURL
+			f.fail(StageRedirect, CorsDisabledScheme, "")
+		} else {
+			f.res.NetError = "net::ERR_UNSAFE_REDIRECT"
+			f.fail(StageRedirect, "", "")
+		}
+		return
+	}
+	// Fetch § HTTP-redirect fetch steps 7-8; Chromium CheckRedirectLocation
+	// builds this error without a failed parameter, so the console shows ''.
+	crossToNext := !sameOriginURLs(f.url, nextURL)
+	if next.User != nil && (f.corsFlag || f.origin == Null || !SameOrigin(nextURL, f.origin)) {
+		f.fail(StageRedirect, RedirectContainsCredentials, "")
+		return
+	}
+	f.redirects++
+	if f.redirects > 20 {
+		f.res.NetError = "net::ERR_TOO_MANY_REDIRECTS"
+		f.fail(StageRedirect, "", "")
+		return
+	}
+	if f.req.Body == BodyStream && resp.Status != 303 {
+		f.res.NetError = "net::ERR_FAILED"
+		f.fail(StageRedirect, "", "")
+		return
+	}
+	f.res.Redirects = append(f.res.Redirects, nextURL)
+	// Tainting: Chromium's CorsURLLoader::CheckTainted (the older "tainted
+	// origin flag"): the new URL is cross-origin to the current one and the
+	// initiator is cross-origin to the current one.
+	if crossToNext && !SameOrigin(f.url, f.req.Origin) && f.origin != Null {
+		f.origin = Null
+		f.res.Tainted = true
+		f.res.Warnings = append(f.res.Warnings, Warning{WarnTaintedOrigin,
+			"the redirect from " + f.url + " to " + nextURL + " crosses origins, so the browser now sends Origin: null and needs Access-Control-Allow-Origin: null or *"})
+	}
+	// Method and body rewriting (step 12).
+	if (resp.Status == 301 || resp.Status == 302) && f.method == "POST" || resp.Status == 303 && f.method != "GET" && f.method != "HEAD" {
+		f.method = "GET"
+		f.headers = without(f.headers, "content-encoding", "content-language", "content-location", "content-type")
+	}
+	// Step 13: Authorization is removed on a cross-origin hop.
+	if crossToNext {
+		before := len(f.headers)
+		f.headers = without(f.headers, "authorization")
+		if len(f.headers) != before {
+			f.res.Warnings = append(f.res.Warnings, Warning{WarnAuthorizationDropped,
+				"the cross-origin redirect to " + nextURL + " removed the Authorization header"})
+		}
+	}
+	f.url = nextURL
+	f.res.URL = nextURL
+	// Main fetch again: once cors-tainted, always (Fetch § main fetch).
+	if !f.corsFlag && (!SameOrigin(nextURL, f.req.Origin) || f.origin == Null) {
+		f.corsFlag = true
+	}
+	f.plan = Plan{Method: f.method, CrossOrigin: f.corsFlag}
+	if f.corsFlag {
+		f.plan = planCrossOrigin(f.req, f.method, f.headers)
+	}
+	f.state = stateActual
+	if f.plan.Required {
+		f.state = statePreflight
+	}
+}
+
+func without(hs []Header, names ...string) []Header {
+	var out []Header
+	for _, h := range hs {
+		drop := false
+		for _, n := range names {
+			if strings.EqualFold(h.Name, n) {
+				drop = true
+				break
+			}
+		}
+		if !drop {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// Result returns the verdict so far.
+func (f *Fetch) Result() Result {
+	r := f.res
+	r.CrossOrigin = f.corsFlag
+	if f.state != stateDone && r.Incomplete == "" && r.Stage == "" {
+		if f.state == statePreflight {
+			r.Incomplete = "response to the preflight at " + f.url
+		} else {
+			r.Incomplete = "response to the actual request at " + f.url
+		}
+	}
+	if r.Allowed && r.MaxAge >= 0 && r.MaxAge < 600 {
+		r.Warnings = append(r.Warnings, Warning{WarnShortMaxAge,
+			"Chromium caches this preflight for " + strconv.Itoa(r.MaxAge) + " s only, so most requests pay an extra OPTIONS round trip; send Access-Control-Max-Age: 7200 (Chromium's cap; Firefox allows 86400, Safari 600)"})
+	}
+	return r
+}

@@ -1,0 +1,252 @@
+package cors
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Credentials is a request's credentials mode (Fetch § credentials mode).
+type Credentials string
+
+// Credentials modes. fetch() defaults to same-origin; XMLHttpRequest is
+// same-origin unless withCredentials is true, which means include.
+const (
+	CredentialsOmit       Credentials = "omit"
+	CredentialsSameOrigin Credentials = "same-origin"
+	CredentialsInclude    Credentials = "include"
+)
+
+// Mode is a request's mode.
+type Mode string
+
+// Request modes a page can choose.
+const (
+	ModeCORS       Mode = "cors"
+	ModeNoCORS     Mode = "no-cors"
+	ModeSameOrigin Mode = "same-origin"
+)
+
+// Body describes the request body as far as CORS cares.
+type Body string
+
+// Body kinds. A string, URLSearchParams, FormData, Blob or BufferSource body
+// is BodySimple; only a ReadableStream body forces a preflight.
+const (
+	BodyNone   Body = "none"
+	BodySimple Body = "simple"
+	BodyStream Body = "stream"
+)
+
+// Initiator is the API that made the request; it changes the console text.
+type Initiator string
+
+// Initiators.
+const (
+	InitiatorFetch Initiator = "fetch"
+	InitiatorXHR   Initiator = "xhr"
+)
+
+// Header is one author request header, in the order the page set it.
+type Header struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Request is what a page asks the browser to fetch.
+type Request struct {
+	// Origin is the page's serialized origin ("https://app.example.com"),
+	// or "null" for an opaque origin. See ParseOrigin.
+	Origin string
+	// URL is the absolute URL passed to fetch() or xhr.open().
+	URL string
+	// Method as the page wrote it; the engine normalizes it.
+	Method string
+	// Headers set by the page, in order. Forbidden headers are dropped by
+	// the browser and reported as warnings.
+	Headers []Header
+	// Credentials defaults to same-origin.
+	Credentials Credentials
+	// Mode defaults to cors.
+	Mode Mode
+	// Body defaults to BodyNone.
+	Body Body
+	// UploadListeners is true when an XMLHttpRequest has listeners on
+	// xhr.upload when send() is called.
+	UploadListeners bool
+	// Initiator defaults to fetch.
+	Initiator Initiator
+}
+
+func (r *Request) credentials() Credentials {
+	if r.Credentials == "" {
+		return CredentialsSameOrigin
+	}
+	return r.Credentials
+}
+
+func (r *Request) mode() Mode {
+	if r.Mode == "" {
+		return ModeCORS
+	}
+	return r.Mode
+}
+
+func (r *Request) initiator() Initiator {
+	if r.Initiator == "" {
+		return InitiatorFetch
+	}
+	return r.Initiator
+}
+
+// Plan is the browser's decision about one request before anything is
+// sent: whether it is cross-origin and whether, and with which headers, a
+// preflight goes first.
+type Plan struct {
+	// CrossOrigin is true when CORS checks apply.
+	CrossOrigin bool `json:"cross_origin"`
+	// Required is true when an OPTIONS preflight is sent first.
+	Required bool `json:"required"`
+	// Method is the normalized method: the Access-Control-Request-Method
+	// value when a preflight is sent.
+	Method string `json:"method"`
+	// RequestHeaders is the Access-Control-Request-Headers value Chromium
+	// sends: the CORS-unsafe header names lower-cased, sorted,
+	// de-duplicated and joined by "," without spaces. Empty when none.
+	RequestHeaders string `json:"request_headers,omitempty"`
+
+	forced       ReasonCode
+	methodUnsafe bool
+	totalSize    int
+}
+
+// UnsafeHeaders returns the names in RequestHeaders.
+func (p Plan) UnsafeHeaders() []string {
+	if p.RequestHeaders == "" {
+		return nil
+	}
+	return strings.Split(p.RequestHeaders, ",")
+}
+
+// Reasons explains, in order, why a preflight is required. It is empty
+// when none is.
+func (p Plan) Reasons(req *Request) []Reason {
+	if !p.Required {
+		return nil
+	}
+	var rs []Reason
+	if p.forced != ReasonNone {
+		rs = append(rs, Reason{Code: p.forced})
+	}
+	if p.methodUnsafe {
+		rs = append(rs, Reason{Code: ReasonMethod, Value: p.Method})
+	}
+	seen := map[string]bool{}
+	for _, h := range req.Headers {
+		name := strings.ToLower(h.Name)
+		if seen[name] || IsForbiddenRequestHeader(h.Name, h.Value) || !listContains(p.RequestHeaders, name) {
+			continue
+		}
+		seen[name] = true
+		v := trimHTTPSpace(h.Value)
+		code := safelistCheck(h.Name, v)
+		if code == ReasonNone {
+			code = ReasonTotalSize
+			v = strconv.Itoa(p.totalSize)
+		}
+		rs = append(rs, Reason{Code: code, Header: h.Name, Value: v})
+	}
+	return rs
+}
+
+// maxStackHeaders bounds the header indexes sorted on the stack; longer
+// lists fall back to the heap.
+const maxStackHeaders = 32
+
+// PlanRequest decides whether req needs a preflight and computes the
+// Access-Control-Request-* values, following Fetch § main fetch step 5 and
+// Chromium's NeedsPreflight (cors_url_loader.cc) and
+// CorsUnsafeNotForbiddenRequestHeaderNames (cors_util.cc). It allocates at
+// most once (the Access-Control-Request-Headers string).
+func PlanRequest(req *Request) Plan {
+	p := Plan{Method: NormalizeMethod(req.Method)}
+	if p.Method == "" {
+		p.Method = "GET"
+	}
+	p.CrossOrigin = !SameOrigin(req.URL, req.Origin)
+	if !p.CrossOrigin || req.mode() != ModeCORS {
+		return p
+	}
+	return planCrossOrigin(req, p.Method, req.Headers)
+}
+
+func planCrossOrigin(req *Request, method string, headers []Header) Plan {
+	p := Plan{CrossOrigin: true, Method: method}
+	switch {
+	case req.Body == BodyStream:
+		p.forced = ReasonStreamBody
+	case req.UploadListeners:
+		p.forced = ReasonUploadListeners
+	}
+	p.methodUnsafe = !IsSafelistedMethod(method)
+
+	var stack [maxStackHeaders]int
+	unsafe := stack[:0]
+	var potential [maxStackHeaders]int
+	pot := potential[:0]
+	for i, h := range headers {
+		v := trimHTTPSpace(h.Value)
+		if IsForbiddenRequestHeader(h.Name, v) {
+			continue // dropped by the browser
+		}
+		if safelistCheck(h.Name, v) != ReasonNone {
+			unsafe = append(unsafe, i)
+		} else {
+			pot = append(pot, i)
+			p.totalSize += len(v)
+		}
+	}
+	// Fetch § CORS-unsafe request-header names step 3: more than 1024 bytes
+	// of safelisted values makes all of them unsafe.
+	if p.totalSize > 1024 {
+		unsafe = append(unsafe, pot...)
+	}
+	if len(unsafe) > 0 {
+		p.RequestHeaders = joinSortedLower(headers, unsafe)
+	}
+	p.Required = p.forced != ReasonNone || p.methodUnsafe || p.RequestHeaders != ""
+	return p
+}
+
+// joinSortedLower builds the Access-Control-Request-Headers value: the
+// names at idx, lower-cased, sorted, de-duplicated, joined by ","
+// (preflight_controller.cc CreateAccessControlRequestHeadersHeader).
+func joinSortedLower(headers []Header, idx []int) string {
+	// Insertion sort: header lists are short.
+	for i := 1; i < len(idx); i++ {
+		for j := i; j > 0 && compareFold(headers[idx[j]].Name, headers[idx[j-1]].Name) < 0; j-- {
+			idx[j], idx[j-1] = idx[j-1], idx[j]
+		}
+	}
+	n := 0
+	for i, k := range idx {
+		if i > 0 && strings.EqualFold(headers[k].Name, headers[idx[i-1]].Name) {
+			continue
+		}
+		n += len(headers[k].Name) + 1
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, k := range idx {
+		if i > 0 && strings.EqualFold(headers[k].Name, headers[idx[i-1]].Name) {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		name := headers[k].Name
+		for j := 0; j < len(name); j++ {
+			b.WriteByte(lowerASCII(name[j]))
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,288 @@
+package cors
+
+import (
+	"fmt"
+	"strings"
+)
+
+// IsSafelistedMethod reports whether m is a CORS-safelisted method (GET,
+// HEAD, POST), byte for byte as the Fetch standard says (§ methods). Methods
+// reach the engine normalized, so "get" has already become "GET".
+func IsSafelistedMethod(m string) bool { return m == "GET" || m == "HEAD" || m == "POST" }
+
+// NormalizeMethod upper-cases exactly DELETE, GET, HEAD, OPTIONS, POST and
+// PUT when they match case-insensitively (Fetch "normalize a method"; Blink
+// FetchUtils::NormalizeMethod). Every other method, "patch" included, is
+// sent as written.
+func NormalizeMethod(m string) string {
+	for _, n := range [...]string{"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"} {
+		if m != n && strings.EqualFold(m, n) {
+			return n
+		}
+	}
+	return m
+}
+
+// IsForbiddenMethod reports whether m is CONNECT, TRACE or TRACK in any
+// case: fetch() and XMLHttpRequest throw before any request is made.
+func IsForbiddenMethod(m string) bool {
+	return strings.EqualFold(m, "CONNECT") || strings.EqualFold(m, "TRACE") || strings.EqualFold(m, "TRACK")
+}
+
+var forbiddenRequestHeaders = [...]string{
+	"accept-charset", "accept-encoding", "access-control-request-headers",
+	"access-control-request-method", "connection", "content-length", "cookie",
+	"cookie2", "date", "dnt", "expect", "host", "keep-alive", "origin", "referer",
+	"set-cookie", "te", "trailer", "transfer-encoding", "upgrade", "via",
+}
+
+// IsForbiddenRequestHeader reports whether a page may not set the header
+// (Fetch § forbidden request-header): fetch() and XMLHttpRequest drop it
+// silently. The X-HTTP-Method family is forbidden only when a value names a
+// forbidden method.
+func IsForbiddenRequestHeader(name, value string) bool {
+	for _, f := range forbiddenRequestHeaders {
+		if strings.EqualFold(name, f) {
+			return true
+		}
+	}
+	if hasPrefixFold(name, "proxy-") || hasPrefixFold(name, "sec-") {
+		return true
+	}
+	if strings.EqualFold(name, "x-http-method") || strings.EqualFold(name, "x-http-method-override") || strings.EqualFold(name, "x-method-override") {
+		it := listIter{s: value}
+		for it.next() {
+			if IsForbiddenMethod(it.cur) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ReasonCode classifies why a request needs a preflight.
+type ReasonCode uint8
+
+// The reasons a preflight is required, in plain words by Reason.String.
+const (
+	ReasonNone            ReasonCode = iota
+	ReasonMethod                     // method is not GET, HEAD or POST
+	ReasonHeaderName                 // header is not CORS-safelisted at all
+	ReasonValueTooLong               // safelisted name, value over 128 bytes
+	ReasonUnsafeByte                 // Accept/Content-Type value holds a CORS-unsafe byte
+	ReasonLanguageValue              // Accept-Language/Content-Language byte outside the allowed set
+	ReasonContentType                // Content-Type essence is not one of the three
+	ReasonRange                      // Range is not a single bytes=N- or bytes=N-M
+	ReasonClientHintValue            // Chromium client hint with a malformed value
+	ReasonTotalSize                  // safelisted values add up to more than 1024 bytes
+	ReasonStreamBody                 // fetch() body is a ReadableStream
+	ReasonUploadListeners            // XMLHttpRequest has xhr.upload listeners
+)
+
+// Reason is one cause of a preflight, with the header and value involved.
+type Reason struct {
+	Code   ReasonCode `json:"-"`
+	Header string     `json:"header,omitempty"`
+	Value  string     `json:"value,omitempty"`
+}
+
+// String explains the reason in plain words.
+func (r Reason) String() string {
+	switch r.Code {
+	case ReasonMethod:
+		return fmt.Sprintf("method %s is not a CORS-safelisted method (GET, HEAD, POST)", r.Value)
+	case ReasonHeaderName:
+		return fmt.Sprintf("header %s is not a CORS-safelisted request header", r.Header)
+	case ReasonValueTooLong:
+		return fmt.Sprintf("header %s has a value of %d bytes; safelisted values are at most 128 bytes", r.Header, len(r.Value))
+	case ReasonUnsafeByte:
+		return fmt.Sprintf("header %s value %q contains a CORS-unsafe byte (one of \"():<>?@[\\]{}, DEL or a control character)", r.Header, r.Value)
+	case ReasonLanguageValue:
+		return fmt.Sprintf("header %s value %q contains a byte other than letters, digits, space and *,-.;=", r.Header, r.Value)
+	case ReasonContentType:
+		return fmt.Sprintf("Content-Type %q is not application/x-www-form-urlencoded, multipart/form-data or text/plain", r.Value)
+	case ReasonRange:
+		return fmt.Sprintf("Range %q is not a single bytes=N- or bytes=N-M range", r.Value)
+	case ReasonClientHintValue:
+		return fmt.Sprintf("client hint %s has a malformed value %q", r.Header, r.Value)
+	case ReasonTotalSize:
+		return fmt.Sprintf("safelisted header values add up to %s bytes, more than the 1024 allowed, so header %s needs a preflight", r.Value, r.Header)
+	case ReasonStreamBody:
+		return "the request body is a ReadableStream, which always needs a preflight"
+	case ReasonUploadListeners:
+		return "XMLHttpRequest has event listeners on xhr.upload, which always needs a preflight"
+	}
+	return ""
+}
+
+// MarshalText lets a Reason appear in JSON as its plain-words string.
+func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// safelistCheck is IsCorsSafelistedHeader of Chromium
+// (services/network/public/cpp/cors/cors.cc), returning why not.
+// Divergence from Fetch: Chromium also safelists "intervention" and the
+// client hints device-memory, dpr, width, viewport-width, rtt, downlink,
+// ect and save-data (WPT cors/client-hint-request-headers.htm).
+func safelistCheck(name, value string) ReasonCode {
+	if len(value) > 128 {
+		if isSafelistedName(name) {
+			return ReasonValueTooLong
+		}
+		return ReasonHeaderName
+	}
+	switch {
+	case strings.EqualFold(name, "accept"):
+		if hasUnsafeByte(value) {
+			return ReasonUnsafeByte
+		}
+	case strings.EqualFold(name, "accept-language"), strings.EqualFold(name, "content-language"):
+		for i := 0; i < len(value); i++ {
+			c := value[i]
+			if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' ||
+				c == ' ' || c == '*' || c == ',' || c == '-' || c == '.' || c == ';' || c == '=') {
+				return ReasonLanguageValue
+			}
+		}
+	case strings.EqualFold(name, "content-type"):
+		if hasUnsafeByte(value) {
+			return ReasonUnsafeByte
+		}
+		if !safelistedContentType(value) {
+			return ReasonContentType
+		}
+	case strings.EqualFold(name, "range"):
+		if !simpleRange(value) {
+			return ReasonRange
+		}
+	case strings.EqualFold(name, "intervention"):
+	case strings.EqualFold(name, "device-memory"), strings.EqualFold(name, "dpr"), strings.EqualFold(name, "downlink"):
+		if !doubleABNF(value) {
+			return ReasonClientHintValue
+		}
+	case strings.EqualFold(name, "width"), strings.EqualFold(name, "viewport-width"), strings.EqualFold(name, "rtt"):
+		if !intABNF(value) {
+			return ReasonClientHintValue
+		}
+	case strings.EqualFold(name, "ect"):
+		switch value {
+		case "slow-2g", "2g", "3g", "4g":
+		default:
+			return ReasonClientHintValue
+		}
+	case strings.EqualFold(name, "save-data"):
+		if !strings.EqualFold(value, "on") {
+			return ReasonClientHintValue
+		}
+	default:
+		return ReasonHeaderName
+	}
+	return ReasonNone
+}
+
+func isSafelistedName(name string) bool {
+	for _, n := range [...]string{"accept", "accept-language", "content-language", "content-type", "range",
+		"intervention", "device-memory", "dpr", "downlink", "width", "viewport-width", "rtt", "ect", "save-data"} {
+		if strings.EqualFold(name, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsSafelistedRequestHeader reports whether a (name, value) pair may be
+// sent cross-origin without a preflight in Chromium, ignoring the
+// 1024-byte total limit that applies to a whole header list.
+func IsSafelistedRequestHeader(name, value string) bool {
+	return safelistCheck(name, value) == ReasonNone
+}
+
+// hasUnsafeByte reports whether v contains a CORS-unsafe request-header
+// byte (Fetch § CORS-unsafe request-header byte).
+func hasUnsafeByte(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < 0x20 && c != '\t' {
+			return true
+		}
+		switch c {
+		case '"', '(', ')', ':', '<', '>', '?', '@', '[', '\\', ']', '{', '}', 0x7f:
+			return true
+		}
+	}
+	return false
+}
+
+// safelistedContentType follows Chromium's
+// IsCorsSafelistedLowerCaseContentType: the media type before the first
+// ';' must be a token "/" token whose lower-cased form is one of the three
+// safelisted essences (net::ExtractMimeTypeFromMediaType without commas).
+func safelistedContentType(v string) bool {
+	if i := strings.IndexByte(v, ';'); i >= 0 {
+		v = v[:i]
+	}
+	v = trimHTTPSpace(v)
+	slash := strings.IndexByte(v, '/')
+	if slash <= 0 || !IsToken(v[:slash]) || !IsToken(v[slash+1:]) {
+		return false
+	}
+	return strings.EqualFold(v, "application/x-www-form-urlencoded") ||
+		strings.EqualFold(v, "multipart/form-data") || strings.EqualFold(v, "text/plain")
+}
+
+// simpleRange accepts exactly "bytes=N-" and "bytes=N-M" with N <= M, no
+// whitespace and no comma (Fetch § simple range header value; Chromium
+// rejects LWS and ',' then needs one non-suffix range).
+func simpleRange(v string) bool {
+	if !hasPrefixFold(v, "bytes=") {
+		return false
+	}
+	v = v[len("bytes="):]
+	dash := strings.IndexByte(v, '-')
+	if dash <= 0 {
+		return false // no dash, or a suffix range "bytes=-500"
+	}
+	start, end := v[:dash], v[dash+1:]
+	if !intABNF(start) || (end != "" && !intABNF(end)) {
+		return false
+	}
+	if end == "" {
+		return true
+	}
+	return cmpDecimal(start, end) <= 0
+}
+
+// cmpDecimal compares two digit strings numerically without overflow.
+func cmpDecimal(a, b string) int {
+	a = strings.TrimLeft(a, "0")
+	b = strings.TrimLeft(b, "0")
+	if len(a) != len(b) {
+		if len(a) < len(b) {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
+func intABNF(v string) bool {
+	if v == "" {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func doubleABNF(v string) bool {
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		return false
+	}
+	intPart, frac, dot := strings.Cut(v, ".")
+	if !intABNF(intPart) {
+		return false
+	}
+	return !dot || intABNF(frac)
+}
