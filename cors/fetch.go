@@ -540,7 +540,9 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 	f.state = stateActual
 }
 
-// chromiumMaxAge is the preflight cache lifetime Chromium applies.
+// chromiumMaxAge is the preflight cache lifetime Chromium applies
+// (preflight_result.cc ParseAccessControlMaxAge): base::StringToInt64
+// failure, overflow included, gives the 5 s default.
 func chromiumMaxAge(h http.Header) int {
 	v, ok := get(h, HeaderMaxAge)
 	if !ok {
@@ -548,8 +550,6 @@ func chromiumMaxAge(h http.Header) int {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	switch {
-	case err != nil && strings.Contains(err.Error(), "out of range") && intABNF(strings.TrimPrefix(v, "+")):
-		return 7200
 	case err != nil:
 		return 5
 	case n < 0:
