@@ -29,17 +29,23 @@ func IsForbiddenMethod(m string) bool {
 	return strings.EqualFold(m, "CONNECT") || strings.EqualFold(m, "TRACE") || strings.EqualFold(m, "TRACK")
 }
 
+// forbiddenRequestHeaders is net::HttpUtil's kForbiddenHeaderFields
+// (net/http/http_util.cc), which Blink's cors::IsForbiddenRequestHeader
+// uses. Divergence from Fetch: Chromium still forbids user-agent
+// (crbug.com/571722) and access-control-request-private-network.
 var forbiddenRequestHeaders = [...]string{
 	"accept-charset", "accept-encoding", "access-control-request-headers",
-	"access-control-request-method", "connection", "content-length", "cookie",
+	"access-control-request-method", "access-control-request-private-network",
+	"connection", "content-length", "cookie",
 	"cookie2", "date", "dnt", "expect", "host", "keep-alive", "origin", "referer",
-	"set-cookie", "te", "trailer", "transfer-encoding", "upgrade", "via",
+	"set-cookie", "te", "trailer", "transfer-encoding", "upgrade", "user-agent", "via",
 }
 
 // IsForbiddenRequestHeader reports whether a page may not set the header
-// (Fetch § forbidden request-header): fetch() and XMLHttpRequest drop it
-// silently. The X-HTTP-Method family is forbidden only when a value names a
-// forbidden method.
+// (Fetch § forbidden request-header, plus Chromium's User-Agent and
+// Access-Control-Request-Private-Network): fetch() and XMLHttpRequest drop
+// it silently. The X-HTTP-Method family is forbidden only when a value
+// names a forbidden method.
 func IsForbiddenRequestHeader(name, value string) bool {
 	for _, f := range forbiddenRequestHeaders {
 		if strings.EqualFold(name, f) {
