@@ -352,7 +352,9 @@ func (f *Fetch) validate() bool {
 		f.res.Firefox, f.res.firefoxURL = FFRequestNotHTTP, req.URL
 		return refuse("Fetch API cannot load " + req.URL + ". URL scheme \"" + strings.ToLower(p.scheme) + "\" is not supported.")
 	}
-	if p.hasUser {
+	// URL § includes credentials: a non-empty username or password
+	// ("https://@host/" has neither).
+	if p.hasUser && p.userinfo != "" && p.userinfo != ":" {
 		return refuse("TypeError: " + api + "Request cannot be constructed from a URL that includes credentials: " + req.URL)
 	}
 	if req.Body != "" && req.Body != BodyNone && (f.method == "GET" || f.method == "HEAD") {
@@ -685,7 +687,7 @@ func (f *Fetch) redirect(resp *Response) {
 	// Fetch § HTTP-redirect fetch steps 7-8; Chromium CheckRedirectLocation
 	// builds this error without a failed parameter, so the console shows ''.
 	crossToNext := !sameOriginURLs(f.url, nextURL)
-	if next.User != nil && (f.corsFlag || f.origin == Null || !SameOrigin(nextURL, f.origin)) {
+	if includesCredentials(next) && (f.corsFlag || f.origin == Null || !SameOrigin(nextURL, f.origin)) {
 		f.fail(StageRedirect, RedirectContainsCredentials, "")
 		return
 	}
@@ -738,6 +740,16 @@ func (f *Fetch) redirect(resp *Response) {
 	if f.plan.Required {
 		f.state = statePreflight
 	}
+}
+
+// includesCredentials is URL § includes credentials (GURL has_username()
+// || has_password()): an empty userinfo, as in "https://@host/", is none.
+func includesCredentials(u *url.URL) bool {
+	if u.User == nil {
+		return false
+	}
+	pw, _ := u.User.Password()
+	return u.User.Username() != "" || pw != ""
 }
 
 func without(hs []Header, names ...string) []Header {
