@@ -1,0 +1,293 @@
+// Package diag defines diagnostic rules and findings and runs rules over
+// evidence: rules emit findings; Run merges repeats and ranks them, most
+// likely cause first; package report renders them.
+package diag
+
+import (
+	"fmt"
+	"runtime/debug"
+	"sort"
+	"strings"
+
+	"github.com/corsdoctor/corsdoctor/evidence"
+)
+
+// Severity of a finding.
+type Severity int
+
+// Severities, lowest first.
+const (
+	Info Severity = iota
+	Warning
+	Error
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Error:
+		return "error"
+	case Warning:
+		return "warning"
+	}
+	return "info"
+}
+
+// MarshalText renders the severity as "error", "warning" or "info".
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText parses a severity name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	*s = v
+	return err
+}
+
+// ParseSeverity parses "error", "warning" or "info".
+func ParseSeverity(s string) (Severity, error) {
+	switch strings.ToLower(s) {
+	case "error":
+		return Error, nil
+	case "warning", "warn":
+		return Warning, nil
+	case "info", "note":
+		return Info, nil
+	}
+	return Info, fmt.Errorf("unknown severity %q (want error, warning or info)", s)
+}
+
+// Platform is a server platform a fix can be written for.
+type Platform string
+
+// Platforms with fixes in their own terms.
+const (
+	Generic    Platform = "generic"
+	APIGwREST  Platform = "apigw-rest"
+	APIGwHTTP  Platform = "apigw-http"
+	LambdaURL  Platform = "lambda-url"
+	LambdaPy   Platform = "lambda-python"
+	LambdaNode Platform = "lambda-node"
+	FastAPI    Platform = "fastapi"
+	Django     Platform = "django"
+	Express    Platform = "express"
+	GoPlatform Platform = "go"
+	Nginx      Platform = "nginx"
+	CloudFront Platform = "cloudfront"
+	Unknown    Platform = ""
+)
+
+// Platforms lists every platform name accepted by --platform.
+var Platforms = []Platform{Generic, APIGwREST, APIGwHTTP, LambdaURL, LambdaPy, LambdaNode, FastAPI, Django, Express, GoPlatform, Nginx, CloudFront}
+
+// ParsePlatform validates a --platform value.
+func ParsePlatform(s string) (Platform, error) {
+	for _, p := range Platforms {
+		if string(p) == s {
+			return p, nil
+		}
+	}
+	names := make([]string, len(Platforms))
+	for i, p := range Platforms {
+		names[i] = string(p)
+	}
+	return Unknown, fmt.Errorf("unknown platform %q (want one of %s)", s, strings.Join(names, ", "))
+}
+
+// Rule is one registered diagnostic. Rules are values: see package rules.
+type Rule struct {
+	// ID is stable: CD1xxx browser causes, CD2xxx gateway/IaC, CD3xxx
+	// security, CD4xxx logs/metrics. A retired number stays retired.
+	ID       string
+	Name     string
+	Severity Severity
+	// Title is one line; Doc explains why, with links and a before/after.
+	Title string
+	Doc   string
+	// Fix is keyed by platform; Generic is required.
+	Fix map[Platform]string
+	// Rank orders causes when several fire: lower is more frequent in the
+	// field (the seed runbook's ranking), so it is shown first.
+	Rank  int
+	Since string
+	// Deprecated rules never run; ReplacedBy names the successor.
+	Deprecated bool
+	ReplacedBy string
+	Check      func(*Pass)
+}
+
+// FixFor returns the fix in the platform's terms, or the generic one.
+func (r *Rule) FixFor(p Platform) string {
+	if f, ok := r.Fix[p]; ok && f != "" {
+		return f
+	}
+	return r.Fix[Generic]
+}
+
+// Finding is one diagnosis with its evidence.
+type Finding struct {
+	RuleID   string          `json:"id"`
+	Name     string          `json:"name"`
+	Severity Severity        `json:"severity"`
+	Title    string          `json:"title"`
+	Detail   string          `json:"detail"`
+	Fix      string          `json:"fix"`
+	Platform Platform        `json:"platform,omitempty"`
+	Location evidence.Source `json:"location"`
+	Evidence []string        `json:"evidence,omitempty"`
+	// Exchange indexes Input.Exchanges; -1 when the finding is not about
+	// one exchange.
+	Exchange int `json:"-"`
+	rank     int
+}
+
+// Input is all evidence a run looks at.
+type Input struct {
+	Exchanges []*evidence.Exchange
+}
+
+// Pass gives a rule's Check the evidence and a way to report.
+type Pass struct {
+	Rule     *Rule
+	in       *Input
+	findings []Finding
+}
+
+// Exchanges returns the observed exchanges.
+func (p *Pass) Exchanges() []*evidence.Exchange { return p.in.Exchanges }
+
+// Input returns the whole input.
+func (p *Pass) Input() *Input { return p.in }
+
+// Report records a finding about exchange i (or -1) with the fix for the
+// exchange's platform.
+func (p *Pass) Report(i int, loc evidence.Source, detail string, ev ...string) {
+	plat := Unknown
+	if i >= 0 && i < len(p.in.Exchanges) {
+		plat = Platform(p.in.Exchanges[i].Platform)
+	}
+	p.ReportFix(i, loc, plat, detail, ev...)
+}
+
+// ReportFix is Report with an explicit platform for the fix.
+func (p *Pass) ReportFix(i int, loc evidence.Source, plat Platform, detail string, ev ...string) {
+	fix := p.Rule.FixFor(plat)
+	shown := plat
+	if _, ok := p.Rule.Fix[plat]; !ok {
+		shown = Generic
+	}
+	p.findings = append(p.findings, Finding{
+		RuleID: p.Rule.ID, Name: p.Rule.Name, Severity: p.Rule.Severity, Title: p.Rule.Title,
+		Detail: detail, Fix: fix, Platform: shown, Location: loc, Evidence: ev, Exchange: i, rank: p.Rule.Rank,
+	})
+}
+
+// Run executes the rules over in, merges identical findings and ranks
+// them: severity first, then the rule's Rank (field frequency), then
+// location. A rule that panics becomes an internal-error finding instead
+// of ending the run.
+func Run(rules []*Rule, in *Input) []Finding {
+	var all []Finding
+	for _, r := range rules {
+		if r.Deprecated || r.Check == nil {
+			continue
+		}
+		all = append(all, runOne(r, in)...)
+	}
+	return Rank(all)
+}
+
+func runOne(r *Rule, in *Input) (out []Finding) {
+	p := &Pass{Rule: r, in: in}
+	defer func() {
+		if v := recover(); v != nil {
+			out = append(p.findings, Finding{
+				RuleID: r.ID, Name: r.Name, Severity: Error, Title: "internal error in rule " + r.ID,
+				Detail:   fmt.Sprintf("rule %s panicked: %v; please report this bug with the input that caused it\n%s", r.ID, v, debug.Stack()),
+				Exchange: -1,
+			})
+		}
+	}()
+	r.Check(p)
+	return p.findings
+}
+
+// Rank merges repeated findings and sorts them, most important first.
+func Rank(fs []Finding) []Finding {
+	seen := map[string]bool{}
+	out := fs[:0]
+	for _, f := range fs {
+		k := f.RuleID + "\x00" + f.Location.String() + "\x00" + f.Detail + "\x00" + fmt.Sprint(f.Exchange)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, f)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Exchange != b.Exchange {
+			return a.Exchange < b.Exchange
+		}
+		if a.Severity != b.Severity {
+			return a.Severity > b.Severity
+		}
+		if a.rank != b.rank {
+			return a.rank < b.rank
+		}
+		return a.RuleID < b.RuleID
+	})
+	return out
+}
+
+// ForExchange returns the findings about exchange i, in rank order.
+func ForExchange(fs []Finding, i int) []Finding {
+	var out []Finding
+	for _, f := range fs {
+		if f.Exchange == i {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Select applies a rule selection such as ["all", "-CD2107"] or
+// ["CD1001", "CD1002"] to the registry. Unknown IDs are errors.
+func Select(all []*Rule, spec []string) ([]*Rule, error) {
+	byID := map[string]*Rule{}
+	for _, r := range all {
+		byID[r.ID] = r
+	}
+	on := map[string]bool{}
+	var errs []string
+	for _, s := range spec {
+		s = strings.TrimSpace(s)
+		switch {
+		case s == "all":
+			for _, r := range all {
+				on[r.ID] = true
+			}
+		case strings.HasPrefix(s, "-"):
+			id := s[1:]
+			if byID[id] == nil {
+				errs = append(errs, fmt.Sprintf("unknown rule %q", id))
+				continue
+			}
+			delete(on, id)
+		default:
+			if byID[s] == nil {
+				errs = append(errs, fmt.Sprintf("unknown rule %q", s))
+				continue
+			}
+			on[s] = true
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("rule selection: %s", strings.Join(errs, "; "))
+	}
+	var out []*Rule
+	for _, r := range all {
+		if on[r.ID] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}

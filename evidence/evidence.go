@@ -1,0 +1,146 @@
+// Package evidence holds what collectors observed: the requests a page
+// makes, the responses it got, and where each came from (a file and line,
+// a URL, a HAR entry). Rules read evidence; they never do I/O.
+package evidence
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/corsdoctor/corsdoctor/cors"
+)
+
+// Source says where a piece of evidence came from.
+type Source struct {
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
+	URL    string `json:"url,omitempty"`
+	// Entry is a 1-based HAR entry or log record number, 0 when unused.
+	Entry int `json:"entry,omitempty"`
+}
+
+// String renders the location compiler-style: file:line:col, or the URL.
+func (s Source) String() string {
+	switch {
+	case s.File != "" && s.Line > 0 && s.Column > 0:
+		return fmt.Sprintf("%s:%d:%d", s.File, s.Line, s.Column)
+	case s.File != "" && s.Line > 0:
+		return fmt.Sprintf("%s:%d", s.File, s.Line)
+	case s.File != "" && s.Entry > 0:
+		return fmt.Sprintf("%s#%d", s.File, s.Entry)
+	case s.File != "":
+		return s.File
+	}
+	return s.URL
+}
+
+// Response is one HTTP response with what a report needs to show it.
+type Response struct {
+	URL        string        `json:"url,omitempty"`
+	Proto      string        `json:"proto,omitempty"`
+	Status     int           `json:"status"`
+	StatusText string        `json:"status_text,omitempty"`
+	Header     http.Header   `json:"headers"`
+	Body       []byte        `json:"-"`
+	Duration   time.Duration `json:"-"`
+	Source     Source        `json:"-"`
+}
+
+// CORS returns the response as the engine sees it.
+func (r *Response) CORS() *cors.Response {
+	if r == nil {
+		return nil
+	}
+	return &cors.Response{URL: r.URL, Status: r.Status, Header: r.Header}
+}
+
+// StatusLine renders "HTTP/1.1 404 Not Found".
+func (r *Response) StatusLine() string {
+	proto := r.Proto
+	if proto == "" {
+		proto = "HTTP/1.1"
+	}
+	text := r.StatusText
+	if text == "" {
+		text = http.StatusText(r.Status)
+	}
+	if text == "" {
+		return fmt.Sprintf("%s %d", proto, r.Status)
+	}
+	return fmt.Sprintf("%s %d %s", proto, r.Status, text)
+}
+
+// Hop is one URL of the journey: the preflight sent to it and the
+// response of the actual request.
+type Hop struct {
+	URL       string    `json:"url"`
+	Preflight *Response `json:"preflight,omitempty"`
+	Response  *Response `json:"response,omitempty"`
+}
+
+// Probe is an extra request a collector sent to gather evidence (an error
+// path, the request without Authorization, a repeat), with its verdict.
+type Probe struct {
+	// Purpose is a short machine word: "error-path", "no-auth", "repeat",
+	// "force-actual", ...
+	Purpose  string        `json:"purpose"`
+	Request  cors.Request  `json:"-"`
+	Hops     []Hop         `json:"hops"`
+	Result   cors.Result   `json:"-"`
+	Err      string        `json:"error,omitempty"`
+	Duration time.Duration `json:"-"`
+}
+
+// Exchange is one cross-origin request a page makes and everything
+// observed about it.
+type Exchange struct {
+	Request cors.Request
+	Hops    []Hop
+	// Result is the engine's verdict on Hops (see Evaluate).
+	Result cors.Result
+	Source Source
+	// Expose lists response headers the user asked whether the page can read.
+	Expose []string
+	// Platform is the detected or user-given server platform (see diag).
+	Platform string
+	// Probes are extra requests sent for diagnosis.
+	Probes []Probe
+	// Err is set when the exchange could not be observed (network error).
+	Err string
+}
+
+// Evaluate runs the engine over the hops and stores the verdict.
+func (ex *Exchange) Evaluate() {
+	ex.Result = cors.Evaluate(&ex.Request, CORSHops(ex.Hops)...)
+}
+
+// CORSHops converts hops for the engine.
+func CORSHops(hs []Hop) []cors.Hop {
+	out := make([]cors.Hop, len(hs))
+	for i, h := range hs {
+		out[i] = cors.Hop{Preflight: h.Preflight.CORS(), Response: h.Response.CORS()}
+	}
+	return out
+}
+
+// Preflight returns the first preflight response, or nil.
+func (ex *Exchange) Preflight() *Response {
+	for _, h := range ex.Hops {
+		if h.Preflight != nil {
+			return h.Preflight
+		}
+	}
+	return nil
+}
+
+// Final returns the last actual response, or nil.
+func (ex *Exchange) Final() *Response {
+	for i := len(ex.Hops) - 1; i >= 0; i-- {
+		if ex.Hops[i].Response != nil {
+			return ex.Hops[i].Response
+		}
+	}
+	return nil
+}

@@ -1,0 +1,52 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
+)
+
+// CD1008 fires when the preflight does not list the method.
+var CD1008 = register(&diag.Rule{
+	ID:       "CD1008",
+	Name:     "method-not-allowed",
+	Severity: diag.Error,
+	Rank:     22,
+	Since:    "0.1.0",
+	Title:    "The method is not listed in Access-Control-Allow-Methods",
+	Doc: `The preflight response must list the request's method in
+Access-Control-Allow-Methods (GET, HEAD and POST always pass). Methods compare
+case-sensitively, and the browser upper-cases only DELETE, GET, HEAD, OPTIONS, POST and
+PUT: fetch(url, {method: 'patch'}) sends "patch", which "PATCH" does not match.
+
+Before:  Access-Control-Allow-Methods: GET, POST
+After:   Access-Control-Allow-Methods: GET, POST, PUT, PATCH, DELETE
+
+See https://fetch.spec.whatwg.org/#concept-method-normalize`,
+	Fix: map[diag.Platform]string{
+		diag.Generic:   "Add the method to Access-Control-Allow-Methods on the preflight response, spelled exactly as the browser sends it.",
+		diag.APIGwREST: "Update the OPTIONS integration response mapping method.response.header.Access-Control-Allow-Methods = \"'GET,POST,PUT,PATCH,DELETE,OPTIONS'\" to match the resource's methods; redeploy.",
+		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowMethods=GET,POST,PUT,PATCH,DELETE",
+		diag.FastAPI:   "CORSMiddleware(..., allow_methods=['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])",
+		diag.Django:    "CORS_ALLOW_METHODS = [*default_methods] (from corsheaders.defaults), plus any custom method",
+		diag.Express:   "cors({ methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] })",
+		diag.Nginx:     "add_header Access-Control-Allow-Methods 'GET, POST, PUT, PATCH, DELETE' always;",
+	},
+	Check: func(p *diag.Pass) {
+		blocked(p, func(i int, ex *evidence.Exchange) {
+			m := ex.Result.FailedParameter
+			allowed := header(failedResponse(ex), cors.HeaderAllowMethods)
+			d := fmt.Sprintf("the preflight allows methods %q, which does not include %s", allowed, m)
+			if allowed == "" {
+				d = fmt.Sprintf("the preflight response has no Access-Control-Allow-Methods, so only GET, HEAD and POST are allowed, not %s", m)
+			}
+			if m != strings.ToUpper(m) {
+				d += fmt.Sprintf("; note the browser sends %q in lower case because only DELETE/GET/HEAD/OPTIONS/POST/PUT are normalized: write %q in the page's code", m, strings.ToUpper(m))
+			}
+			p.Report(i, loc(ex), d, exchangeEvidence(ex, cors.HeaderAllowMethods)...)
+		}, cors.MethodDisallowedByPreflightResponse)
+	},
+})

@@ -1,0 +1,60 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
+)
+
+// CD1009 fires when the preflight does not list a request header.
+var CD1009 = register(&diag.Rule{
+	ID:       "CD1009",
+	Name:     "header-not-allowed",
+	Severity: diag.Error,
+	Rank:     21,
+	Since:    "0.1.0",
+	Title:    "A request header is not listed in Access-Control-Allow-Headers",
+	Doc: `Every request header that is not CORS-safelisted (Content-Type: application/json,
+Authorization, X-Api-Key, X-Request-Id, ...) must be listed in the preflight's
+Access-Control-Allow-Headers (names compare case-insensitively). API Gateway's console
+default is Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token, so any
+other custom header fails.
+
+Before:  Access-Control-Allow-Headers: Content-Type
+After:   Access-Control-Allow-Headers: Content-Type, Authorization, X-Request-Id`,
+	Fix: map[diag.Platform]string{
+		diag.Generic:   "Add the header name to Access-Control-Allow-Headers on the preflight response, or stop sending the header.",
+		diag.APIGwREST: "Update the OPTIONS integration response mapping method.response.header.Access-Control-Allow-Headers = \"'Content-Type,Authorization,X-Api-Key,X-Amz-Date,X-Amz-Security-Token,<your header>'\"; redeploy.",
+		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowHeaders=content-type,authorization,<your header>",
+		diag.FastAPI:   "CORSMiddleware(..., allow_headers=['content-type', 'authorization', '<your header>'])",
+		diag.Django:    "CORS_ALLOW_HEADERS = (*default_headers, '<your header>')",
+		diag.Express:   "cors({ allowedHeaders: ['Content-Type', 'Authorization', '<your header>'] })",
+		diag.Nginx:     "add_header Access-Control-Allow-Headers 'content-type, authorization, <your header>' always;",
+	},
+	Check: func(p *diag.Pass) {
+		blocked(p, func(i int, ex *evidence.Exchange) {
+			h := ex.Result.FailedParameter
+			allowed := header(failedResponse(ex), cors.HeaderAllowHeaders)
+			d := fmt.Sprintf("the request sends header %s, but the preflight allows only %q", h, allowed)
+			if allowed == "" {
+				d = fmt.Sprintf("the request sends header %s, but the preflight response has no Access-Control-Allow-Headers", h)
+			}
+			if ex.Result.Credentials == cors.CredentialsInclude && allowed != "" && containsStar(allowed) {
+				d += "; '*' is not a wildcard for credentialed requests"
+			}
+			p.Report(i, loc(ex), d, exchangeEvidence(ex, cors.HeaderAllowHeaders)...)
+		}, cors.HeaderDisallowedByPreflightResponse)
+	},
+})
+
+func containsStar(list string) bool {
+	items, _, _ := cors.ParseList(list)
+	for _, it := range items {
+		if it == "*" {
+			return true
+		}
+	}
+	return false
+}

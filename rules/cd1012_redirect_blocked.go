@@ -1,0 +1,53 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/diag"
+)
+
+// CD1012 fires when a redirect of the actual request breaks CORS.
+var CD1012 = register(&diag.Rule{
+	ID:       "CD1012",
+	Name:     "redirect-breaks-cors",
+	Severity: diag.Error,
+	Rank:     46,
+	Since:    "0.1.0",
+	Title:    "A redirect of the request breaks CORS",
+	Doc: `Redirects change what the browser checks. After a cross-origin redirect the
+browser sends Origin: null, so the final response must allow "null" or "*" (and never
+with credentials); every redirect response is itself CORS-checked; a Location with a user
+name or password is refused; more than 20 redirects fail; redirects to non-http schemes
+fail. Authorization is dropped when the redirect crosses origins.
+
+Fix pattern: call the final URL directly.`,
+	Fix: map[diag.Platform]string{
+		diag.Generic: "Call the final URL directly so no redirect happens; if a redirect is required, keep it on the same origin and put CORS headers on the redirect response too.",
+	},
+	Check: func(p *diag.Pass) {
+		for i, ex := range p.Exchanges() {
+			r := &ex.Result
+			if !r.Blocked() || ex.Err != "" {
+				continue
+			}
+			var d string
+			switch {
+			case r.Stage == cors.StageRedirect && r.Error == cors.RedirectContainsCredentials:
+				d = "a redirect points at a URL with a user name or password, which browsers refuse for cross-origin requests"
+			case r.Stage == cors.StageRedirect && r.NetError != "":
+				d = fmt.Sprintf("following the redirects failed with %s", r.NetError)
+			case r.Stage == cors.StageRedirect && r.Error == cors.CorsDisabledScheme:
+				d = "a redirect leads to a URL whose scheme does not support CORS"
+			case r.Stage == cors.StageRedirect:
+				d = fmt.Sprintf("the redirect response itself fails the CORS check (%s): redirect responses need Access-Control-Allow-Origin too", r.Error)
+			case len(r.Redirects) > 0 && r.Tainted:
+				d = fmt.Sprintf("after the redirects %s the browser sent Origin: null (the request crossed origins), and the final response does not allow it", strings.Join(r.Redirects, " -> "))
+			default:
+				continue
+			}
+			p.Report(i, loc(ex), d, exchangeEvidence(ex, "")...)
+		}
+	},
+})

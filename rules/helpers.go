@@ -1,0 +1,192 @@
+package rules
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
+)
+
+// blocked calls fn for every exchange the browser blocks with one of the
+// given CorsError names (any, when names is empty).
+func blocked(p *diag.Pass, fn func(i int, ex *evidence.Exchange), names ...cors.ErrorName) {
+	for i, ex := range p.Exchanges() {
+		r := &ex.Result
+		if !r.Blocked() || ex.Err != "" {
+			continue
+		}
+		if len(names) == 0 {
+			fn(i, ex)
+			continue
+		}
+		for _, n := range names {
+			if r.Error == n {
+				fn(i, ex)
+				break
+			}
+		}
+	}
+}
+
+// failedResponse returns the response whose check failed: the preflight
+// for preflight-stage errors, else the last actual response.
+func failedResponse(ex *evidence.Exchange) *evidence.Response {
+	if ex.Result.Stage == cors.StagePreflight {
+		for i := len(ex.Hops) - 1; i >= 0; i-- {
+			if ex.Hops[i].Preflight != nil {
+				return ex.Hops[i].Preflight
+			}
+		}
+	}
+	return ex.Final()
+}
+
+// loc is where the failing response came from, or the request URL.
+func loc(ex *evidence.Exchange) evidence.Source {
+	if r := failedResponse(ex); r != nil && (r.Source.File != "" || r.Source.URL != "") {
+		return r.Source
+	}
+	if ex.Source.File != "" || ex.Source.URL != "" {
+		return ex.Source
+	}
+	return evidence.Source{URL: ex.Result.URL}
+}
+
+// corsLines renders the status line and the CORS headers of a response,
+// the evidence every finding shows. The header named by mark is flagged.
+func corsLines(r *evidence.Response, kind string, mark string) []string {
+	if r == nil {
+		return nil
+	}
+	out := []string{kind + ": " + r.StatusLine()}
+	var names []string
+	for k := range r.Header {
+		if cors.IsCORSHeader(k) {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		for _, v := range r.Header[k] {
+			line := fmt.Sprintf("  %s: %s", k, v)
+			if mark != "" && strings.EqualFold(k, mark) {
+				line += "   <-- here"
+			}
+			out = append(out, line)
+		}
+	}
+	if len(names) == 0 {
+		out = append(out, "  (no Access-Control-* headers)")
+	}
+	return out
+}
+
+// exchangeEvidence is the evidence for the failing step of an exchange.
+func exchangeEvidence(ex *evidence.Exchange, mark string) []string {
+	r := failedResponse(ex)
+	kind := "response"
+	if ex.Result.Stage == cors.StagePreflight {
+		kind = "preflight response (OPTIONS)"
+	}
+	ev := corsLines(r, kind, mark)
+	if msg := ex.Result.ConsoleMessage(); msg != "" {
+		ev = append(ev, "console: "+msg)
+	}
+	return ev
+}
+
+func header(r *evidence.Response, name string) string {
+	if r == nil {
+		return ""
+	}
+	return strings.Join(r.Header.Values(http.CanonicalHeaderKey(name)), ", ")
+}
+
+// OriginDiff explains, part by part, how an Access-Control-Allow-Origin
+// value differs from the page's origin.
+func OriginDiff(origin, allowed string) []string {
+	var out []string
+	if strings.ContainsAny(allowed, " ,") {
+		return []string{fmt.Sprintf("%q is a list; the header takes exactly one origin", allowed)}
+	}
+	if allowed == cors.Null {
+		if origin == cors.Null {
+			return nil
+		}
+		return []string{"the server allows the opaque origin \"null\" (sandboxed iframes, file: pages), not " + origin}
+	}
+	if strings.HasSuffix(allowed, "/") {
+		out = append(out, "trailing slash: origins never end in \"/\" ("+strings.TrimSuffix(allowed, "/")+")")
+		allowed = strings.TrimSuffix(allowed, "/")
+	}
+	as, ah, ap := splitOrigin(allowed)
+	os, oh, op := splitOrigin(origin)
+	if as == "" {
+		out = append(out, fmt.Sprintf("no scheme: write %s://%s", os, allowed))
+		return out
+	}
+	if as != os {
+		if strings.EqualFold(as, os) {
+			out = append(out, fmt.Sprintf("case: scheme %q must be lower case %q", as, os))
+		} else {
+			out = append(out, fmt.Sprintf("scheme: %s instead of %s", as, os))
+		}
+	}
+	if ah != oh {
+		switch {
+		case strings.EqualFold(ah, oh):
+			out = append(out, fmt.Sprintf("case: host %q must be lower case %q (the comparison is byte for byte)", ah, oh))
+		case "www."+ah == oh || ah == "www."+oh:
+			out = append(out, fmt.Sprintf("www: host %s instead of %s", ah, oh))
+		default:
+			out = append(out, fmt.Sprintf("host: %s instead of %s", ah, oh))
+		}
+	}
+	if ap != op {
+		switch {
+		case ap == "":
+			out = append(out, fmt.Sprintf("port: missing :%s", op))
+		case op == "":
+			out = append(out, fmt.Sprintf("port: :%s, but the page uses the default port", ap))
+		default:
+			out = append(out, fmt.Sprintf("port: %s instead of %s", ap, op))
+		}
+	}
+	if len(out) == 0 && allowed != origin {
+		out = append(out, fmt.Sprintf("%q differs from %q", allowed, origin))
+	}
+	return out
+}
+
+func splitOrigin(o string) (scheme, host, port string) {
+	s, rest, ok := strings.Cut(o, "://")
+	if !ok {
+		return "", o, ""
+	}
+	scheme = s
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if strings.HasPrefix(rest, "[") {
+		if j := strings.Index(rest, "]"); j >= 0 {
+			host, rest = rest[:j+1], rest[j+1:]
+			port = strings.TrimPrefix(rest, ":")
+			return
+		}
+	}
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+		return scheme, rest[:i], rest[i+1:]
+	}
+	return scheme, rest, ""
+}
+
+// isMissingAuthToken recognises API Gateway REST's answer for a method or
+// resource that does not exist: 403 with x-amzn-ErrorType
+// MissingAuthenticationTokenException.
+func isMissingAuthToken(r *evidence.Response) bool {
+	return r != nil && r.Status == 403 && strings.HasPrefix(header(r, "x-amzn-errortype"), "MissingAuthenticationToken")
+}
