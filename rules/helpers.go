@@ -92,11 +92,7 @@ func exchangeEvidence(ex *evidence.Exchange, mark string) []string {
 	if ex.Result.Stage == cors.StagePreflight {
 		kind = "preflight response (OPTIONS)"
 	}
-	ev := corsLines(r, kind, mark)
-	if msg := ex.Result.ConsoleMessage(); msg != "" {
-		ev = append(ev, "console: "+msg)
-	}
-	return ev
+	return corsLines(r, kind, mark)
 }
 
 func header(r *evidence.Response, name string) string {

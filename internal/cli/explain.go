@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+
+	"github.com/spf13/cobra"
+
+	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/report"
+	"github.com/corsdoctor/corsdoctor/rules"
+)
+
+// ExplainOptions are explain's parsed flags.
+type ExplainOptions struct {
+	App       *App
+	URL       string
+	Origin    string
+	Request   RequestFlags
+	Preflight string
+	Responses []string
+}
+
+func init() { addCommand(func(a *App) *cobra.Command { return NewCmdExplain(a, nil) }) }
+
+// NewCmdExplain builds `corsdoctor explain`.
+func NewCmdExplain(app *App, runF func(*ExplainOptions) error) *cobra.Command {
+	opts := &ExplainOptions{App: app}
+	cmd := &cobra.Command{
+		Use:   "explain --url URL --origin ORIGIN [flags]",
+		Short: "Evaluate a request offline, from pasted responses, exactly as Chromium would",
+		Long: `explain runs corsdoctor's CORS engine offline: describe the page's request
+with flags, give the responses as raw HTTP text (what curl -i or DevTools' raw view
+shows), and it prints the browser's verdict, the exact Chromium console message,
+Firefox's error, the cause and the fix. No network access.
+
+Without --response it prints what the browser would send (preflight or not, and the
+exact Access-Control-Request-* values). Give --response several times for a redirect
+chain, in order.`,
+		Example: `  corsdoctor explain --url https://api.example.com/items --origin https://app.example.com \
+    -X PUT -H 'Content-Type: application/json' \
+    --preflight-response preflight.txt --response response.txt
+
+  curl -si -X OPTIONS https://api.example.com/items -H 'Origin: https://app.example.com' \
+    -H 'Access-Control-Request-Method: PUT' | corsdoctor explain --url https://api.example.com/items \
+    --origin https://app.example.com -X PUT --preflight-response -`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return runExplain(opts)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&opts.URL, "url", "", "URL the page requests (required)")
+	fs.StringVar(&opts.Origin, "origin", "", "the page's origin, e.g. https://app.example.com (required)")
+	fs.StringVar(&opts.Preflight, "preflight-response", "", "file with the raw OPTIONS preflight response ('-' for stdin)")
+	fs.StringArrayVar(&opts.Responses, "response", nil, "file with the raw response to the actual request ('-' for stdin); repeat for each redirect hop")
+	opts.Request.Register(fs)
+	return cmd
+}
+
+func runExplain(opts *ExplainOptions) error {
+	app := opts.App
+	url, err := ParseURL("--url", opts.URL)
+	if err != nil {
+		return err
+	}
+	if opts.Origin == "" {
+		return WithHint(Usagef("--origin: missing page origin"), "add --origin https://your-app.example.com")
+	}
+	origin, err := ParseOriginFlag(opts.Origin)
+	if err != nil {
+		return err
+	}
+	req, _, err := opts.Request.Build(url, origin)
+	if err != nil {
+		return err
+	}
+	stdinUsed := 0
+	if opts.Preflight == "-" {
+		stdinUsed++
+	}
+	for _, r := range opts.Responses {
+		if r == "-" {
+			stdinUsed++
+		}
+	}
+	if stdinUsed > 1 {
+		return Usagef("only one of --preflight-response and --response can read standard input ('-')")
+	}
+	ex := &evidence.Exchange{Request: req, Expose: opts.Request.Expose, Platform: opts.Request.Platform}
+	var pre *evidence.Response
+	if opts.Preflight != "" {
+		pre, err = app.parseResponseFile(opts.Preflight)
+		if err != nil {
+			return err
+		}
+	}
+	if len(opts.Responses) == 0 {
+		ex.Hops = []evidence.Hop{{URL: url, Preflight: pre}}
+	}
+	for i, name := range opts.Responses {
+		r, err := app.parseResponseFile(name)
+		if err != nil {
+			return err
+		}
+		h := evidence.Hop{Response: r}
+		if i == 0 {
+			h.Preflight, h.URL = pre, url
+		}
+		ex.Hops = append(ex.Hops, h)
+	}
+	ex.Evaluate()
+	// Hop URLs after the first come from the engine's redirect walk.
+	for i := 1; i < len(ex.Hops) && i-1 < len(ex.Result.Redirects); i++ {
+		ex.Hops[i].URL = ex.Result.Redirects[i-1]
+		ex.Hops[i].Response.URL = ex.Hops[i].URL
+	}
+	if len(ex.Hops) > len(ex.Result.Redirects)+1 && ex.Result.Allowed {
+		return Usagef("--response: %d responses given but the chain ends after %d (only a redirect with a Location header leads to the next response)", len(ex.Hops), len(ex.Result.Redirects)+1)
+	}
+	in := &diag.Input{Exchanges: []*evidence.Exchange{ex}}
+	findings := diag.Run(rules.All(), in)
+	doc := report.NewDocument(in.Exchanges, findings, report.Options{ShowSecrets: opts.Request.ShowSecrets})
+	if opts.Request.JSON {
+		err = report.JSON(app.IO.Out, doc)
+	} else {
+		err = report.Text(app.IO.Out, doc, report.TextOptions{})
+	}
+	if err != nil {
+		return err
+	}
+	if ex.Result.Blocked() {
+		return ErrFindings
+	}
+	return nil
+}
+
+// parseResponseFile reads and parses one raw response file.
+func (a *App) parseResponseFile(name string) (*evidence.Response, error) {
+	b, display, err := a.readInput(name)
+	if err != nil {
+		return nil, Usagef("%v", err)
+	}
+	r, err := evidence.ParseResponse(bytes.NewReader(b), display)
+	if err != nil {
+		var pe *evidence.ParseError
+		if errors.As(err, &pe) {
+			return nil, WithHint(Usagef("%v", err), "the file must hold a raw HTTP response: a status line (HTTP/1.1 200 OK) and header lines, as printed by curl -i")
+		}
+		return nil, Usagef("%v", err)
+	}
+	return r, nil
+}

@@ -1,0 +1,251 @@
+// Package report renders results: text for terminals, the shared JSON
+// schema (docs/json.md), and, in other files, SARIF and HTML. Presenters
+// write to an io.Writer and never do other I/O; secrets are redacted
+// before anything is rendered.
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/internal/redact"
+)
+
+// Version is corsdoctor's version, printed in every report.
+var Version = "0.1.0"
+
+// Document is the top level of the shared JSON schema.
+type Document struct {
+	Tool    string   `json:"tool"`
+	Version string   `json:"version"`
+	Results []Result `json:"results"`
+}
+
+// Result is one evaluated request (one origin of one URL).
+type Result struct {
+	URL             string          `json:"url"`
+	Origin          string          `json:"origin"`
+	Method          string          `json:"method"`
+	Credentials     string          `json:"credentials"`
+	Preflight       Preflight       `json:"preflight"`
+	Actual          Actual          `json:"actual"`
+	Allowed         bool            `json:"allowed"`
+	BlockedAt       string          `json:"blocked_at"`
+	ChromiumError   string          `json:"chromium_error"`
+	FailedParameter string          `json:"failed_parameter"`
+	FirefoxError    string          `json:"firefox_error"`
+	ConsoleMessage  string          `json:"console_message"`
+	ReadableHeaders map[string]bool `json:"readable_headers"`
+	Findings        []Finding       `json:"findings"`
+
+	// Extensions to the issue-2 schema (additive).
+	Incomplete     string         `json:"incomplete,omitempty"`
+	Error          string         `json:"error,omitempty"`
+	FirefoxMessage string         `json:"firefox_message,omitempty"`
+	FirefoxDocs    string         `json:"firefox_docs,omitempty"`
+	Explanation    *Explanation   `json:"explanation,omitempty"`
+	Warnings       []cors.Warning `json:"warnings,omitempty"`
+	Platform       string         `json:"platform,omitempty"`
+	Source         string         `json:"source,omitempty"`
+	Probes         []Probe        `json:"probes,omitempty"`
+}
+
+// Preflight describes the OPTIONS request.
+type Preflight struct {
+	Required       bool                `json:"required"`
+	Reasons        []string            `json:"reasons"`
+	Sent           bool                `json:"sent"`
+	Status         int                 `json:"status"`
+	Headers        map[string][]string `json:"headers"`
+	RequestMethod  string              `json:"request_method,omitempty"`
+	RequestHeaders string              `json:"request_headers,omitempty"`
+	MaxAge         *int                `json:"max_age,omitempty"`
+}
+
+// Actual describes the request the page made.
+type Actual struct {
+	Sent      bool                `json:"sent"`
+	Status    int                 `json:"status"`
+	Headers   map[string][]string `json:"headers"`
+	Redirects []string            `json:"redirects"`
+	Tainted   bool                `json:"tainted,omitempty"`
+}
+
+// Finding is a diagnosis in the shared schema.
+type Finding struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name,omitempty"`
+	Severity string   `json:"severity"`
+	Title    string   `json:"title"`
+	Detail   string   `json:"detail"`
+	Fix      string   `json:"fix"`
+	Platform string   `json:"platform,omitempty"`
+	Location string   `json:"location,omitempty"`
+	Evidence []string `json:"evidence,omitempty"`
+}
+
+// Explanation is the engine's plain cause and generic fix.
+type Explanation struct {
+	Cause string `json:"cause"`
+	Fix   string `json:"fix"`
+}
+
+// Probe is an extra request sent for diagnosis.
+type Probe struct {
+	Purpose string `json:"purpose"`
+	URL     string `json:"url"`
+	Method  string `json:"method"`
+	Status  int    `json:"status"`
+	Allowed bool   `json:"allowed"`
+	Error   string `json:"error,omitempty"`
+}
+
+// Options control rendering.
+type Options struct {
+	// ShowSecrets disables redaction (--show-secrets).
+	ShowSecrets bool
+}
+
+// NewResult builds the schema record for one exchange and its findings.
+func NewResult(ex *evidence.Exchange, findings []diag.Finding, opt Options) Result {
+	r := &ex.Result
+	hdr := func(h http.Header) map[string][]string {
+		if h == nil {
+			return map[string][]string{}
+		}
+		if !opt.ShowSecrets {
+			h = redact.Header(h)
+		}
+		return map[string][]string(h)
+	}
+	out := Result{
+		URL: ex.Request.URL, Origin: ex.Request.Origin, Method: r.Method,
+		Credentials:     string(r.Credentials),
+		Allowed:         r.Allowed,
+		BlockedAt:       string(r.Stage),
+		ChromiumError:   string(r.Error),
+		FailedParameter: r.FailedParameter,
+		FirefoxError:    string(r.Firefox),
+		ConsoleMessage:  r.ConsoleMessage(),
+		Incomplete:      r.Incomplete,
+		Error:           ex.Err,
+		FirefoxMessage:  r.FirefoxMessage(),
+		FirefoxDocs:     r.Firefox.MDN(),
+		Warnings:        r.Warnings,
+		Platform:        ex.Platform,
+		Findings:        []Finding{},
+	}
+	if r.Allowed {
+		out.BlockedAt = ""
+	}
+	if ex.Source != (evidence.Source{}) {
+		out.Source = ex.Source.String()
+	}
+	if !opt.ShowSecrets {
+		out.ConsoleMessage = redact.Text(out.ConsoleMessage)
+		out.FailedParameter = redact.Text(out.FailedParameter)
+	}
+	if r.Error != "" {
+		e := cors.Explain(r.Error)
+		out.Explanation = &Explanation{Cause: e.Cause, Fix: e.Fix}
+	}
+	out.Preflight = Preflight{
+		Required: r.Plan.Required, Reasons: []string{}, Headers: map[string][]string{},
+	}
+	if r.Plan.Required {
+		out.Preflight.RequestMethod = r.Plan.Method
+		out.Preflight.RequestHeaders = r.Plan.RequestHeaders
+		for _, rs := range r.Plan.Reasons(&ex.Request) {
+			out.Preflight.Reasons = append(out.Preflight.Reasons, rs.String())
+		}
+	}
+	if pf := ex.Preflight(); pf != nil && r.PreflightSent {
+		out.Preflight.Sent = true
+		out.Preflight.Status = pf.Status
+		out.Preflight.Headers = hdr(pf.Header)
+		if r.MaxAge >= 0 {
+			m := r.MaxAge
+			out.Preflight.MaxAge = &m
+		}
+	}
+	out.Actual = Actual{Headers: map[string][]string{}, Redirects: append([]string{}, r.Redirects...), Tainted: r.Tainted}
+	final := ex.Final()
+	if final != nil && r.ActualSent {
+		out.Actual.Sent = true
+		out.Actual.Status = final.Status
+		out.Actual.Headers = hdr(final.Header)
+	}
+	var fh http.Header
+	if final != nil {
+		fh = final.Header
+	}
+	out.ReadableHeaders = cors.ReadableHeaders(r, fh, ex.Expose)
+	for _, f := range findings {
+		out.Findings = append(out.Findings, NewFinding(f, opt))
+	}
+	for _, p := range ex.Probes {
+		pr := Probe{Purpose: p.Purpose, URL: p.Request.URL, Method: p.Result.Method, Allowed: p.Result.Allowed, Error: p.Err}
+		if n := len(p.Hops); n > 0 && p.Hops[n-1].Response != nil {
+			pr.Status = p.Hops[n-1].Response.Status
+		}
+		out.Probes = append(out.Probes, pr)
+	}
+	return out
+}
+
+// NewFinding converts a diag finding to the schema.
+func NewFinding(f diag.Finding, opt Options) Finding {
+	out := Finding{
+		ID: f.RuleID, Name: f.Name, Severity: f.Severity.String(), Title: f.Title,
+		Detail: f.Detail, Fix: f.Fix, Platform: string(f.Platform), Evidence: f.Evidence,
+	}
+	if f.Location != (evidence.Source{}) {
+		out.Location = f.Location.String()
+	}
+	if !opt.ShowSecrets {
+		out.Detail = redact.Text(out.Detail)
+		ev := make([]string, len(f.Evidence))
+		for i, e := range f.Evidence {
+			ev[i] = redact.Text(e)
+		}
+		if len(ev) > 0 {
+			out.Evidence = ev
+		}
+	}
+	return out
+}
+
+// NewDocument builds the document for exchanges and their findings.
+func NewDocument(exs []*evidence.Exchange, findings []diag.Finding, opt Options) Document {
+	doc := Document{Tool: "corsdoctor", Version: Version, Results: []Result{}}
+	for i, ex := range exs {
+		doc.Results = append(doc.Results, NewResult(ex, diag.ForExchange(findings, i), opt))
+	}
+	return doc
+}
+
+// JSON writes the document, indented, with a final newline.
+func JSON(w io.Writer, doc Document) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}
+
+// sortedKeys returns the map's keys sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func lower(s string) string { return strings.ToLower(s) }
