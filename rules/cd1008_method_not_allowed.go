@@ -43,6 +43,9 @@ See https://fetch.spec.whatwg.org/#concept-method-normalize`,
 			if allowed == "" {
 				d = fmt.Sprintf("the preflight response has no Access-Control-Allow-Methods, so only GET, HEAD and POST are allowed, not %s", m)
 			}
+			if strings.ContainsAny(allowed, "'") {
+				d += "; the list contains single quotes: the API Gateway mapping value \"'GET,PUT'\" lost its outer quotes, so the quotes became part of the method names"
+			}
 			if m != strings.ToUpper(m) {
 				d += fmt.Sprintf("; note the browser sends %q in lower case because only DELETE/GET/HEAD/OPTIONS/POST/PUT are normalized: write %q in the page's code", m, strings.ToUpper(m))
 			}

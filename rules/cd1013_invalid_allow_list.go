@@ -17,9 +17,10 @@ var CD1013 = register(&diag.Rule{
 	Since:    "0.1.0",
 	Title:    "Access-Control-Allow-Methods or -Headers cannot be parsed",
 	Doc: `Access-Control-Allow-Methods and Access-Control-Allow-Headers are comma-separated
-lists of tokens. One bad item (a space inside a name, quotes left over from an API
-Gateway mapping such as "'GET,POST'" pasted without its outer quotes, a slash) makes the
-whole header unparsable and the preflight fails.
+lists of tokens. One bad item (a space inside a name, double quotes around the
+list, a slash) makes the
+whole header unparsable and the preflight fails. (Stray single quotes are token
+characters, so 'GET,PUT' parses but then matches neither GET nor PUT: see CD1008.)
 
 Before:  Access-Control-Allow-Headers: Content-Type Authorization
 After:   Access-Control-Allow-Headers: Content-Type, Authorization`,
