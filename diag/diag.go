@@ -142,6 +142,8 @@ type Finding struct {
 // Input is all evidence a run looks at.
 type Input struct {
 	Exchanges []*evidence.Exchange
+	// Logs is an access-log aggregate (corsdoctor logs), or nil.
+	Logs *evidence.LogStats
 }
 
 // Pass gives a rule's Check the evidence and a way to report.
