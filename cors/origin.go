@@ -275,6 +275,18 @@ func validAllowOriginURL(v string) bool {
 	if !ok {
 		// "https:example.com" is accepted by GURL for special schemes.
 		rest := strings.TrimLeft(v[i+1:], "/\\")
+		if strings.HasPrefix(rest, "[") {
+			// An IPv6 literal without its "]" (or with junk after it) is
+			// an invalid host: GURL is invalid, Chromium reports
+			// InvalidAllowOriginValue (observed in Chromium 156 for
+			// "http://[bad"; collect/browser differential test).
+			rb := strings.IndexByte(rest, ']')
+			if rb < 0 || net.ParseIP(rest[1:rb]) == nil {
+				return false
+			}
+			after := rest[rb+1:]
+			return after == "" || strings.ContainsRune(":/?#", rune(after[0]))
+		}
 		return rest != "" && !strings.EqualFold(v[:i], "file")
 	}
 	if p.host == "" {
