@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
@@ -144,6 +145,9 @@ type Input struct {
 	Exchanges []*evidence.Exchange
 	// Logs is an access-log aggregate (corsdoctor logs), or nil.
 	Logs *evidence.LogStats
+	// APIs are API Gateway / function URL models built from
+	// infrastructure code (lint) or live AWS (aws); CD20xx rules read them.
+	APIs []*apimodel.API
 }
 
 // Pass gives a rule's Check the evidence and a way to report.
@@ -155,6 +159,9 @@ type Pass struct {
 
 // Exchanges returns the observed exchanges.
 func (p *Pass) Exchanges() []*evidence.Exchange { return p.in.Exchanges }
+
+// APIs returns the API models.
+func (p *Pass) APIs() []*apimodel.API { return p.in.APIs }
 
 // Input returns the whole input.
 func (p *Pass) Input() *Input { return p.in }
