@@ -165,10 +165,15 @@ func ParseOrigin(s string) (string, error) {
 	}
 	p, ok := splitURL(s)
 	if !ok {
+		// Fetch § origin-or-null: %s"null" is case-sensitive.
+		if strings.EqualFold(s, Null) {
+			return "", &OriginError{Input: s, Reason: `the opaque origin is spelt "null", in lower case`, Suggest: Null}
+		}
 		reason := "missing scheme (an origin looks like https://app.example.com)"
 		var sug string
 		if !strings.Contains(s, "://") && !strings.ContainsAny(s, " /") {
-			sug = "https://" + strings.ToLower(s)
+			// Suggest only a serialization that is itself valid.
+			sug, _ = ParseOrigin("https://" + strings.ToLower(s))
 		}
 		return "", &OriginError{Input: s, Reason: reason, Suggest: sug}
 	}
