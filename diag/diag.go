@@ -148,6 +148,9 @@ type Input struct {
 	// APIs are API Gateway / function URL models built from
 	// infrastructure code (lint) or live AWS (aws); CD20xx rules read them.
 	APIs []*apimodel.API
+	// Playbook is the API Gateway incident playbook evidence (corsdoctor
+	// aws diagnose), or nil; CD21xx and CD405x-CD409x rules read it.
+	Playbook *evidence.Playbook
 }
 
 // Pass gives a rule's Check the evidence and a way to report.
