@@ -1,0 +1,89 @@
+// Package deptest guards the import graph: the engine and the rule layer
+// stay on the standard library, and each heavy library stays inside the
+// collector made for it (tailscale's tstest/deptest habit).
+package deptest
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/corsdoctor/corsdoctor"
+
+// deps lists the non-standard-library packages pkg depends on.
+func deps(t *testing.T, pkg string) []string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", module+"/"+pkg).CombinedOutput()
+	if err != nil {
+		if strings.Contains(string(out), "is not in std") || strings.Contains(string(out), "no required module") || strings.Contains(string(out), "cannot find package") {
+			t.Skipf("package %s does not exist yet", pkg)
+		}
+		t.Fatalf("go list %s: %v\n%s", pkg, err, out)
+	}
+	var ds []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if l != "" && l != module+"/"+pkg {
+			ds = append(ds, l)
+		}
+	}
+	return ds
+}
+
+func TestDeps(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		pkg string
+		// allowed import-path prefixes outside the standard library
+		allow []string
+		why   string
+	}{
+		{"cors", nil, "the engine is importable by anyone: standard library only"},
+		{"evidence", []string{module + "/cors"}, "evidence is plain data shared by every collector"},
+		{"diag", []string{module + "/cors", module + "/evidence", module + "/apimodel"}, "the rule runner reads evidence only"},
+		{"apimodel", []string{module + "/cors", module + "/evidence"}, "the API model is built by lint and aws alike"},
+		{"rules", []string{module + "/cors", module + "/evidence", module + "/apimodel", module + "/diag"}, "rules read evidence; collectors did the I/O"},
+		{"internal/redact", nil, "redaction is standard library only"},
+	} {
+		t.Run(tc.pkg, func(t *testing.T) {
+			t.Parallel()
+			for _, d := range deps(t, tc.pkg) {
+				ok := false
+				for _, a := range tc.allow {
+					if d == a || strings.HasPrefix(d, a+"/") {
+						ok = true
+					}
+				}
+				if !ok {
+					t.Errorf("%s imports %s: %s", tc.pkg, d, tc.why)
+				}
+			}
+		})
+	}
+}
+
+// TestHeavyLibrariesStayInTheirCollector checks that AWS, Chromium,
+// template and Terraform libraries are only reachable from their own
+// collector (and the CLI that wires them).
+func TestHeavyLibrariesStayInTheirCollector(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ pkg, forbidden, why string }{
+		{"report", "github.com/aws/aws-sdk-go-v2", "presenters render data, they do not call AWS"},
+		{"report", "github.com/chromedp", "presenters do not drive browsers"},
+		{"rules", "github.com/hashicorp/hcl", "rules read apimodel, not HCL"},
+		{"collect/probe", "github.com/aws/aws-sdk-go-v2", "the HTTP prober does not need AWS"},
+		{"collect/har", "github.com/chromedp", "HAR parsing needs no browser"},
+		{"collect/accesslog", "github.com/aws/aws-sdk-go-v2", "log parsing is offline"},
+		{"collect/scan", "github.com/aws/aws-sdk-go-v2", "the scanner speaks HTTP only"},
+		{"lab", "github.com/aws/aws-sdk-go-v2", "the lab imitates API Gateway over plain HTTP"},
+	} {
+		t.Run(tc.pkg+"!"+tc.forbidden, func(t *testing.T) {
+			t.Parallel()
+			for _, d := range deps(t, tc.pkg) {
+				if strings.HasPrefix(d, tc.forbidden) {
+					t.Errorf("%s imports %s: %s", tc.pkg, d, tc.why)
+				}
+			}
+		})
+	}
+}
