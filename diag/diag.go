@@ -179,6 +179,13 @@ func (p *Pass) Report(i int, loc evidence.Source, detail string, ev ...string) {
 	p.ReportFix(i, loc, plat, detail, ev...)
 }
 
+// ReportSeverity is Report with the finding's severity set instead of the
+// rule's (security rules lower it when credentials are not allowed).
+func (p *Pass) ReportSeverity(sev Severity, i int, loc evidence.Source, detail string, ev ...string) {
+	p.Report(i, loc, detail, ev...)
+	p.findings[len(p.findings)-1].Severity = sev
+}
+
 // ReportFix is Report with an explicit platform for the fix.
 func (p *Pass) ReportFix(i int, loc evidence.Source, plat Platform, detail string, ev ...string) {
 	fix := p.Rule.FixFor(plat)

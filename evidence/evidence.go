@@ -91,6 +91,9 @@ type Probe struct {
 	Result   cors.Result   `json:"-"`
 	Err      string        `json:"error,omitempty"`
 	Duration time.Duration `json:"-"`
+	// Sent is the request as it went on the wire (request line, then
+	// header lines), when the collector records it (scan).
+	Sent []string `json:"sent,omitempty"`
 }
 
 // Exchange is one cross-origin request a page makes and everything
