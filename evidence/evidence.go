@@ -46,6 +46,8 @@ type Response struct {
 	Body       []byte        `json:"-"`
 	Duration   time.Duration `json:"-"`
 	Source     Source        `json:"-"`
+	// RemoteAddr is the IP:port the response came from (live probes only).
+	RemoteAddr string `json:"-"`
 }
 
 // CORS returns the response as the engine sees it.

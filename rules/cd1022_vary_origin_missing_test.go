@@ -1,0 +1,11 @@
+package rules
+
+func init() {
+	addCases("CD1022",
+		ruleCase{Desc: "echoed origin without Vary", Fire: true, Input: in(req("GET"), hop(nil, resp(200, appOrigin)))},
+		ruleCase{Desc: "echoed origin, Vary lists other headers only", Fire: true, Input: in(req("GET"), hop(nil, resp(200, appOrigin, "Vary: Accept-Encoding", "X-Cache: Miss from cloudfront")))},
+		ruleCase{Desc: "Vary: Accept-Encoding, Origin", Fire: false, Input: in(req("GET"), hop(nil, resp(200, appOrigin, "Vary: Accept-Encoding, Origin")))},
+		ruleCase{Desc: "wildcard needs no Vary", Fire: false, Input: in(req("GET"), hop(nil, resp(200, "Access-Control-Allow-Origin: *")))},
+		ruleCase{Desc: "no ACAO", Fire: false, Input: in(req("GET"), hop(nil, resp(200)))},
+	)
+}

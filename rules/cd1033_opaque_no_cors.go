@@ -1,0 +1,33 @@
+package rules
+
+import (
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/diag"
+)
+
+// CD1033 fires for mode: 'no-cors' requests: the page gets an opaque
+// response it cannot read.
+var CD1033 = register(&diag.Rule{
+	ID:       "CD1033",
+	Name:     "opaque-no-cors",
+	Severity: diag.Warning,
+	Rank:     65,
+	Since:    "0.1.0",
+	Title:    "mode: 'no-cors' gives an opaque response the page cannot read",
+	Doc: `fetch(url, {mode: 'no-cors'}) is often added to "silence" a CORS error. The
+request is sent, but the response is opaque: status 0, no headers, an empty body, and
+custom headers such as Content-Type: application/json are not allowed. It never fixes a
+CORS problem; it only hides it.`,
+	Fix: map[diag.Platform]string{
+		diag.Generic: "Remove mode: 'no-cors' and fix the server's CORS headers (see the other findings for the exact response).",
+	},
+	Check: func(p *diag.Pass) {
+		for i, ex := range p.Exchanges() {
+			for _, w := range ex.Result.Warnings {
+				if w.Code == cors.WarnOpaqueResponse {
+					p.Report(i, loc(ex), w.Message)
+				}
+			}
+		}
+	},
+})
