@@ -138,11 +138,15 @@ func failed(method []byte, status int) (bool, uint8) {
 	return false, 0
 }
 
-// add aggregates one record; src locates it for "first error" reports.
-func (a *aggregator) add(rec *Record, file string, line int) {
+// add aggregates one record; file and line locate it for "first
+// error" reports.
+func (a *aggregator) add(rec *Record, file string, line int) { a.addN(rec, file, line, 1) }
+
+// addN aggregates n identical records (Logs Insights result rows).
+func (a *aggregator) addN(rec *Record, file string, line int, n int64) {
 	if rec.Time != 0 {
 		if (a.sinceMS != 0 && rec.Time < a.sinceMS) || (a.untilMS != 0 && rec.Time >= a.untilMS) {
-			a.filtered++
+			a.filtered += n
 			return
 		}
 		if a.first == 0 || rec.Time < a.first {
@@ -152,15 +156,15 @@ func (a *aggregator) add(rec *Record, file string, line int) {
 			a.last = rec.Time
 		}
 	}
-	a.records++
+	a.records += n
 	k := rkey{a.intern(rec.Method), a.intern(rec.Route)}
 	ra := a.routes[k]
 	if ra == nil {
 		ra = &routeAgg{statuses: map[int]int64{}, last: -1}
 		a.routes[k] = ra
 	}
-	ra.total++
-	ra.statuses[rec.Status]++
+	ra.total += n
+	ra.statuses[rec.Status] += n
 	bad, class := failed(rec.Method, rec.Status)
 	var o uint32
 	if len(rec.Origin) > 0 {
@@ -174,26 +178,26 @@ func (a *aggregator) add(rec *Record, file string, line int) {
 			c = &evidence.Count{}
 			ra.origins[o] = c
 		}
-		c.Total++
+		c.Total += n
 		if bad {
-			c.Errors++
+			c.Errors += n
 		}
 	}
 	t := rec.Time
 	if bad {
 		switch class {
 		case class5xx:
-			ra.server++
+			ra.server += n
 		case class4xx:
-			ra.client++
+			ra.client += n
 		default:
-			ra.other++
+			ra.other += n
 		}
 		if len(rec.ErrType) > 0 {
 			if ra.errTypes == nil {
 				ra.errTypes = map[uint32]int64{}
 			}
-			ra.errTypes[a.intern(rec.ErrType)]++
+			ra.errTypes[a.intern(rec.ErrType)] += n
 		}
 		if ra.firstErrAt.File == "" || (t != 0 && (ra.firstErr == 0 || t < ra.firstErr)) {
 			ra.firstErr = t
@@ -212,7 +216,7 @@ func (a *aggregator) add(rec *Record, file string, line int) {
 			sa = &seriesAgg{minutes: map[int64]int64{}, startedAt: evidence.Source{File: file, Line: line}, started: t}
 			a.series[sk] = sa
 		}
-		sa.count++
+		sa.count += n
 		if t != 0 && (sa.started == 0 || t < sa.started) {
 			sa.started = t
 			sa.startedAt = evidence.Source{File: file, Line: line}
@@ -221,7 +225,7 @@ func (a *aggregator) add(rec *Record, file string, line int) {
 			sa.last = t
 		}
 		if t != 0 {
-			sa.minutes[t/60000]++
+			sa.minutes[t/60000] += n
 		}
 	} else {
 		if ra.firstOK == 0 || (t != 0 && t < ra.firstOK) {
@@ -231,7 +235,7 @@ func (a *aggregator) add(rec *Record, file string, line int) {
 			ra.lastOK = t
 		}
 		if ra.firstErrAt.File != "" && (t == 0 || t > ra.firstErr) {
-			ra.okAfterErr++
+			ra.okAfterErr += n
 		}
 		if ra.last == 1 {
 			ra.flips++
@@ -255,15 +259,15 @@ func (a *aggregator) add(rec *Record, file string, line int) {
 				c = &[2]evidence.Count{}
 				d.routes[k] = c
 			}
-			c[side].Total++
+			c[side].Total += n
 			w := &d.before
 			if side == 1 {
 				w = &d.after
 			}
-			w.Total++
+			w.Total += n
 			if bad {
-				c[side].Errors++
-				w.Errors++
+				c[side].Errors += n
+				w.Errors += n
 			}
 		}
 	}
