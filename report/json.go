@@ -54,6 +54,7 @@ type Result struct {
 	Platform       string         `json:"platform,omitempty"`
 	Source         string         `json:"source,omitempty"`
 	Probes         []Probe        `json:"probes,omitempty"`
+	Browser        *Browser       `json:"browser,omitempty"`
 }
 
 // Preflight describes the OPTIONS request.

@@ -1,0 +1,274 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/corsdoctor/corsdoctor/collect/browser"
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/internal/redact"
+	"github.com/corsdoctor/corsdoctor/report"
+	"github.com/corsdoctor/corsdoctor/rules"
+)
+
+// BrowserOptions are browser's parsed flags.
+type BrowserOptions struct {
+	App     *App
+	URL     string
+	Origin  string
+	Request RequestFlags
+	Timeout time.Duration
+	// MethodSet is true when -X was given (--data alone means POST).
+	MethodSet bool
+	// Observe runs the request in Chromium; nil means a real headless
+	// Chromium (tests replace it).
+	Observe func(ctx context.Context, cfg browser.Config, req browser.Request) (*browser.Observation, error)
+}
+
+func init() { addCommand(func(a *App) *cobra.Command { return NewCmdBrowser(a, nil) }) }
+
+// NewCmdBrowser builds `corsdoctor browser`.
+func NewCmdBrowser(app *App, runF func(*BrowserOptions) error) *cobra.Command {
+	opts := &BrowserOptions{App: app}
+	cmd := &cobra.Command{
+		Use:   "browser URL --origin ORIGIN [flags]",
+		Short: "Run the request in real headless Chromium and report what the browser did",
+		Long: `browser confirms a verdict in a real browser. It starts headless Chromium,
+serves a blank page as --origin from a local loopback server (the origin's host is
+mapped to it inside Chromium only, so any origin works, https and "null" included),
+runs the same fetch() from that page against URL, and reports what Chromium did:
+allowed or blocked, the CorsError and failed parameter DevTools reports, the console
+message, every request sent (preflight included) with the response headers as
+received, and the headers JavaScript could read.
+
+It then runs corsdoctor's engine on the very responses Chromium received; any
+difference is a corsdoctor bug and is printed with what to attach to a bug report.
+
+Chromium is found at $CHROME_PATH, /usr/bin/chromium or on PATH.`,
+		Example: `  corsdoctor browser https://api.example.com/items --origin https://app.example.com
+
+  corsdoctor browser https://api.example.com/items --origin http://localhost:3000 \
+    -X PUT -H 'Content-Type: application/json' --data '{"a":1}' --credentials --json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return WithHint(Usagef("browser: want exactly one URL, got %d arguments", len(args)),
+					"corsdoctor browser https://api.example.com/items --origin https://app.example.com")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.URL = args[0]
+			opts.MethodSet = cmd.Flags().Changed("request")
+			if runF != nil {
+				return runF(opts)
+			}
+			return runBrowser(cmd.Context(), opts)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&opts.Origin, "origin", "", "the page's origin, e.g. https://app.example.com or null (required)")
+	fs.DurationVar(&opts.Timeout, "timeout", 15*time.Second, "give up after this long (browser start included)")
+	opts.Request.Register(fs)
+	return cmd
+}
+
+func runBrowser(ctx context.Context, opts *BrowserOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	app := opts.App
+	rawURL, err := ParseURL("URL", opts.URL)
+	if err != nil {
+		return err
+	}
+	if opts.Origin == "" {
+		return WithHint(Usagef("--origin: missing page origin"), "add --origin https://your-app.example.com")
+	}
+	origin, err := browser.CheckOrigin(opts.Origin)
+	if err != nil {
+		var oe *browser.OriginError
+		if errors.As(err, &oe) && oe.Suggest != "" {
+			return WithHint(Usagef("--origin: %s: %s", oe.Origin, oe.Reason), oe.Suggest)
+		}
+		return Usagef("--origin: %v", err)
+	}
+	if cors.SameOrigin(rawURL, origin) {
+		return WithHint(Usagef("URL %s is same-origin with %s: CORS does not apply, and corsdoctor would have to serve the page at the API's own address", rawURL, origin),
+			"give the origin of the page that calls this API, e.g. --origin http://localhost:3000")
+	}
+	if opts.Timeout <= 0 {
+		return Usagef("--timeout: must be positive, got %s", opts.Timeout)
+	}
+	f := &opts.Request
+	if f.Initiator == "xhr" || f.Initiator == "XMLHttpRequest" {
+		return WithHint(Usagef("--initiator xhr: browser runs fetch() only"), "drop --initiator, or use corsdoctor explain --initiator xhr")
+	}
+	if f.Body == "stream" || f.UploadListeners {
+		return WithHint(Usagef("browser sends a string body only (no ReadableStream, no xhr.upload)"), "use corsdoctor explain --body stream for that case")
+	}
+	if f.Data != "" && !opts.MethodSet {
+		f.Method = "POST" // as curl -d does
+	}
+	creq, body, err := f.Build(rawURL, origin)
+	if err != nil {
+		return err
+	}
+	req := browser.Request{Origin: origin, URL: rawURL, Method: creq.Method, Headers: creq.Headers,
+		Credentials: creq.Credentials, Mode: creq.Mode, Expose: f.Expose}
+	if body != nil {
+		req.HasBody, req.Body = true, string(body)
+	}
+	cfg := browser.Config{Origins: []string{origin}}
+	if p := app.Getenv("CHROME_PATH"); p != "" {
+		cfg.ExecPath = p
+	}
+	observe := opts.Observe
+	if observe == nil {
+		observe = observeChromium
+	}
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	obs, err := observe(ctx, cfg, req)
+	if err != nil {
+		var nc *browser.NoChromiumError
+		if errors.As(err, &nc) {
+			return WithHint(Usagef("%v", err), "install Chromium: "+nc.Install)
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			return WithHint(Usagef("%v", err), fmt.Sprintf("the browser did not finish within --timeout %s; raise it, or check that the URL answers", opts.Timeout))
+		}
+		return Usagef("%v", err)
+	}
+	res, ds := browser.Compare(obs)
+	ex := exchangeOf(obs, creq, f)
+	ex.Result = res
+	in := &diag.Input{Exchanges: []*evidence.Exchange{ex}}
+	findings := diag.Run(rules.All(), in)
+	ropt := report.Options{ShowSecrets: f.ShowSecrets}
+	doc := report.NewDocument(in.Exchanges, findings, ropt)
+	doc.Results[0].Browser = browserSection(obs, ds, f.ShowSecrets)
+	if f.JSON {
+		err = report.JSON(app.IO.Out, doc)
+	} else {
+		err = report.BrowserText(app.IO.Out, doc.Results[0].Browser)
+		if err == nil {
+			_, err = io.WriteString(app.IO.Out, "\ncorsdoctor's explanation:\n\n")
+		}
+		if err == nil {
+			err = report.Text(app.IO.Out, doc, report.TextOptions{})
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if len(ds) > 0 {
+		text := browser.BugReport(obs, ds)
+		if !f.ShowSecrets {
+			text = redact.Text(text)
+		}
+		for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+			fmt.Fprintf(app.IO.ErrOut, "corsdoctor: bug: %s\n", line)
+		}
+	}
+	if !obs.Allowed {
+		return ErrFindings
+	}
+	return nil
+}
+
+// observeChromium starts Chromium, runs one request and always closes it.
+func observeChromium(ctx context.Context, cfg browser.Config, req browser.Request) (*browser.Observation, error) {
+	b, err := browser.Start(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer b.Close()
+	return b.Run(ctx, req)
+}
+
+// exchangeOf turns what Chromium received into evidence for the rules.
+func exchangeOf(obs *browser.Observation, req cors.Request, f *RequestFlags) *evidence.Exchange {
+	ex := &evidence.Exchange{Request: req, Expose: f.Expose, Platform: f.Platform, Source: evidence.Source{URL: obs.Request.URL}}
+	conv := func(e *browser.Exchange) *evidence.Response {
+		if e == nil || e.Status == 0 {
+			return nil
+		}
+		return &evidence.Response{URL: e.URL, Status: e.Status, Header: e.Header}
+	}
+	for _, h := range obs.Hops {
+		hop := evidence.Hop{URL: h.URL, Preflight: conv(h.Preflight), Response: conv(h.Actual)}
+		if hop.Preflight == nil && hop.Response == nil && len(ex.Hops) > 0 {
+			break
+		}
+		ex.Hops = append(ex.Hops, hop)
+	}
+	if len(ex.Hops) == 0 {
+		ex.Hops = []evidence.Hop{{URL: obs.Request.URL}}
+	}
+	return ex
+}
+
+func browserSection(obs *browser.Observation, ds []browser.Disagreement, showSecrets bool) *report.Browser {
+	hdr := func(h http.Header) map[string][]string {
+		if h == nil {
+			return map[string][]string{}
+		}
+		if !showSecrets {
+			h = redact.Header(h)
+		}
+		return map[string][]string(h)
+	}
+	text := func(s string) string {
+		if showSecrets {
+			return s
+		}
+		return redact.Text(s)
+	}
+	b := &report.Browser{
+		Product: obs.Browser, Allowed: obs.Allowed, ChromiumError: obs.CorsError, FailedParameter: text(obs.FailedParameter),
+		ConsoleMessage: text(obs.Console), NetError: obs.NetError, ScriptError: obs.ScriptError, PreflightSent: obs.PreflightSent,
+		Requests: []report.BrowserRequest{}, ReadableHeaders: map[string]string{}, EngineAgrees: len(ds) == 0,
+		ElapsedMS: obs.Elapsed.Milliseconds(),
+	}
+	add := func(kind string, e *browser.Exchange) {
+		if e == nil {
+			return
+		}
+		rh := http.Header{}
+		for _, h := range e.RequestHeaders {
+			rh.Add(h.Name, h.Value)
+		}
+		b.Requests = append(b.Requests, report.BrowserRequest{Kind: kind, Method: e.Method, URL: e.URL,
+			RequestHeaders: hdr(rh), Status: e.Status, ResponseHeaders: hdr(e.Header), Error: e.Error})
+	}
+	for _, h := range obs.Hops {
+		add("preflight", h.Preflight)
+		add("actual", h.Actual)
+	}
+	for _, h := range obs.Readable {
+		v := h.Value
+		if !showSecrets {
+			v = redact.Value(h.Name, v)
+		}
+		b.ReadableHeaders[strings.ToLower(h.Name)] = v
+	}
+	if len(obs.Expose) > 0 {
+		b.Expose = map[string]bool{}
+		for _, c := range obs.Expose {
+			b.Expose[c.Name] = c.Readable
+		}
+	}
+	for _, d := range ds {
+		b.Disagreements = append(b.Disagreements, text(d.String()))
+	}
+	return b
+}

@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/corsdoctor/corsdoctor/collect/browser"
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/internal/golden"
+	"github.com/corsdoctor/corsdoctor/report"
+)
+
+func TestBrowserFlags(t *testing.T) {
+	t.Parallel()
+	var got *BrowserOptions
+	app := NewApp(&IO{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}})
+	cmd := NewCmdBrowser(app, func(o *BrowserOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"https://api.example.com/items", "--origin", "https://app.example.com", "-X", "patch",
+		"-H", "Content-Type: application/json", "-H", "X-Trace: 1", "--data", "{}", "--credentials",
+		"--expose", "X-Total-Count", "--json", "--timeout", "5s"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil {
+		t.Fatal("runF not called")
+	}
+	if got.URL != "https://api.example.com/items" || got.Origin != "https://app.example.com" || got.Request.Method != "patch" ||
+		!got.MethodSet || len(got.Request.Headers) != 2 || got.Request.Data != "{}" || !got.Request.Credentials ||
+		len(got.Request.Expose) != 1 || !got.Request.JSON || got.Timeout != 5*time.Second {
+		t.Errorf("parsed options = %+v", got)
+	}
+}
+
+func TestBrowserUsage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		desc   string
+		args   []string
+		stderr string
+	}{
+		{"no URL", []string{"browser", "--origin", "https://app.example.com"}, "want exactly one URL"},
+		{"no origin", []string{"browser", "https://api.example.com/x"}, "hint: add --origin"},
+		{"origin with slash", []string{"browser", "https://api.example.com/x", "--origin", "https://app.example.com/"}, "hint: use --origin https://app.example.com"},
+		{"file origin", []string{"browser", "https://api.example.com/x", "--origin", "file://x"}, "hint: use --origin null"},
+		{"same origin", []string{"browser", "https://api.example.com/x", "--origin", "https://api.example.com"}, "CORS does not apply"},
+		{"relative URL", []string{"browser", "/x", "--origin", "https://app.example.com"}, "not an absolute URL"},
+		{"xhr", []string{"browser", "https://api.example.com/x", "--origin", "https://app.example.com", "--initiator", "xhr"}, "fetch() only"},
+		{"stream body", []string{"browser", "https://api.example.com/x", "--origin", "https://app.example.com", "--body", "stream"}, "string body only"},
+		{"bad timeout", []string{"browser", "https://api.example.com/x", "--origin", "https://app.example.com", "--timeout", "0s"}, "--timeout"},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			out, errOut, code := run(t, "", tc.args...)
+			if code != ExitUsage {
+				t.Fatalf("exit %d, want %d; stderr %q", code, ExitUsage, errOut)
+			}
+			if out != "" {
+				t.Errorf("stdout = %q, want nothing", out)
+			}
+			if !strings.Contains(errOut, tc.stderr) || !strings.HasPrefix(errOut, "corsdoctor: error: ") {
+				t.Errorf("stderr %q does not contain %q", errOut, tc.stderr)
+			}
+		})
+	}
+}
+
+func TestBrowserNoChromium(t *testing.T) {
+	t.Setenv("CHROME_PATH", filepath.Join(t.TempDir(), "chromium"))
+	_, errOut, code := run(t, "", "browser", "https://api.example.com/x", "--origin", "https://app.example.com")
+	if code != ExitUsage {
+		t.Fatalf("exit %d, want %d", code, ExitUsage)
+	}
+	if !strings.Contains(errOut, "hint: install Chromium: apt-get install -y chromium") {
+		t.Errorf("stderr %q lacks the install command", errOut)
+	}
+}
+
+// fakeObservation is what Chromium reported for a preflight rejected
+// with 403 (taken from a real run, elapsed time fixed).
+func fakeObservation(req browser.Request) *browser.Observation {
+	pf := &browser.Exchange{URL: req.URL, Method: "OPTIONS", Status: 403,
+		RequestHeaders: []cors.Header{{Name: "Access-Control-Request-Headers", Value: "authorization"}, {Name: "Access-Control-Request-Method", Value: "DELETE"}, {Name: "Origin", Value: req.Origin}},
+		Header:         http.Header{"Content-Length": {"0"}}}
+	return &browser.Observation{
+		Request: req, Browser: "Chrome/156.0.8078.79", CorsError: "PreflightMissingAllowOriginHeader",
+		NetError: "net::ERR_FAILED", ScriptError: "TypeError: Failed to fetch", PreflightSent: true,
+		Console: "Access to fetch at '" + req.URL + "' from origin '" + req.Origin + "' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+		Hops:    []browser.Hop{{URL: req.URL, Preflight: pf}},
+		Elapsed: 37 * time.Millisecond,
+	}
+}
+
+func runFake(t *testing.T, obs func(browser.Request) *browser.Observation, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	app := NewApp(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	cmd := NewCmdBrowser(app, func(o *BrowserOptions) error {
+		o.Observe = func(ctx context.Context, cfg browser.Config, req browser.Request) (*browser.Observation, error) {
+			if len(cfg.Origins) != 1 || cfg.Origins[0] != req.Origin {
+				t.Errorf("config origins %q, request origin %q", cfg.Origins, req.Origin)
+			}
+			return obs(req), nil
+		}
+		return runBrowser(context.Background(), o)
+	})
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	cmd.SetArgs(args)
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	err := cmd.Execute()
+	return out.String(), errOut.String(), err
+}
+
+func TestBrowserReport(t *testing.T) {
+	t.Parallel()
+	args := []string{"https://api.example.com/items", "--origin", "http://localhost:3000", "-X", "DELETE", "-H", "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.secret"}
+	out, errOut, err := runFake(t, fakeObservation, args...)
+	if !errors.Is(err, ErrFindings) {
+		t.Fatalf("error = %v, want ErrFindings (exit 1)", err)
+	}
+	if errOut != "" {
+		t.Errorf("stderr = %q, want nothing: the engine agrees", errOut)
+	}
+	golden.Check(t, "testdata/browser/preflight-403.txt", []byte(out))
+	jout, _, err := runFake(t, fakeObservation, append(args, "--json")...)
+	if !errors.Is(err, ErrFindings) {
+		t.Fatalf("--json error = %v", err)
+	}
+	var doc report.Document
+	if err := json.Unmarshal([]byte(jout), &doc); err != nil {
+		t.Fatalf("--json output: %v", err)
+	}
+	if len(doc.Results) != 1 || doc.Results[0].Browser == nil {
+		t.Fatalf("--json has no browser section: %s", jout)
+	}
+	b := doc.Results[0].Browser
+	if b.Allowed || b.ChromiumError != "PreflightMissingAllowOriginHeader" || !b.EngineAgrees || len(b.Requests) != 1 || b.Requests[0].Kind != "preflight" || b.Requests[0].Status != 403 {
+		t.Errorf("browser section = %+v", b)
+	}
+	if doc.Results[0].ChromiumError != b.ChromiumError {
+		t.Errorf("engine %q, browser %q", doc.Results[0].ChromiumError, b.ChromiumError)
+	}
+	golden.Check(t, "testdata/browser/preflight-403.json", []byte(jout))
+	if strings.Contains(out+jout, "eyJhbGciOiJIUzI1NiJ9") {
+		t.Fatal("a secret reached the output")
+	}
+}
+
+func TestBrowserDisagreementIsABug(t *testing.T) {
+	t.Parallel()
+	// Chromium says allowed where the engine, on the same 403 preflight,
+	// says blocked: the output must say it is a corsdoctor bug.
+	wrong := func(req browser.Request) *browser.Observation {
+		o := fakeObservation(req)
+		o.Allowed, o.CorsError, o.Console, o.ScriptError, o.NetError = true, "", "", "", ""
+		return o
+	}
+	out, errOut, err := runFake(t, wrong, "https://api.example.com/items", "--origin", "http://localhost:3000", "-X", "DELETE")
+	if err != nil {
+		t.Fatalf("error = %v, want nil: Chromium allowed it", err)
+	}
+	if !strings.Contains(out, "CORSDOCTOR BUG") {
+		t.Errorf("stdout lacks the bug notice:\n%s", out)
+	}
+	for _, want := range []string{"corsdoctor: bug: corsdoctor bug: package cors disagrees", "allowed: chromium \"true\", engine \"false\"", "github.com/corsdoctor/corsdoctor/issues", "Chrome/156.0.8078.79"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+}
+
+// TestBrowserChromium runs the command end to end in real Chromium.
+func TestBrowserChromium(t *testing.T) {
+	if _, err := browser.FindChromium(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true and Chromium is missing: %v", err)
+		}
+		t.Skipf("skipping: %v", err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/ok" {
+			w.Header().Set("Access-Control-Allow-Origin", "http://app.example.test")
+			w.Header().Set("Access-Control-Expose-Headers", "X-Total-Count")
+			w.Header().Set("X-Total-Count", "3")
+		}
+		fmt.Fprint(w, "[]")
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		desc, path string
+		code       int
+		has        string
+	}{
+		{"allowed", "/ok", ExitOK, "--expose X-Total-Count: readable"},
+		{"blocked", "/no-cors", ExitFindings, "BLOCKED (MissingAllowOriginHeader)"},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			start := time.Now()
+			out, errOut, code := run(t, "", "browser", srv.URL+tc.path, "--origin", "http://app.example.test", "--expose", "X-Total-Count")
+			elapsed := time.Since(start)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errOut)
+			}
+			if !strings.Contains(out, tc.has) || !strings.Contains(out, "engine agrees with Chromium") {
+				t.Errorf("stdout lacks %q or the agreement line:\n%s", tc.has, out)
+			}
+			if elapsed > 3*time.Second {
+				t.Errorf("one browser call took %s; the budget is 3 s", elapsed)
+			}
+			t.Logf("%s: %s", tc.desc, elapsed)
+		})
+	}
+}
