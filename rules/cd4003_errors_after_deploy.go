@@ -42,15 +42,16 @@ After:   the OPTIONS method and CORS mappings are in the template, and every dep
 		for i := range st.Deploys {
 			d := &st.Deploys[i]
 			b, a := d.Before.Rate(), d.After.Rate()
-			if d.After.Errors < logMinRequests || a < b+0.05 || a < 2*b {
-				continue
-			}
 			var worse []evidence.DeployRoute
 			var ev []string
 			for _, r := range d.Routes {
-				if r.After.Errors >= 1 && r.After.Rate() >= r.Before.Rate()+0.2 {
+				if r.After.Errors >= logMinRequests && r.After.Rate() >= r.Before.Rate()+0.2 {
 					worse = append(worse, r)
 				}
+			}
+			overall := d.After.Errors >= logMinRequests && a >= b+0.05 && a >= 2*b
+			if !overall && len(worse) == 0 {
+				continue
 			}
 			var names []string
 			for _, r := range worse {

@@ -42,7 +42,9 @@ After:   the 502s carry Access-Control-Allow-Origin (and the cause of the 502 is
 			r := &st.Routes[i]
 			bad := r.Failed()
 			ok := r.Total - bad
-			if bad < logMinRequests || ok < logMinRequests || r.Flips < 6 {
+			fr := rate(bad, r.Total)
+			// Sporadic errors (a few 404s) are normal; so is a route that always fails.
+			if bad < logMinRequests || ok < logMinRequests || r.Flips < 6 || fr < logLowRate || fr > 1-logLowRate {
 				continue
 			}
 			// Interleaved: failures are not one block (a block gives 1-2 flips).
