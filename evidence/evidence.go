@@ -114,6 +114,8 @@ type Exchange struct {
 	Probes []Probe
 	// Err is set when the exchange could not be observed (network error).
 	Err string
+	// Recorded holds what a browser recording (HAR) adds; nil otherwise.
+	Recorded *Recorded
 }
 
 // Evaluate runs the engine over the hops and stores the verdict.
