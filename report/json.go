@@ -55,6 +55,9 @@ type Result struct {
 	Source         string         `json:"source,omitempty"`
 	Probes         []Probe        `json:"probes,omitempty"`
 	Browser        *Browser       `json:"browser,omitempty"`
+	// Curl reproduces every request a live probe sent (check), secrets
+	// redacted unless --show-secrets.
+	Curl []string `json:"curl,omitempty"`
 }
 
 // Preflight describes the OPTIONS request.

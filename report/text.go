@@ -10,6 +10,9 @@ import (
 type TextOptions struct {
 	// Curl holds, per result, curl commands reproducing the requests sent.
 	Curl map[int][]string
+	// Notes holds, per result, extra lines printed under its header (check:
+	// the detected platform and what gave it away).
+	Notes map[int][]string
 }
 
 // Text writes a human report of every result.
@@ -19,7 +22,7 @@ func Text(w io.Writer, doc Document, opt TextOptions) error {
 		if i > 0 {
 			tw.printf("\n%s\n\n", strings.Repeat("-", 72))
 		}
-		writeResult(tw, r)
+		writeResult(tw, r, opt.Notes[i])
 		if cmds := opt.Curl[i]; len(cmds) > 0 {
 			tw.printf("\nReproduce with curl:\n")
 			for _, c := range cmds {
@@ -55,7 +58,7 @@ func Verdict(r Result) string {
 	return "BLOCKED"
 }
 
-func writeResult(w *errWriter, r Result) {
+func writeResult(w *errWriter, r Result, notes []string) {
 	verdict := Verdict(r)
 	where := ""
 	if verdict == "BLOCKED" && r.BlockedAt != "" {
@@ -68,6 +71,9 @@ func writeResult(w *errWriter, r Result) {
 	w.printf("  %s %s\n  from origin %s, credentials %s\n", r.Method, r.URL, r.Origin, r.Credentials)
 	if r.Source != "" {
 		w.printf("  source: %s\n", r.Source)
+	}
+	for _, n := range notes {
+		w.printf("  %s\n", n)
 	}
 	if r.Error != "" {
 		w.printf("  error: %s\n", r.Error)
