@@ -151,6 +151,9 @@ type Input struct {
 	// Playbook is the API Gateway incident playbook evidence (corsdoctor
 	// aws diagnose), or nil; CD21xx and CD405x-CD409x rules read it.
 	Playbook *evidence.Playbook
+	// Origins are page origins to predict verdicts for (lint/aws --origin;
+	// rule CD2050).
+	Origins []string
 }
 
 // Pass gives a rule's Check the evidence and a way to report.
