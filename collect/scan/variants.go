@@ -1,0 +1,174 @@
+package scan
+
+import (
+	"net"
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// Kind names what a probe's origin stands for. Kinds are recorded as the
+// probe purpose "scan:<kind>"; rules read them.
+type Kind string
+
+// Probe kinds. Self and Trusted are the legitimate origins learned first;
+// every other kind is an origin an attacker can host a page on.
+const (
+	KindArbitrary   Kind = "arbitrary"
+	KindSelf        Kind = "self"
+	KindTrusted     Kind = "trusted"
+	KindNull        Kind = "null"
+	KindPrefix      Kind = "prefix"
+	KindSuffix      Kind = "suffix"
+	KindSubstring   Kind = "substring"
+	KindDot         Kind = "unescaped-dot"
+	KindSubdomain   Kind = "subdomain"
+	KindHTTP        Kind = "http"
+	KindThirdParty  Kind = "third-party"
+	KindSpecialChar Kind = "special-char"
+	// KindPreflight is the OPTIONS preflight from the arbitrary origin
+	// with Access-Control-Request-Private-Network, sent for every target.
+	KindPreflight Kind = "preflight"
+)
+
+// PurposePrefix starts every scan probe's purpose.
+const PurposePrefix = "scan:"
+
+// Purpose is the evidence.Probe purpose for a kind.
+func (k Kind) Purpose() string { return PurposePrefix + string(k) }
+
+// ArbitraryOrigin is the unrelated origin used to test reflection.
+const ArbitraryOrigin = "https://corsdoctor-attacker.example"
+
+// attackerSuffix is the domain appended by prefix and special-character
+// probes (an attacker registers it and serves e.g.
+// app.example.com.evil-corsdoctor.net).
+const attackerSuffix = ".evil-corsdoctor.net"
+
+// ThirdPartyOrigins are hosting services where anyone can publish a page
+// under a shared domain; trusting the shared domain trusts everyone.
+var ThirdPartyOrigins = []string{
+	"https://corsdoctor-attacker.github.io",
+	"https://corsdoctor-attacker.herokuapp.com",
+	"https://corsdoctor-attacker.netlify.app",
+	"https://corsdoctor-attacker.vercel.app",
+	"https://corsdoctor-attacker.pages.dev",
+	"https://corsdoctor-attacker.web.app",
+	"https://corsdoctor-attacker.firebaseapp.com",
+	"https://corsdoctor-attacker.azurewebsites.net",
+	"https://corsdoctor-attacker.appspot.com",
+	"https://d1corsdoctor0.cloudfront.net",
+	"http://corsdoctor-attacker.s3-website-us-east-1.amazonaws.com",
+	"https://corsdoctor-attacker.s3.amazonaws.com",
+	"https://corsdoctor-attacker.glitch.me",
+	"https://corsdoctor-attacker.onrender.com",
+	"https://corsdoctor-attacker.ngrok-free.app",
+	"https://cdpn.io",
+	"https://fiddle.jshell.net",
+	"https://jsbin.com",
+	"https://corsdoctor-attacker.repl.co",
+}
+
+// SpecialChars are characters a browser keeps in a host name, tried as
+// host<c>.evil-corsdoctor.net to catch origin parsers that stop at them.
+// "_" is accepted by Chromium, Firefox and Safari; the others by Safari
+// (and the URL Standard's host parser).
+var SpecialChars = []string{"_", "`", "}", "{", "!", "$", "&", "'", "(", ")", "*", "+", ",", ";", "=", "~"}
+
+// SpecialCharBrowsers says which browsers send an origin with c unchanged.
+func SpecialCharBrowsers(c string) string {
+	if c == "_" {
+		return "Chromium, Firefox and Safari"
+	}
+	return "Safari"
+}
+
+// base is a legitimate origin split for building look-alikes.
+type base struct {
+	origin, scheme, host, port string
+	// rd is the registrable domain (eTLD+1); "" for IP addresses and
+	// public suffixes.
+	rd string
+}
+
+func parseBase(origin string) (base, bool) {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return base{}, false
+	}
+	b := base{origin: origin, scheme: u.Scheme, host: strings.ToLower(u.Hostname()), port: u.Port()}
+	if net.ParseIP(b.host) == nil && strings.Contains(b.host, ".") {
+		if rd, err := publicsuffix.EffectiveTLDPlusOne(b.host); err == nil {
+			b.rd = rd
+		}
+	}
+	return b, true
+}
+
+func (b base) join(scheme, host string) string {
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if b.port != "" {
+		host += ":" + b.port
+	}
+	return scheme + "://" + host
+}
+
+// prefix: the trusted origin followed by the attacker's domain
+// (app.example.com.evil-corsdoctor.net) defeats "starts with" checks.
+func (b base) prefix() string { return b.join(b.scheme, b.host+attackerSuffix) }
+
+// suffix: a registrable domain ending with the trusted one
+// (evil-example.com) defeats "ends with" checks without a dot boundary.
+func (b base) suffix() string {
+	if b.rd == "" {
+		return ""
+	}
+	return b.join(b.scheme, "evil-"+b.rd)
+}
+
+// substring: a domain that contains the trusted host but neither starts
+// nor ends with it (evil-app.example.computer) defeats "contains" checks.
+func (b base) substring() string {
+	if b.rd == "" {
+		return ""
+	}
+	h := "evil-" + b.host
+	if strings.HasSuffix(h, ".com") {
+		return b.join(b.scheme, h+"puter")
+	}
+	return b.join(b.scheme, h+"x.net")
+}
+
+// dot: the dot before the registrable domain replaced by a letter
+// (wwwxexample.com, registrable by anyone) defeats regexps with an
+// unescaped dot.
+func (b base) dot() string {
+	if b.rd == "" || b.host == b.rd {
+		return ""
+	}
+	sub := strings.TrimSuffix(b.host, "."+b.rd)
+	return b.join(b.scheme, sub+"x"+b.rd)
+}
+
+// subdomain: an unused subdomain of the registrable domain.
+func (b base) subdomain() string {
+	if b.rd == "" {
+		return ""
+	}
+	return b.join(b.scheme, "corsdoctor-unknown."+b.rd)
+}
+
+// http: the same host over http, for an https origin.
+func (b base) http() string {
+	if b.scheme != "https" {
+		return ""
+	}
+	return b.join("http", b.host)
+}
+
+func (b base) special(c string) string {
+	return b.join(b.scheme, b.host+c+attackerSuffix)
+}
