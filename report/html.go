@@ -87,6 +87,12 @@ func init() {
 			return "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '" + scriptSHA + "'"
 		},
 		"chart": ChartSVG,
+		"stage": func(s string) string {
+			if s == "actual" {
+				return "actual request"
+			}
+			return s
+		},
 		"hdrs": func(anchor, kind, caption string, status int, rows []hdrRow) hdrTable {
 			return hdrTable{ID: anchor + "-" + kind, Caption: caption, Status: status, Rows: rows}
 		},
@@ -207,6 +213,7 @@ type htmlResult struct {
 	TopFinding      string
 	Readable        []string
 	Unreadable      []string
+	Browser         *htmlBrowser
 	Detailed        bool
 }
 
@@ -306,6 +313,9 @@ func fillResult(hr *htmlResult, curl []string) {
 	if r.Actual.Sent {
 		hr.ActualRows = headerRows(r.Actual.Headers, r, false)
 	}
+	if len(curl) == 0 {
+		curl = r.Curl
+	}
 	for j, c := range curl {
 		hr.Curl = append(hr.Curl, curlCmd{ID: fmt.Sprintf("%s-curl%d", hr.Anchor, j+1), Text: c})
 	}
@@ -320,6 +330,28 @@ func fillResult(hr *htmlResult, curl []string) {
 		}
 	}
 	hr.Diagram = buildDiagram(hr)
+	if b := r.Browser; b != nil {
+		hr.Browser = &htmlBrowser{Browser: b, Verdict: "BLOCKED", VClass: "v-bad"}
+		if b.Allowed {
+			hr.Browser.Verdict, hr.Browser.VClass = "ALLOWED", "v-ok"
+		}
+		for j, q := range b.Requests {
+			hr.Browser.Requests = append(hr.Browser.Requests, htmlBrowserReq{BrowserRequest: q,
+				Rows: headerRows(q.ResponseHeaders, Result{Allowed: true}, false), Anchor: fmt.Sprintf("%s-b%d", hr.Anchor, j+1)})
+		}
+	}
+}
+
+type htmlBrowser struct {
+	*Browser
+	Verdict, VClass string
+	Requests        []htmlBrowserReq
+}
+
+type htmlBrowserReq struct {
+	BrowserRequest
+	Anchor string
+	Rows   []hdrRow
 }
 
 func headline(r Result) string {
