@@ -165,8 +165,9 @@ func Flags(hostRules, spki []string) []chromedp.ExecAllocatorOption {
 	return opts
 }
 
-// Start launches Chromium and the origin servers. The caller must Close
-// the Browser; Close also runs when ctx is cancelled.
+// Start launches Chromium and the origin servers. ctx bounds the launch
+// only (with Config.StartTimeout); the browser then runs until Close,
+// which the caller must call, also after errors.
 func Start(ctx context.Context, cfg Config) (b *Browser, err error) {
 	if cfg.ExecPath == "" {
 		p, err := FindChromium()
