@@ -12,8 +12,8 @@ import (
 var CD1028 = register(&diag.Rule{
 	ID:       "CD1028",
 	Name:     "environments-differ",
-	Severity: diag.Warning,
-	Rank:     11,
+	Severity: diag.Error,
+	Rank:     2,
 	Since:    "0.1.0",
 	Title:    "Works from one origin, blocked from another: the allowlist misses an environment",
 	Doc: `The same request was checked from several origins (--origin given more than
@@ -21,7 +21,9 @@ once) and the verdicts differ. This is the "works in dev, fails in prod" pattern
 server's allowlist was written for one environment (http://localhost:3000) and the
 others (staging, production, a preview deployment) were never added, or each
 environment's configuration lists a different set. The finding on each blocked origin
-names the origins that work; the other findings give the exact mismatch.`,
+names the origins that work; the other findings give the exact mismatch. It ranks
+first because the comparison is direct evidence: the same request, from another origin,
+passes.`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Add every environment's exact origin (scheme, host, port) to the allowlist, from configuration per environment rather than hard-coded, and check them all with corsdoctor check --origin A --origin B ...",
 		diag.APIGwREST: "Map Access-Control-Allow-Origin per request (proxy integration: pick the request's Origin from an allowlist in the backend), or use one stage per environment with its own origin in the integration responses and gateway responses; redeploy.",

@@ -1,0 +1,314 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/corsdoctor/corsdoctor/collect/probe"
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/report"
+	"github.com/corsdoctor/corsdoctor/rules"
+)
+
+// CheckOptions are check's parsed flags.
+type CheckOptions struct {
+	App         *App
+	URL         string
+	Origins     []string
+	Request     RequestFlags
+	Repeat      int
+	Timeout     time.Duration
+	Insecure    bool
+	ForceActual bool
+	// Transport replaces the network transport (tests).
+	Transport http.RoundTripper
+}
+
+func init() { addCommand(func(a *App) *cobra.Command { return NewCmdCheck(a, nil) }) }
+
+// NewCmdCheck builds `corsdoctor check`.
+func NewCmdCheck(app *App, runF func(*CheckOptions) error) *cobra.Command {
+	opts := &CheckOptions{App: app}
+	cmd := &cobra.Command{
+		Use:   "check URL --origin ORIGIN [--origin ORIGIN ...] [flags]",
+		Short: "Probe a live API the way a browser does, name the cause of a CORS failure and the fix",
+		Long: `check sends what Chromium sends for a page at --origin calling URL: the OPTIONS
+preflight when one is needed (with Access-Control-Request-Method/-Headers, browser-like
+Accept, User-Agent and Sec-Fetch-* headers, never cookies or Authorization), then the
+actual request with your headers and body, following redirects as fetch() does. It
+evaluates every response with corsdoctor's Chromium-faithful engine and prints the
+verdict, the exact console message, the cause, the evidence (the offending header
+marked), the fix for the detected platform, and a curl command for each request.
+
+To diagnose, it also sends: the same request to a sibling path that does not exist
+(error responses need CORS headers too), the request without its Authorization or API
+key, and --repeat copies (intermittent answers, caches). Give --origin several times to
+compare environments ("works in dev, fails in prod").
+
+Exit codes: 0 every origin allowed, 1 any origin blocked (or blocked on a repeat),
+2 usage or network error (the other origins still get their result).`,
+		Example: `  corsdoctor check https://api.example.com/items --origin https://app.example.com
+
+  corsdoctor check https://api.example.com/items --origin http://localhost:3000 \
+    --origin https://app.example.com -X PUT -H 'Content-Type: application/json' \
+    -H 'Authorization: Bearer TOKEN' --data '{"name":"x"}'
+
+  corsdoctor check https://api.example.com/me --origin https://app.example.com \
+    --credentials -H 'Cookie: session=abc' --expose X-Request-Id --json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return WithHint(Usagef("check takes exactly one URL, got %d", len(args)), "corsdoctor check https://api.example.com/items --origin https://app.example.com")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.URL = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return runCheck(cmd.Context(), opts)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringArrayVar(&opts.Origins, "origin", nil, "the page's origin, e.g. https://app.example.com (required; repeat to compare environments)")
+	fs.IntVar(&opts.Repeat, "repeat", 3, "send the request this many more times to detect intermittent answers and caches (0 disables)")
+	fs.DurationVar(&opts.Timeout, "timeout", probe.DefaultTimeout, "timeout of each request: connect, TLS handshake and response")
+	fs.BoolVar(&opts.Insecure, "insecure", false, "do not verify TLS certificates (self-signed test servers); browsers never do this")
+	fs.BoolVar(&opts.ForceActual, "force-actual", false, "also send the actual request after a failed preflight, to show what the server would answer")
+	opts.Request.Register(fs)
+	return cmd
+}
+
+// checkSpec is one check to run; demo and tests build it directly.
+type checkSpec struct {
+	URL         string
+	Origins     []string
+	Request     cors.Request // Origin is filled per origin
+	Body        []byte
+	Cookie      string
+	Expose      []string
+	Platform    string
+	Repeat      int
+	Timeout     time.Duration
+	Insecure    bool
+	ForceActual bool
+	ShowSecrets bool
+	Transport   http.RoundTripper
+	Now         func() time.Time
+	// Prober is reused when set (demo), else one is built for the check.
+	Prober *probe.Prober
+}
+
+// checkOutcome is what a check observed and concluded.
+type checkOutcome struct {
+	Exchanges []*evidence.Exchange
+	Findings  []diag.Finding
+	Doc       report.Document
+	Curl      map[int][]string
+	Notes     map[int][]string
+	// Total and Network are summed over origins (see probe.Result).
+	Total, Network time.Duration
+}
+
+// performCheck probes every origin and diagnoses the exchanges.
+func performCheck(ctx context.Context, spec checkSpec) *checkOutcome {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	p := spec.Prober
+	if p == nil {
+		p = probe.New(probe.Options{
+			Timeout: spec.Timeout, Insecure: spec.Insecure, Repeat: spec.Repeat, ForceActual: spec.ForceActual,
+			Cookie: spec.Cookie, Transport: spec.Transport, Now: spec.Now, ShowSecrets: spec.ShowSecrets,
+		})
+		defer p.Close()
+	}
+	out := &checkOutcome{Curl: map[int][]string{}, Notes: map[int][]string{}}
+	var dets []evidence.Detection
+	for i, origin := range spec.Origins {
+		req := spec.Request
+		req.Origin = origin
+		req.URL = spec.URL
+		res := p.Probe(ctx, req, spec.Body)
+		ex := res.Exchange
+		ex.Expose = spec.Expose
+		out.Exchanges = append(out.Exchanges, ex)
+		out.Total += res.Total
+		out.Network += res.Network
+		out.Curl[i] = curlLines(res.Sent, spec.ShowSecrets)
+		dets = append(dets, evidence.DetectPlatform(ex.Responses()...))
+	}
+	// Platform: --platform, else detected per origin, else what another
+	// origin's responses revealed (same server).
+	var any evidence.Detection
+	for _, d := range dets {
+		if d.Platform != "" {
+			any = d
+			break
+		}
+	}
+	for i, ex := range out.Exchanges {
+		switch {
+		case spec.Platform != "":
+			ex.Platform = spec.Platform
+			out.Notes[i] = append(out.Notes[i], "platform: "+spec.Platform+" (--platform)")
+		case dets[i].Platform != "":
+			ex.Platform = dets[i].Platform
+			out.Notes[i] = append(out.Notes[i], "platform: "+dets[i].Platform+" (detected from "+strings.Join(dets[i].Signals, ", ")+")")
+		case any.Platform != "":
+			ex.Platform = any.Platform
+			out.Notes[i] = append(out.Notes[i], "platform: "+any.Platform+" (detected from "+strings.Join(any.Signals, ", ")+")")
+		}
+	}
+	in := &diag.Input{Exchanges: out.Exchanges}
+	out.Findings = diag.Run(rules.All(), in)
+	out.Doc = report.NewDocument(out.Exchanges, out.Findings, report.Options{ShowSecrets: spec.ShowSecrets})
+	for i := range out.Doc.Results {
+		out.Doc.Results[i].Curl = out.Curl[i]
+	}
+	return out
+}
+
+// curlLines renders the curl commands of a probe run: every request but
+// the repeats, which are summarised in one comment line.
+func curlLines(sent []probe.Sent, showSecrets bool) []string {
+	var out []string
+	repeats := 0
+	for _, s := range sent {
+		if s.Purpose == "repeat" {
+			repeats++
+			continue
+		}
+		line := s.Curl(showSecrets)
+		label := s.Purpose
+		switch {
+		case s.Purpose == "request" && s.Method == http.MethodOptions:
+			label = "preflight"
+		case s.Purpose == "request":
+			label = "actual request"
+		case s.Method == http.MethodOptions:
+			label += " preflight"
+		}
+		out = append(out, line+"   # "+label)
+	}
+	if repeats > 0 {
+		out = append(out, fmt.Sprintf("# plus %d repeated requests (--repeat), identical to the first ones", repeats))
+	}
+	return out
+}
+
+func runCheck(ctx context.Context, opts *CheckOptions) error {
+	app := opts.App
+	spec, err := opts.spec()
+	if err != nil {
+		return err
+	}
+	spec.Now = app.Now
+	out := performCheck(ctx, spec)
+	if opts.Request.JSON {
+		err = report.JSON(app.IO.Out, out.Doc)
+	} else {
+		if len(out.Doc.Results) > 1 {
+			if err = report.OriginTable(app.IO.Out, out.Doc); err == nil {
+				_, err = fmt.Fprintln(app.IO.Out)
+			}
+		}
+		if err == nil {
+			err = report.Text(app.IO.Out, out.Doc, report.TextOptions{Curl: out.Curl, Notes: out.Notes})
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return checkExit(out.Exchanges)
+}
+
+// checkExit maps a check's exchanges to the command's error: a network
+// error (exit 2) wins over a blocked origin (exit 1).
+func checkExit(exs []*evidence.Exchange) error {
+	var netErrs []string
+	blocked := false
+	for _, ex := range exs {
+		if ex.Err != "" {
+			netErrs = append(netErrs, fmt.Sprintf("%s (origin %s): %s", ex.Request.URL, ex.Request.Origin, ex.Err))
+			continue
+		}
+		if ex.Result.Blocked() {
+			blocked = true
+		}
+		for _, p := range ex.Probes {
+			if p.Purpose == "repeat" && p.Err == "" && p.Result.Blocked() {
+				blocked = true
+			}
+		}
+	}
+	if len(netErrs) > 0 {
+		return errors.New(strings.Join(netErrs, "; "))
+	}
+	if blocked {
+		return ErrFindings
+	}
+	return nil
+}
+
+// spec validates the flags and builds the check.
+func (opts *CheckOptions) spec() (checkSpec, error) {
+	u, err := ParseURL("URL", opts.URL)
+	if err != nil {
+		return checkSpec{}, err
+	}
+	if len(opts.Origins) == 0 {
+		return checkSpec{}, WithHint(Usagef("--origin: missing page origin"), "corsdoctor check "+opts.URL+" --origin https://your-app.example.com")
+	}
+	var origins []string
+	seen := map[string]bool{}
+	for _, o := range opts.Origins {
+		po, err := ParseOriginFlag(o)
+		if err != nil {
+			return checkSpec{}, err
+		}
+		if !seen[po] {
+			seen[po] = true
+			origins = append(origins, po)
+		}
+	}
+	if opts.Repeat < 0 || opts.Repeat > 100 {
+		return checkSpec{}, Usagef("--repeat: %d out of range (0 to 100)", opts.Repeat)
+	}
+	if opts.Timeout <= 0 {
+		return checkSpec{}, Usagef("--timeout: must be positive, got %s", opts.Timeout)
+	}
+	req, body, err := opts.Request.Build(u, origins[0])
+	if err != nil {
+		return checkSpec{}, err
+	}
+	// A Cookie given with -H is the browser's cookie jar, not a header
+	// the page sets (pages cannot set Cookie): send it as the credential.
+	var cookie []string
+	kept := req.Headers[:0:0]
+	for _, h := range req.Headers {
+		if strings.EqualFold(h.Name, "Cookie") {
+			cookie = append(cookie, h.Value)
+			continue
+		}
+		kept = append(kept, h)
+	}
+	req.Headers = kept
+	if len(cookie) > 0 && req.Credentials != cors.CredentialsInclude {
+		return checkSpec{}, WithHint(Usagef("-H 'Cookie: ...': cookies are only sent with credentials"), "add --credentials (fetch credentials: 'include')")
+	}
+	return checkSpec{
+		URL: u, Origins: origins, Request: req, Body: body, Cookie: strings.Join(cookie, "; "),
+		Expose: opts.Request.Expose, Platform: opts.Request.Platform, Repeat: opts.Repeat,
+		Timeout: opts.Timeout, Insecure: opts.Insecure, ForceActual: opts.ForceActual,
+		ShowSecrets: opts.Request.ShowSecrets, Transport: opts.Transport,
+	}, nil
+}

@@ -1,0 +1,239 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/corsdoctor/corsdoctor/collect/probe"
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/lab"
+	"github.com/corsdoctor/corsdoctor/report"
+)
+
+// DemoOptions are demo's parsed flags.
+type DemoOptions struct {
+	App  *App
+	JSON bool
+	// Only restricts the run to cases whose path contains this string.
+	Only string
+	// Verbose prints check's full report for every case.
+	Verbose bool
+}
+
+func init() { addCommand(func(a *App) *cobra.Command { return NewCmdDemo(a, nil) }) }
+
+// NewCmdDemo builds `corsdoctor demo`.
+func NewCmdDemo(app *App, runF func(*DemoOptions) error) *cobra.Command {
+	opts := &DemoOptions{App: app}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Start the embedded lab on loopback and diagnose every failure it reproduces",
+		Long: `demo starts corsdoctor's lab (an API that fails in every way browsers see in the
+field, plus correct endpoints for contrast) on 127.0.0.1, runs check against every
+endpoint with a realistic page origin, and prints one line per endpoint: the failure it
+reproduces, the browser's verdict, the diagnosed cause (rule ID and name) and whether
+that agrees with the lab's expectation. Nothing leaves the machine.
+
+Exit codes: 0 every endpoint diagnosed as expected, 1 any disagreement.`,
+		Example: `  corsdoctor demo
+  corsdoctor demo --only aws/rest --verbose
+  corsdoctor demo --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return runDemo(cmd.Context(), opts)
+		},
+	}
+	fs := cmd.Flags()
+	fs.BoolVar(&opts.JSON, "json", false, "print the results as JSON")
+	fs.StringVar(&opts.Only, "only", "", "run only the endpoints whose path contains this text")
+	fs.BoolVar(&opts.Verbose, "verbose", false, "also print check's full report for every endpoint")
+	return cmd
+}
+
+// DemoCase is one line of the demo's JSON output.
+type DemoCase struct {
+	Path             string `json:"path"`
+	Title            string `json:"title"`
+	Platform         string `json:"platform"`
+	DetectedPlatform string `json:"detected_platform"`
+	Method           string `json:"method"`
+	Origin           string `json:"origin"`
+	ExpectedVerdict  string `json:"expected_verdict"`
+	ExpectedRule     string `json:"expected_rule"`
+	Verdict          string `json:"verdict"`
+	Rule             string `json:"rule"`
+	RuleName         string `json:"rule_name"`
+	RuleTitle        string `json:"rule_title"`
+	Agree            bool   `json:"agree"`
+}
+
+// DemoReport is demo's JSON document.
+type DemoReport struct {
+	Tool    string     `json:"tool"`
+	Version string     `json:"version"`
+	Agree   int        `json:"agree"`
+	Total   int        `json:"total"`
+	Cases   []DemoCase `json:"cases"`
+}
+
+// demoRun checks every lab case against the lab at base and returns the
+// results with check's full outcome per case.
+func demoRun(ctx context.Context, base string, cases []lab.Case, now func() time.Time) ([]DemoCase, []*checkOutcome, error) {
+	p := probe.New(probe.Options{Timeout: 5 * time.Second, Repeat: 3, Now: now})
+	defer p.Close()
+	var (
+		out  []DemoCase
+		outs []*checkOutcome
+	)
+	for _, c := range cases {
+		spec, err := caseSpec(base, c)
+		if err != nil {
+			return nil, nil, fmt.Errorf("lab case %s: %w", c.Path, err)
+		}
+		spec.Prober = p
+		spec.Now = now
+		o := performCheck(ctx, spec)
+		r := o.Doc.Results[0]
+		dc := DemoCase{
+			Path: c.Path, Title: c.Title, Platform: c.Platform, DetectedPlatform: r.Platform,
+			Method: c.Method, Origin: c.Origin, ExpectedVerdict: c.Verdict, ExpectedRule: c.Rule,
+			Verdict: report.Verdict(r),
+		}
+		if len(r.Findings) > 0 {
+			dc.Rule, dc.RuleName, dc.RuleTitle = r.Findings[0].ID, r.Findings[0].Name, r.Findings[0].Title
+		}
+		dc.Agree = dc.Verdict == c.Verdict && dc.Rule == c.Rule
+		out = append(out, dc)
+		outs = append(outs, o)
+	}
+	return out, outs, nil
+}
+
+// caseSpec builds the check of a lab case.
+func caseSpec(base string, c lab.Case) (checkSpec, error) {
+	f := RequestFlags{Method: c.Method, Headers: c.Headers, Data: c.Body, Credentials: c.Credentials, Expose: c.Expose}
+	u := base + c.Path
+	req, body, err := f.Build(u, c.Origin)
+	if err != nil {
+		return checkSpec{}, err
+	}
+	if c.Body == "" {
+		req.Body = cors.BodyNone
+	}
+	origins := append([]string{c.Origin}, c.AlsoOrigins...)
+	return checkSpec{URL: u, Origins: origins, Request: req, Body: body, Expose: c.Expose, Repeat: 3, Timeout: 5 * time.Second}, nil
+}
+
+func runDemo(ctx context.Context, opts *DemoOptions) error {
+	app := opts.App
+	srv, err := lab.Start("127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	var cases []lab.Case
+	for _, c := range lab.Catalogue() {
+		if opts.Only == "" || strings.Contains(c.Path, opts.Only) {
+			cases = append(cases, c)
+		}
+	}
+	if len(cases) == 0 {
+		return WithHint(Usagef("--only %q matches no lab endpoint", opts.Only), "run 'corsdoctor demo' to list them all")
+	}
+	res, outs, err := demoRun(ctx, srv.URL, cases, app.Now)
+	if err != nil {
+		return err
+	}
+	agree := 0
+	for _, r := range res {
+		if r.Agree {
+			agree++
+		}
+	}
+	if opts.JSON {
+		enc := json.NewEncoder(app.IO.Out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(DemoReport{Tool: "corsdoctor", Version: report.Version, Agree: agree, Total: len(res), Cases: res}); err != nil {
+			return err
+		}
+	} else if err := writeDemo(app, srv.URL, cases, res, outs, opts.Verbose); err != nil {
+		return err
+	}
+	if agree != len(res) {
+		return ErrFindings
+	}
+	return nil
+}
+
+func writeDemo(app *App, base string, cases []lab.Case, res []DemoCase, outs []*checkOutcome, verbose bool) error {
+	w := &errWriterCLI{w: app.IO.Out}
+	w.printf("corsdoctor demo: %d lab endpoints on loopback, each checked as Chromium would send it\n\n", len(res))
+	pw, tw := len("ENDPOINT"), len("REPRODUCES")
+	for _, r := range res {
+		pw = max(pw, len(r.Path))
+		tw = max(tw, min(len(r.Title), 58))
+	}
+	w.printf("%-*s  %-*s  %-8s  %-40s  %s\n", pw, "ENDPOINT", tw, "REPRODUCES", "VERDICT", "DIAGNOSIS", "AGREES")
+	for _, r := range res {
+		diagnosis := "-"
+		if r.Rule != "" {
+			diagnosis = r.Rule + " " + r.RuleName
+		}
+		mark := "yes"
+		if !r.Agree {
+			exp := r.ExpectedRule
+			if exp == "" {
+				exp = "no finding"
+			}
+			mark = fmt.Sprintf("NO (expected %s, %s)", r.ExpectedVerdict, exp)
+		}
+		w.printf("%-*s  %-*s  %-8s  %-40s  %s\n", pw, r.Path, tw, clip(r.Title, 58), r.Verdict, diagnosis, mark)
+	}
+	agree := 0
+	for _, r := range res {
+		if r.Agree {
+			agree++
+		}
+	}
+	w.printf("\n%d/%d endpoints diagnosed as expected.\n", agree, len(res))
+	if agree == len(res) {
+		w.printf("Next: corsdoctor lab (serves these endpoints), then corsdoctor check URL --origin ORIGIN against one of them, or your own API.\n")
+	}
+	if verbose {
+		for i, o := range outs {
+			w.printf("\n%s\n%s %s\n\n", strings.Repeat("=", 72), cases[i].Path, cases[i].Title)
+			if w.err == nil {
+				w.err = report.Text(app.IO.Out, o.Doc, report.TextOptions{Curl: o.Curl, Notes: o.Notes})
+			}
+		}
+	}
+	return w.err
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-3] + "..."
+}
+
+type errWriterCLI struct {
+	w   interface{ Write([]byte) (int, error) }
+	err error
+}
+
+func (e *errWriterCLI) printf(format string, a ...any) {
+	if e.err != nil {
+		return
+	}
+	_, e.err = fmt.Fprintf(e.w, format, a...)
+}
