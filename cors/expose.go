@@ -17,7 +17,7 @@ var safelistedResponseHeaders = [...]string{
 // without Access-Control-Expose-Headers.
 func IsSafelistedResponseHeader(name string) bool {
 	for _, n := range safelistedResponseHeaders {
-		if strings.EqualFold(name, n) {
+		if equalFold(name, n) {
 			return true
 		}
 	}
@@ -30,7 +30,7 @@ func IsSafelistedResponseHeader(name string) bool {
 // empties the whole list; "*" exposes everything except Set-Cookie when
 // credentials are not included).
 func Readable(h http.Header, name string, cred Credentials) bool {
-	if strings.EqualFold(name, "set-cookie") || strings.EqualFold(name, "set-cookie2") {
+	if equalFold(name, "set-cookie") || equalFold(name, "set-cookie2") {
 		return false
 	}
 	if IsSafelistedResponseHeader(name) {

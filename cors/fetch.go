@@ -300,11 +300,10 @@ func (f *Fetch) Start(req *Request) {
 		Origin: req.Origin, URL: req.URL, InitialURL: req.URL, Method: f.method,
 		Credentials: req.credentials(), Initiator: req.initiator(), MaxAge: -1,
 	}
-	if f.validate() {
+	if f.validate() { // validate also sets f.corsFlag
 		f.state = stateDone
 		return
 	}
-	f.corsFlag = !SameOrigin(req.URL, req.Origin)
 	f.plan = Plan{Method: f.method}
 	if f.corsFlag && req.mode() == ModeCORS {
 		f.plan = planCrossOrigin(req, f.method, f.headers)
@@ -364,20 +363,23 @@ func (f *Fetch) validate() bool {
 		if !IsToken(h.Name) {
 			return refuse("TypeError: " + api + "Invalid name")
 		}
-		if strings.ContainsAny(h.Value, "\x00\r\n") {
+		if hasNULCRLF(h.Value) {
 			return refuse("TypeError: " + api + "Invalid value")
 		}
 	}
 	if req.mode() == ModeNoCORS && !IsSafelistedMethod(f.method) {
 		return refuse("TypeError: " + api + "'" + f.method + "' is unsupported in no-cors mode.")
 	}
-	if req.Origin != Null && !SameOrigin(req.URL, req.Origin) {
+	// SameOrigin(req.URL, req.Origin), parsing each URL once.
+	o, okOrigin := splitURL(req.Origin)
+	cross := req.Origin == Null || !okOrigin || !sameParts(p, o)
+	if req.Origin != Null && cross {
 		if req.mode() == ModeSameOrigin {
 			f.res.Error = DisallowedByMode
 			return refuse("Fetch API cannot load " + req.URL + ". Request mode is \"same-origin\" but the URL's origin is not same as the request origin " + req.Origin + ".")
 		}
-		if o, ok := splitURL(req.Origin); ok && strings.EqualFold(o.scheme, "https") &&
-			strings.EqualFold(p.scheme, "http") && !isPotentiallyTrustworthyHost(p.host) {
+		if okOrigin && equalFold(o.scheme, "https") &&
+			equalFold(p.scheme, "http") && !isPotentiallyTrustworthyHost(p.host) {
 			return refuse("Mixed Content: The page at '" + req.Origin + "/' was loaded over HTTPS, but requested an insecure resource '" +
 				CanonicalURL(req.URL) + "'. This request has been blocked; the content must be served over HTTPS.")
 		}
@@ -399,6 +401,18 @@ func (f *Fetch) validate() bool {
 	}
 	if kept != nil {
 		f.headers = kept
+	}
+	f.corsFlag = cross
+	return false
+}
+
+// hasNULCRLF reports whether a header value holds a byte that
+// HttpUtil::IsValidHeaderValue rejects (NUL, CR or LF).
+func hasNULCRLF(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c == 0 || c == '\r' || c == '\n' {
+			return true
+		}
 	}
 	return false
 }
@@ -757,7 +771,7 @@ func without(hs []Header, names ...string) []Header {
 	for _, h := range hs {
 		drop := false
 		for _, n := range names {
-			if strings.EqualFold(h.Name, n) {
+			if equalFold(h.Name, n) {
 				drop = true
 				break
 			}

@@ -36,7 +36,7 @@ const (
 // IsCORSHeader reports whether name (any case) is one of the
 // Access-Control-* response or request headers, or Origin or Vary.
 func IsCORSHeader(name string) bool {
-	return hasPrefixFold(name, "access-control-") || strings.EqualFold(name, "origin") || strings.EqualFold(name, "vary")
+	return hasPrefixFold(name, "access-control-") || equalFold(name, "origin") || equalFold(name, "vary")
 }
 
 // get returns the value of the named header as Chromium's
@@ -84,16 +84,17 @@ func trimHTTPSpace(s string) string {
 func isHTTPSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // isTokenChar reports whether c is an RFC 9110 tchar.
-func isTokenChar(c byte) bool {
-	if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
-		return true
+func isTokenChar(c byte) bool { return tchar[c] }
+
+// tchar is the RFC 9110 tchar set as a table (the hot path checks every
+// byte of every ACAM/ACAH item).
+var tchar = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			strings.IndexByte("!#$%&'*+-.^_`|~", byte(c)) >= 0
 	}
-	switch c {
-	case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~':
-		return true
-	}
-	return false
-}
+	return t
+}()
 
 // IsToken reports whether s is a non-empty RFC 9110 token (the grammar of
 // methods and header names).
@@ -178,15 +179,44 @@ func listContains(v, want string) bool {
 func listContainsFold(v, want string) bool {
 	it := listIter{s: v}
 	for it.next() {
-		if strings.EqualFold(it.cur, want) {
+		if equalFold(it.cur, want) {
 			return true
 		}
 	}
 	return false
 }
 
+// equalFold is ASCII case-insensitive equality, as Chromium's
+// base::EqualsCaseInsensitiveASCII. Unlike strings.EqualFold it never
+// folds non-ASCII runes (U+212A KELVIN SIGN is not "k"), and it checks
+// the lengths first, which keeps the name lists of the hot path cheap.
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if a[i] != b[i] && lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerInto writes the ASCII lower-case form of s into buf, for a
+// switch on a header name without allocating; ok is false when s does
+// not fit.
+func lowerInto(buf []byte, s string) (b []byte, ok bool) {
+	if len(s) > len(buf) {
+		return nil, false
+	}
+	for i := 0; i < len(s); i++ {
+		buf[i] = lowerASCII(s[i])
+	}
+	return buf[:len(s)], true
+}
+
 func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+	return len(s) >= len(prefix) && equalFold(s[:len(prefix)], prefix)
 }
 
 func lowerASCII(c byte) byte {

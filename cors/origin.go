@@ -42,10 +42,12 @@ func splitURL(s string) (p urlParts, ok bool) {
 		return p, false
 	}
 	s = s[2:]
-	end := strings.IndexAny(s, "/?#")
 	auth := s
-	if end >= 0 {
-		auth, p.rest = s[:end], s[end:]
+	for j := 0; j < len(s); j++ {
+		if c := s[j]; c == '/' || c == '?' || c == '#' {
+			auth, p.rest = s[:j], s[j:]
+			break
+		}
 	}
 	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
 		p.userinfo, p.hasUser = auth[:at], true
@@ -80,11 +82,11 @@ func isSchemeChar(c byte) bool {
 // defaultPort returns the default port of a special scheme, or "".
 func defaultPort(scheme string) string {
 	switch {
-	case strings.EqualFold(scheme, "http"), strings.EqualFold(scheme, "ws"):
+	case equalFold(scheme, "http"), equalFold(scheme, "ws"):
 		return "80"
-	case strings.EqualFold(scheme, "https"), strings.EqualFold(scheme, "wss"):
+	case equalFold(scheme, "https"), equalFold(scheme, "wss"):
 		return "443"
-	case strings.EqualFold(scheme, "ftp"):
+	case equalFold(scheme, "ftp"):
 		return "21"
 	}
 	return ""
@@ -103,7 +105,7 @@ func effectivePort(scheme, port string) string {
 
 // isHTTPScheme reports whether scheme is http or https (any case).
 func isHTTPScheme(scheme string) bool {
-	return strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https")
+	return equalFold(scheme, "http") || equalFold(scheme, "https")
 }
 
 // SameOrigin reports whether the URL is same origin with the serialized
@@ -124,7 +126,7 @@ func SameOrigin(rawURL, origin string) bool {
 }
 
 func sameParts(a, b urlParts) bool {
-	return strings.EqualFold(a.scheme, b.scheme) && strings.EqualFold(a.host, b.host) &&
+	return equalFold(a.scheme, b.scheme) && equalFold(a.host, b.host) &&
 		effectivePort(a.scheme, a.port) == effectivePort(b.scheme, b.port)
 }
 
@@ -166,7 +168,7 @@ func ParseOrigin(s string) (string, error) {
 	p, ok := splitURL(s)
 	if !ok {
 		// Fetch § origin-or-null: %s"null" is case-sensitive.
-		if strings.EqualFold(s, Null) {
+		if equalFold(s, Null) {
 			return "", &OriginError{Input: s, Reason: `the opaque origin is spelt "null", in lower case`, Suggest: Null}
 		}
 		reason := "missing scheme (an origin looks like https://app.example.com)"
@@ -273,7 +275,7 @@ func validAllowOriginURL(v string) bool {
 			return false
 		}
 	}
-	if defaultPort(v[:i]) == "" && !strings.EqualFold(v[:i], "file") {
+	if defaultPort(v[:i]) == "" && !equalFold(v[:i], "file") {
 		return true // non-special schemes ("foo:bar", "localhost:3000") parse
 	}
 	p, ok := splitURL(v)
@@ -292,10 +294,10 @@ func validAllowOriginURL(v string) bool {
 			after := rest[rb+1:]
 			return after == "" || strings.ContainsRune(":/?#", rune(after[0]))
 		}
-		return rest != "" && !strings.EqualFold(v[:i], "file")
+		return rest != "" && !equalFold(v[:i], "file")
 	}
 	if p.host == "" {
-		return strings.EqualFold(p.scheme, "file")
+		return equalFold(p.scheme, "file")
 	}
 	if strings.ContainsAny(p.host, "\x00\t\n\r #%/:<>?@[\\]^|") && net.ParseIP(p.host) == nil {
 		return false

@@ -229,7 +229,7 @@ func joinSortedLower(headers []Header, idx []int) string {
 	}
 	n := 0
 	for i, k := range idx {
-		if i > 0 && strings.EqualFold(headers[k].Name, headers[idx[i-1]].Name) {
+		if i > 0 && equalFold(headers[k].Name, headers[idx[i-1]].Name) {
 			continue
 		}
 		n += len(headers[k].Name) + 1
@@ -237,13 +237,18 @@ func joinSortedLower(headers []Header, idx []int) string {
 	var b strings.Builder
 	b.Grow(n)
 	for i, k := range idx {
-		if i > 0 && strings.EqualFold(headers[k].Name, headers[idx[i-1]].Name) {
+		if i > 0 && equalFold(headers[k].Name, headers[idx[i-1]].Name) {
 			continue
 		}
 		if b.Len() > 0 {
 			b.WriteByte(',')
 		}
 		name := headers[k].Name
+		var buf [64]byte
+		if lower, ok := lowerInto(buf[:], name); ok {
+			b.Write(lower)
+			continue
+		}
 		for j := 0; j < len(name); j++ {
 			b.WriteByte(lowerASCII(name[j]))
 		}

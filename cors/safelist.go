@@ -16,7 +16,7 @@ func IsSafelistedMethod(m string) bool { return m == "GET" || m == "HEAD" || m =
 // sent as written.
 func NormalizeMethod(m string) string {
 	for _, n := range [...]string{"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"} {
-		if m != n && strings.EqualFold(m, n) {
+		if m != n && equalFold(m, n) {
 			return n
 		}
 	}
@@ -26,19 +26,7 @@ func NormalizeMethod(m string) string {
 // IsForbiddenMethod reports whether m is CONNECT, TRACE or TRACK in any
 // case: fetch() and XMLHttpRequest throw before any request is made.
 func IsForbiddenMethod(m string) bool {
-	return strings.EqualFold(m, "CONNECT") || strings.EqualFold(m, "TRACE") || strings.EqualFold(m, "TRACK")
-}
-
-// forbiddenRequestHeaders is net::HttpUtil's kForbiddenHeaderFields
-// (net/http/http_util.cc), which Blink's cors::IsForbiddenRequestHeader
-// uses. Divergence from Fetch: Chromium still forbids user-agent
-// (crbug.com/571722) and access-control-request-private-network.
-var forbiddenRequestHeaders = [...]string{
-	"accept-charset", "accept-encoding", "access-control-request-headers",
-	"access-control-request-method", "access-control-request-private-network",
-	"connection", "content-length", "cookie",
-	"cookie2", "date", "dnt", "expect", "host", "keep-alive", "origin", "referer",
-	"set-cookie", "te", "trailer", "transfer-encoding", "upgrade", "user-agent", "via",
+	return equalFold(m, "CONNECT") || equalFold(m, "TRACE") || equalFold(m, "TRACK")
 }
 
 // IsForbiddenRequestHeader reports whether a page may not set the header
@@ -47,15 +35,26 @@ var forbiddenRequestHeaders = [...]string{
 // it silently. The X-HTTP-Method family is forbidden only when a value
 // names a forbidden method.
 func IsForbiddenRequestHeader(name, value string) bool {
-	for _, f := range forbiddenRequestHeaders {
-		if strings.EqualFold(name, f) {
-			return true
-		}
-	}
 	if hasPrefixFold(name, "proxy-") || hasPrefixFold(name, "sec-") {
 		return true
 	}
-	if strings.EqualFold(name, "x-http-method") || strings.EqualFold(name, "x-http-method-override") || strings.EqualFold(name, "x-method-override") {
+	var buf [len("access-control-request-private-network")]byte
+	lower, ok := lowerInto(buf[:], name)
+	if !ok {
+		return false // longer than every forbidden name
+	}
+	switch string(lower) {
+	case "accept-charset", "accept-encoding", "access-control-request-headers",
+		"access-control-request-method", "access-control-request-private-network",
+		"connection", "content-length", "cookie",
+		"cookie2", "date", "dnt", "expect", "host", "keep-alive", "origin", "referer",
+		"set-cookie", "te", "trailer", "transfer-encoding", "upgrade", "user-agent", "via":
+		// net::HttpUtil's kForbiddenHeaderFields (net/http/http_util.cc),
+		// which Blink's cors::IsForbiddenRequestHeader uses. Divergence
+		// from Fetch: Chromium still forbids user-agent (crbug.com/571722)
+		// and access-control-request-private-network.
+		return true
+	case "x-http-method", "x-http-method-override", "x-method-override":
 		it := listIter{s: value}
 		for it.next() {
 			if IsForbiddenMethod(it.cur) {
@@ -137,11 +136,11 @@ func safelistCheck(name, value string) ReasonCode {
 		return ReasonHeaderName
 	}
 	switch {
-	case strings.EqualFold(name, "accept"):
+	case equalFold(name, "accept"):
 		if hasUnsafeByte(value) {
 			return ReasonUnsafeByte
 		}
-	case strings.EqualFold(name, "accept-language"), strings.EqualFold(name, "content-language"):
+	case equalFold(name, "accept-language"), equalFold(name, "content-language"):
 		for i := 0; i < len(value); i++ {
 			c := value[i]
 			if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' ||
@@ -149,34 +148,34 @@ func safelistCheck(name, value string) ReasonCode {
 				return ReasonLanguageValue
 			}
 		}
-	case strings.EqualFold(name, "content-type"):
+	case equalFold(name, "content-type"):
 		if hasUnsafeByte(value) {
 			return ReasonUnsafeByte
 		}
 		if !safelistedContentType(value) {
 			return ReasonContentType
 		}
-	case strings.EqualFold(name, "range"):
+	case equalFold(name, "range"):
 		if !simpleRange(value) {
 			return ReasonRange
 		}
-	case strings.EqualFold(name, "intervention"):
-	case strings.EqualFold(name, "device-memory"), strings.EqualFold(name, "dpr"), strings.EqualFold(name, "downlink"):
+	case equalFold(name, "intervention"):
+	case equalFold(name, "device-memory"), equalFold(name, "dpr"), equalFold(name, "downlink"):
 		if !doubleABNF(value) {
 			return ReasonClientHintValue
 		}
-	case strings.EqualFold(name, "width"), strings.EqualFold(name, "viewport-width"), strings.EqualFold(name, "rtt"):
+	case equalFold(name, "width"), equalFold(name, "viewport-width"), equalFold(name, "rtt"):
 		if !intABNF(value) {
 			return ReasonClientHintValue
 		}
-	case strings.EqualFold(name, "ect"):
+	case equalFold(name, "ect"):
 		switch value {
 		case "slow-2g", "2g", "3g", "4g":
 		default:
 			return ReasonClientHintValue
 		}
-	case strings.EqualFold(name, "save-data"):
-		if !strings.EqualFold(value, "on") {
+	case equalFold(name, "save-data"):
+		if !equalFold(value, "on") {
 			return ReasonClientHintValue
 		}
 	default:
@@ -188,7 +187,7 @@ func safelistCheck(name, value string) ReasonCode {
 func isSafelistedName(name string) bool {
 	for _, n := range [...]string{"accept", "accept-language", "content-language", "content-type", "range",
 		"intervention", "device-memory", "dpr", "downlink", "width", "viewport-width", "rtt", "ect", "save-data"} {
-		if strings.EqualFold(name, n) {
+		if equalFold(name, n) {
 			return true
 		}
 	}
@@ -206,17 +205,20 @@ func IsSafelistedRequestHeader(name, value string) bool {
 // byte (Fetch § CORS-unsafe request-header byte).
 func hasUnsafeByte(v string) bool {
 	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c < 0x20 && c != '\t' {
-			return true
-		}
-		switch c {
-		case '"', '(', ')', ':', '<', '>', '?', '@', '[', '\\', ']', '{', '}', 0x7f:
+		if corsUnsafeByte[v[i]] {
 			return true
 		}
 	}
 	return false
 }
+
+// corsUnsafeByte is the CORS-unsafe request-header byte set as a table.
+var corsUnsafeByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c < 0x20 && c != '\t' || c == 0x7f || strings.IndexByte(`"():<>?@[\]{}`, byte(c)) >= 0
+	}
+	return t
+}()
 
 // safelistedContentType follows Chromium's
 // IsCorsSafelistedLowerCaseContentType: the media type before the first
@@ -231,8 +233,8 @@ func safelistedContentType(v string) bool {
 	if slash <= 0 || !IsToken(v[:slash]) || !IsToken(v[slash+1:]) {
 		return false
 	}
-	return strings.EqualFold(v, "application/x-www-form-urlencoded") ||
-		strings.EqualFold(v, "multipart/form-data") || strings.EqualFold(v, "text/plain")
+	return equalFold(v, "application/x-www-form-urlencoded") ||
+		equalFold(v, "multipart/form-data") || equalFold(v, "text/plain")
 }
 
 // simpleRange accepts exactly "bytes=N-" and "bytes=N-M" with N <= M, no
