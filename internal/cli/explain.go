@@ -122,6 +122,9 @@ func runExplain(opts *ExplainOptions) error {
 	if len(ex.Hops) > len(ex.Result.Redirects)+1 && ex.Result.Allowed {
 		return Usagef("--response: %d responses given but the chain ends after %d (only a redirect with a Location header leads to the next response)", len(ex.Hops), len(ex.Result.Redirects)+1)
 	}
+	if ex.Platform == "" {
+		ex.Platform = evidence.DetectPlatform(ex.Responses()...).Platform
+	}
 	in := &diag.Input{Exchanges: []*evidence.Exchange{ex}}
 	findings := diag.Run(rules.All(), in)
 	doc := report.NewDocument(in.Exchanges, findings, report.Options{ShowSecrets: opts.Request.ShowSecrets})
