@@ -1,0 +1,431 @@
+// Package har reads HAR 1.2 files exported by Chrome, Edge and Firefox
+// (DevTools, Network tab, "Save all as HAR"), streaming one entry at a
+// time so that a file of any size is read in bounded memory, rebuilds
+// every cross-origin exchange the page made (the preflight paired with
+// its actual request, redirects chained) as evidence for the CORS engine,
+// and writes redacted copies safe to share.
+//
+// What a HAR can and cannot show: Chrome records a CORS-blocked request
+// with _error "net::ERR_FAILED" and, in older versions, status 0 and no
+// response headers; the preflight is a separate entry (_resourceType
+// "preflight") that keeps its response. When the failing response was
+// not recorded the verdict is incomplete and corsdoctor says so.
+//
+// See http://www.softwareishard.com/blog/har-12-spec/ and
+// https://w3c.github.io/web-performance/specs/HAR/Overview.html
+package har
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Header is one recorded header line.
+type Header struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Entry is the part of a HAR entry corsdoctor reads. Bodies are never
+// kept.
+type Entry struct {
+	// Index is the 1-based position in log.entries.
+	Index   int
+	Offset  int64 // byte offset of the entry in the file
+	Pageref string
+	Started time.Time
+
+	ResourceType  string // Chrome's _resourceType
+	InitiatorType string // Chrome's _initiator.type ("preflight", "script", ...)
+	InitiatorURL  string
+
+	Method      string
+	URL         string
+	ReqHeaders  []Header
+	HasBody     bool
+	HasCookies  bool
+	Status      int
+	StatusText  string
+	HTTPVersion string
+	RespHeaders []Header
+	RedirectURL string
+
+	// Error is Chrome's response._error (or entry _error).
+	Error string
+	// ServiceWorker names how a service worker was involved, "" if not.
+	ServiceWorker string
+	// FromCache is Chrome's _fromCache ("memory", "disk").
+	FromCache string
+}
+
+// Header returns the first value of the request header name
+// (case-insensitive).
+func (e *Entry) Header(name string) string { return find(e.ReqHeaders, name) }
+
+// RespHeader returns the first value of the response header name.
+func (e *Entry) RespHeader(name string) string { return find(e.RespHeaders, name) }
+
+func find(hs []Header, name string) string {
+	for _, h := range hs {
+		if strings.EqualFold(h.Name, name) {
+			return h.Value
+		}
+	}
+	return ""
+}
+
+// IsPreflight reports whether the entry is a CORS preflight: OPTIONS
+// with Access-Control-Request-Method (or Chrome's preflight type).
+func (e *Entry) IsPreflight() bool {
+	if e.ResourceType == "preflight" || e.InitiatorType == "preflight" {
+		return true
+	}
+	return strings.EqualFold(e.Method, "OPTIONS") && e.Header("Access-Control-Request-Method") != ""
+}
+
+// Page is one page of the recording.
+type Page struct {
+	ID      string    `json:"id"`
+	Title   string    `json:"title"`
+	Started time.Time `json:"startedDateTime"`
+}
+
+// File is what Read kept of a HAR file.
+type File struct {
+	Name    string
+	Version string
+	Creator string // "Chrome 126.0", "Firefox 133.0"
+	Pages   []Page
+	// Entries holds the entries that can matter for CORS: requests with
+	// an Origin header, fetch/XHR, preflights, failures. Others are only
+	// counted, and documents give their page's URL (PageURL).
+	Entries []*Entry
+	// Total is the number of entries in the file.
+	Total int
+	// PageURL maps a page id to the URL of its document.
+	PageURL map[string]string
+	// Truncated is set when the file ends early or turns invalid: the
+	// entries before were read and are analysed.
+	Truncated *TruncatedError
+}
+
+// TruncatedError locates where a HAR stops being readable.
+type TruncatedError struct {
+	File string
+	// Offset is the byte where reading stopped; Entry the entry being
+	// read then (1-based), 0 outside entries.
+	Offset int64
+	Entry  int
+	Err    error
+}
+
+func (e *TruncatedError) Error() string {
+	where := ""
+	if e.Entry > 0 {
+		where = fmt.Sprintf(" inside entry %d", e.Entry)
+	}
+	if errors.Is(e.Err, io.ErrUnexpectedEOF) {
+		return fmt.Sprintf("%s: truncated: the file ends at byte %d%s; the %d complete entries before were analysed", e.File, e.Offset, where, max(e.Entry-1, 0))
+	}
+	return fmt.Sprintf("%s: byte %d%s: %v; the %d complete entries before were analysed", e.File, e.Offset, where, e.Err, max(e.Entry-1, 0))
+}
+
+func (e *TruncatedError) Unwrap() error { return e.Err }
+
+// Limits that keep memory bounded on hostile input.
+const (
+	maxKeptEntries = 200_000
+	maxHeaders     = 500
+)
+
+// raw is the decoding shape of an entry; unknown fields (bodies,
+// timings, stacks) are skipped by the decoder.
+type raw struct {
+	Pageref      string          `json:"pageref"`
+	Started      string          `json:"startedDateTime"`
+	ResourceType string          `json:"_resourceType"`
+	Initiator    json.RawMessage `json:"_initiator"`
+	Error        *string         `json:"_error"`
+	FromCache    string          `json:"_fromCache"`
+	Request      struct {
+		Method   string   `json:"method"`
+		URL      string   `json:"url"`
+		Headers  []Header `json:"headers"`
+		BodySize int64    `json:"bodySize"`
+		PostData *struct {
+			MimeType string `json:"mimeType"`
+		} `json:"postData"`
+		Cookies []json.RawMessage `json:"cookies"`
+	} `json:"request"`
+	Response struct {
+		Status        int      `json:"status"`
+		StatusText    string   `json:"statusText"`
+		HTTPVersion   string   `json:"httpVersion"`
+		Headers       []Header `json:"headers"`
+		RedirectURL   string   `json:"redirectURL"`
+		Error         *string  `json:"_error"`
+		ViaSW         bool     `json:"_fetchedViaServiceWorker"`
+		SWSource      string   `json:"_serviceWorkerResponseSource"`
+		SWRouterSrc   string   `json:"_serviceWorkerRouterActualSourceType"`
+		BlockedReason string   `json:"_blockedReason"`
+	} `json:"response"`
+}
+
+type counting struct {
+	r io.Reader
+	n int64
+}
+
+func (c *counting) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// Read streams a HAR from r. name is used in locations. An error is
+// returned when r is not a HAR at all; a file that ends early or turns
+// invalid after some entries returns the entries read with
+// File.Truncated set.
+func Read(r io.Reader, name string) (*File, error) {
+	cr := &counting{r: r}
+	dec := json.NewDecoder(bufio.NewReaderSize(cr, 64<<10))
+	f := &File{Name: name, PageURL: map[string]string{}}
+	fail := func(err error, entry int) (*File, error) {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		off := dec.InputOffset()
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			off = cr.n
+		}
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			off = se.Offset
+		}
+		t := &TruncatedError{File: name, Offset: off, Entry: entry, Err: err}
+		if f.Total == 0 && len(f.Pages) == 0 && f.Version == "" {
+			return nil, t
+		}
+		f.Truncated = t
+		return f, nil
+	}
+	if err := expectDelim(dec, '{'); err != nil {
+		return nil, fmt.Errorf("%s: not a HAR file (want a JSON object): %w", name, err)
+	}
+	sawLog := false
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return fail(err, 0)
+		}
+		if key != "log" {
+			if err := skip(dec); err != nil {
+				return fail(err, 0)
+			}
+			continue
+		}
+		sawLog = true
+		if err := expectDelim(dec, '{'); err != nil {
+			return nil, fmt.Errorf("%s: \"log\" is not an object: %w", name, err)
+		}
+		for dec.More() {
+			k, err := dec.Token()
+			if err != nil {
+				return fail(err, 0)
+			}
+			switch k {
+			case "version":
+				var v any
+				if err := dec.Decode(&v); err != nil {
+					return fail(err, 0)
+				}
+				f.Version = fmt.Sprint(v)
+			case "creator", "browser":
+				var c struct {
+					Name    string `json:"name"`
+					Version string `json:"version"`
+				}
+				if err := dec.Decode(&c); err != nil {
+					return fail(err, 0)
+				}
+				if k == "creator" || f.Creator == "" || strings.HasPrefix(f.Creator, "WebInspector") {
+					f.Creator = strings.TrimSpace(c.Name + " " + c.Version)
+				}
+			case "pages":
+				if err := expectDelim(dec, '['); err != nil {
+					return fail(err, 0)
+				}
+				for dec.More() {
+					var p Page
+					if err := dec.Decode(&p); err != nil {
+						return fail(err, 0)
+					}
+					if len(f.Pages) < maxKeptEntries {
+						f.Pages = append(f.Pages, p)
+					}
+				}
+				if _, err := dec.Token(); err != nil {
+					return fail(err, 0)
+				}
+			case "entries":
+				if err := expectDelim(dec, '['); err != nil {
+					return fail(err, 0)
+				}
+				for dec.More() {
+					f.Total++
+					off := dec.InputOffset()
+					var re raw
+					if err := dec.Decode(&re); err != nil {
+						var ute *json.UnmarshalTypeError
+						if errors.As(err, &ute) {
+							// A field of an unexpected type: skip the entry, keep going.
+							continue
+						}
+						return fail(err, f.Total)
+					}
+					e := convert(&re, f.Total, off)
+					isDoc := e.ResourceType == "document" ||
+						(e.ResourceType == "" && e.Method == "GET" && strings.HasPrefix(e.Header("Accept"), "text/html")) // Firefox
+					if isDoc && f.PageURL[e.Pageref] == "" {
+						f.PageURL[e.Pageref] = e.URL
+					}
+					if keep(e) && len(f.Entries) < maxKeptEntries {
+						f.Entries = append(f.Entries, e)
+					}
+				}
+				if _, err := dec.Token(); err != nil {
+					return fail(err, f.Total)
+				}
+			default:
+				if err := skip(dec); err != nil {
+					return fail(err, 0)
+				}
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return fail(err, 0)
+		}
+	}
+	if _, err := dec.Token(); err != nil && !errors.Is(err, io.EOF) {
+		return fail(err, 0)
+	}
+	if !sawLog {
+		return nil, fmt.Errorf("%s: not a HAR file: no \"log\" object", name)
+	}
+	return f, nil
+}
+
+func expectDelim(dec *json.Decoder, d json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if got, ok := t.(json.Delim); !ok || got != d {
+		return fmt.Errorf("want %q, got %v", d, t)
+	}
+	return nil
+}
+
+// skip discards the next value token by token (never the whole value at
+// once, so a huge unknown field costs no memory).
+func skip(dec *json.Decoder) error {
+	depth := 0
+	for {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		if d, ok := t.(json.Delim); ok {
+			switch d {
+			case '{', '[':
+				depth++
+			default:
+				depth--
+			}
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+func convert(re *raw, index int, off int64) *Entry {
+	e := &Entry{
+		Index: index, Offset: off, Pageref: re.Pageref, ResourceType: re.ResourceType,
+		Method: strings.ToUpper(re.Request.Method), URL: re.Request.URL,
+		ReqHeaders: cleanHeaders(re.Request.Headers), Status: re.Response.Status, StatusText: re.Response.StatusText,
+		HTTPVersion: re.Response.HTTPVersion, RespHeaders: cleanHeaders(re.Response.Headers),
+		RedirectURL: re.Response.RedirectURL, FromCache: re.FromCache,
+		HasBody:    re.Request.BodySize > 0 || re.Request.PostData != nil,
+		HasCookies: len(re.Request.Cookies) > 0,
+	}
+	if t, err := time.Parse(time.RFC3339Nano, re.Started); err == nil {
+		e.Started = t
+	}
+	if len(re.Initiator) > 0 && re.Initiator[0] == '{' {
+		var in struct {
+			Type string `json:"type"`
+			URL  string `json:"url"`
+		}
+		if json.Unmarshal(re.Initiator, &in) == nil {
+			e.InitiatorType, e.InitiatorURL = in.Type, in.URL
+		}
+	}
+	switch {
+	case re.Response.Error != nil:
+		e.Error = *re.Response.Error
+	case re.Error != nil:
+		e.Error = *re.Error
+	}
+	if e.Error == "" && re.Response.BlockedReason != "" {
+		e.Error = re.Response.BlockedReason
+	}
+	switch {
+	case re.Response.SWSource != "":
+		e.ServiceWorker = "service worker response source " + re.Response.SWSource
+	case re.Response.ViaSW:
+		e.ServiceWorker = "fetched via service worker"
+	case re.Response.SWRouterSrc != "":
+		e.ServiceWorker = "service worker router source " + re.Response.SWRouterSrc
+	}
+	return e
+}
+
+// cleanHeaders drops HTTP/2 pseudo-headers and bounds the count.
+func cleanHeaders(hs []Header) []Header {
+	out := hs[:0]
+	for _, h := range hs {
+		if strings.HasPrefix(h.Name, ":") || h.Name == "" {
+			continue
+		}
+		if len(out) == maxHeaders {
+			break
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// keep decides whether an entry can matter for CORS.
+func keep(e *Entry) bool {
+	switch {
+	case e.IsPreflight():
+		return true
+	case e.ResourceType == "document":
+		return false
+	case e.ResourceType == "xhr" || e.ResourceType == "fetch" || e.ResourceType == "eventsource":
+		return true
+	case e.Header("Origin") != "":
+		return true
+	case e.Status == 0 || e.Error != "":
+		return true
+	case e.Status >= 300 && e.Status < 400 && e.RedirectURL != "":
+		return true
+	}
+	return false
+}
