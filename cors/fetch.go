@@ -291,15 +291,16 @@ type Fetch struct {
 
 // Start validates the request and plans the first hop.
 func (f *Fetch) Start(req *Request) {
-	*f = Fetch{req: req, url: req.URL, origin: req.Origin, headers: req.Headers}
-	f.method = NormalizeMethod(req.Method)
-	if f.method == "" {
-		f.method = "GET"
+	method := NormalizeMethod(req.Method)
+	if method == "" {
+		method = "GET"
 	}
-	f.res = Result{
-		Origin: req.Origin, URL: req.URL, InitialURL: req.URL, Method: f.method,
-		Credentials: req.credentials(), Initiator: req.initiator(), MaxAge: -1,
-	}
+	// One composite literal: Fetch is large, zero it once.
+	*f = Fetch{req: req, url: req.URL, origin: req.Origin, headers: req.Headers, method: method,
+		res: Result{
+			Origin: req.Origin, URL: req.URL, InitialURL: req.URL, Method: method,
+			Credentials: req.credentials(), Initiator: req.initiator(), MaxAge: -1,
+		}}
 	if f.validate() { // validate also sets f.corsFlag
 		f.state = stateDone
 		return
@@ -505,15 +506,19 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 	}
 	// 4. Parse Access-Control-Allow-Methods and -Headers (#method,
 	// #field-name; Chromium: HttpUtil::ValuesIterator + IsToken).
+	// One pass per list: parse, and note the method and "*".
+	m := f.plan.Method
 	acam, _ := get(h, HeaderAllowMethods)
-	if bad, found := firstNonToken(acam); found {
-		f.res.Firefox, f.res.firefoxParam = FFInvalidAllowMethod, bad
+	methods := scanList(acam, m)
+	if methods.bad != "" {
+		f.res.Firefox, f.res.firefoxParam = FFInvalidAllowMethod, methods.bad
 		f.fail(StagePreflight, InvalidAllowMethodsPreflightResponse, "")
 		return
 	}
 	acah, _ := get(h, HeaderAllowHeaders)
-	if bad, found := firstNonToken(acah); found {
-		f.res.Firefox, f.res.firefoxParam = FFInvalidAllowHeader, bad
+	headers := scanList(acah, "")
+	if headers.bad != "" {
+		f.res.Firefox, f.res.firefoxParam = FFInvalidAllowHeader, headers.bad
 		f.fail(StagePreflight, InvalidAllowHeadersPreflightResponse, "")
 		return
 	}
@@ -522,8 +527,7 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 	// methods always pass; otherwise an exact, case-sensitive member, or
 	// "*" without credentials. Chromium compares as sent since
 	// AccessControlAllowMethodsInCORSPreflightSpecConformant (default on).
-	m := f.plan.Method
-	if !IsSafelistedMethod(m) && !listContains(acam, m) && (creds || !listContains(acam, "*")) {
+	if !IsSafelistedMethod(m) && !methods.has && (creds || !methods.star) {
 		f.res.Firefox = FFMethodNotFound
 		f.fail(StagePreflight, MethodDisallowedByPreflightResponse, m)
 		return
@@ -532,7 +536,7 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 	// cover Authorization (CorsNonWildcardRequestHeadersSupport is
 	// disabled by default), with a DevTools deprecation issue.
 	if f.plan.RequestHeaders != "" {
-		wildcard := !creds && listContains(acah, "*")
+		wildcard := !creds && headers.star
 		it := listIter{s: f.plan.RequestHeaders}
 		for it.next() {
 			if listContainsFold(acah, it.cur) {
@@ -556,6 +560,30 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 	f.state = stateActual
 }
 
+// listScan is what one pass over an Access-Control-Allow-Methods or
+// -Headers value learns.
+type listScan struct {
+	bad  string // first item that is not a token; "" when the list parses
+	has  bool   // the list holds want exactly
+	star bool   // the list holds "*"
+}
+
+// scanList parses a #method / #field-name list as Chromium's
+// ParseAccessControlAllowList does (ValuesIterator, every item a token)
+// and notes whether it holds want (byte for byte) and "*".
+func scanList(v, want string) listScan {
+	var s listScan
+	it := listIter{s: v}
+	for it.next() {
+		if !IsToken(it.cur) {
+			return listScan{bad: it.cur}
+		}
+		s.has = s.has || it.cur == want
+		s.star = s.star || it.cur == "*"
+	}
+	return s
+}
+
 // chromiumMaxAge is the preflight cache lifetime Chromium applies
 // (preflight_result.cc ParseAccessControlMaxAge): base::StringToInt64
 // failure, overflow included, gives the 5 s default.
@@ -563,6 +591,13 @@ func chromiumMaxAge(h http.Header) int {
 	v, ok := get(h, HeaderMaxAge)
 	if !ok {
 		return 5
+	}
+	if len(v) > 0 && len(v) <= 4 && intABNF(v) {
+		n := 0 // fast path for the common "600", "7200"
+		for i := 0; i < len(v); i++ {
+			n = n*10 + int(v[i]-'0')
+		}
+		return min(n, 7200)
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	switch {
