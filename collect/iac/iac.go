@@ -1,0 +1,253 @@
+// Package iac finds infrastructure files under the given paths, detects
+// their format by content (CloudFormation/SAM/CDK, OpenAPI exports,
+// serverless.yml, Terraform modules) and builds the apimodel APIs they
+// define, parsing files concurrently with a bound. A file that does not
+// parse is an error with file:line, and the other files are still read.
+package iac
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/collect/iac/cfn"
+	"github.com/corsdoctor/corsdoctor/collect/iac/openapi"
+	"github.com/corsdoctor/corsdoctor/collect/iac/sls"
+	"github.com/corsdoctor/corsdoctor/collect/iac/tf"
+	"github.com/corsdoctor/corsdoctor/collect/iac/tree"
+)
+
+// Options configure Load.
+type Options struct {
+	// Workers bounds concurrent parsing; 0 means 2 x GOMAXPROCS.
+	Workers int
+	// OnFile, when set, sees every file read (for inline suppressions).
+	// It is called concurrently.
+	OnFile func(name string, data []byte)
+}
+
+// Result is what Load found.
+type Result struct {
+	APIs []*apimodel.API
+	// Errors are per-file problems (invalid YAML/JSON/HCL, unreadable
+	// files), location first.
+	Errors []error
+	// Files counts the files read; Formats counts files per detected format.
+	Files   int
+	Formats map[string]int
+}
+
+var skipDirs = map[string]bool{".git": true, "node_modules": true, ".terraform": true, ".serverless": true, ".aws-sam": true, "__pycache__": true, "vendor": true, ".venv": true, "venv": true}
+
+func candidate(name string) bool {
+	base := strings.ToLower(filepath.Base(name))
+	if base == "package.json" || base == "package-lock.json" || base == "tsconfig.json" || base == "cdk.json" || strings.HasSuffix(base, ".assets.json") || base == "manifest.json" || base == "tree.json" {
+		return false
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml", ".json", ".template", ".tf":
+		return true
+	}
+	return false
+}
+
+type job struct {
+	files  []string // one file, or the .tf files of one directory
+	tfDir  string
+	given  bool
+	output []*apimodel.API
+	errs   []error
+	format string
+}
+
+// Load reads paths (files or directories).
+func Load(paths []string, opt Options) *Result {
+	res := &Result{Formats: map[string]int{}}
+	var jobs []*job
+	tfDirs := map[string]*job{}
+	addFile := func(p string, given bool) {
+		if strings.HasSuffix(strings.ToLower(p), ".tf") {
+			d := filepath.Dir(p)
+			j := tfDirs[d]
+			if j == nil {
+				j = &job{tfDir: d, given: given}
+				tfDirs[d] = j
+				jobs = append(jobs, j)
+			}
+			j.files = append(j.files, p)
+			return
+		}
+		jobs = append(jobs, &job{files: []string{p}, given: given})
+	}
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			res.Errors = append(res.Errors, fmt.Errorf("%s: %w", p, errors.Unwrap(err)))
+			continue
+		}
+		if !st.IsDir() {
+			addFile(p, true)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				res.Errors = append(res.Errors, fmt.Errorf("%s: %w", path, err))
+				return nil
+			}
+			if d.IsDir() {
+				if path != p && (skipDirs[d.Name()] || strings.HasPrefix(d.Name(), "asset.")) {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if candidate(path) {
+				addFile(path, false)
+			}
+			return nil
+		})
+		if err != nil {
+			res.Errors = append(res.Errors, err)
+		}
+	}
+	reader := newReader()
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = 2 * runtime.GOMAXPROCS(0)
+	}
+	ch := make(chan *job)
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range ch {
+				run(j, reader, opt)
+			}
+		}()
+	}
+	for _, j := range jobs {
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
+	for _, j := range jobs {
+		res.Files += len(j.files)
+		res.APIs = append(res.APIs, j.output...)
+		res.Errors = append(res.Errors, j.errs...)
+		if j.format != "" {
+			res.Formats[j.format] += len(j.files)
+		}
+	}
+	sort.SliceStable(res.APIs, func(i, k int) bool { return res.APIs[i].Source.File < res.APIs[k].Source.File })
+	return res
+}
+
+func run(j *job, r *reader, opt Options) {
+	defer func() {
+		if v := recover(); v != nil {
+			j.errs = append(j.errs, fmt.Errorf("%s: internal error while parsing: %v", strings.Join(j.files, ", "), v))
+		}
+	}()
+	if j.tfDir != "" {
+		var files []tf.File
+		for _, f := range j.files {
+			b, err := r.read(f)
+			if err != nil {
+				j.errs = append(j.errs, fmt.Errorf("%s: %w", f, err))
+				continue
+			}
+			if opt.OnFile != nil {
+				opt.OnFile(f, b)
+			}
+			files = append(files, tf.File{Name: f, Data: b})
+		}
+		apis, errs := tf.Parse(j.tfDir, files, r.read)
+		j.output, j.errs, j.format = apis, append(j.errs, errs...), "terraform"
+		return
+	}
+	name := j.files[0]
+	b, err := r.read(name)
+	if err != nil {
+		j.errs = append(j.errs, fmt.Errorf("%s: %w", name, err))
+		return
+	}
+	if opt.OnFile != nil {
+		opt.OnFile(name, b)
+	}
+	apis, format, err := Parse(name, b, r.read)
+	if err != nil {
+		j.errs = append(j.errs, err)
+		return
+	}
+	if format == "" && j.given {
+		j.errs = append(j.errs, fmt.Errorf("%s: not a CloudFormation, SAM, OpenAPI, Serverless Framework or Terraform file", name))
+	}
+	j.output, j.format = apis, format
+}
+
+// Parse detects the format of one YAML/JSON file and builds its APIs.
+// format is "" for a file that is none of the supported formats.
+func Parse(name string, data []byte, read tree.ReadFunc) (apis []*apimodel.API, format string, err error) {
+	root, err := tree.Parse(name, data)
+	if err != nil {
+		return nil, "", err
+	}
+	switch {
+	case cfn.Detect(root):
+		apis = cfn.Parse(name, root, cfn.Options{Read: read})
+		format = "cloudformation"
+		for _, a := range apis {
+			if a.Format != "cloudformation" {
+				format = a.Format
+			}
+		}
+	case openapi.Detect(root):
+		apis, format = openapi.Parse(name, root), "openapi"
+	case sls.Detect(root):
+		apis, format = sls.Parse(name, root, read), "serverless"
+	}
+	return apis, format, nil
+}
+
+// reader caches file reads (function handlers are shared by templates).
+type reader struct {
+	mu    sync.Mutex
+	cache map[string][]byte
+}
+
+func newReader() *reader { return &reader{cache: map[string][]byte{}} }
+
+func (r *reader) read(name string) ([]byte, error) {
+	name = filepath.Clean(name)
+	r.mu.Lock()
+	b, ok := r.cache[name]
+	r.mu.Unlock()
+	if ok {
+		if b == nil {
+			return nil, fs.ErrNotExist
+		}
+		return b, nil
+	}
+	st, err := os.Stat(name)
+	if err == nil && st.Size() > tree.MaxSize {
+		err = fmt.Errorf("file larger than %d bytes", tree.MaxSize)
+	}
+	if err == nil {
+		b, err = os.ReadFile(name)
+	}
+	r.mu.Lock()
+	if err == nil {
+		r.cache[name] = b
+	} else {
+		r.cache[name] = nil
+	}
+	r.mu.Unlock()
+	return b, err
+}

@@ -1,0 +1,208 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/corsdoctor/corsdoctor/diag"
+)
+
+// SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/) as
+// accepted by GitHub code scanning. The types are written here rather
+// than taken from github.com/owenrumney/go-sarif: its structs serialize
+// empty arrays as null and zero byte offsets next to line numbers, which
+// the official schema rejects (its embedded schema copy is patched to
+// accept them). The test validates the output against the official
+// schema (testdata/sarif-schema-2.1.0.json).
+
+// SARIFSchema is the schema URI written into every log.
+const SARIFSchema = "https://json.schemastore.org/sarif-2.1.0.json"
+
+// SARIFOptions tune the SARIF output.
+type SARIFOptions struct {
+	// BaseDir makes artifact URIs relative (GitHub wants repository-
+	// relative paths); "" keeps paths as given.
+	BaseDir string
+	// InformationURI links the tool; RulesURI is the rule docs base
+	// (anchors are the lower-case rule IDs).
+	InformationURI string
+	RulesURI       string
+}
+
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool    sarifTool     `json:"tool"`
+	Results []sarifResult `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	InformationURI string      `json:"informationUri,omitempty"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifText struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown,omitempty"`
+}
+
+type sarifRule struct {
+	ID                   string         `json:"id"`
+	Name                 string         `json:"name,omitempty"`
+	ShortDescription     sarifText      `json:"shortDescription"`
+	FullDescription      *sarifText     `json:"fullDescription,omitempty"`
+	Help                 *sarifText     `json:"help,omitempty"`
+	HelpURI              string         `json:"helpUri,omitempty"`
+	DefaultConfiguration *sarifConfig   `json:"defaultConfiguration,omitempty"`
+	Properties           map[string]any `json:"properties,omitempty"`
+}
+
+type sarifConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifResult struct {
+	RuleID              string            `json:"ruleId"`
+	RuleIndex           int               `json:"ruleIndex"`
+	Level               string            `json:"level"`
+	Message             sarifText         `json:"message"`
+	Locations           []sarifLocation   `json:"locations,omitempty"`
+	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
+	Suppressions        []sarifSupp       `json:"suppressions,omitempty"`
+}
+
+type sarifSupp struct {
+	Kind          string `json:"kind"`
+	Justification string `json:"justification,omitempty"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
+}
+
+func sarifLevel(s diag.Severity) string {
+	switch s {
+	case diag.Error:
+		return "error"
+	case diag.Warning:
+		return "warning"
+	}
+	return "note"
+}
+
+// SARIF writes findings as a SARIF 2.1.0 log with one run. rules are the
+// rules that ran (they become tool.driver.rules, with their docs as help);
+// a finding whose rule is not among them is still listed.
+func SARIF(w io.Writer, findings []diag.Finding, rules []*diag.Rule, opt SARIFOptions) error {
+	if opt.InformationURI == "" {
+		opt.InformationURI = "https://github.com/corsdoctor/corsdoctor"
+	}
+	if opt.RulesURI == "" {
+		opt.RulesURI = opt.InformationURI + "/blob/main/docs/rules.md"
+	}
+	index := map[string]int{}
+	var out []sarifRule
+	add := func(r *diag.Rule) {
+		if _, ok := index[r.ID]; ok {
+			return
+		}
+		index[r.ID] = len(out)
+		doc := strings.TrimSpace(r.Doc)
+		fix := r.Fix[diag.Generic]
+		out = append(out, sarifRule{
+			ID: r.ID, Name: r.Name,
+			ShortDescription:     sarifText{Text: r.Title},
+			FullDescription:      &sarifText{Text: doc},
+			Help:                 &sarifText{Text: doc + "\n\nFix: " + fix, Markdown: "```text\n" + doc + "\n```\n\n**Fix:** " + fix},
+			HelpURI:              opt.RulesURI + "#" + strings.ToLower(r.ID),
+			DefaultConfiguration: &sarifConfig{Level: sarifLevel(r.Severity)},
+			Properties:           map[string]any{"tags": []string{"cors"}, "precision": "high"},
+		})
+	}
+	for _, r := range rules {
+		add(r)
+	}
+	ids := map[string]bool{}
+	for _, f := range findings {
+		if _, ok := index[f.RuleID]; !ok && !ids[f.RuleID] {
+			ids[f.RuleID] = true
+			add(&diag.Rule{ID: f.RuleID, Name: f.Name, Title: f.Title, Severity: f.Severity, Doc: f.Title, Fix: map[diag.Platform]string{diag.Generic: f.Fix}})
+		}
+	}
+	results := make([]sarifResult, 0, len(findings))
+	for _, f := range findings {
+		msg := f.Detail
+		if f.Fix != "" {
+			msg += "\nFix: " + f.Fix
+		}
+		res := sarifResult{RuleID: f.RuleID, RuleIndex: index[f.RuleID], Level: sarifLevel(f.Severity), Message: sarifText{Text: msg}}
+		if f.Location.File != "" {
+			uri := f.Location.File
+			if opt.BaseDir != "" {
+				if rel, err := filepath.Rel(opt.BaseDir, uri); err == nil && !strings.HasPrefix(rel, "..") {
+					uri = rel
+				}
+			}
+			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(uri)}}}
+			if f.Location.Line > 0 {
+				loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Location.Line, StartColumn: f.Location.Column}
+			}
+			res.Locations = []sarifLocation{loc}
+		}
+		res.PartialFingerprints = map[string]string{"corsdoctor/v1": fingerprint(f)}
+		results = append(results, res)
+	}
+	log := sarifLog{Schema: SARIFSchema, Version: "2.1.0", Runs: []sarifRun{{
+		Tool:    sarifTool{Driver: sarifDriver{Name: "corsdoctor", Version: Version, InformationURI: opt.InformationURI, Rules: out}},
+		Results: results,
+	}}}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(log)
+}
+
+// fingerprint is stable across line moves: rule, file and detail.
+func fingerprint(f diag.Finding) string {
+	h := uint64(14695981039346656037)
+	for _, s := range []string{f.RuleID, filepath.ToSlash(f.Location.File), f.Location.URL, f.Detail} {
+		for i := 0; i < len(s); i++ {
+			h ^= uint64(s[i])
+			h *= 1099511628211
+		}
+		h ^= 0xff
+	}
+	const hex = "0123456789abcdef"
+	b := make([]byte, 16)
+	for i := 15; i >= 0; i-- {
+		b[i] = hex[h&0xf]
+		h >>= 4
+	}
+	return string(b)
+}

@@ -1,0 +1,36 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/diag"
+)
+
+// CD2003 fires when the OPTIONS method requires an API key.
+var CD2003 = register(&diag.Rule{
+	ID: "CD2003", Name: "options-api-key", Severity: diag.Error, Rank: 202, Since: "0.1.0",
+	Title: "OPTIONS preflight requires an API key",
+	Doc: `The preflight never carries X-Api-Key (the browser builds it, without the
+page's custom headers), so an OPTIONS method with ApiKeyRequired answers 403
+Forbidden and the browser blocks the real request. SAM copies ApiKeyRequired to the
+OPTIONS methods it generates unless Auth.AddApiKeyRequiredToCorsPreflight is false.
+
+Before:  OPTIONS /items  ApiKeyRequired: true
+After:   OPTIONS /items  ApiKeyRequired: false`,
+	Fix: map[diag.Platform]string{
+		diag.Generic: "Do not require an API key on OPTIONS; keep it on the actual methods.",
+		diag.APIGwREST: awsFix(
+			"aws apigateway update-method --rest-api-id ID --resource-id RES --http-method OPTIONS --patch-operations op=replace,path=/apiKeyRequired,value=false; create-deployment",
+			"ApiKeyRequired: false on the OPTIONS method; in SAM Auth.AddApiKeyRequiredToCorsPreflight: false",
+			"api_key_required = false on the OPTIONS aws_api_gateway_method"),
+	},
+	Check: func(p *diag.Pass) {
+		eachMethod(p, func(api *apimodel.API, res *apimodel.Resource, m *apimodel.Method) {
+			if m.HTTPMethod != "OPTIONS" || m.APIKeyRequired != apimodel.TriYes {
+				return
+			}
+			reportAPI(p, api, m.Source, fmt.Sprintf("OPTIONS %s of %s requires an API key; preflights never carry X-Api-Key, so API Gateway answers 403", res.Path, apiName(api)))
+		})
+	},
+})

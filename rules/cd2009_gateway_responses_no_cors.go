@@ -1,0 +1,61 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/diag"
+)
+
+// gatewayTypesShown are the gateway responses a browser hits most often.
+var gatewayTypesShown = []string{"UNAUTHORIZED", "ACCESS_DENIED", "MISSING_AUTHENTICATION_TOKEN", "THROTTLED", "INTEGRATION_TIMEOUT", "INTEGRATION_FAILURE"}
+
+// CD2009 fires when a REST API that serves browsers leaves its error
+// gateway responses without CORS headers.
+var CD2009 = register(&diag.Rule{
+	ID: "CD2009", Name: "gateway-responses-no-cors", Severity: diag.Warning, Rank: 208, Since: "0.1.0",
+	Title: "Gateway responses (DEFAULT_4XX/DEFAULT_5XX, UNAUTHORIZED, ...) carry no CORS headers",
+	Doc: `When API Gateway itself answers (authorizer denies, expired token, throttling,
+missing route, integration timeout), it sends a gateway response. By default those
+carry no Access-Control-Allow-Origin, so every auth, throttling or timeout error
+shows up in the browser as a CORS error and the page cannot read the status
+(serverless/serverless#6176, aws/serverless-application-model#717, #840).
+
+Before:  (no GatewayResponses)
+After:   DEFAULT_4XX and DEFAULT_5XX with gatewayresponse.header.Access-Control-Allow-Origin`,
+	Fix: map[diag.Platform]string{
+		diag.Generic: "Add Access-Control-Allow-Origin (and -Headers) to the DEFAULT_4XX and DEFAULT_5XX gateway responses, then redeploy.",
+		diag.APIGwREST: awsFix(
+			"aws apigateway put-gateway-response --rest-api-id ID --response-type DEFAULT_4XX --response-parameters '{\"gatewayresponse.header.Access-Control-Allow-Origin\":\"'\"'\"'https://app.example.com'\"'\"'\"}' (same for DEFAULT_5XX); create-deployment",
+			"AWS::ApiGateway::GatewayResponse with ResponseType DEFAULT_4XX / DEFAULT_5XX and ResponseParameters gatewayresponse.header.Access-Control-Allow-Origin: \"'https://app.example.com'\"; SAM: GatewayResponses: {DEFAULT_4XX: {ResponseParameters: {Headers: {Access-Control-Allow-Origin: \"'https://app.example.com'\"}}}}",
+			"aws_api_gateway_gateway_response (response_type = \"DEFAULT_4XX\", response_parameters = { \"gatewayresponse.header.Access-Control-Allow-Origin\" = \"'https://app.example.com'\" }) and add it to the deployment triggers"),
+	},
+	Check: func(p *diag.Pass) {
+		for _, api := range p.APIs() {
+			if api.Kind != apimodel.REST || !corsEnabled(api) {
+				continue
+			}
+			var bad []string
+			for _, t := range gatewayTypesShown {
+				g := api.EffectiveGatewayResponse(t)
+				if g == nil {
+					bad = append(bad, t)
+					continue
+				}
+				if _, ok := g.Header("Access-Control-Allow-Origin"); !ok {
+					bad = append(bad, t+" (customized as "+g.Type+" without the header)")
+				}
+			}
+			if len(bad) == 0 {
+				continue
+			}
+			loc := api.Source
+			if g := api.GatewayResponses["DEFAULT_4XX"]; g != nil {
+				loc = g.Source
+			}
+			reportAPI(p, api, loc, fmt.Sprintf("%s answers errors it generates itself without Access-Control-Allow-Origin: %s; auth failures, throttling and timeouts reach the page as CORS errors",
+				apiName(api), strings.Join(bad, ", ")))
+		}
+	},
+})

@@ -1,0 +1,42 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/diag"
+)
+
+// CD2011 fires when "*" is allowed together with credentials.
+var CD2011 = register(&diag.Rule{
+	ID: "CD2011", Name: "wildcard-origin-with-credentials", Severity: diag.Error, Rank: 210, Since: "0.1.0",
+	Title: "Access-Control-Allow-Origin \"*\" together with Allow-Credentials",
+	Doc: `A credentialed request (cookies, fetch credentials: 'include') is blocked when
+Access-Control-Allow-Origin is "*": "The value of the 'Access-Control-Allow-Origin'
+header in the response must not be the wildcard '*' when the request's credentials
+mode is 'include'". HTTP APIs reject the configuration at deploy time ("allow-credentials
+is not supported if 'allow-origin' is *"). Do not "fix" it by reflecting any origin
+(CD2012); list the trusted origins.
+
+Before:  AllowOrigins: ["*"], AllowCredentials: true
+After:   AllowOrigins: ["https://app.example.com"], AllowCredentials: true`,
+	Fix: map[diag.Platform]string{
+		diag.Generic:   "Replace \"*\" with the exact trusted origins, or drop credentials.",
+		diag.APIGwREST: "Map Access-Control-Allow-Origin to the exact origin (\"'https://app.example.com'\"), not \"'*'\", wherever Access-Control-Allow-Credentials is 'true'.",
+		diag.APIGwHTTP: awsFix("aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=https://app.example.com,AllowCredentials=true", "CorsConfiguration: {AllowOrigins: [https://app.example.com], AllowCredentials: true}", "cors_configuration { allow_origins = [\"https://app.example.com\"] allow_credentials = true }"),
+		diag.LambdaURL: awsFix("aws lambda update-function-url-config --function-name FN --cors AllowOrigins=https://app.example.com,AllowCredentials=true", "AWS::Lambda::Url Cors: {AllowOrigins: [https://app.example.com], AllowCredentials: true}", "aws_lambda_function_url cors { allow_origins = [\"https://app.example.com\"] allow_credentials = true }"),
+	},
+	Check: func(p *diag.Pass) {
+		for _, api := range p.APIs() {
+			credLoc, cred := credentialsAllowed(api)
+			if !cred {
+				continue
+			}
+			originValues(api, func(o string, v apimodel.Value, where string) {
+				if o == "*" {
+					reportAPI(p, api, v.Source, fmt.Sprintf("%s allows origin \"*\" (%s) and credentials (%s): browsers block every credentialed request", apiName(api), where, credLoc))
+				}
+			})
+		}
+	},
+})

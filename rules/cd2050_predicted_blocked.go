@@ -1,0 +1,106 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/diag"
+)
+
+// CD2050 simulates each route for each --origin and reports the ones the
+// browser would block.
+var CD2050 = register(&diag.Rule{
+	ID: "CD2050", Name: "predicted-blocked", Severity: diag.Error, Rank: 249, Since: "0.1.0",
+	Title: "Simulated request from the given origin would be blocked by the browser",
+	Doc: `With --origin, corsdoctor simulates what API Gateway (or Lambda) would answer
+for each route and method (package apimodel, Simulate) and runs the browser's CORS
+algorithm (package cors) on the simulated preflight and response. Requests are
+modelled as a page would send them: JSON Content-Type for bodies, Authorization for
+authorized methods, X-Api-Key when a key is required. Routes whose answer depends on
+unknown values (unresolved references, function code not found) are not reported.`,
+	Fix: map[diag.Platform]string{
+		diag.Generic: "Apply the fix of the more specific finding on the same route (CD2001-CD2022); the console message shows which check fails.",
+	},
+	Check: func(p *diag.Pass) {
+		for _, origin := range p.Input().Origins {
+			for _, api := range p.APIs() {
+				for _, rt := range routesOf(api) {
+					req := simulatedRequest(api, origin, rt)
+					s := apimodel.Simulate(api, rt.path, req, apimodel.Success)
+					if len(s.Unknown) > 0 {
+						continue
+					}
+					r := s.Result(req)
+					if !r.Blocked() {
+						continue
+					}
+					ev := []string{"console: " + r.ConsoleMessage()}
+					for _, n := range s.Notes {
+						ev = append(ev, "  "+n)
+					}
+					reportAPI(p, api, rt.src.Source, fmt.Sprintf("%s %s of %s from %s would be blocked (%s)", rt.method, rt.path, apiName(api), origin, r.Error), ev...)
+				}
+			}
+		}
+	},
+})
+
+type simRoute struct {
+	method, path string
+	auth, key    bool
+	src          apimodel.Value
+}
+
+func routesOf(api *apimodel.API) []simRoute {
+	var out []simRoute
+	for _, res := range api.Resources {
+		for _, m := range res.Methods {
+			if m.HTTPMethod == "OPTIONS" {
+				continue
+			}
+			verb := m.HTTPMethod
+			if verb == "ANY" {
+				verb = "PUT"
+			}
+			out = append(out, simRoute{verb, res.Path, m.Authorized() == apimodel.TriYes, m.APIKeyRequired == apimodel.TriYes, apimodel.Value{Source: m.Source}})
+		}
+	}
+	for _, r := range api.Routes {
+		if r.Method == "OPTIONS" {
+			continue
+		}
+		verb, path := r.Method, r.Path
+		if verb == "ANY" || verb == "" {
+			verb = "PUT"
+		}
+		if path == "" {
+			path = "/"
+		}
+		path = strings.ReplaceAll(path, "{proxy+}", "x")
+		out = append(out, simRoute{verb, path, r.Authorized() == apimodel.TriYes, false, apimodel.Value{Source: r.Source}})
+	}
+	if api.Kind == apimodel.FunctionURL {
+		out = append(out, simRoute{"POST", "/", false, false, apimodel.Value{Source: api.Source}})
+	}
+	return out
+}
+
+func simulatedRequest(api *apimodel.API, origin string, rt simRoute) *cors.Request {
+	host := "https://" + strings.ToLower(api.ID) + ".execute-api.us-east-1.amazonaws.com"
+	if api.Endpoint != "" {
+		host = strings.TrimSuffix(api.Endpoint, "/")
+	}
+	req := &cors.Request{Origin: origin, URL: host + rt.path, Method: rt.method}
+	if rt.method != "GET" && rt.method != "HEAD" {
+		req.Headers = append(req.Headers, cors.Header{Name: "Content-Type", Value: "application/json"})
+	}
+	if rt.auth {
+		req.Headers = append(req.Headers, cors.Header{Name: "Authorization", Value: "Bearer token"})
+	}
+	if rt.key {
+		req.Headers = append(req.Headers, cors.Header{Name: "X-Api-Key", Value: "key"})
+	}
+	return req
+}
