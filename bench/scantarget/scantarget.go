@@ -73,7 +73,7 @@ var Policies = []Policy{
 	{Name: "ok-none", allow: func(string, string) string { return "" }},
 	{Name: "ok-static", allow: func(string, string) string { return TrustedOrigin }, creds: true},
 	{Name: "reflect", Vulnerable: true, Rules: []string{"CD3001"}, allow: reflect},
-	{Name: "reflect-creds", Vulnerable: true, Rules: []string{"CD3001"}, allow: reflect, creds: true},
+	{Name: "reflect-creds", Vulnerable: true, Rules: []string{"CD3001"}, allow: reflect, creds: true, methods: "GET, POST, PUT, DELETE"},
 	{Name: "null", Vulnerable: true, Rules: []string{"CD3002"}, allow: exact(TrustedOrigin, "null"), creds: true},
 	{Name: "suffix", Vulnerable: true, Rules: []string{"CD3003"}, creds: true, allow: func(o, self string) string {
 		if o == self || strings.HasPrefix(o, "https://") && strings.HasSuffix(o, "example.com") {

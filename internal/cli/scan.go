@@ -1,0 +1,587 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/corsdoctor/corsdoctor/collect/scan"
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/report"
+	"github.com/corsdoctor/corsdoctor/rules"
+)
+
+// ScanOptions are scan's parsed flags.
+type ScanOptions struct {
+	App         *App
+	Targets     []string
+	Input       string
+	OpenAPI     string
+	Concurrency int
+	Rate        string
+	PerHostRate string
+	Timeout     time.Duration
+	Retries     int
+	Headers     []string
+	Trusted     []string
+	JSON        bool
+	HTML        string
+	Output      string
+	Resume      string
+	ShowSecrets bool
+	NoProgress  bool
+
+	// ctx, when set, replaces the command's context (tests interrupt
+	// a scan through it).
+	ctx context.Context
+	// transport, when set, replaces the scanner's transport (tests).
+	transport *http.Transport
+}
+
+func init() { addCommand(func(a *App) *cobra.Command { return NewCmdScan(a, nil) }) }
+
+// NewCmdScan builds `corsdoctor scan`.
+func NewCmdScan(app *App, runF func(*ScanOptions) error) *cobra.Command {
+	opts := &ScanOptions{App: app}
+	cmd := &cobra.Command{
+		Use:   "scan [TARGET...] [-i FILE|-] [--openapi SPEC] [flags]",
+		Short: "Audit live endpoints for CORS security misconfigurations, proving each finding",
+		Long: `scan sends each target the requests a browser would send from attacker-controlled
+pages (an arbitrary origin, null, look-alikes of the origins the server trusts,
+third-party hosting domains) and reports every origin the browser would let read the
+response, with the exact request sent, the response lines that show it, and the CORS
+engine's verdict. The target's own origin and --trusted-origin values are learned
+first, so correct allowlists are not reported.
+
+A TARGET is a URL, or "METHOD URL". GET and HEAD targets are requested with GET/HEAD;
+any other method is only preflighted (OPTIONS), never sent. Redirects are never
+followed, and only the targets given are contacted.
+
+Targets are streamed: -i reads one per line ('#' comments allowed; invalid lines are
+reported with their line number and skipped). Results are printed as they complete;
+--json prints one JSON object per target per line (JSON Lines), which --resume reads
+back to skip finished targets after an interruption.
+
+Exit codes: 0 no findings, 1 findings, 2 usage or input error, or targets that could
+not be scanned (and no findings). See docs/scan.md.`,
+		Example: `  corsdoctor scan https://api.example.com/me --trusted-origin https://app.example.com
+  corsdoctor scan -i urls.txt -c 50 --per-host-rate 20/s --json -o results.jsonl
+  corsdoctor scan -i urls.txt --json -o results.jsonl --resume results.jsonl
+  corsdoctor scan --openapi openapi.yaml -H 'Cookie: session=...' --html scan.html`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Targets = args
+			if opts.ctx == nil {
+				opts.ctx = cmd.Context()
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runScan(opts)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVarP(&opts.Input, "input", "i", "", "file with one target per line ('-' for standard input)")
+	fs.StringVar(&opts.OpenAPI, "openapi", "", "OpenAPI 3 or Swagger 2 document (JSON or YAML): scan every server x path x method")
+	fs.IntVarP(&opts.Concurrency, "concurrency", "c", 20, "targets scanned at once")
+	fs.StringVar(&opts.Rate, "rate", "", "at most R requests per second overall, e.g. 200/s (default unlimited)")
+	fs.StringVar(&opts.PerHostRate, "per-host-rate", "", "at most R requests per second to each host, e.g. 10/s (default unlimited)")
+	fs.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "time limit for each request, connection to response headers")
+	fs.IntVar(&opts.Retries, "retries", 2, "retries of a request after a connection reset or refusal (timeouts are not retried)")
+	fs.StringArrayVarP(&opts.Headers, "header", "H", nil, "header sent with every request, 'Name: value' (repeatable), e.g. a session cookie")
+	fs.StringArrayVar(&opts.Trusted, "trusted-origin", nil, "a legitimate front-end origin of the targets (repeatable); its look-alikes are tried")
+	fs.BoolVar(&opts.JSON, "json", false, "print JSON Lines: one object per target, as results arrive")
+	fs.StringVar(&opts.HTML, "html", "", "also write an HTML report of the findings to FILE")
+	fs.StringVarP(&opts.Output, "output", "o", "", "write the report to FILE instead of standard output (appended to when it is the --resume file)")
+	fs.StringVar(&opts.Resume, "resume", "", "skip targets that already have a record in FILE (the --json output of an interrupted scan)")
+	fs.BoolVar(&opts.ShowSecrets, "show-secrets", false, "print Authorization, Cookie, API keys and tokens instead of redacting them")
+	fs.BoolVar(&opts.NoProgress, "no-progress", false, "no progress line on standard error (shown only when it is a terminal)")
+	return cmd
+}
+
+// scanRecord is one line of --json output.
+type scanRecord struct {
+	Target   string           `json:"target"`
+	Method   string           `json:"method"`
+	Input    string           `json:"input,omitempty"`
+	Status   string           `json:"status"`
+	Error    string           `json:"error,omitempty"`
+	Requests int              `json:"requests"`
+	Findings []report.Finding `json:"findings"`
+}
+
+// Record statuses.
+const (
+	statusClean      = "clean"
+	statusVulnerable = "vulnerable"
+	statusError      = "error"
+)
+
+// parseRate reads "R", "R/s" or "R/m".
+func parseRate(flag, s string) (float64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	num, unit, _ := strings.Cut(strings.TrimSpace(s), "/")
+	r, err := strconv.ParseFloat(num, 64)
+	if err != nil || r <= 0 {
+		return 0, WithHint(Usagef("%s: invalid rate %q", flag, s), "write requests per second, e.g. "+flag+" 20/s")
+	}
+	switch unit {
+	case "", "s":
+	case "m", "min":
+		r /= 60
+	default:
+		return 0, Usagef("%s: unknown unit %q in %q (want /s or /m)", flag, unit, s)
+	}
+	return r, nil
+}
+
+func (o *ScanOptions) config() (scan.Config, error) {
+	cfg := scan.Config{Concurrency: o.Concurrency, Timeout: o.Timeout, Retries: o.Retries, Transport: o.transport}
+	if o.Concurrency < 1 || o.Concurrency > 10000 {
+		return cfg, Usagef("-c: concurrency %d out of range 1-10000", o.Concurrency)
+	}
+	if o.Timeout <= 0 {
+		return cfg, Usagef("--timeout: must be positive")
+	}
+	switch {
+	case o.Retries < 0 || o.Retries > 10:
+		return cfg, Usagef("--retries: %d out of range 0-10", o.Retries)
+	case o.Retries == 0:
+		cfg.Retries = -1
+	}
+	var err error
+	if cfg.Rate, err = parseRate("--rate", o.Rate); err != nil {
+		return cfg, err
+	}
+	if cfg.PerHostRate, err = parseRate("--per-host-rate", o.PerHostRate); err != nil {
+		return cfg, err
+	}
+	cfg.Header = http.Header{}
+	for _, h := range o.Headers {
+		name, value, err := evidence.ParseHeaderFlag(h)
+		if err != nil {
+			return cfg, Usagef("-H: %v", err)
+		}
+		if strings.EqualFold(name, "Origin") {
+			return cfg, WithHint(Usagef("-H: Origin is set by the scan for each probe"), "use --trusted-origin to name a legitimate origin")
+		}
+		cfg.Header.Add(name, value)
+	}
+	for _, t := range o.Trusted {
+		origin, err := cors.ParseOrigin(t)
+		if err != nil {
+			e := Usagef("--trusted-origin: %v", err)
+			var oe *cors.OriginError
+			if errors.As(err, &oe) && oe.Suggest != "" {
+				return cfg, WithHint(e, "use --trusted-origin "+oe.Suggest)
+			}
+			return cfg, e
+		}
+		if origin == cors.Null {
+			return cfg, Usagef("--trusted-origin: null is never a legitimate origin to trust")
+		}
+		cfg.Trusted = append(cfg.Trusted, origin)
+	}
+	cfg.Rules = rules.Family("CD3")
+	return cfg, nil
+}
+
+func runScan(opts *ScanOptions) error {
+	app := opts.App
+	if len(opts.Targets) == 0 && opts.Input == "" && opts.OpenAPI == "" {
+		return WithHint(Usagef("no targets"), "give URLs as arguments, a file with -i FILE (or -i - for standard input), or --openapi SPEC")
+	}
+	cfg, err := opts.config()
+	if err != nil {
+		return err
+	}
+	var args []scan.Target
+	for i, a := range opts.Targets {
+		t, err := scan.ParseTarget(a)
+		if err != nil {
+			return Usagef("argument %d: %v", i+1, err)
+		}
+		args = append(args, t)
+	}
+	var spec []scan.Target
+	if opts.OpenAPI != "" {
+		b, display, err := app.readInput(opts.OpenAPI)
+		if err != nil {
+			return Usagef("--openapi: %v", err)
+		}
+		baseURL := ""
+		if len(args) > 0 {
+			baseURL = args[0].URL
+			args = args[1:]
+		}
+		if spec, err = scan.ReadOpenAPI(b, display, baseURL); err != nil {
+			return Usagef("--openapi: %v", err)
+		}
+	}
+	done := map[string]bool{}
+	if opts.Resume != "" {
+		if done, err = readResume(opts.Resume); err != nil {
+			return Usagef("--resume: %v", err)
+		}
+	}
+	var in io.Reader
+	inName := opts.Input
+	if opts.Input == "-" {
+		in, inName = app.IO.In, "<stdin>"
+	} else if opts.Input != "" {
+		f, err := os.Open(opts.Input)
+		if err != nil {
+			return Usagef("-i: %v", err)
+		}
+		defer f.Close()
+		in = f
+	}
+	out := app.IO.Out
+	if opts.Output != "" {
+		f, err := openOutput(opts.Output, opts.Resume)
+		if err != nil {
+			return Usagef("-o: %v", err)
+		}
+		defer f.Close()
+		out = f
+	}
+	var html *os.File
+	if opts.HTML != "" {
+		if html, err = os.Create(opts.HTML); err != nil {
+			return Usagef("--html: %v", err)
+		}
+		defer html.Close()
+	}
+
+	base := opts.ctx
+	if base == nil {
+		base = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(base, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	w := &scanWriter{opts: opts, out: bufio.NewWriterSize(out, 64<<10), errOut: app.IO.ErrOut, html: html != nil,
+		tty: app.IO.ErrTTY && !opts.NoProgress}
+	// Targets: arguments, then the spec, then the input file, streamed
+	// through a small channel so the file is never held in memory.
+	targets := make(chan scan.Target, 64)
+	var readErr error
+	go func() {
+		defer close(targets)
+		send := func(t scan.Target) bool {
+			if done[t.Key()] {
+				w.skipped.Add(1)
+				return true
+			}
+			select {
+			case targets <- t:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		for _, t := range append(args, spec...) {
+			if !send(t) {
+				return
+			}
+		}
+		if in != nil {
+			readErr = scan.ReadTargets(in, inName, send, func(err error) {
+				w.invalid.Add(1)
+				w.warn(err)
+			})
+		}
+	}()
+	next := func() (scan.Target, bool) {
+		t, ok := <-targets
+		return t, ok
+	}
+	s := scan.New(cfg)
+	defer s.Close()
+	start := app.Now()
+	stopProgress := w.progress(w.tty, start, app.Now)
+	runErr := s.Run(ctx, next, w.emit)
+	stopProgress()
+	for range targets {
+		// Drain the reader after an interruption so it can end.
+	}
+	if err := w.out.Flush(); err != nil && w.err == nil {
+		w.err = err
+	}
+	if w.err != nil {
+		return fmt.Errorf("writing the report: %w", w.err)
+	}
+	if html != nil {
+		page := report.Page{Title: "corsdoctor scan", Subtitle: fmt.Sprintf("%d targets scanned, %d vulnerable", w.scanned.Load(), w.vulnerable.Load()), Findings: w.findings}
+		if w.dropped > 0 {
+			page.Sections = append(page.Sections, report.Section{Heading: "Truncated", Text: fmt.Sprintf("%d further findings are in the --json output only.", w.dropped)})
+		}
+		if err := report.HTMLPage(html, page, report.HTMLOptions{Title: "corsdoctor scan"}); err != nil {
+			return fmt.Errorf("--html: %w", err)
+		}
+	}
+	elapsed := app.Now().Sub(start)
+	w.summary(elapsed)
+	if readErr != nil {
+		return Usagef("-i: %v", readErr)
+	}
+	if runErr != nil {
+		n := w.interrupted.Load()
+		hint := "rerun the same command with --json -o FILE --resume FILE to continue where it stopped"
+		if opts.Resume != "" {
+			hint = "rerun the same command to continue where it stopped"
+		}
+		return WithHint(Usagef("interrupted: %d started targets were not finished and have no record", n), hint)
+	}
+	switch {
+	case w.vulnerable.Load() > 0:
+		return ErrFindings
+	case w.invalid.Load() > 0:
+		return Usagef("%d invalid target lines were skipped", w.invalid.Load())
+	case w.failed.Load() > 0:
+		return Usagef("%d targets could not be scanned", w.failed.Load())
+	}
+	return nil
+}
+
+// openOutput opens -o FILE; when it is also the --resume file, it is
+// appended to, after ending a line cut short by the interruption.
+func openOutput(name, resume string) (*os.File, error) {
+	if resume == "" || !sameFile(name, resume) {
+		return os.Create(name)
+	}
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, st.Size()-1); err == nil && last[0] != '\n' {
+			if _, err := f.Write([]byte{'\n'}); err != nil {
+				f.Close()
+				return nil, err
+			}
+		}
+	}
+	return f, nil
+}
+
+func sameFile(a, b string) bool {
+	if a == b {
+		return true
+	}
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+// readResume collects the targets recorded in a previous --json output.
+// Lines that are not complete records (an interrupted write) are ignored,
+// so their targets are scanned again. A missing file is an empty one.
+func readResume(name string) (map[string]bool, error) {
+	done := map[string]bool{}
+	f, err := os.Open(name)
+	if errors.Is(err, os.ErrNotExist) {
+		return done, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for sc.Scan() {
+		var r struct {
+			Target string `json:"target"`
+			Method string `json:"method"`
+			Status string `json:"status"`
+		}
+		if json.Unmarshal(sc.Bytes(), &r) != nil || r.Target == "" || r.Status == "" {
+			continue
+		}
+		done[r.Method+" "+r.Target] = true
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return done, nil
+}
+
+// maxHTMLFindings bounds the findings kept in memory for --html.
+const maxHTMLFindings = 20000
+
+// scanWriter prints results as they arrive and keeps the counts.
+type scanWriter struct {
+	opts   *ScanOptions
+	out    *bufio.Writer
+	errOut io.Writer
+	errMu  sync.Mutex
+	err    error
+	html   bool
+	tty    bool // the progress line is on
+
+	findings []report.Finding
+	dropped  int
+
+	scanned, vulnerable, failed, invalid, skipped, interrupted, requests atomic.Int64
+}
+
+func (w *scanWriter) warn(err error) {
+	w.errMu.Lock()
+	defer w.errMu.Unlock()
+	if w.tty {
+		fmt.Fprint(w.errOut, "\r\x1b[K")
+	}
+	fmt.Fprintf(w.errOut, "corsdoctor: warning: %v\n", err)
+}
+
+// emit writes one result; it runs on one goroutine.
+func (w *scanWriter) emit(r *scan.Result) {
+	w.requests.Add(int64(r.Requests))
+	if r.Err != nil && errors.Is(r.Err, context.Canceled) {
+		// Interrupted: no record, so --resume scans it again.
+		w.interrupted.Add(1)
+		return
+	}
+	w.scanned.Add(1)
+	rec := scanRecord{Target: r.Target.URL, Method: r.Target.Method, Input: r.Target.Location(), Requests: r.Requests,
+		Findings: report.FindingsFromDiag(r.Findings, report.Options{ShowSecrets: w.opts.ShowSecrets})}
+	switch {
+	case r.Err != nil:
+		rec.Status, rec.Error = statusError, r.Err.Error()
+		w.failed.Add(1)
+	case len(r.Findings) > 0:
+		rec.Status = statusVulnerable
+	default:
+		rec.Status = statusClean
+	}
+	if len(r.Findings) > 0 {
+		w.vulnerable.Add(1)
+	}
+	if w.html {
+		for _, f := range rec.Findings {
+			if len(w.findings) >= maxHTMLFindings {
+				w.dropped++
+				continue
+			}
+			w.findings = append(w.findings, f)
+		}
+	}
+	if w.err != nil {
+		return
+	}
+	if w.opts.JSON {
+		b, err := json.Marshal(rec)
+		if err != nil {
+			w.err = err
+			return
+		}
+		b = append(b, '\n')
+		_, w.err = w.out.Write(b)
+	} else {
+		w.err = writeScanText(w.out, rec)
+	}
+	if w.err == nil {
+		// Each record reaches the file whole as soon as it is known.
+		w.err = w.out.Flush()
+	}
+}
+
+// writeScanText renders one record for a terminal.
+func writeScanText(out io.Writer, rec scanRecord) error {
+	tw := &scanTextWriter{w: out}
+	switch rec.Status {
+	case statusError:
+		tw.printf("ERROR      %s %s: %s\n", rec.Method, rec.Target, rec.Error)
+	case statusVulnerable:
+		tw.printf("VULNERABLE %s %s (%d requests)\n", rec.Method, rec.Target, rec.Requests)
+	default:
+		tw.printf("ok         %s %s (%d requests)\n", rec.Method, rec.Target, rec.Requests)
+	}
+	for _, f := range rec.Findings {
+		tw.printf("  %s %s %s: %s\n", f.ID, f.Severity, f.Name, f.Title)
+		tw.printf("    %s\n", f.Detail)
+		for _, e := range f.Evidence {
+			tw.printf("    %s\n", e)
+		}
+		tw.printf("    fix: %s\n", f.Fix)
+	}
+	return tw.err
+}
+
+type scanTextWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *scanTextWriter) printf(format string, a ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, a...)
+	}
+}
+
+// progress shows a status line on standard error until the returned stop
+// is called.
+func (w *scanWriter) progress(on bool, start time.Time, now func() time.Time) (stop func()) {
+	if !on {
+		return func() {}
+	}
+	quit := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				w.errMu.Lock()
+				fmt.Fprint(w.errOut, "\r\x1b[K")
+				w.errMu.Unlock()
+				return
+			case <-t.C:
+				el := now().Sub(start).Seconds()
+				w.errMu.Lock()
+				fmt.Fprintf(w.errOut, "\r\x1b[Kscanned %d targets, %d vulnerable, %d errors, %d requests (%.0f/s)",
+					w.scanned.Load(), w.vulnerable.Load(), w.failed.Load(), w.requests.Load(), float64(w.requests.Load())/max(el, 0.001))
+				w.errMu.Unlock()
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		wg.Wait()
+	}
+}
+
+func (w *scanWriter) summary(elapsed time.Duration) {
+	w.errMu.Lock()
+	defer w.errMu.Unlock()
+	sec := max(elapsed.Seconds(), 0.001)
+	fmt.Fprintf(w.errOut, "corsdoctor: scanned %d targets with %d requests in %s (%.0f requests/s): %d vulnerable, %d errors",
+		w.scanned.Load(), w.requests.Load(), elapsed.Round(time.Millisecond), float64(w.requests.Load())/sec, w.vulnerable.Load(), w.failed.Load())
+	if n := w.invalid.Load(); n > 0 {
+		fmt.Fprintf(w.errOut, ", %d invalid lines skipped", n)
+	}
+	if n := w.skipped.Load(); n > 0 {
+		fmt.Fprintf(w.errOut, ", %d already in --resume file", n)
+	}
+	fmt.Fprintln(w.errOut)
+}
