@@ -1,0 +1,2 @@
+def list_items(event, context):
+    return {"statusCode": 200, "body": "[]"}
