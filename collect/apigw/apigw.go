@@ -1,0 +1,491 @@
+// Package apigw runs the API Gateway CORS incident playbook against AWS
+// (aws-sdk-go-v2): it reads the API's configuration (REST or HTTP), its
+// stages, deployments and the stage's deployed export, CloudWatch
+// 4XX/5XX metrics, Logs Insights aggregates of the access, execution and
+// application logs, and the CloudTrail change history, and turns them
+// into an [evidence.Playbook] and an [apimodel.API]. Rules correlate; this
+// package only collects.
+//
+// Every step runs even when another one fails: AccessDenied, throttling
+// that outlasts the SDK's adaptive retry, or a missing log group become a
+// [evidence.Gap] naming the permission or setting that would provide the
+// evidence. Only input errors (unknown API, wrong region, missing or
+// expired credentials) end the run, as an *InputError.
+package apigw
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/smithy-go"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/evidence"
+)
+
+// Options configure a playbook run.
+type Options struct {
+	APIID string
+	// Stage to diagnose; "" picks the only stage, or the most recently
+	// deployed one (and says so).
+	Stage string
+	// Origins are page origins to simulate (--origin).
+	Origins []string
+	// Since is the first window (default 1 h); it widens to 2 h when
+	// nothing correlates.
+	Since time.Duration
+	// AppLogGroups are application log groups (step 7).
+	AppLogGroups []string
+	// TestInvoke calls TestInvokeMethod on proxy methods (REST).
+	TestInvoke bool
+	// Now is the clock (tests inject one).
+	Now func() time.Time
+	// Concurrency bounds concurrent AWS calls (default 6).
+	Concurrency int
+	// PollInterval between GetQueryResults calls (default 1 s) and
+	// QueryTimeout for one Logs Insights query (default 45 s).
+	PollInterval time.Duration
+	QueryTimeout time.Duration
+}
+
+// Clients are the SDK clients the playbook uses.
+type Clients struct {
+	APIGateway *apigateway.Client
+	V2         *apigatewayv2.Client
+	CloudWatch *cloudwatch.Client
+	Logs       *cloudwatchlogs.Client
+	CloudTrail *cloudtrail.Client
+	Region     string
+}
+
+// NewClients builds the clients from cfg with the SDK's adaptive retry
+// mode (throttling slows the client down and is retried). backoff, when
+// non-nil, replaces the retry backoff (tests).
+func NewClients(cfg aws.Config, backoff retry.BackoffDelayer) Clients {
+	cfg = cfg.Copy()
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+			o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
+				so.MaxAttempts = 6
+				if backoff != nil {
+					so.Backoff = backoff
+				}
+			})
+		})
+	}
+	return Clients{
+		APIGateway: apigateway.NewFromConfig(cfg),
+		V2:         apigatewayv2.NewFromConfig(cfg),
+		CloudWatch: cloudwatch.NewFromConfig(cfg),
+		Logs:       cloudwatchlogs.NewFromConfig(cfg),
+		CloudTrail: cloudtrail.NewFromConfig(cfg),
+		Region:     cfg.Region,
+	}
+}
+
+// Result is what a run collected.
+type Result struct {
+	Playbook *evidence.Playbook
+	// API is the normalized model, nil when the configuration could not
+	// be read.
+	API *apimodel.API
+	// Deployed is the model of what the stage serves (from its export),
+	// nil when unavailable.
+	Deployed *apimodel.API
+}
+
+// InputError is a problem with what the user asked for or with the
+// credentials: the run cannot start. Hint says how to fix it.
+type InputError struct {
+	// Reason: "unknown-api", "unknown-stage", "no-credentials",
+	// "expired-credentials", "bad-option".
+	Reason string
+	Msg    string
+	Hint   string
+}
+
+func (e *InputError) Error() string { return e.Msg }
+
+// Step titles, numbered as in the seed runbook.
+var stepTitles = map[int]string{
+	1: "API exists, is deployed, AWS service health",
+	2: "CORS configuration (origins, methods, headers, gateway responses)",
+	3: "Access logs: CORS and preflight failures",
+	4: "CloudWatch 4XX/5XX metrics",
+	5: "API type and type-specific CORS behaviour",
+	6: "Methods and OPTIONS configuration",
+	7: "Application logs: browser CORS errors",
+	8: "Deployments, drift and change history",
+	9: "Execution logs: CORS headers in responses",
+}
+
+// run is one playbook run's shared state.
+type run struct {
+	c    Clients
+	opt  Options
+	pb   *evidence.Playbook
+	api  *apimodel.API
+	mu   sync.Mutex
+	sem  chan struct{}
+	step map[int]*evidence.Step
+
+	// filled by the collectors
+	restName     string
+	accessGroup  string
+	accessFormat string
+	execLogging  string
+	stages       []string
+	resourcePath map[string]string // resource id -> path (REST)
+	deployed     *apimodel.API
+	deps         []deployment
+}
+
+// Diagnose runs the playbook.
+func Diagnose(ctx context.Context, c Clients, opt Options) (*Result, error) {
+	if opt.APIID == "" {
+		return nil, &InputError{Reason: "bad-option", Msg: "--api-id is required", Hint: "list your APIs: aws apigateway get-rest-apis; aws apigatewayv2 get-apis"}
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Since <= 0 {
+		opt.Since = time.Hour
+	}
+	if opt.Concurrency <= 0 {
+		opt.Concurrency = 6
+	}
+	if opt.PollInterval <= 0 {
+		opt.PollInterval = time.Second
+	}
+	if opt.QueryTimeout <= 0 {
+		opt.QueryTimeout = 45 * time.Second
+	}
+	end := opt.Now().UTC().Truncate(time.Minute)
+	r := &run{
+		c: c, opt: opt, sem: make(chan struct{}, opt.Concurrency), step: map[int]*evidence.Step{},
+		pb: &evidence.Playbook{
+			APIID: opt.APIID, Region: c.Region, Start: end.Add(-opt.Since), End: end, Origins: opt.Origins,
+			Source: evidence.Source{URL: fmt.Sprintf("arn:aws:apigateway:%s::/apis/%s", c.Region, opt.APIID)},
+		},
+		resourcePath: map[string]string{},
+	}
+	for n := 1; n <= 9; n++ {
+		r.step[n] = &evidence.Step{N: n, Title: stepTitles[n], Status: evidence.StepPassed}
+	}
+	if err := r.resolve(ctx); err != nil {
+		return nil, err
+	}
+	// Control plane and history, concurrently (bounded by r.sem).
+	g, gctx := errgroup.WithContext(ctx)
+	switch r.pb.Kind {
+	case "REST":
+		g.Go(func() error { return r.restConfig(gctx) })
+	case "HTTP", "WEBSOCKET":
+		g.Go(func() error { return r.httpConfig(gctx) })
+	}
+	g.Go(func() error { return r.stagesAndDeployments(gctx) })
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := r.evidenceWindow(ctx, r.pb.Start, r.pb.End); err != nil {
+		return nil, err
+	}
+	if !r.pb.Correlated() && opt.Since < 2*time.Hour {
+		r.pb.Widened = true
+		r.pb.Start = end.Add(-2 * time.Hour)
+		r.pb.Metrics, r.pb.Logs = nil, nil
+		r.pb.Changes = r.pb.Changes[:0]
+		r.dropWindowGaps()
+		if err := r.evidenceWindow(ctx, r.pb.Start, r.pb.End); err != nil {
+			return nil, err
+		}
+	}
+	r.drift()
+	if opt.TestInvoke {
+		r.testInvokes(ctx)
+	}
+	r.finishSteps()
+	res := &Result{Playbook: r.pb, API: r.api, Deployed: r.deployed}
+	return res, nil
+}
+
+// evidenceWindow reads everything that depends on the time window.
+func (r *run) evidenceWindow(ctx context.Context, start, end time.Time) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return r.metrics(gctx, start, end) })
+	g.Go(func() error { return r.trail(gctx, start, end) })
+	g.Go(func() error { return r.logQueries(gctx, start, end) })
+	err := g.Wait()
+	r.mu.Lock()
+	r.addDeploymentChanges(start, end)
+	sort.SliceStable(r.pb.Changes, func(i, j int) bool { return r.pb.Changes[i].Time.Before(r.pb.Changes[j].Time) })
+	r.mu.Unlock()
+	return err
+}
+
+// call runs one AWS call under the concurrency bound.
+func (r *run) call(ctx context.Context, f func(context.Context) error) error {
+	select {
+	case r.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-r.sem }()
+	return f(ctx)
+}
+
+// evidenceLine appends an evidence line to a step.
+func (r *run) evidenceLine(step int, format string, a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.step[step]
+	s.Evidence = append(s.Evidence, fmt.Sprintf(format, a...))
+}
+
+// fail marks a step failed with a reason (the first reason wins).
+func (r *run) fail(step int, format string, a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.step[step]
+	if s.Status != evidence.StepFailed {
+		s.Status = evidence.StepFailed
+		s.Reason = fmt.Sprintf(format, a...)
+	}
+}
+
+// skip marks a step skipped with a reason unless it already failed.
+func (r *run) skip(step int, format string, a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.step[step]
+	if s.Status == evidence.StepPassed {
+		s.Status = evidence.StepSkipped
+		s.Reason = fmt.Sprintf(format, a...)
+	}
+}
+
+// gap records missing evidence. It returns a fatal error for credential
+// problems (which affect every step), nil otherwise.
+func (r *run) gap(step int, what, need string, err error) error {
+	if ie := credentialError(err); ie != nil {
+		return ie
+	}
+	cause := "failed"
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch code := ae.ErrorCode(); {
+		case strings.Contains(code, "AccessDenied") || code == "UnauthorizedOperation" || code == "UnauthorizedException":
+			cause = "access-denied"
+		case strings.Contains(code, "Throttl") || code == "TooManyRequestsException" || code == "LimitExceededException":
+			cause = "throttled"
+		case code == "ResourceNotFoundException":
+			cause = "missing-log-group"
+		}
+	}
+	if cause != "access-denied" && cause != "missing-log-group" {
+		need = "retry later; " + need
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	g := evidence.Gap{Step: step, What: what, Cause: cause, Need: need, Err: shortErr(err)}
+	r.pb.Gaps = append(r.pb.Gaps, g)
+	s := r.step[step]
+	if s.Status == evidence.StepPassed {
+		s.Status = evidence.StepPartial
+	}
+	return nil
+}
+
+// notConfigured records evidence that cannot exist because a setting is off.
+func (r *run) notConfigured(step int, what, need string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pb.Gaps = append(r.pb.Gaps, evidence.Gap{Step: step, What: what, Cause: "not-configured", Need: need})
+}
+
+// dropWindowGaps forgets the gaps of window-dependent evidence before the
+// window is widened and read again.
+func (r *run) dropWindowGaps() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.pb.Gaps[:0]
+	for _, g := range r.pb.Gaps {
+		if g.Step == 3 || g.Step == 4 || g.Step == 7 || g.Step == 9 || g.What == "CloudTrail change history" {
+			continue
+		}
+		out = append(out, g)
+	}
+	r.pb.Gaps = out
+	for _, n := range []int{3, 4, 7, 9} {
+		r.step[n].Evidence = nil
+	}
+}
+
+// shortErr renders an SDK error without the request id noise.
+func shortErr(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode() + ": " + ae.ErrorMessage()
+	}
+	return err.Error()
+}
+
+func errCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// credentialError turns credential failures into an InputError.
+func credentialError(err error) *InputError {
+	if err == nil {
+		return nil
+	}
+	switch errCode(err) {
+	case "ExpiredTokenException", "ExpiredToken", "RequestExpired", "TokenRefreshRequired":
+		return &InputError{Reason: "expired-credentials", Msg: "AWS credentials are expired (" + shortErr(err) + ")",
+			Hint: "refresh them: aws sso login --profile PROFILE, or export new AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN"}
+	case "UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException", "SignatureDoesNotMatch", "MissingAuthenticationTokenException":
+		return &InputError{Reason: "no-credentials", Msg: "AWS rejected the credentials (" + shortErr(err) + ")",
+			Hint: "check the profile (--profile or AWS_PROFILE) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"}
+	}
+	if strings.Contains(err.Error(), "failed to retrieve credentials") || strings.Contains(err.Error(), "no EC2 IMDS role found") {
+		return &InputError{Reason: "no-credentials", Msg: "no AWS credentials found",
+			Hint: "pass --profile NAME (or set AWS_PROFILE), run 'aws sso login', or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"}
+	}
+	return nil
+}
+
+// finishSteps fills the last reasons: partial steps name their gaps.
+func (r *run) finishSteps() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, g := range r.pb.Gaps {
+		s := r.step[g.Step]
+		if g.Cause == "not-configured" {
+			if s.Status == evidence.StepPassed {
+				s.Status = evidence.StepSkipped
+			}
+			if s.Reason == "" {
+				s.Reason = g.What + " not configured: " + g.Need
+			}
+			continue
+		}
+		if s.Reason == "" {
+			s.Reason = fmt.Sprintf("%s missing (%s): needs %s", g.What, g.Cause, g.Need)
+		}
+	}
+	r.pb.Steps = r.pb.Steps[:0]
+	for n := 1; n <= 9; n++ {
+		r.pb.Steps = append(r.pb.Steps, *r.step[n])
+	}
+}
+
+// resolve finds the API (REST or HTTP) and fails with an InputError when
+// it does not exist in the region.
+func (r *run) resolve(ctx context.Context) error {
+	var restErr, v2Err error
+	var rest *apigateway.GetRestApiOutput
+	var v2 *apigatewayv2.GetApiOutput
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		restErr = r.call(ctx, func(ctx context.Context) (err error) {
+			rest, err = r.c.APIGateway.GetRestApi(ctx, &apigateway.GetRestApiInput{RestApiId: aws.String(r.opt.APIID)})
+			return err
+		})
+	}()
+	go func() {
+		defer wg.Done()
+		v2Err = r.call(ctx, func(ctx context.Context) (err error) {
+			v2, err = r.c.V2.GetApi(ctx, &apigatewayv2.GetApiInput{ApiId: aws.String(r.opt.APIID)})
+			return err
+		})
+	}()
+	wg.Wait()
+	if ie := credentialError(restErr); ie != nil {
+		return ie
+	}
+	if ie := credentialError(v2Err); ie != nil {
+		return ie
+	}
+	switch {
+	case restErr == nil:
+		r.pb.Kind = "REST"
+		r.restName = aws.ToString(rest.Name)
+		r.pb.APIName = r.restName
+		r.api = &apimodel.API{ID: r.opt.APIID, Name: r.restName, Kind: apimodel.REST, Format: "aws",
+			Source: evidence.Source{URL: fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s", r.c.Region, r.opt.APIID)}}
+		for _, t := range rest.BinaryMediaTypes {
+			r.api.BinaryMediaTypes = append(r.api.BinaryMediaTypes, apimodel.Known(t, r.api.Source))
+		}
+		r.pb.Source = r.api.Source
+		r.evidenceLine(1, "REST API %s %q exists in %s", r.opt.APIID, r.restName, r.c.Region)
+		r.evidenceLine(5, "type: REST API (apigateway v1): CORS is per resource (OPTIONS methods, integration-response mappings, gateway responses)")
+		if ec := rest.EndpointConfiguration; ec != nil && len(ec.Types) > 0 {
+			r.evidenceLine(5, "endpoint type: %s", ec.Types[0])
+		}
+		if rest.DisableExecuteApiEndpoint {
+			r.evidenceLine(5, "the default execute-api endpoint is disabled: browsers must use a custom domain")
+		}
+		return nil
+	case v2Err == nil:
+		r.pb.Kind = string(v2.ProtocolType)
+		r.pb.APIName = aws.ToString(v2.Name)
+		src := evidence.Source{URL: fmt.Sprintf("arn:aws:apigateway:%s::/apis/%s", r.c.Region, r.opt.APIID)}
+		r.api = &apimodel.API{ID: r.opt.APIID, Name: r.pb.APIName, Kind: apimodel.HTTP, Format: "aws", Source: src, Endpoint: aws.ToString(v2.ApiEndpoint)}
+		r.pb.Source = src
+		r.evidenceLine(1, "%s API %s %q exists in %s (%s)", r.pb.Kind, r.opt.APIID, r.pb.APIName, r.c.Region, aws.ToString(v2.ApiEndpoint))
+		r.httpAPI(v2)
+		return nil
+	}
+	if errCode(restErr) == "NotFoundException" && errCode(v2Err) == "NotFoundException" {
+		return &InputError{Reason: "unknown-api", Msg: fmt.Sprintf("no REST, HTTP or WebSocket API with id %q in region %s", r.opt.APIID, r.c.Region),
+			Hint: fmt.Sprintf("APIs are regional: check --region (or AWS_REGION); list them with: aws apigateway get-rest-apis --region %s; aws apigatewayv2 get-apis --region %s", r.c.Region, r.c.Region)}
+	}
+	// We could not tell (AccessDenied, throttling beyond retries): go on
+	// with what needs no configuration.
+	for _, e := range []error{restErr, v2Err} {
+		if errCode(e) != "NotFoundException" {
+			if err := r.gap(1, "API configuration", "apigateway:GET on arn:aws:apigateway:"+r.c.Region+"::/restapis/* and ::/apis/*", e); err != nil {
+				return err
+			}
+		}
+	}
+	r.pb.Kind = "UNKNOWN"
+	for _, n := range []int{2, 5, 6, 8} {
+		r.skip(n, "the API configuration could not be read (see step 1)")
+	}
+	r.fail(1, "the API could not be read: %s", shortErr(firstErr(restErr, v2Err)))
+	return nil
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil && errCode(e) != "NotFoundException" {
+			return e
+		}
+	}
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}

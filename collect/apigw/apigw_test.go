@@ -1,0 +1,231 @@
+package apigw
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/internal/fakeaws"
+)
+
+// testConfig is an SDK config pointed at the fake.
+func testConfig(url, region, key string) aws.Config {
+	return aws.Config{
+		Region:       region,
+		Credentials:  credentials.NewStaticCredentialsProvider(key, "secretsecretsecretsecretsecretsecret1234", ""),
+		BaseEndpoint: aws.String(url),
+	}
+}
+
+// fastBackoff keeps retries quick in tests.
+type fastBackoff struct{}
+
+func (fastBackoff) BackoffDelay(int, error) (time.Duration, error) { return 5 * time.Millisecond, nil }
+
+type scenario struct {
+	fixture string
+	opt     Options
+	setup   func(*fakeaws.Server)
+	region  string
+	key     string
+}
+
+func runScenario(t testing.TB, sc scenario) (*Result, *fakeaws.Server, error) {
+	t.Helper()
+	st, err := fakeaws.LoadFile(filepath.Join("..", "..", "internal", "fakeaws", "testdata", sc.fixture+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := fakeaws.New(st)
+	if sc.setup != nil {
+		sc.setup(fake)
+	}
+	srv := fake.Start()
+	t.Cleanup(srv.Close)
+	region, key := sc.region, sc.key
+	if region == "" {
+		region = "us-east-1"
+	}
+	if key == "" {
+		key = "AKIAIOSFODNN7EXAMPLE"
+	}
+	opt := sc.opt
+	opt.Now = func() time.Time { return st.Now }
+	opt.PollInterval = 2 * time.Millisecond
+	res, err := Diagnose(context.Background(), NewClients(testConfig(srv.URL, region, key), fastBackoff{}), opt)
+	return res, fake, err
+}
+
+func stepStatus(pb *evidence.Playbook, n int) string {
+	for _, s := range pb.Steps {
+		if s.N == n {
+			return s.Status
+		}
+	}
+	return ""
+}
+
+func TestDiagnoseScenarios(t *testing.T) {
+	tests := []struct {
+		desc  string
+		sc    scenario
+		check func(t *testing.T, r *Result, f *fakeaws.Server)
+	}{
+		{desc: "REST incident: deployment removed OPTIONS", sc: scenario{fixture: "rest-incident", opt: Options{APIID: "a1b2c3d4e5", AppLogGroups: []string{"/ecs/orders-web"}}},
+			check: func(t *testing.T, r *Result, f *fakeaws.Server) {
+				pb := r.Playbook
+				if pb.Kind != "REST" || pb.Stage != "prod" || pb.Widened {
+					t.Errorf("kind %s stage %s widened %v", pb.Kind, pb.Stage, pb.Widened)
+				}
+				rise, ok := pb.FirstRise()
+				if !ok || rise.At.Format("15:04") != "09:31" {
+					t.Errorf("rise = %+v %v, want 09:31", rise, ok)
+				}
+				if n := pb.PreflightFailures(); n != 522 {
+					t.Errorf("preflight failures = %d", n)
+				}
+				if near := pb.ChangesNear(rise.At); len(near) != 2 || near[0].Event != "DeleteMethod" || near[0].Detail != "OPTIONS /orders" {
+					t.Errorf("changes near rise = %+v", near)
+				}
+				if q := pb.Log("preflight-failures"); q == nil || q.Polls != 3 {
+					t.Errorf("preflight query = %+v (want 3 polls: Running twice)", q)
+				}
+				for _, n := range []int{2, 3, 4, 6} {
+					if s := stepStatus(pb, n); s != evidence.StepFailed {
+						t.Errorf("step %d = %s, want failed", n, s)
+					}
+				}
+				if len(pb.Drift) != 0 {
+					t.Errorf("drift = %+v, want none (the deployment made the removal live)", pb.Drift)
+				}
+				if r.API.Resource("/orders").Method("OPTIONS") != nil {
+					t.Error("model has OPTIONS /orders")
+				}
+			}},
+		{desc: "drift after a deployment, window widened", sc: scenario{fixture: "rest-drift", opt: Options{APIID: "a1b2c3d4e5"}},
+			check: func(t *testing.T, r *Result, f *fakeaws.Server) {
+				pb := r.Playbook
+				if !pb.Widened || pb.End.Sub(pb.Start) != 2*time.Hour {
+					t.Errorf("widened %v window %s..%s", pb.Widened, pb.Start, pb.End)
+				}
+				kinds := map[string]int{}
+				for _, d := range pb.Drift {
+					kinds[d.Kind]++
+				}
+				if kinds["not-deployed"] == 0 || kinds["removed"] == 0 {
+					t.Errorf("drift = %+v", pb.Drift)
+				}
+				if stepStatus(pb, 8) != evidence.StepFailed {
+					t.Errorf("step 8 = %s", stepStatus(pb, 8))
+				}
+			}},
+		{desc: "method-specific errors found after widening to 2 h", sc: scenario{fixture: "rest-method", opt: Options{APIID: "a1b2c3d4e5"}},
+			check: func(t *testing.T, r *Result, f *fakeaws.Server) {
+				pb := r.Playbook
+				if !pb.Widened || !pb.Correlated() {
+					t.Errorf("widened %v correlated %v", pb.Widened, pb.Correlated())
+				}
+				rise, _ := pb.FirstRise()
+				if rise.At.Format("15:04") != "08:17" {
+					t.Errorf("rise at %s", rise.At.Format("15:04"))
+				}
+			}},
+		{desc: "pagination, AccessDenied on one step, throttling", sc: scenario{fixture: "rest-origin", opt: Options{APIID: "a1b2c3d4e5", AppLogGroups: []string{"/ecs/orders-web"}},
+			setup: func(f *fakeaws.Server) {
+				f.Deny("apigateway:GetGatewayResponses")
+				f.Throttle("apigateway:GetResources", 1)
+			}},
+			check: func(t *testing.T, r *Result, f *fakeaws.Server) {
+				c := f.Calls()
+				if c["apigateway:GetResources"] != 2+1 { // 3 resources, page size 2: 2 pages + 1 throttled
+					t.Errorf("GetResources calls = %d", c["apigateway:GetResources"])
+				}
+				if c["cloudtrail:LookupEvents"] < 4 { // 7 events, 2 per page
+					t.Errorf("LookupEvents calls = %d", c["cloudtrail:LookupEvents"])
+				}
+				if len(r.API.Resources) != 3 {
+					t.Errorf("resources = %d", len(r.API.Resources))
+				}
+				g := r.Playbook.GapFor("gateway responses")
+				if g == nil || g.Cause != "access-denied" || !strings.Contains(g.Need, "gatewayresponses") {
+					t.Errorf("gap = %+v", g)
+				}
+				if stepStatus(r.Playbook, 2) == evidence.StepPassed {
+					t.Error("step 2 passed despite the missing gateway responses")
+				}
+				for _, c := range r.Playbook.Changes {
+					if c.CORS {
+						t.Errorf("change %+v counted as CORS-relevant (stage variables and description only)", c)
+					}
+				}
+				if len(r.Playbook.Changes) != 7 {
+					t.Errorf("changes = %d, want 7", len(r.Playbook.Changes))
+				}
+			}},
+		{desc: "HTTP API without CORS", sc: scenario{fixture: "http-no-cors", opt: Options{APIID: "h7k8m9n0p1"}},
+			check: func(t *testing.T, r *Result, f *fakeaws.Server) {
+				pb := r.Playbook
+				if pb.Kind != "HTTP" || pb.Stage != "$default" || r.API.Cors != nil {
+					t.Errorf("kind %s stage %s cors %v", pb.Kind, pb.Stage, r.API.Cors)
+				}
+				if stepStatus(pb, 9) != evidence.StepSkipped {
+					t.Errorf("step 9 = %s, want skipped (no execution logs on HTTP APIs)", stepStatus(pb, 9))
+				}
+				if !pb.Correlated() {
+					t.Error("not correlated")
+				}
+			}},
+		{desc: "HTTP API credentials, queries running for a while", sc: scenario{fixture: "http-credentials", opt: Options{APIID: "h7k8m9n0p1", AppLogGroups: []string{"/ecs/orders-web"}}},
+			check: func(t *testing.T, r *Result, f *fakeaws.Server) {
+				q := r.Playbook.Log("app-cors-errors")
+				if q == nil || q.Polls != 4 || len(q.Rows) != 2 {
+					t.Errorf("app query = %+v", q)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			r, f, err := runScenario(t, tt.sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, r, f)
+			if t.Failed() {
+				b, _ := json.MarshalIndent(r.Playbook, "", "  ")
+				t.Logf("playbook: %s\ncalls: %s", b, f.CallSummary())
+			}
+		})
+	}
+}
+
+func TestDiagnoseInputErrors(t *testing.T) {
+	tests := []struct {
+		desc   string
+		sc     scenario
+		reason string
+	}{
+		{"unknown API id", scenario{fixture: "rest-incident", opt: Options{APIID: "nope000000"}}, "unknown-api"},
+		{"wrong region", scenario{fixture: "rest-incident", opt: Options{APIID: "a1b2c3d4e5"}, region: "eu-west-1"}, "unknown-api"},
+		{"expired credentials", scenario{fixture: "rest-incident", opt: Options{APIID: "a1b2c3d4e5"}, key: fakeaws.ExpiredKey}, "expired-credentials"},
+		{"unknown stage", scenario{fixture: "rest-incident", opt: Options{APIID: "a1b2c3d4e5", Stage: "dev"}}, "unknown-stage"},
+		{"no API id", scenario{fixture: "rest-incident"}, "bad-option"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			_, _, err := runScenario(t, tt.sc)
+			var ie *InputError
+			if !errors.As(err, &ie) || ie.Reason != tt.reason || ie.Hint == "" {
+				t.Fatalf("err = %v, want InputError %s with a hint", err, tt.reason)
+			}
+		})
+	}
+}

@@ -1,0 +1,328 @@
+package apigw
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+
+	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/evidence"
+)
+
+// trail reads API Gateway changes from CloudTrail (LookupEvents allows one
+// lookup attribute per call, so it filters by event source and keeps the
+// events naming this API).
+func (r *run) trail(ctx context.Context, start, end time.Time) error {
+	p := cloudtrail.NewLookupEventsPaginator(r.c.CloudTrail, &cloudtrail.LookupEventsInput{
+		LookupAttributes: []cttypes.LookupAttribute{{AttributeKey: cttypes.LookupAttributeKeyEventSource, AttributeValue: aws.String("apigateway.amazonaws.com")}},
+		StartTime:        aws.Time(start), EndTime: aws.Time(end), MaxResults: aws.Int32(50),
+	})
+	var changes []evidence.Change
+	pages := 0
+	for p.HasMorePages() {
+		var out *cloudtrail.LookupEventsOutput
+		err := r.call(ctx, func(ctx context.Context) (err error) {
+			out, err = p.NextPage(ctx)
+			return err
+		})
+		if err != nil {
+			return r.gap(8, "CloudTrail change history", "cloudtrail:LookupEvents", err)
+		}
+		pages++
+		for _, e := range out.Events {
+			if c, ok := r.change(e); ok {
+				changes = append(changes, c)
+			}
+		}
+	}
+	r.mu.Lock()
+	r.pb.Changes = append(r.pb.Changes, changes...)
+	r.mu.Unlock()
+	r.evidenceLine(8, "CloudTrail: %d change(s) to this API between %s and %s (%d page(s))", len(changes), start.Format("15:04"), end.Format("15:04"), pages)
+	return nil
+}
+
+// trailEvent is the part of a CloudTrail record corsdoctor reads.
+type trailEvent struct {
+	EventName    string `json:"eventName"`
+	ReadOnly     *bool  `json:"readOnly"`
+	UserIdentity struct {
+		ARN string `json:"arn"`
+	} `json:"userIdentity"`
+	RequestParameters map[string]any `json:"requestParameters"`
+	ErrorCode         string         `json:"errorCode"`
+}
+
+// corsEvents are change operations that touch CORS or deploy.
+var corsEvents = map[string]bool{
+	"CreateDeployment": true, "UpdateStage": false, "CreateStage": true, "DeleteStage": true,
+	"PutMethod": false, "UpdateMethod": false, "DeleteMethod": false,
+	"PutMethodResponse": true, "UpdateMethodResponse": true, "DeleteMethodResponse": true,
+	"PutIntegration": false, "UpdateIntegration": false,
+	"PutIntegrationResponse": true, "UpdateIntegrationResponse": true, "DeleteIntegrationResponse": true,
+	"PutGatewayResponse": true, "UpdateGatewayResponse": true, "DeleteGatewayResponse": true,
+	"CreateResource": false, "DeleteResource": true, "UpdateRestApi": false, "PutRestApi": true, "ImportRestApi": true,
+	"CreateAuthorizer": false, "UpdateAuthorizer": true,
+	"CreateApi": true, "UpdateApi": true, "DeleteCorsConfiguration": true, "ImportApi": true, "ReimportApi": true,
+	"CreateRoute": true, "UpdateRoute": true, "DeleteRoute": true, "CreateIntegration": false,
+}
+
+// change converts an event naming this API; reads and other APIs are dropped.
+func (r *run) change(e cttypes.Event) (evidence.Change, bool) {
+	var te trailEvent
+	if e.CloudTrailEvent != nil {
+		json.Unmarshal([]byte(*e.CloudTrailEvent), &te)
+	}
+	name := aws.ToString(e.EventName)
+	if name == "" {
+		name = te.EventName
+	}
+	if te.ReadOnly != nil && *te.ReadOnly || strings.HasPrefix(name, "Get") || te.ErrorCode != "" {
+		return evidence.Change{}, false
+	}
+	rp := te.RequestParameters
+	id := fmt.Sprint(rp["restApiId"])
+	if rp["restApiId"] == nil {
+		id = fmt.Sprint(rp["apiId"])
+	}
+	if id != r.opt.APIID {
+		return evidence.Change{}, false
+	}
+	c := evidence.Change{Time: aws.ToTime(e.EventTime).UTC(), Event: name, User: aws.ToString(e.Username), Source: "cloudtrail"}
+	if c.User == "" {
+		c.User = te.UserIdentity.ARN
+	}
+	cors, known := corsEvents[name]
+	verb := strings.ToUpper(fmt.Sprint(rp["httpMethod"]))
+	var parts []string
+	if v, ok := rp["resourceId"].(string); ok {
+		path := r.resourcePath[v]
+		if path == "" {
+			path = "resource " + v
+		}
+		if rp["httpMethod"] != nil {
+			parts = append(parts, verb+" "+path)
+		} else {
+			parts = append(parts, path)
+		}
+	}
+	if v, ok := rp["statusCode"].(string); ok {
+		parts = append(parts, "status "+v)
+	}
+	if v, ok := rp["responseType"].(string); ok {
+		parts = append(parts, v)
+	}
+	if v, ok := rp["stageName"].(string); ok {
+		parts = append(parts, "stage "+v)
+	}
+	if v, ok := rp["routeKey"].(string); ok {
+		parts = append(parts, v)
+	}
+	body, _ := json.Marshal(rp)
+	s := string(body)
+	if verb == "OPTIONS" || strings.Contains(s, "Access-Control-") || strings.Contains(s, "binaryMediaTypes") || strings.Contains(strings.ToLower(s), "cors") || strings.Contains(s, "authoriz") {
+		cors = true
+	}
+	if strings.Contains(s, "Access-Control-") {
+		parts = append(parts, "CORS headers")
+	}
+	if strings.Contains(s, "corsConfiguration") || name == "DeleteCorsConfiguration" {
+		parts = append(parts, "CorsConfiguration")
+	}
+	c.Detail = strings.Join(parts, ", ")
+	c.Deploy = name == "CreateDeployment" || name == "UpdateStage" && strings.Contains(s, "deploymentId") ||
+		r.pb.AutoDeploy && r.pb.Kind != "REST" && cors
+	c.CORS = cors || c.Deploy || !known && strings.HasPrefix(name, "Delete")
+	return c, true
+}
+
+// addDeploymentChanges adds deployments from the deployment list that
+// CloudTrail did not report (CloudTrail denied, or events older than its
+// 90 days). Precondition: r.mu held.
+func (r *run) addDeploymentChanges(start, end time.Time) {
+	for _, d := range r.deps {
+		if d.at.Before(start) || d.at.After(end) {
+			continue
+		}
+		dup := false
+		for _, c := range r.pb.Changes {
+			if c.Event == "CreateDeployment" && absDur(c.Time.Sub(d.at)) <= time.Minute {
+				dup = true
+			}
+		}
+		if dup {
+			continue
+		}
+		detail := "deployment " + d.id
+		if d.desc != "" {
+			detail += " (" + d.desc + ")"
+		}
+		r.pb.Changes = append(r.pb.Changes, evidence.Change{Time: d.at.UTC(), Event: "CreateDeployment", Detail: detail, CORS: true, Deploy: true, Source: "deployments"})
+	}
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// drift compares what the stage serves with the current configuration.
+func (r *run) drift() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.pb.Kind == "REST" && r.deployed != nil && r.api != nil && len(r.api.Resources) > 0 {
+		r.pb.Drift = Drift(r.deployed, r.api, r.pb.GapFor("gateway responses") == nil)
+		stale := len(r.pb.Drift) > 0
+		for _, s := range r.api.Stages {
+			if s.Name == r.pb.Stage {
+				s.Stale = apimodel.TriOf(stale)
+			}
+		}
+		step := r.step[8]
+		if len(r.pb.Drift) == 0 {
+			step.Evidence = append(step.Evidence, fmt.Sprintf("stage %q serves the current CORS configuration (export and resources agree)", r.pb.Stage))
+		}
+		for _, d := range r.pb.Drift {
+			step.Evidence = append(step.Evidence, fmt.Sprintf("drift (%s): %s %s %s", d.Kind, d.Method, d.Path, d.Element))
+		}
+		if stale {
+			if step.Status != evidence.StepFailed {
+				step.Status = evidence.StepFailed
+				step.Reason = fmt.Sprintf("stage %q does not serve the current CORS configuration (%d difference(s))", r.pb.Stage, len(r.pb.Drift))
+			}
+		}
+	}
+	// HTTP APIs without AutoDeploy: CORS changes after the stage's
+	// deployment are not live.
+	if r.pb.Kind == "HTTP" && !r.pb.AutoDeploy && !r.pb.StageDeployedAt.IsZero() {
+		for _, c := range r.pb.Changes {
+			if c.CORS && !c.Deploy && c.Time.After(r.pb.StageDeployedAt) {
+				r.pb.Drift = append(r.pb.Drift, evidence.Drift{Kind: "not-deployed", Path: "", Method: "", Element: c.Event + " " + c.Detail + " at " + c.Time.Format("15:04")})
+			}
+		}
+		if len(r.pb.Drift) > 0 {
+			step := r.step[8]
+			step.Status = evidence.StepFailed
+			step.Reason = fmt.Sprintf("stage %q has no automatic deployment and %d CORS change(s) were made after its deployment", r.pb.Stage, len(r.pb.Drift))
+		}
+	}
+	// Changes list on step 8.
+	for _, c := range r.pb.Changes {
+		if !c.CORS {
+			continue
+		}
+		who := ""
+		if c.User != "" {
+			who = " by " + c.User
+		}
+		r.step[8].Evidence = append(r.step[8].Evidence, fmt.Sprintf("%s %s %s%s", c.Time.Format("15:04"), c.Event, c.Detail, who))
+	}
+}
+
+// Drift lists CORS elements that differ between deployed (what a stage
+// serves) and current (the API's configuration now). gateway is false
+// when the current gateway responses could not be read: they are then
+// left out of the comparison.
+func Drift(deployed, current *apimodel.API, gateway bool) []evidence.Drift {
+	d, c := corsFacts(deployed, gateway), corsFacts(current, gateway)
+	var out []evidence.Drift
+	for _, k := range sortedFacts(c) {
+		dv, ok := d[k]
+		switch {
+		case !ok:
+			out = append(out, k.drift("not-deployed", c[k]))
+		case dv != c[k]:
+			x := k.drift("changed", "")
+			x.Element = fmt.Sprintf("%s: deployed %s, configured %s", k.element, dv, c[k])
+			out = append(out, x)
+		}
+	}
+	for _, k := range sortedFacts(d) {
+		if _, ok := c[k]; !ok {
+			out = append(out, k.drift("removed", d[k]))
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
+		}
+		return out[i].Method < out[j].Method
+	})
+	return out
+}
+
+func sortedFacts(m map[factKey]string) []factKey {
+	out := make([]factKey, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.path != b.path {
+			return a.path < b.path
+		}
+		if a.method != b.method {
+			return a.method < b.method
+		}
+		return a.element < b.element
+	})
+	return out
+}
+
+// factKey names one CORS element; it sorts by path, method, element.
+type factKey struct{ path, method, element string }
+
+func (k factKey) drift(kind, val string) evidence.Drift {
+	el := k.element
+	if val != "" && val != "present" {
+		el += " = " + val
+	}
+	return evidence.Drift{Kind: kind, Path: k.path, Method: k.method, Element: el}
+}
+
+// corsFacts flattens the CORS-relevant parts of a REST API.
+func corsFacts(api *apimodel.API, gateway bool) map[factKey]string {
+	out := map[factKey]string{}
+	for _, res := range api.Resources {
+		for _, m := range res.Methods {
+			verb := strings.ToUpper(m.HTTPMethod)
+			if verb == "OPTIONS" {
+				out[factKey{res.Path, verb, "OPTIONS method"}] = "present"
+			}
+			if m.Integration == nil || m.Integration.Type.IsProxy() {
+				continue
+			}
+			for _, ir := range m.Integration.Responses {
+				pat := ir.StatusPattern
+				if ir.IsDefault() {
+					pat = "default"
+				}
+				for k, v := range ir.ResponseParameters {
+					if name, ok := strings.CutPrefix(k, "method.response.header."); ok && strings.HasPrefix(strings.ToLower(name), "access-control-") {
+						out[factKey{res.Path, verb, fmt.Sprintf("%s mapping (integration response %s)", name, pat)}] = v.S
+					}
+				}
+			}
+		}
+	}
+	for t, g := range api.GatewayResponses {
+		if !gateway {
+			break
+		}
+		for k, v := range g.ResponseParameters {
+			if name, ok := strings.CutPrefix(k, "gatewayresponse.header."); ok && strings.HasPrefix(strings.ToLower(name), "access-control-") {
+				out[factKey{"", "", fmt.Sprintf("gateway response %s %s", t, name)}] = v.S
+			}
+		}
+	}
+	return out
+}

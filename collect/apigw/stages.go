@@ -1,0 +1,384 @@
+package apigw
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+
+	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/evidence"
+)
+
+// stageInfo is what the playbook needs from a stage.
+type stageInfo struct {
+	name         string
+	deploymentID string
+	updated      time.Time
+	accessArn    string
+	accessFormat string
+	execLevel    string
+	dataTrace    bool
+	autoDeploy   bool
+	status       string
+}
+
+type deployment struct {
+	id   string
+	at   time.Time
+	desc string
+}
+
+// stagesAndDeployments reads stages and deployments (steps 1 and 8),
+// picks the stage, and for REST APIs reads the stage's export.
+func (r *run) stagesAndDeployments(ctx context.Context) error {
+	if r.pb.Kind == "UNKNOWN" {
+		if r.opt.Stage != "" {
+			r.pb.Stage = r.opt.Stage
+			r.accessGroup = ""
+		}
+		return nil
+	}
+	var stages []stageInfo
+	var deps []deployment
+	need := "apigateway:GET on arn:aws:apigateway:" + r.c.Region + "::/restapis/" + r.opt.APIID + "/stages"
+	if r.pb.Kind != "REST" {
+		need = "apigateway:GET on arn:aws:apigateway:" + r.c.Region + "::/apis/" + r.opt.APIID + "/stages"
+	}
+	var stageErr error
+	if r.pb.Kind == "REST" {
+		stageErr = r.call(ctx, func(ctx context.Context) error {
+			out, err := r.c.APIGateway.GetStages(ctx, &apigateway.GetStagesInput{RestApiId: aws.String(r.opt.APIID)})
+			if err != nil {
+				return err
+			}
+			for _, s := range out.Item {
+				si := stageInfo{name: aws.ToString(s.StageName), deploymentID: aws.ToString(s.DeploymentId), updated: aws.ToTime(s.LastUpdatedDate)}
+				if s.AccessLogSettings != nil {
+					si.accessArn, si.accessFormat = aws.ToString(s.AccessLogSettings.DestinationArn), aws.ToString(s.AccessLogSettings.Format)
+				}
+				if ms, ok := s.MethodSettings["*/*"]; ok {
+					si.execLevel, si.dataTrace = aws.ToString(ms.LoggingLevel), ms.DataTraceEnabled
+				}
+				stages = append(stages, si)
+			}
+			return nil
+		})
+		p := apigateway.NewGetDeploymentsPaginator(r.c.APIGateway, &apigateway.GetDeploymentsInput{RestApiId: aws.String(r.opt.APIID), Limit: aws.Int32(500)})
+		for p.HasMorePages() {
+			var out *apigateway.GetDeploymentsOutput
+			err := r.call(ctx, func(ctx context.Context) (err error) {
+				out, err = p.NextPage(ctx)
+				return err
+			})
+			if err != nil {
+				if e := r.gap(8, "deployment list", "apigateway:GET on arn:aws:apigateway:"+r.c.Region+"::/restapis/"+r.opt.APIID+"/deployments", err); e != nil {
+					return e
+				}
+				break
+			}
+			for _, d := range out.Items {
+				deps = append(deps, deployment{id: aws.ToString(d.Id), at: aws.ToTime(d.CreatedDate), desc: aws.ToString(d.Description)})
+			}
+		}
+	} else {
+		stageErr = r.call(ctx, func(ctx context.Context) error {
+			var token *string
+			for {
+				out, err := r.c.V2.GetStages(ctx, &apigatewayv2.GetStagesInput{ApiId: aws.String(r.opt.APIID), NextToken: token})
+				if err != nil {
+					return err
+				}
+				for _, s := range out.Items {
+					si := stageInfo{name: aws.ToString(s.StageName), deploymentID: aws.ToString(s.DeploymentId), updated: aws.ToTime(s.LastUpdatedDate),
+						autoDeploy: aws.ToBool(s.AutoDeploy), status: aws.ToString(s.LastDeploymentStatusMessage)}
+					if s.AccessLogSettings != nil {
+						si.accessArn, si.accessFormat = aws.ToString(s.AccessLogSettings.DestinationArn), aws.ToString(s.AccessLogSettings.Format)
+					}
+					stages = append(stages, si)
+				}
+				if token = out.NextToken; token == nil {
+					return nil
+				}
+			}
+		})
+		var token *string
+		for {
+			var out *apigatewayv2.GetDeploymentsOutput
+			err := r.call(ctx, func(ctx context.Context) (err error) {
+				out, err = r.c.V2.GetDeployments(ctx, &apigatewayv2.GetDeploymentsInput{ApiId: aws.String(r.opt.APIID), NextToken: token})
+				return err
+			})
+			if err != nil {
+				if e := r.gap(8, "deployment list", "apigateway:GET on arn:aws:apigateway:"+r.c.Region+"::/apis/"+r.opt.APIID+"/deployments", err); e != nil {
+					return e
+				}
+				break
+			}
+			for _, d := range out.Items {
+				deps = append(deps, deployment{id: aws.ToString(d.DeploymentId), at: aws.ToTime(d.CreatedDate), desc: aws.ToString(d.Description)})
+			}
+			if token = out.NextToken; token == nil {
+				break
+			}
+		}
+	}
+	sort.Slice(deps, func(i, j int) bool { return deps[i].at.Before(deps[j].at) })
+	r.mu.Lock()
+	r.deps = deps
+	for _, d := range deps {
+		r.api.Deployments = append(r.api.Deployments, &apimodel.Deployment{ID: d.id, Redeploys: apimodel.TriUnknown, Source: evidence.Source{URL: r.api.Source.URL + "/deployments/" + d.id}})
+	}
+	r.mu.Unlock()
+	if stageErr != nil {
+		if e := r.gap(1, "stages", need, stageErr); e != nil {
+			return e
+		}
+		r.pb.Stage = r.opt.Stage
+		if r.pb.Stage == "" {
+			for _, n := range []int{3, 4, 9} {
+				r.skip(n, "the stage is unknown: stages could not be read; pass --stage")
+			}
+		}
+		return nil
+	}
+	if len(stages) == 0 {
+		r.fail(1, "the API has no stage: it is not deployed, so every browser request fails")
+		r.evidenceLine(1, "no stage: create a deployment and a stage")
+		for _, n := range []int{3, 4, 9} {
+			r.skip(n, "the API has no stage")
+		}
+		return nil
+	}
+	names := make([]string, len(stages))
+	for i, s := range stages {
+		names[i] = s.name
+	}
+	r.stages = names
+	var st *stageInfo
+	if r.opt.Stage != "" {
+		for i := range stages {
+			if stages[i].name == r.opt.Stage {
+				st = &stages[i]
+			}
+		}
+		if st == nil {
+			return &InputError{Reason: "unknown-stage", Msg: fmt.Sprintf("API %s has no stage %q (stages: %s)", r.opt.APIID, r.opt.Stage, strings.Join(names, ", ")),
+				Hint: "pass one of them with --stage"}
+		}
+	} else {
+		depAt := map[string]time.Time{}
+		for _, d := range deps {
+			depAt[d.id] = d.at
+		}
+		sort.SliceStable(stages, func(i, j int) bool {
+			a, b := depAt[stages[i].deploymentID], depAt[stages[j].deploymentID]
+			if !a.Equal(b) {
+				return a.After(b)
+			}
+			return stages[i].updated.After(stages[j].updated)
+		})
+		st = &stages[0]
+		if len(stages) > 1 {
+			r.evidenceLine(1, "stages: %s; diagnosing %q, the most recently deployed (pass --stage to choose)", strings.Join(names, ", "), st.name)
+		}
+	}
+	r.pb.Stage = st.name
+	r.pb.AutoDeploy = st.autoDeploy
+	r.mu.Lock()
+	for _, s := range stages {
+		ms := &apimodel.Stage{Name: s.name, DeploymentID: s.deploymentID, AutoDeploy: apimodel.TriOf(s.autoDeploy), Stale: apimodel.TriUnknown,
+			Source: evidence.Source{URL: r.api.Source.URL + "/stages/" + s.name}}
+		if r.pb.Kind == "REST" {
+			ms.AutoDeploy = apimodel.TriUnknown
+		}
+		r.api.Stages = append(r.api.Stages, ms)
+	}
+	for _, d := range deps {
+		if d.id == st.deploymentID {
+			r.pb.StageDeployedAt = d.at
+		}
+	}
+	r.mu.Unlock()
+	switch {
+	case st.deploymentID == "" && !st.autoDeploy:
+		r.fail(1, "stage %q serves no deployment", st.name)
+	case st.deploymentID != "":
+		at := ""
+		if !r.pb.StageDeployedAt.IsZero() {
+			at = " created " + r.pb.StageDeployedAt.UTC().Format(time.RFC3339)
+		}
+		r.evidenceLine(1, "stage %q serves deployment %s%s", st.name, st.deploymentID, at)
+	}
+	if st.autoDeploy {
+		r.evidenceLine(8, "stage %q deploys automatically (AutoDeploy)", st.name)
+	}
+	if st.status != "" {
+		r.evidenceLine(8, "last deployment status: %s", st.status)
+	}
+	r.evidenceLine(8, "%d deployment(s) in total", len(deps))
+	r.setLogging(st)
+	if r.pb.Kind == "REST" {
+		r.export(ctx, st.name)
+	}
+	return nil
+}
+
+// setLogging records where the stage's logs are.
+func (r *run) setLogging(st *stageInfo) {
+	if st.accessArn != "" {
+		if i := strings.Index(st.accessArn, ":log-group:"); i >= 0 {
+			r.accessGroup = strings.TrimSuffix(st.accessArn[i+len(":log-group:"):], ":*")
+		}
+		r.accessFormat = st.accessFormat
+	}
+	r.execLogging = st.execLevel
+	if r.accessGroup == "" {
+		r.notConfigured(3, "access logs", fmt.Sprintf("enable access logging on stage %q: aws apigateway update-stage --rest-api-id %s --stage-name %s --patch-operations op=replace,path=/accessLogSettings/destinationArn,value=LOG_GROUP_ARN op=replace,path=/accessLogSettings/format,value='{\"requestId\":\"$context.requestId\",\"httpMethod\":\"$context.httpMethod\",\"resourcePath\":\"$context.resourcePath\",\"status\":\"$context.status\",\"responseType\":\"$context.error.responseType\"}'", st.name, r.opt.APIID, st.name))
+	}
+	if r.pb.Kind == "REST" && (st.execLevel == "" || st.execLevel == "OFF") {
+		r.notConfigured(9, "execution logs", fmt.Sprintf("set INFO execution logging with data trace on stage %q (needs the account's CloudWatch role): aws apigateway update-stage --rest-api-id %s --stage-name %s --patch-operations op=replace,path=/*/*/logging/loglevel,value=INFO op=replace,path=/*/*/logging/dataTrace,value=true", st.name, r.opt.APIID, st.name))
+	}
+}
+
+// export reads what the stage serves (GetExport, OpenAPI 3 with API
+// Gateway extensions) and converts it into a model for drift detection.
+func (r *run) export(ctx context.Context, stage string) {
+	var body []byte
+	err := r.call(ctx, func(ctx context.Context) error {
+		out, err := r.c.APIGateway.GetExport(ctx, &apigateway.GetExportInput{
+			RestApiId: aws.String(r.opt.APIID), StageName: aws.String(stage), ExportType: aws.String("oas30"),
+			Parameters: map[string]string{"extensions": "apigateway"}, Accepts: aws.String("application/json"),
+		})
+		if err == nil {
+			body = out.Body
+		}
+		return err
+	})
+	if err != nil {
+		r.gap(8, "stage export", "apigateway:GET on arn:aws:apigateway:"+r.c.Region+"::/restapis/"+r.opt.APIID+"/stages/"+stage+"/exports/*", err)
+		return
+	}
+	dep, err := exportModel(body, r.opt.APIID, evidence.Source{URL: r.api.Source.URL + "/stages/" + stage + "/exports/oas30"})
+	if err != nil {
+		r.mu.Lock()
+		r.pb.Gaps = append(r.pb.Gaps, evidence.Gap{Step: 8, What: "stage export", Cause: "failed", Need: "a readable OpenAPI export", Err: err.Error()})
+		r.mu.Unlock()
+		return
+	}
+	r.mu.Lock()
+	r.deployed = dep
+	r.mu.Unlock()
+}
+
+// oasDoc is the part of an API Gateway OpenAPI export corsdoctor reads.
+type oasDoc struct {
+	Paths            map[string]map[string]json.RawMessage `json:"paths"`
+	GatewayResponses map[string]struct {
+		StatusCode         string            `json:"statusCode"`
+		ResponseParameters map[string]string `json:"responseParameters"`
+	} `json:"x-amazon-apigateway-gateway-responses"`
+}
+
+type oasOp struct {
+	Responses map[string]struct {
+		Headers map[string]json.RawMessage `json:"headers"`
+	} `json:"responses"`
+	Security    []map[string][]string `json:"security"`
+	Integration *struct {
+		Type      string `json:"type"`
+		URI       string `json:"uri"`
+		Responses map[string]struct {
+			StatusCode         string            `json:"statusCode"`
+			ResponseParameters map[string]string `json:"responseParameters"`
+		} `json:"responses"`
+	} `json:"x-amazon-apigateway-integration"`
+}
+
+var oasVerbs = map[string]bool{"get": true, "put": true, "post": true, "delete": true, "options": true, "head": true, "patch": true, "x-amazon-apigateway-any-method": true}
+
+// exportModel converts an OpenAPI 3 export with API Gateway extensions.
+func exportModel(body []byte, id string, src evidence.Source) (*apimodel.API, error) {
+	var doc oasDoc
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, fmt.Errorf("stage export: %w", err)
+	}
+	api := &apimodel.API{ID: id, Kind: apimodel.REST, Format: "aws-export", Source: src}
+	for path, ops := range doc.Paths {
+		res := api.AddResource(path, evidence.Source{URL: src.URL + "#/paths/" + path})
+		for verb, raw := range ops {
+			if !oasVerbs[verb] {
+				continue
+			}
+			var op oasOp
+			if err := json.Unmarshal(raw, &op); err != nil {
+				return nil, fmt.Errorf("stage export: paths %s %s: %w", path, verb, err)
+			}
+			v := strings.ToUpper(verb)
+			if verb == "x-amazon-apigateway-any-method" {
+				v = "ANY"
+			}
+			msrc := evidence.Source{URL: res.Source.URL + "/" + verb}
+			m := &apimodel.Method{HTTPMethod: v, AuthorizationType: apimodel.Known("NONE", msrc), APIKeyRequired: apimodel.TriNo, Source: msrc}
+			for _, sec := range op.Security {
+				for name := range sec {
+					if name == "api_key" {
+						m.APIKeyRequired = apimodel.TriYes
+					} else {
+						m.AuthorizationType = apimodel.Known("CUSTOM", msrc)
+					}
+				}
+			}
+			for code, resp := range op.Responses {
+				if m.MethodResponses == nil {
+					m.MethodResponses = map[string]*apimodel.MethodResponse{}
+				}
+				mr := &apimodel.MethodResponse{StatusCode: code, Source: msrc}
+				for h := range resp.Headers {
+					mr.Headers = append(mr.Headers, h)
+				}
+				sort.Strings(mr.Headers)
+				m.MethodResponses[code] = mr
+			}
+			if in := op.Integration; in != nil {
+				mi := &apimodel.Integration{Type: apimodel.IntegrationType(strings.ToUpper(in.Type)), URI: apimodel.Known(in.URI, msrc), Source: msrc}
+				for _, pat := range apimodel.SortedKeys(in.Responses) {
+					ir := in.Responses[pat]
+					p := pat
+					if p == "default" {
+						p = ""
+					}
+					mir := &apimodel.IntegrationResponse{StatusPattern: p, StatusCode: ir.StatusCode, Source: msrc}
+					for k, val := range ir.ResponseParameters {
+						if mir.ResponseParameters == nil {
+							mir.ResponseParameters = map[string]apimodel.Value{}
+						}
+						mir.ResponseParameters[k] = apimodel.Known(val, msrc)
+					}
+					mi.Responses = append(mi.Responses, mir)
+				}
+				m.Integration = mi
+			}
+			res.AddMethod(m)
+		}
+	}
+	for t, g := range doc.GatewayResponses {
+		if api.GatewayResponses == nil {
+			api.GatewayResponses = map[string]*apimodel.GatewayResponse{}
+		}
+		gsrc := evidence.Source{URL: src.URL + "#/x-amazon-apigateway-gateway-responses/" + t}
+		gr := &apimodel.GatewayResponse{Type: t, StatusCode: g.StatusCode, Source: gsrc, ResponseParameters: map[string]apimodel.Value{}}
+		for k, v := range g.ResponseParameters {
+			gr.ResponseParameters[k] = apimodel.Known(v, gsrc)
+		}
+		api.GatewayResponses[t] = gr
+	}
+	api.Normalize()
+	return api, nil
+}
