@@ -917,7 +917,7 @@ var requestTests = []evalCase{
 	},
 	{
 		desc: "mixed content: https page, http API", src: srcMixedContent,
-		req:  Request{Origin: appOrigin, URL: "http://api.example.com/items"},
+		req: Request{Origin: appOrigin, URL: "http://api.example.com/items"},
 		// Chrome names the page URL, which a Request does not carry; only
 		// the blocked resource is pinned.
 		want: verdict{Stage: StageRequest}, contains: "requested an insecure resource 'http://api.example.com/items'",

@@ -120,23 +120,27 @@ type listIter struct {
 }
 
 func (it *listIter) next() bool {
-	for it.pos <= len(it.s) {
-		end := strings.IndexByte(it.s[it.pos:], ',')
-		var item string
-		if end < 0 {
-			item = it.s[it.pos:]
-			it.pos = len(it.s) + 1
-		} else {
-			item = it.s[it.pos : it.pos+end]
-			it.pos += end + 1
-		}
-		item = trimHTTPSpace(item)
-		if item != "" {
-			it.cur = item
-			return true
-		}
+	s := it.s
+	i := it.pos
+	// Skip separators and the whitespace before an item: empty and
+	// whitespace-only items are skipped.
+	for i < len(s) && (s[i] == ',' || isHTTPSpace(s[i])) {
+		i++
 	}
-	return false
+	if i >= len(s) {
+		it.pos = len(s)
+		return false
+	}
+	j := i
+	for j < len(s) && s[j] != ',' {
+		j++
+	}
+	it.pos = j
+	for j > i && isHTTPSpace(s[j-1]) {
+		j--
+	}
+	it.cur = s[i:j]
+	return true
 }
 
 // ParseList splits a comma-separated header value into its items as

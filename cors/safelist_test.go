@@ -349,6 +349,24 @@ func FuzzParseList(f *testing.F) {
 		if ok != (bad == "") {
 			t.Fatalf("ParseList(%q): ok %v with bad %q", in, ok, bad)
 		}
+		// Reference split: on ",", items trimmed of HTTP whitespace, empty
+		// items skipped (net::HttpUtil::ValuesIterator); stop at the first
+		// item that is not a token.
+		var ref []string
+		var refBad string
+		for _, it := range strings.Split(in, ",") {
+			if it = strings.Trim(it, " \t\r\n"); it == "" {
+				continue
+			}
+			if !IsToken(it) {
+				refBad = it
+				break
+			}
+			ref = append(ref, it)
+		}
+		if strings.Join(ref, "\x00") != strings.Join(items, "\x00") || refBad != bad {
+			t.Fatalf("ParseList(%q) = %q, %q; reference split %q, %q", in, items, bad, ref, refBad)
+		}
 		if !ok {
 			return
 		}
