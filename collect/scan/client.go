@@ -228,6 +228,10 @@ func transient(err error) bool {
 
 // describe turns transport errors into one short sentence.
 func describe(err error, timeout time.Duration) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // the URL is in the record already
+	}
 	var te interface{ Timeout() bool }
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &te) && te.Timeout():

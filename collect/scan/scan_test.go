@@ -2,7 +2,11 @@ package scan
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -68,5 +72,121 @@ func TestPolicies(t *testing.T) {
 			}
 			t.Logf("%s: %d requests, rules %v", p.Name, r.Requests, got)
 		})
+	}
+}
+
+// TestRunOneResultPerTarget cancels a run midway: every target next
+// yielded still gets exactly one result, and no goroutine is left.
+func TestRunOneResultPerTarget(t *testing.T) {
+	before := runtime.NumGoroutine()
+	t.Run("run", func(t *testing.T) {
+		_, base := newTarget(t, scantarget.Config{Latency: 5 * time.Millisecond})
+		s := New(Config{Concurrency: 3, Timeout: 2 * time.Second})
+		defer s.Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		yielded := map[string]int{}
+		i := 0
+		next := func() (Target, bool) {
+			if i == 200 {
+				return Target{}, false
+			}
+			tg, _ := ParseTarget(fmt.Sprintf("%s/e/%d", base, i))
+			i++
+			yielded[tg.URL]++
+			return tg, true
+		}
+		got := map[string]int{}
+		interrupted := 0
+		err := s.Run(ctx, next, func(r *Result) {
+			got[r.Target.URL]++
+			if r.Err != nil && errors.Is(r.Err, context.Canceled) {
+				interrupted++
+			}
+			if len(got) == 20 {
+				cancel()
+			}
+		})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Run = %v, want context.Canceled", err)
+		}
+		if len(got) != len(yielded) {
+			t.Fatalf("%d targets yielded, %d got results", len(yielded), len(got))
+		}
+		for u, n := range got {
+			if n != 1 || yielded[u] != 1 {
+				t.Errorf("%s: %d results, yielded %d times", u, n, yielded[u])
+			}
+		}
+		if interrupted == 0 {
+			t.Error("no result carries the cancellation")
+		}
+	})
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("goroutines: %d before, %d after\n%s", before, n, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// TestNoRedirectFollowed: a redirect to another host is evidence, never
+// followed.
+func TestNoRedirectFollowed(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the scan followed a redirect to %s", r.URL)
+	}))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		http.Redirect(w, r, other.URL+"/x", http.StatusFound)
+	}))
+	defer srv.Close()
+	s := New(Config{Rules: rules.Family("CD3")})
+	defer s.Close()
+	tg, _ := ParseTarget(srv.URL + "/r")
+	r := s.Scan(context.Background(), tg)
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	for _, f := range r.Findings {
+		if f.RuleID == "CD3001" {
+			t.Errorf("a redirect response proves no read access, got %s", f.Detail)
+		}
+	}
+}
+
+// TestRetries: a reset connection is retried twice, a timeout never.
+func TestRetries(t *testing.T) {
+	_, base := newTarget(t, scantarget.Config{SlowHeaders: 5 * time.Second})
+	s := New(Config{Timeout: 200 * time.Millisecond, Backoff: time.Millisecond})
+	defer s.Close()
+	for _, tc := range []struct {
+		path     string
+		requests int
+	}{{"/fault/reset", 3}, {"/fault/hang", 1}, {"/fault/slow-headers", 1}} {
+		tg, _ := ParseTarget(base + tc.path)
+		r := s.Scan(context.Background(), tg)
+		if r.Err == nil || r.Requests != tc.requests {
+			t.Errorf("%s: err %v, %d requests; want an error after %d", tc.path, r.Err, r.Requests, tc.requests)
+		}
+	}
+}
+
+func TestPerHostRate(t *testing.T) {
+	_, base := newTarget(t, scantarget.Config{})
+	s := New(Config{PerHostRate: 20, Concurrency: 4})
+	defer s.Close()
+	start := time.Now()
+	n := 0
+	for i := 0; i < 4; i++ {
+		tg, _ := ParseTarget(base + "/p/reflect")
+		n += s.Scan(context.Background(), tg).Requests
+	}
+	// 8 requests at 20/s with a burst of 3 take at least (8-3)/20 s.
+	if el := time.Since(start); el < 200*time.Millisecond {
+		t.Errorf("%d requests took %s; the per-host rate was not applied", n, el)
 	}
 }

@@ -42,10 +42,10 @@ func ParseTarget(s string) (Target, error) {
 	s = strings.TrimSpace(s)
 	method := "GET"
 	if m, rest, ok := strings.Cut(s, " "); ok {
-		method, s = m, strings.TrimSpace(rest)
-		if !cors.IsToken(method) {
-			return Target{}, fmt.Errorf("invalid method %q", method)
+		if !cors.IsToken(m) || strings.ContainsAny(m, ":/") || strings.ContainsAny(strings.TrimSpace(rest), " \t") {
+			return Target{}, fmt.Errorf("invalid target %q: want URL or \"METHOD URL\"", s)
 		}
+		method, s = m, strings.TrimSpace(rest)
 		method = cors.NormalizeMethod(method)
 		if cors.IsForbiddenMethod(method) {
 			return Target{}, fmt.Errorf("method %s cannot be sent by a page", method)

@@ -118,7 +118,12 @@ func (b base) join(scheme, host string) string {
 
 // prefix: the trusted origin followed by the attacker's domain
 // (app.example.com.evil-corsdoctor.net) defeats "starts with" checks.
-func (b base) prefix() string { return b.join(b.scheme, b.host+attackerSuffix) }
+func (b base) prefix() string {
+	if isIPv6(b.host) {
+		return ""
+	}
+	return b.join(b.scheme, b.host+attackerSuffix)
+}
 
 // suffix: a registrable domain ending with the trusted one
 // (evil-example.com) defeats "ends with" checks without a dot boundary.
