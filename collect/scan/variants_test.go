@@ -5,7 +5,7 @@ import "testing"
 func TestVariants(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		desc, origin                                     string
+		desc, origin                                    string
 		prefix, suffix, substring, dot, subdomain, http string
 	}{
 		{"subdomain origin", "https://app.example.com",
