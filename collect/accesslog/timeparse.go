@@ -40,7 +40,7 @@ func num(b []byte, n int) (int, bool) {
 }
 
 func validDate(y, mo, d, h, mi, s int) bool {
-	if mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60 {
+	if mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59 {
 		return false
 	}
 	return d <= daysIn(mo, y)
