@@ -222,8 +222,9 @@ func Start(ctx context.Context, cfg Config) (b *Browser, err error) {
 	b.alloc = acancel
 	b.root, b.rootStop = chromedp.NewContext(actx)
 	started := make(chan error, 1)
+	root := b.root
 	go func() {
-		started <- chromedp.Do(b.root)
+		started <- chromedp.Do(root)
 	}()
 	timer := time.NewTimer(cfg.StartTimeout)
 	defer timer.Stop()

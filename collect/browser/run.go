@@ -407,9 +407,15 @@ type jsSpec struct {
 
 // Timings of the wait for the last events of a run.
 const (
-	quietPeriod  = 25 * time.Millisecond  // no event for this long: done
-	consoleGrace = 400 * time.Millisecond // wait this long for a console line
+	quietPeriod    = 25 * time.Millisecond   // no event for this long: done
+	consoleGrace   = 400 * time.Millisecond  // wait this long for a console line
+	extraInfoGrace = 1500 * time.Millisecond // wait this long for raw response events
 )
+
+// isPreflightError reports whether a CorsError comes from the preflight.
+func isPreflightError(name string) bool {
+	return strings.HasPrefix(name, "Preflight") || strings.HasSuffix(name, "PreflightResponse")
+}
 
 func (t *tab) run(ctx context.Context, req Request) (*Observation, error) {
 	spec := jsSpec{URL: req.URL, Method: req.Method, Headers: [][]string{}, Credentials: string(req.Credentials),
@@ -599,6 +605,37 @@ func (a *analysis) complete(res jsResult, elapsed, quiet time.Duration) bool {
 	for _, p := range a.preflights {
 		if !p.done() && len(p.extra) == 0 {
 			return false
+		}
+	}
+	// The raw response events can trail the end of the request: wait for
+	// one per hop that got a response, and for the preflight a preflight
+	// error names, unless they are this late (a cache hit has none).
+	if elapsed < extraInfoGrace {
+		m := a.main
+		need, wantPreflight := 0, false
+		switch {
+		case m.finished:
+			need = len(m.hops)
+		case m.failed != nil && m.failed.CorsErrorStatus != nil:
+			need = len(m.hops)
+			if isPreflightError(string(m.failed.CorsErrorStatus.CorsError)) {
+				need, wantPreflight = len(m.hops)-1, true
+			}
+		}
+		if len(m.extra) < need {
+			return false
+		}
+		if wantPreflight {
+			last := m.hops[len(m.hops)-1].URL
+			found := false
+			for _, p := range a.preflights {
+				if len(p.hops) > 0 && p.hops[0].URL == last && (len(p.extra) > 0 || p.done()) {
+					found = true
+				}
+			}
+			if !found {
+				return false
+			}
 		}
 	}
 	if a.main.failed != nil && a.main.failed.CorsErrorStatus != nil {
