@@ -49,10 +49,6 @@ func scanIsPreflight(pr *evidence.Probe) bool {
 func scanVerdict(pr *evidence.Probe, creds cors.Credentials) (bool, cors.Result) {
 	req := pr.Request
 	req.Credentials = creds
-	if scanIsPreflight(pr) && req.Method == "POST" {
-		// The scan sends POST's preflight as a JSON call would need it.
-		req.Headers = append(req.Headers[:len(req.Headers):len(req.Headers)], cors.Header{Name: "Content-Type", Value: "application/json"})
-	}
 	res := cors.Evaluate(&req, evidence.CORSHops(pr.Hops)...)
 	if scanIsPreflight(pr) {
 		return res.Error == "" && res.PreflightSent && res.Incomplete != "", res

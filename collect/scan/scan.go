@@ -363,6 +363,11 @@ func (st *state) probe(k Kind, origin string) (*evidence.Probe, error) {
 			m = "PUT"
 		}
 		h.Set(cors.HeaderRequestMethod, m)
+		if m == "POST" {
+			// A simple POST needs no preflight; probe the one a JSON
+			// call makes.
+			h.Set(cors.HeaderRequestHeaders, "content-type")
+		}
 		if k == KindPreflight || k == KindArbitrary {
 			h.Set(cors.HeaderRequestPrivateNetwork, "true")
 		}
@@ -372,6 +377,8 @@ func (st *state) probe(k Kind, origin string) (*evidence.Probe, error) {
 	p.Request = cors.Request{Origin: origin, URL: t.URL, Method: t.Method, Credentials: cors.CredentialsInclude}
 	if k == KindPreflight {
 		p.Request.Method = "PUT"
+	} else if preflight && t.Method == "POST" {
+		p.Request.Headers = []cors.Header{{Name: "Content-Type", Value: "application/json"}}
 	}
 	start := time.Now()
 	resp, n, err := st.s.c.do(st.ctx, w)
