@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -186,7 +189,11 @@ func runBrowser(ctx context.Context, opts *BrowserOptions) error {
 }
 
 // observeChromium starts Chromium, runs one request and always closes it.
+// Ctrl-C and SIGTERM cancel the run, so the deferred Close still kills
+// the browser and removes its profile.
 func observeChromium(ctx context.Context, cfg browser.Config, req browser.Request) (*browser.Observation, error) {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	b, err := browser.Start(ctx, cfg)
 	if err != nil {
 		return nil, err
