@@ -30,16 +30,20 @@ After:   return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": o
 		diag.LambdaNode: "return { statusCode: 200, headers: { 'Access-Control-Allow-Origin': allowedOrigin, Vary: 'Origin' }, body }",
 	},
 	Check: func(p *diag.Pass) {
-		seen := map[string]bool{}
+		type key struct {
+			api *apimodel.API
+			fn  string
+		}
+		seen := map[key]bool{}
 		check := func(api *apimodel.API, what string, in *apimodel.Integration, loc apimodel.Value) {
 			if in == nil || !in.Type.IsProxy() || in.Function == nil || in.Function.SetsAllowOrigin != apimodel.TriNo {
 				return
 			}
-			key := api.ID + "\x00" + in.Function.ID
-			if seen[key] {
+			k := key{api, in.Function.ID}
+			if seen[k] {
 				return
 			}
-			seen[key] = true
+			seen[k] = true
 			code := in.Function.CodePath
 			if code == "" {
 				code = "its inline code"

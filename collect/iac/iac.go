@@ -158,7 +158,7 @@ func run(j *job, r *reader, opt Options) {
 	if j.tfDir != "" {
 		var files []tf.File
 		for _, f := range j.files {
-			b, err := r.read(f)
+			b, err := readFile(f)
 			if err != nil {
 				j.errs = append(j.errs, fmt.Errorf("%s: %w", f, err))
 				continue
@@ -173,7 +173,7 @@ func run(j *job, r *reader, opt Options) {
 		return
 	}
 	name := j.files[0]
-	b, err := r.read(name)
+	b, err := readFile(name)
 	if err != nil {
 		j.errs = append(j.errs, fmt.Errorf("%s: %w", name, err))
 		return
@@ -214,6 +214,18 @@ func Parse(name string, data []byte, read tree.ReadFunc) (apis []*apimodel.API, 
 		apis, format = sls.Parse(name, root, read), "serverless"
 	}
 	return apis, format, nil
+}
+
+// readFile reads one input file, bounded by tree.MaxSize.
+func readFile(name string) ([]byte, error) {
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > tree.MaxSize {
+		return nil, fmt.Errorf("file larger than %d bytes", tree.MaxSize)
+	}
+	return os.ReadFile(name)
 }
 
 // reader caches file reads (function handlers are shared by templates).
