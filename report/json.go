@@ -197,6 +197,9 @@ func NewResult(ex *evidence.Exchange, findings []diag.Finding, opt Options) Resu
 		pr := Probe{Purpose: p.Purpose, URL: p.Request.URL, Method: p.Result.Method, Allowed: p.Result.Allowed, Error: p.Err}
 		if n := len(p.Hops); n > 0 && p.Hops[n-1].Response != nil {
 			pr.Status = p.Hops[n-1].Response.Status
+		} else if n > 0 && p.Hops[n-1].Preflight != nil {
+			pr.Status = p.Hops[n-1].Preflight.Status
+			pr.Method = "OPTIONS"
 		}
 		out.Probes = append(out.Probes, pr)
 	}

@@ -44,9 +44,10 @@ func DescribeError(err error, timeout time.Duration) NetError {
 	if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) {
 		isTimout = true
 	}
+	// The caller names the URL; the message says what failed.
 	where := ""
-	if errors.As(err, &urlErr) {
-		where = urlErr.Op + " " + redactURL(urlErr.URL) + ": "
+	if errors.As(err, &urlErr) && urlErr.Err != nil {
+		err = urlErr.Err
 	}
 	switch {
 	case errors.As(err, &dnsErr):
@@ -104,15 +105,4 @@ func lastPart(s string) string {
 		return s[i+2:]
 	}
 	return s
-}
-
-func redactURL(u string) string {
-	pu, err := url.Parse(u)
-	if err != nil {
-		return u
-	}
-	if pu.User != nil {
-		pu.User = url.User("[redacted]")
-	}
-	return pu.String()
 }
