@@ -188,7 +188,17 @@ type htmlDoc struct {
 	Detailed                  []*htmlResult
 	Hidden                    int
 	Counts                    []countCell
+	// Chunks split the summary table so Chromium lays out only the
+	// chunks on screen (content-visibility: auto).
+	Chunks []summaryChunk
 }
+
+type summaryChunk struct {
+	First bool
+	Rows  []*htmlResult
+}
+
+const chunkRows = 250
 
 type countCell struct {
 	Label string
@@ -293,6 +303,9 @@ func newHTMLDoc(doc Document, o HTMLOptions) *htmlDoc {
 			d.Hidden++
 		}
 		d.Results = append(d.Results, hr)
+	}
+	for i := 0; i < len(d.Results); i += chunkRows {
+		d.Chunks = append(d.Chunks, summaryChunk{First: i == 0, Rows: d.Results[i:min(i+chunkRows, len(d.Results))]})
 	}
 	for _, v := range []string{"BLOCKED", "ERROR", "INCOMPLETE", "ALLOWED"} {
 		if counts[v] > 0 {

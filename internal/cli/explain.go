@@ -20,6 +20,7 @@ type ExplainOptions struct {
 	Request   RequestFlags
 	Preflight string
 	Responses []string
+	HTML      HTMLFlag
 }
 
 func init() { addCommand(func(a *App) *cobra.Command { return NewCmdExplain(a, nil) }) }
@@ -59,6 +60,7 @@ chain, in order.`,
 	fs.StringVar(&opts.Preflight, "preflight-response", "", "file with the raw OPTIONS preflight response ('-' for stdin)")
 	fs.StringArrayVar(&opts.Responses, "response", nil, "file with the raw response to the actual request ('-' for stdin); repeat for each redirect hop")
 	opts.Request.Register(fs)
+	opts.HTML.Register(fs)
 	return cmd
 }
 
@@ -134,6 +136,9 @@ func runExplain(opts *ExplainOptions) error {
 		err = report.Text(app.IO.Out, doc, report.TextOptions{})
 	}
 	if err != nil {
+		return err
+	}
+	if err := opts.HTML.WriteDocument(app, doc, report.HTMLOptions{Title: "corsdoctor explain"}); err != nil {
 		return err
 	}
 	if ex.Result.Blocked() {

@@ -37,7 +37,7 @@
     var table = document.getElementById(el.getAttribute("data-filter"));
     if (!table) { return; }
     var q = el.value.toLowerCase();
-    var rows = table.tBodies[0] ? table.tBodies[0].rows : [];
+    var rows = table.querySelectorAll("tbody tr");
     var shown = 0;
     for (var i = 0; i < rows.length; i++) {
       var hit = q === "" || rows[i].textContent.toLowerCase().indexOf(q) >= 0;
