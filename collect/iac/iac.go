@@ -212,6 +212,8 @@ func Parse(name string, data []byte, read tree.ReadFunc) (apis []*apimodel.API, 
 		apis, format = openapi.Parse(name, root), "openapi"
 	case sls.Detect(root):
 		apis, format = sls.Parse(name, root, read), "serverless"
+	case tf.DetectPlan(root):
+		apis, format = tf.ParsePlan(name, root, read), "terraform-plan"
 	}
 	return apis, format, nil
 }

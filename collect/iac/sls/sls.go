@@ -85,10 +85,10 @@ func Parse(file string, root *yaml.Node, read tree.ReadFunc) []*apimodel.API {
 		}
 		for _, ev := range tree.Items(tree.Get(fn, "events")) {
 			if h := tree.Get(ev, "http"); h != nil {
-				p.httpEvent(rest, h, getFn, corsByPath)
+				p.httpEvent(rest, h, tree.KeyNode(ev, "http"), getFn, corsByPath)
 			}
 			if h := tree.Get(ev, "httpApi"); h != nil {
-				p.httpAPIEvent(httpAPI, h, getFn)
+				p.httpAPIEvent(httpAPI, h, tree.KeyNode(ev, "httpApi"), getFn)
 			}
 		}
 	})
@@ -129,7 +129,7 @@ func Parse(file string, root *yaml.Node, read tree.ReadFunc) []*apimodel.API {
 	return out
 }
 
-func (p *parser) httpEvent(api *apimodel.API, h *yaml.Node, fn func() *apimodel.Function, corsByPath map[string]*yaml.Node) {
+func (p *parser) httpEvent(api *apimodel.API, h, key *yaml.Node, fn func() *apimodel.Function, corsByPath map[string]*yaml.Node) {
 	var pth, verb string
 	if s, ok := tree.Scalar(h); ok {
 		verb, pth, _ = strings.Cut(s, " ")
@@ -138,7 +138,7 @@ func (p *parser) httpEvent(api *apimodel.API, h *yaml.Node, fn func() *apimodel.
 	}
 	pth = "/" + strings.Trim(pth, "/")
 	verb = strings.ToUpper(verb)
-	m := &apimodel.Method{ID: verb + " " + pth, HTTPMethod: verb, Source: tree.Src(p.file, h), APIKeyRequired: apimodel.TriNo}
+	m := &apimodel.Method{ID: verb + " " + pth, HTTPMethod: verb, Source: tree.Src(p.file, key), APIKeyRequired: apimodel.TriNo}
 	m.AuthorizationType = apimodel.Known("NONE", m.Source)
 	if a := tree.Get(h, "authorizer"); a != nil {
 		m.AuthorizationType = apimodel.Known("CUSTOM", tree.Src(p.file, a))
@@ -260,8 +260,8 @@ func (p *parser) corsOptions(res *apimodel.Resource, c *yaml.Node) *apimodel.Met
 		MethodResponses: map[string]*apimodel.MethodResponse{"200": {StatusCode: "200", Headers: headers, Source: src}}}
 }
 
-func (p *parser) httpAPIEvent(api *apimodel.API, h *yaml.Node, fn func() *apimodel.Function) {
-	rt := &apimodel.Route{Source: tree.Src(p.file, h)}
+func (p *parser) httpAPIEvent(api *apimodel.API, h, key *yaml.Node, fn func() *apimodel.Function) {
+	rt := &apimodel.Route{Source: tree.Src(p.file, key)}
 	if s, ok := tree.Scalar(h); ok {
 		if s == "*" {
 			rt.Key = "$default"

@@ -1,0 +1,216 @@
+package tf
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/collect/iac/tree"
+	"github.com/corsdoctor/corsdoctor/evidence"
+)
+
+// File is one .tf file of a module.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Parse reads the .tf files of one module directory. Files that do not
+// parse are reported in errs (file:line first) and skipped.
+func Parse(dir string, files []File, read tree.ReadFunc) (apis []*apimodel.API, errs []error) {
+	m := newModule(dir, "terraform", read)
+	srcs := map[string][]byte{}
+	for _, f := range files {
+		hf, diags := hclsyntax.ParseConfig(f.Data, f.Name, hcl.Pos{Line: 1, Column: 1, Byte: 0})
+		if diags.HasErrors() {
+			for _, d := range diags {
+				if d.Severity == hcl.DiagError {
+					line := 0
+					if d.Subject != nil {
+						line = d.Subject.Start.Line
+					}
+					errs = append(errs, fmt.Errorf("%s:%d: invalid HCL: %s: %s", f.Name, line, d.Summary, d.Detail))
+					break
+				}
+			}
+			continue
+		}
+		srcs[f.Name] = f.Data
+		body, ok := hf.Body.(*hclsyntax.Body)
+		if !ok {
+			continue
+		}
+		for _, b := range body.Blocks {
+			if (b.Type != "resource" && b.Type != "data") || len(b.Labels) != 2 {
+				continue
+			}
+			addr := b.Labels[0] + "." + b.Labels[1]
+			if b.Type == "data" {
+				addr = "data." + addr
+			}
+			bl := &block{addr: addr, typ: b.Labels[0], a: &hclAttrs{m: m, srcs: srcs, body: b.Body},
+				src: evidence.Source{File: f.Name, Line: b.TypeRange.Start.Line, Column: b.TypeRange.Start.Column}}
+			if a := b.Body.Attributes["depends_on"]; a != nil {
+				bl.dependsOn = exprRefs(a.Expr)
+			}
+			m.add(bl)
+		}
+	}
+	return m.build(), errs
+}
+
+func srcOf(r hcl.Range) evidence.Source {
+	return evidence.Source{File: r.Filename, Line: r.Start.Line, Column: r.Start.Column}
+}
+
+// exprRefs lists the resource addresses an expression references.
+func exprRefs(e hclsyntax.Expression) []string {
+	var out []string
+	for _, t := range e.Variables() {
+		parts := []string{t.RootName()}
+		for _, s := range t[1:] {
+			if a, ok := s.(hcl.TraverseAttr); ok {
+				parts = append(parts, a.Name)
+			}
+		}
+		switch {
+		case parts[0] == "data" && len(parts) >= 3:
+			out = append(out, strings.Join(parts[:3], "."))
+		case len(parts) >= 2 && strings.Contains(parts[0], "_"):
+			out = append(out, parts[0]+"."+parts[1])
+		}
+	}
+	return out
+}
+
+// evalCtx knows path.module/root/cwd (".": paths are relative to the
+// module directory) and nothing else.
+var evalCtx = &hcl.EvalContext{Variables: map[string]cty.Value{
+	"path": cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal("."), "root": cty.StringVal("."), "cwd": cty.StringVal(".")}),
+}}
+
+type hclAttrs struct {
+	m    *module
+	srcs map[string][]byte
+	body *hclsyntax.Body
+}
+
+func (h *hclAttrs) text(r hcl.Range) string {
+	b := h.srcs[r.Filename]
+	if r.Start.Byte < 0 || r.End.Byte > len(b) || r.Start.Byte > r.End.Byte {
+		return ""
+	}
+	s := string(b[r.Start.Byte:r.End.Byte])
+	if len(s) > 120 {
+		s = s[:117] + "..."
+	}
+	return s
+}
+
+func (h *hclAttrs) has(name string) bool { return h.body.Attributes[name] != nil }
+
+func (h *hclAttrs) val(name string) apimodel.Value {
+	a := h.body.Attributes[name]
+	if a == nil {
+		return apimodel.Value{}
+	}
+	return h.expr(a.Expr, 0)
+}
+
+func (h *hclAttrs) expr(e hclsyntax.Expression, depth int) apimodel.Value {
+	src := srcOf(e.Range())
+	if v, diags := e.Value(evalCtx); !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull() {
+		switch v.Type() {
+		case cty.String:
+			return apimodel.Known(v.AsString(), src)
+		case cty.Bool:
+			if v.True() {
+				return apimodel.Known("true", src)
+			}
+			return apimodel.Known("false", src)
+		case cty.Number:
+			return apimodel.Known(v.AsBigFloat().Text('f', -1), src)
+		}
+	}
+	if st, ok := e.(*hclsyntax.ScopeTraversalExpr); ok && depth < 8 {
+		parts := []string{st.Traversal.RootName()}
+		for _, s := range st.Traversal[1:] {
+			if a, ok := s.(hcl.TraverseAttr); ok {
+				parts = append(parts, a.Name)
+			}
+		}
+		if len(parts) == 3 {
+			if b := h.m.blocks[parts[0]+"."+parts[1]]; b != nil {
+				if ha, ok := b.a.(*hclAttrs); ok {
+					if a := ha.body.Attributes[parts[2]]; a != nil {
+						v := ha.expr(a.Expr, depth+1)
+						v.Source = src
+						return v
+					}
+				}
+			}
+		}
+	}
+	return apimodel.UnknownValue(h.text(e.Range()), src)
+}
+
+func (h *hclAttrs) refs(name string) []string {
+	a := h.body.Attributes[name]
+	if a == nil {
+		return nil
+	}
+	return exprRefs(a.Expr)
+}
+
+func (h *hclAttrs) list(name string) []apimodel.Value {
+	a := h.body.Attributes[name]
+	if a == nil {
+		return nil
+	}
+	if t, ok := a.Expr.(*hclsyntax.TupleConsExpr); ok {
+		var out []apimodel.Value
+		for _, e := range t.Exprs {
+			out = append(out, h.expr(e, 0))
+		}
+		return out
+	}
+	return []apimodel.Value{h.expr(a.Expr, 0)}
+}
+
+func (h *hclAttrs) kv(name string) map[string]apimodel.Value {
+	a := h.body.Attributes[name]
+	if a == nil {
+		return nil
+	}
+	oc, ok := a.Expr.(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		return nil
+	}
+	out := map[string]apimodel.Value{}
+	for _, it := range oc.Items {
+		k := h.expr(it.KeyExpr, 0)
+		if k.Unknown {
+			if kw, ok := it.KeyExpr.(*hclsyntax.ObjectConsKeyExpr); ok {
+				k = apimodel.Known(hcl.ExprAsKeyword(kw.Wrapped), k.Source)
+			}
+		}
+		if k.S == "" {
+			continue
+		}
+		out[k.S] = h.expr(it.ValueExpr, 0)
+	}
+	return out
+}
+
+func (h *hclAttrs) sub(name string) attrs {
+	for _, b := range h.body.Blocks {
+		if b.Type == name {
+			return &hclAttrs{m: h.m, srcs: h.srcs, body: b.Body}
+		}
+	}
+	return nil
+}

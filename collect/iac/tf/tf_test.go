@@ -1,0 +1,162 @@
+package tf
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/collect/iac/tree"
+)
+
+// summary renders the CORS-relevant facts of APIs for comparison.
+func summary(apis []*apimodel.API) []string {
+	var out []string
+	for _, a := range apis {
+		out = append(out, fmt.Sprintf("%s %s name=%s", a.Kind, a.ID, a.Name))
+		for _, r := range a.Resources {
+			for _, m := range r.Methods {
+				line := fmt.Sprintf("  %s %s auth=%s key=%s", m.HTTPMethod, r.Path, m.AuthorizationType.String(), m.APIKeyRequired)
+				if m.Integration != nil {
+					line += " integration=" + string(m.Integration.Type)
+					for _, ir := range m.Integration.Responses {
+						for _, k := range apimodel.SortedKeys(ir.ResponseParameters) {
+							line += fmt.Sprintf(" %s:%s=%s", ir.StatusCode, strings.TrimPrefix(k, "method.response.header."), ir.ResponseParameters[k].String())
+						}
+					}
+				}
+				out = append(out, line)
+			}
+		}
+		for _, d := range a.Deployments {
+			out = append(out, fmt.Sprintf("  deployment %s redeploys=%s", d.ID, d.Redeploys))
+		}
+		if c := a.Cors; c != nil {
+			var os []string
+			for _, o := range c.AllowOrigins {
+				if !o.Unknown {
+					os = append(os, o.S)
+				}
+			}
+			ma := ""
+			if c.MaxAge != nil {
+				ma = c.MaxAge.String()
+			}
+			out = append(out, fmt.Sprintf("  cors origins=%v credentials=%s maxAge=%s", os, c.AllowCredentials, ma))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func loadModule(t *testing.T) []*apimodel.API {
+	t.Helper()
+	name := filepath.Join("testdata", "module", "main.tf")
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, errs := Parse(filepath.Dir(name), []File{{Name: name, Data: b}}, nil)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	return apis
+}
+
+func TestParseModule(t *testing.T) {
+	t.Parallel()
+	apis := loadModule(t)
+	want := []string{
+		"  OPTIONS /items auth=<unknown: var.options_auth> key=no integration=MOCK 200:Access-Control-Allow-Origin='https://app.example.com'",
+		"  PUT /items auth=NONE key=no",
+		"  cors origins=[https://app.example.com] credentials=yes maxAge=300",
+		"  deployment aws_api_gateway_deployment.prod redeploys=no",
+		"HTTP aws_apigatewayv2_api.http name=items-http",
+		"REST aws_api_gateway_rest_api.api name=items",
+	}
+	if d := cmp.Diff(want, summary(apis)); d != "" {
+		t.Errorf("model (-want +got):\n%s", d)
+	}
+	// Unknown values keep the expression and the location.
+	var unknown apimodel.Value
+	for _, a := range apis {
+		if a.Cors != nil {
+			unknown = a.Cors.AllowOrigins[1]
+		}
+	}
+	if !unknown.Unknown || unknown.Expr != "var.extra_origin" || unknown.Source.Line != 50 {
+		t.Errorf("unknown origin = %+v, want var.extra_origin at line 50", unknown)
+	}
+}
+
+// TestPlanAgreesWithHCL: the plan JSON of the module gives the same model
+// as its .tf source.
+func TestPlanAgreesWithHCL(t *testing.T) {
+	t.Parallel()
+	name := filepath.Join("testdata", "module", "plan.json")
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := tree.Parse(name, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !DetectPlan(root) {
+		t.Fatal("plan not detected")
+	}
+	plan := ParsePlan(name, root, nil)
+	if d := cmp.Diff(summary(loadModule(t)), summary(plan)); d != "" {
+		t.Errorf("plan and HCL disagree (-hcl +plan):\n%s", d)
+	}
+	for _, a := range plan {
+		if a.Source.File != name || a.Source.Line == 0 {
+			t.Errorf("%s: source %v does not point into the plan", a.ID, a.Source)
+		}
+	}
+}
+
+func TestParseInvalidHCL(t *testing.T) {
+	t.Parallel()
+	good := File{Name: "good.tf", Data: []byte("resource \"aws_api_gateway_rest_api\" \"a\" {\n  name = \"x\"\n}\n")}
+	bad := File{Name: "bad.tf", Data: []byte("resource \"aws_api_gateway_rest_api\" \"b\" {\n  name = \n")}
+	apis, errs := Parse(".", []File{bad, good}, nil)
+	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "bad.tf:") {
+		t.Fatalf("errs = %v, want one error located in bad.tf", errs)
+	}
+	if len(apis) != 1 || apis[0].ID != "aws_api_gateway_rest_api.a" {
+		t.Errorf("the good file was not read: %v", summary(apis))
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	b, _ := os.ReadFile(filepath.Join("testdata", "module", "main.tf"))
+	f.Add(b)
+	f.Add([]byte("resource \"aws_lambda_function_url\" \"u\" {\n cors {\n allow_origins = [\"*\"]\n }\n}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		apis, errs := Parse(".", []File{{Name: "f.tf", Data: data}}, nil)
+		if len(errs) > 0 && len(apis) > 0 {
+			t.Fatalf("both APIs and errors for one file")
+		}
+	})
+}
+
+func FuzzParsePlan(f *testing.F) {
+	b, _ := os.ReadFile(filepath.Join("testdata", "module", "plan.json"))
+	f.Add(b)
+	f.Add([]byte(`{"format_version":"1.0","values":{"root_module":{"resources":[{"address":"a.b","type":"aws_apigatewayv2_api","values":{"id":"x"}}]}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		root, err := tree.Parse("plan.json", data)
+		if err != nil {
+			return
+		}
+		if DetectPlan(root) {
+			ParsePlan("plan.json", root, nil)
+		}
+	})
+}
