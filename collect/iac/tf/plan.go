@@ -110,7 +110,6 @@ type planAttrs struct {
 	src    evidence.Source
 }
 
-
 func scalarValue(file string, n *yaml.Node) (apimodel.Value, bool) {
 	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return apimodel.Value{}, false
