@@ -46,7 +46,7 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/cloudtrail.html
 		var deploy *evidence.Change
 		for i, c := range near {
 			ev = append(ev, changeLine(c))
-			if c.Deploy {
+			if c.Deploy && (deploy == nil || deploy.Event != "CreateDeployment") {
 				deploy = &near[i]
 			}
 		}

@@ -172,7 +172,13 @@ func allowedOrigins(api *apimodel.API) ([]apimodel.Value, bool) {
 					// method.request.header.origin echoes any origin.
 					return nil, false
 				}
-				out = append(out, apimodel.Known(s, v.Source))
+				dup := false
+				for _, o := range out {
+					dup = dup || o.S == s
+				}
+				if !dup {
+					out = append(out, apimodel.Known(s, v.Source))
+				}
 			}
 		}
 	}

@@ -224,7 +224,11 @@ func (r *run) drift() {
 		if c.User != "" {
 			who = " by " + c.User
 		}
-		r.step[8].Evidence = append(r.step[8].Evidence, fmt.Sprintf("%s %s %s%s", c.Time.Format("15:04"), c.Event, c.Detail, who))
+		line := c.Time.Format("15:04") + " " + c.Event
+		if c.Detail != "" {
+			line += " " + c.Detail
+		}
+		r.step[8].Evidence = append(r.step[8].Evidence, line+who)
 	}
 }
 

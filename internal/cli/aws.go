@@ -192,7 +192,19 @@ func AWSDiagnose(ctx context.Context, opts *AWSDiagnoseOptions) (*apigw.Result, 
 	if res.API != nil {
 		in.APIs = []*apimodel.API{res.API}
 	}
-	return res, diag.Run(rules.All(), in), nil
+	fs := diag.Run(rules.All(), in)
+	// A rule that reads evidence we could not collect would report its
+	// absence as a defect: drop it (CD2100 reports the gap instead).
+	if res.Playbook.GapFor("gateway responses") != nil {
+		kept := fs[:0]
+		for _, f := range fs {
+			if f.RuleID != rules.CD2009.ID {
+				kept = append(kept, f)
+			}
+		}
+		fs = kept
+	}
+	return res, fs, nil
 }
 
 func credentialsHint(opts *AWSDiagnoseOptions) string {

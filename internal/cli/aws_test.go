@@ -1,0 +1,238 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/corsdoctor/corsdoctor/internal/fakeaws"
+	"github.com/corsdoctor/corsdoctor/internal/golden"
+	"github.com/corsdoctor/corsdoctor/report"
+)
+
+type quickBackoff struct{}
+
+func (quickBackoff) BackoffDelay(int, error) (time.Duration, error) { return 5 * time.Millisecond, nil }
+
+// runAWS runs `corsdoctor aws ARGS` against the fixture served by
+// internal/fakeaws, with the real SDK clients and the fixture's clock.
+func runAWS(t *testing.T, fixture string, setup func(*fakeaws.Server), key string, args ...string) (stdout, stderr string, code int, fake *fakeaws.Server) {
+	t.Helper()
+	st, err := fakeaws.LoadFile(filepath.Join("..", "fakeaws", "testdata", fixture+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake = fakeaws.New(st)
+	if setup != nil {
+		setup(fake)
+	}
+	srv := fake.Start()
+	t.Cleanup(srv.Close)
+	if key == "" {
+		key = "AKIAIOSFODNN7EXAMPLE"
+	}
+	var out, errOut bytes.Buffer
+	app := NewApp(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	app.Now = func() time.Time { return st.Now }
+	cmd := NewCmdAWS(app, func(o *AWSDiagnoseOptions) error {
+		o.LoadConfig = func(ctx context.Context, o *AWSDiagnoseOptions) (aws.Config, error) {
+			region := o.Region
+			if region == "" {
+				region = "us-east-1"
+			}
+			return aws.Config{Region: region, BaseEndpoint: aws.String(srv.URL),
+				Credentials: credentials.NewStaticCredentialsProvider(key, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "")}, nil
+		}
+		o.Backoff = quickBackoff{}
+		o.PollInterval = 2 * time.Millisecond
+		return runAWSDiagnose(context.Background(), o)
+	})
+	cmd.SetArgs(args)
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err = cmd.Execute()
+	PrintError(&errOut, err)
+	return out.String(), errOut.String(), ExitCode(err), fake
+}
+
+func TestAWSDiagnoseGolden(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		desc, fixture string
+		args          []string
+		setup         func(*fakeaws.Server)
+		code          int
+	}{
+		{desc: "rest-incident", fixture: "rest-incident", args: []string{"--api-id", "a1b2c3d4e5", "--app-log-group", "/ecs/orders-web", "--test-invoke"}, code: 1},
+		{desc: "rest-drift-widened", fixture: "rest-drift", args: []string{"--api-id", "a1b2c3d4e5"}, code: 1},
+		{desc: "rest-method-widened", fixture: "rest-method", args: []string{"--api-id", "a1b2c3d4e5", "--stage", "prod"}, code: 1},
+		{desc: "rest-origin-denied", fixture: "rest-origin", args: []string{"--api-id", "a1b2c3d4e5", "--app-log-group", "/ecs/orders-web", "--origin", "https://www.example.com"},
+			setup: func(f *fakeaws.Server) { f.Deny("apigateway:GetGatewayResponses", "cloudtrail:LookupEvents") }, code: 1},
+		{desc: "http-no-cors", fixture: "http-no-cors", args: []string{"--api-id", "h7k8m9n0p1"}, code: 1},
+		{desc: "http-credentials", fixture: "http-credentials", args: []string{"--api-id", "h7k8m9n0p1", "--app-log-group", "/ecs/orders-web", "--origin", "https://app.example.com"}, code: 1},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			for _, format := range []string{"txt", "json"} {
+				args := append([]string{"diagnose"}, tc.args...)
+				if format == "json" {
+					args = append(args, "--json")
+				}
+				out, errOut, code, _ := runAWS(t, tc.fixture, tc.setup, "", args...)
+				if code != tc.code {
+					t.Fatalf("%s: exit %d, want %d; stderr: %s", format, code, tc.code, errOut)
+				}
+				if errOut != "" {
+					t.Errorf("stderr: %s", errOut)
+				}
+				if strings.Contains(out, "AKIAIOSFODNN7EXAMPLE") || strings.Contains(out, "wJalrXUtnFEMI") {
+					t.Error("credentials in the report")
+				}
+				if format == "json" {
+					var doc report.PlaybookDocument
+					if err := json.Unmarshal([]byte(out), &doc); err != nil {
+						t.Fatalf("json: %v", err)
+					}
+					if len(doc.Playbook.Steps) != 9 {
+						t.Errorf("json: %d steps", len(doc.Playbook.Steps))
+					}
+				}
+				golden.Check(t, "testdata/aws/"+tc.desc+"."+format, []byte(out))
+			}
+		})
+	}
+}
+
+// TestAWSDiagnoseFindings pins which diagnosis each scenario reaches.
+func TestAWSDiagnoseFindings(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		desc, fixture string
+		args          []string
+		setup         func(*fakeaws.Server)
+		want, not     []string
+	}{
+		{"diagnosis 1, 3, 5 and 2 (REST)", "rest-incident", []string{"--api-id", "a1b2c3d4e5"}, nil, []string{"CD4050", "CD4051", "CD4052", "CD4054", "CD2009"}, []string{"CD4057", "CD2101"}},
+		{"drift after a deployment, widened, no correlation", "rest-drift", []string{"--api-id", "a1b2c3d4e5"}, nil, []string{"CD2101", "CD2102", "CD2017", "CD4057"}, []string{"CD4052"}},
+		{"diagnosis 6 after widening", "rest-method", []string{"--api-id", "a1b2c3d4e5"}, nil, []string{"CD4055", "CD4052"}, []string{"CD4057"}},
+		{"diagnosis 4, AccessDenied on one step", "rest-origin", []string{"--api-id", "a1b2c3d4e5", "--origin", "http://app.example.com"}, func(f *fakeaws.Server) { f.Deny("apigateway:GetGatewayResponses") }, []string{"CD4053", "CD2100"}, []string{"CD2009"}},
+		{"diagnosis 2 and 3 (HTTP)", "http-no-cors", []string{"--api-id", "h7k8m9n0p1"}, nil, []string{"CD4051", "CD4052", "CD4050", "CD4054"}, nil},
+		{"diagnosis 7 (HTTP)", "http-credentials", []string{"--api-id", "h7k8m9n0p1", "--app-log-group", "/ecs/orders-web"}, nil, []string{"CD4056"}, []string{"CD4051"}},
+		{"proxy without CORS headers (test-invoke)", "rest-incident", []string{"--api-id", "a1b2c3d4e5", "--test-invoke"}, nil, []string{"CD2103"}, nil},
+		{"access logs missing: log group deleted", "rest-incident", []string{"--api-id", "a1b2c3d4e5"}, func(f *fakeaws.Server) { f.Deny("logs:StartQuery") }, []string{"CD2100", "CD4052"}, []string{"CD4050"}},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			out, errOut, code, _ := runAWS(t, tc.fixture, tc.setup, "", append([]string{"diagnose", "--json", "--fail-on", "info"}, tc.args...)...)
+			if code != 1 {
+				t.Fatalf("exit %d; stderr %s", code, errOut)
+			}
+			var doc report.PlaybookDocument
+			if err := json.Unmarshal([]byte(out), &doc); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]bool{}
+			for _, f := range doc.Findings {
+				got[f.ID] = true
+			}
+			for _, id := range tc.want {
+				if !got[id] {
+					t.Errorf("%s missing; got %v", id, got)
+				}
+			}
+			for _, id := range tc.not {
+				if got[id] {
+					t.Errorf("%s fired", id)
+				}
+			}
+		})
+	}
+}
+
+func TestAWSDiagnoseBadInput(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		desc, key string
+		args      []string
+		want      string
+	}{
+		{"unknown API id", "", []string{"--api-id", "zzzzzzzzzz"}, `no REST, HTTP or WebSocket API with id "zzzzzzzzzz" in region us-east-1`},
+		{"wrong region", "", []string{"--api-id", "a1b2c3d4e5", "--region", "eu-west-1"}, "in region eu-west-1"},
+		{"expired credentials", fakeaws.ExpiredKey, []string{"--api-id", "a1b2c3d4e5"}, "AWS credentials are expired"},
+		{"unknown stage", "", []string{"--api-id", "a1b2c3d4e5", "--stage", "dev"}, `has no stage "dev" (stages: prod)`},
+		{"missing api id", "", nil, "--api-id is required"},
+		{"bad origin", "", []string{"--api-id", "a1b2c3d4e5", "--origin", "app.example.com"}, "origin"},
+		{"bad since", "", []string{"--api-id", "a1b2c3d4e5", "--since", "-5m"}, "--since"},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			out, errOut, code, _ := runAWS(t, "rest-incident", nil, tc.key, append([]string{"diagnose"}, tc.args...)...)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2; stderr %s", code, errOut)
+			}
+			if out != "" {
+				t.Errorf("stdout not empty: %s", out)
+			}
+			lines := strings.Split(strings.TrimSpace(errOut), "\n")
+			if !strings.HasPrefix(lines[0], "corsdoctor: error: ") || !strings.Contains(lines[0], tc.want) {
+				t.Errorf("stderr = %q, want an error line containing %q", errOut, tc.want)
+			}
+			if tc.desc != "bad since" && (len(lines) < 2 || !strings.HasPrefix(lines[1], "corsdoctor: hint: ")) {
+				t.Errorf("no hint: %q", errOut)
+			}
+		})
+	}
+}
+
+// TestAWSDiagnoseCredentialChain runs the real default credential chain
+// with nothing configured: one error line and a hint, exit 2.
+func TestAWSDiagnoseCredentialChain(t *testing.T) {
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": "",
+		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "",
+		"AWS_WEB_IDENTITY_TOKEN_FILE": "", "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+	} {
+		t.Setenv(k, v)
+	}
+	out, errOut, code := run(t, "", "aws", "diagnose", "--api-id", "a1b2c3d4e5")
+	if code != 2 || out != "" || !strings.Contains(errOut, "corsdoctor: error: no AWS credentials found") || !strings.Contains(errOut, "corsdoctor: hint: pass --profile") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config"), []byte("[profile other]\nregion = us-east-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code = run(t, "", "aws", "diagnose", "--api-id", "a1b2c3d4e5", "--profile", "missing")
+	if code != 2 || !strings.Contains(errOut, `AWS profile "missing" not found`) {
+		t.Fatalf("exit %d stderr %s", code, errOut)
+	}
+}
+
+// TestAWSDiagnoseHTML writes the HTML page with the chart.
+func TestAWSDiagnoseHTML(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "report.html")
+	_, errOut, code, _ := runAWS(t, "rest-incident", nil, "", "diagnose", "--api-id", "a1b2c3d4e5", "--html", path)
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<svg", "CreateDeployment", "CD4050", "Step 8"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+}
