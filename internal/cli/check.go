@@ -101,8 +101,10 @@ type checkSpec struct {
 	Insecure    bool
 	ForceActual bool
 	ShowSecrets bool
-	Transport   http.RoundTripper
-	Now         func() time.Time
+	// NoExtra skips the error-path and no-auth probes (benchmarks).
+	NoExtra   bool
+	Transport http.RoundTripper
+	Now       func() time.Time
 	// Prober is reused when set (demo), else one is built for the check.
 	Prober *probe.Prober
 }
@@ -127,7 +129,7 @@ func performCheck(ctx context.Context, spec checkSpec) *checkOutcome {
 	if p == nil {
 		p = probe.New(probe.Options{
 			Timeout: spec.Timeout, Insecure: spec.Insecure, Repeat: spec.Repeat, ForceActual: spec.ForceActual,
-			Cookie: spec.Cookie, Transport: spec.Transport, Now: spec.Now, ShowSecrets: spec.ShowSecrets,
+			Cookie: spec.Cookie, Transport: spec.Transport, Now: spec.Now, ShowSecrets: spec.ShowSecrets, NoExtra: spec.NoExtra,
 		})
 		defer p.Close()
 	}
