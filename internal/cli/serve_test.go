@@ -19,6 +19,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/corsdoctor/corsdoctor/collect/browser"
+	"github.com/corsdoctor/corsdoctor/internal/webui"
+	"github.com/corsdoctor/corsdoctor/lab"
 	"github.com/corsdoctor/corsdoctor/report"
 )
 
@@ -308,13 +310,73 @@ func TestServeE2EChromium(t *testing.T) {
 		t.Logf("warning: above the 200 ms target (shared 2-core machine)")
 	}
 
-	// The history lists the run.
+	// The same against the lab: API Gateway without an OPTIONS method.
+	lb, err := lab.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lb.Close()
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(base+"/"),
+		chromedp.SendKeys(chromedp.ID("url"), lb.URL+"/aws/rest/no-options-method"),
+		chromedp.SendKeys(chromedp.ID("origins"), lab.DevOrigin),
+		chromedp.SetValue(chromedp.ID("method"), "DELETE"),
+		chromedp.Click(chromedp.ID("run")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verdict, fails, fix = shownResult(t, ctx)
+	ids, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(".finding h4 code")).map(e => e.textContent)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if verdict != "BLOCKED" || len(fails) != 1 || fails[0] != "Access-Control-Allow-Origin" || fix == "" || len(ids) == 0 || ids[0] != "CD1002" {
+		t.Errorf("lab no-options-method: verdict %q, red checks %v, findings %v, fix %q", verdict, fails, ids, fix)
+	}
+
+	// The history lists both runs.
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/history")); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#history-table tbody tr").length`))
-	if err != nil || rows != 1 {
-		t.Errorf("history rows %d (%v), want 1", rows, err)
+	if err != nil || rows != 2 {
+		t.Errorf("history rows %d (%v), want 2", rows, err)
+	}
+}
+
+// TestServeBrowserCheck runs the UI's Chromium check (collect/browser)
+// against the lab and expects the real-Chromium section beside the verdict.
+func TestServeBrowserCheck(t *testing.T) {
+	path, err := browser.FindChromium()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true and %v", err)
+		}
+		t.Skip(err)
+	}
+	lb, err := lab.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lb.Close()
+	run := liveBrowser(&ServeOptions{Timeout: 20 * time.Second}, path)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := run(ctx, webui.CheckRequest{URL: lb.URL + "/app/trailing-slash", Origins: []string{lab.DevOrigin}, Method: "GET"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := out.Doc.Results[0]
+	if r.Browser == nil || r.Browser.Allowed || r.Browser.ChromiumError != "AllowOriginMismatch" || r.Allowed || !out.Blocked {
+		t.Fatalf("browser check: allowed %v, browser %+v", r.Allowed, r.Browser)
+	}
+	var buf bytes.Buffer
+	if err := report.HTMLFragment(&buf, *out.Doc); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "In real Chromium") || !strings.Contains(buf.String(), "engine agrees") {
+		t.Error("the result page lacks the real-Chromium section")
 	}
 }
 
