@@ -30,6 +30,9 @@ type evalCase struct {
 	// contains, when set, replaces the exact Console comparison: for
 	// refusal texts not pinned by a Chromium source.
 	contains string
+	// loose compares only Allowed and Stage, for outcomes not pinned by a
+	// source (check says what is known).
+	loose bool
 	// ff, when set, is the exact Firefox console line.
 	ff    string
 	check func(t *testing.T, r *Result)
@@ -756,11 +759,19 @@ var redirectTests = []evalCase{
 		want: verdict{Allowed: true},
 	},
 	{
+		// Fetch: a network error. Which one Chromium reports is not pinned
+		// here: CorsURLLoader::StartRequest would give kCorsDisabledScheme
+		// on the restarted request, but the net layer may refuse the
+		// Location first (net::ERR_UNSAFE_REDIRECT). UNVERIFIED in a browser.
 		desc: "redirect to a non-HTTP scheme", src: srcRedirect,
 		req:  getReq(""),
 		hops: one(resp(302, "Location: ftp://api.example.com/items", "Access-Control-Allow-Origin: *")),
-		want: verdict{Stage: StageRedirect, Error: CorsDisabledScheme, Firefox: FFRequestNotHTTP,
-			Console: fetchPrefix + "Cross origin requests are only supported for protocol schemes: chrome, chrome-extension, chrome-untrusted, data, http, https, isolated-app."},
+		want: verdict{Stage: StageRedirect}, loose: true,
+		check: func(t *testing.T, r *Result) {
+			if r.Allowed || r.Error == "" && r.NetError == "" || r.ConsoleMessage() == "" {
+				t.Errorf("not refused: %+v", r)
+			}
+		},
 	},
 	{
 		desc: "preflight after redirect passes with ACAO null", src: srcWPTRedirPf,
@@ -793,9 +804,11 @@ var redirectTests = []evalCase{
 		req: Request{Origin: appOrigin, URL: apiURL, Method: "POST", Body: BodyStream},
 		hops: []Hop{{Preflight: resp(204, "Access-Control-Allow-Origin: *"),
 			Response: resp(307, "Location: /items/2", "Access-Control-Allow-Origin: *")}},
-		want: verdict{Stage: StageRedirect}, contains: "net::ERR_FAILED",
+		// Fetch § HTTP-redirect fetch step 11 is a network error; the net::
+		// error Chromium names is not pinned (UNVERIFIED).
+		want: verdict{Stage: StageRedirect}, contains: "net::ERR_",
 		check: func(t *testing.T, r *Result) {
-			if r.NetError != "net::ERR_FAILED" {
+			if r.NetError == "" {
 				t.Errorf("NetError %q, console %q", r.NetError, r.ConsoleMessage())
 			}
 		},
@@ -974,6 +987,10 @@ func runEval(t *testing.T, cases []evalCase) {
 					t.Errorf("console %q does not contain %q (%s)", got.Console, tt.contains, tt.src)
 				}
 				want.Console = got.Console
+			}
+			if tt.loose {
+				got = verdict{Allowed: got.Allowed, Stage: got.Stage}
+				want = verdict{Allowed: want.Allowed, Stage: want.Stage}
 			}
 			if got != want {
 				t.Errorf("%s\n got  %+v\n want %+v", tt.src, got, want)
