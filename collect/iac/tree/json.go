@@ -124,7 +124,8 @@ func (p *jsonParser) number() (*yaml.Node, error) {
 		}
 		return p.pos - s
 	}
-	if digits() == 0 {
+	intStart := p.pos
+	if n := digits(); n == 0 || n > 1 && p.data[intStart] == '0' {
 		return nil, p.errf("invalid JSON: invalid number")
 	}
 	if p.pos < len(p.data) && p.data[p.pos] == '.' {
