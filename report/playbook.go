@@ -259,7 +259,6 @@ func shortDur(d time.Duration) string {
 	return d.String()
 }
 
-
 // PlaybookPage is the HTML page of a playbook run: facts, the 4XX/5XX
 // chart with change markers, one section per step.
 func PlaybookPage(doc PlaybookDocument) Page {
