@@ -104,22 +104,26 @@ func routeLine(r *evidence.RouteStats) string {
 // Gateway JSON access logs are REST or HTTP APIs; nginx and CloudFront
 // logs name themselves.
 func logsFixPlatform(st *evidence.LogStats) diag.Platform {
+	apigw := false
+	for _, f := range st.Formats {
+		if f == "apigw-json" || f == "cwl-events" || f == "logs-insights" {
+			apigw = true
+		}
+	}
+	if apigw {
+		for _, r := range st.Routes {
+			if r.Route == "$default" || strings.HasPrefix(r.Route, "ANY") {
+				return diag.APIGwHTTP
+			}
+		}
+		return diag.APIGwREST
+	}
 	for _, f := range st.Formats {
 		switch f {
 		case "nginx":
 			return diag.Nginx
 		case "cloudfront":
 			return diag.CloudFront
-		}
-	}
-	for _, r := range st.Routes {
-		if r.Route == "$default" || strings.Contains(r.Route, " ") || strings.HasPrefix(r.Route, "ANY") {
-			return diag.APIGwHTTP
-		}
-	}
-	for _, f := range st.Formats {
-		if f == "apigw-json" || f == "cwl-events" || f == "logs-insights" {
-			return diag.APIGwREST
 		}
 	}
 	return diag.Generic
