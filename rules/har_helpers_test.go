@@ -40,7 +40,6 @@ func harEntry(method, url string, reqHeaders []string, status int, respHeaders [
 		`},"response":{"status":` + strconv.Itoa(status) + `,"headers":` + hs(respHeaders) + extra + `}}`
 }
 
-
 func harDoc(entries ...string) string {
 	return `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[` + strings.Join(entries, ",") + `]}}`
 }
