@@ -516,7 +516,14 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 		return
 	}
 	acah, _ := get(h, HeaderAllowHeaders)
-	headers := scanList(acah, "")
+	// The names to look up: ACRH, lower-case, sorted (at most 64 are
+	// tracked in one pass; longer lists are looked up one by one below).
+	var nameBuf [64]string
+	names := nameBuf[:0]
+	for it := (listIter{s: f.plan.RequestHeaders}); it.next() && len(names) < cap(names); {
+		names = append(names, it.cur)
+	}
+	headers, missing := scanAllowHeaders(acah, names)
 	if headers.bad != "" {
 		f.res.Firefox, f.res.firefoxParam = FFInvalidAllowHeader, headers.bad
 		f.fail(StagePreflight, InvalidAllowHeadersPreflightResponse, "")
@@ -538,8 +545,8 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 	if f.plan.RequestHeaders != "" {
 		wildcard := !creds && headers.star
 		it := listIter{s: f.plan.RequestHeaders}
-		for it.next() {
-			if listContainsFold(acah, it.cur) {
+		for k := 0; it.next(); k++ {
+			if k < len(names) && missing&(1<<k) == 0 || k >= len(names) && listContainsFold(acah, it.cur) {
 				continue
 			}
 			if wildcard {
@@ -582,6 +589,33 @@ func scanList(v, want string) listScan {
 		s.star = s.star || it.cur == "*"
 	}
 	return s
+}
+
+// scanAllowHeaders is scanList for Access-Control-Allow-Headers that, in
+// the same pass, looks up the requested lower-case names
+// (case-insensitively, as Chromium stores ACAH lower-cased): bit k of
+// missing stays set when names[k] is not listed.
+//
+// Precondition: len(names) <= 64.
+func scanAllowHeaders(v string, names []string) (s listScan, missing uint64) {
+	if len(names) == 64 {
+		missing = ^uint64(0)
+	} else {
+		missing = 1<<len(names) - 1
+	}
+	it := listIter{s: v}
+	for it.next() {
+		if !IsToken(it.cur) {
+			return listScan{bad: it.cur}, missing
+		}
+		s.star = s.star || it.cur == "*"
+		for k, n := range names {
+			if missing&(1<<k) != 0 && equalFold(it.cur, n) {
+				missing &^= 1 << k
+			}
+		}
+	}
+	return s, missing
 }
 
 // chromiumMaxAge is the preflight cache lifetime Chromium applies

@@ -322,3 +322,34 @@ func TestIsCORSHeader(t *testing.T) {
 		t.Error("HeaderAllowPrivateNetwork misspelt")
 	}
 }
+
+// TestManyRequestHeaders exercises header lists longer than the 64 names
+// the preflight check tracks in one pass.
+func TestManyRequestHeaders(t *testing.T) {
+	t.Parallel()
+	var req []Header
+	var allow []string
+	for i := range 70 {
+		n := fmt.Sprintf("X-H%02d", i)
+		req = append(req, Header{n, "1"})
+		allow = append(allow, n)
+	}
+	req = append(req, Header{"X-Zz", "1"})
+	r := &Request{Origin: appOrigin, URL: apiURL, Headers: req}
+	for _, tt := range []struct {
+		desc  string
+		acah  string
+		err   ErrorName
+		param string
+	}{
+		{"all listed", strings.Join(append(allow, "x-zz"), ", "), "", ""},
+		{"last one missing", strings.Join(allow, ","), HeaderDisallowedByPreflightResponse, "x-zz"},
+		{"first one missing", strings.Join(append(allow[1:], "X-ZZ"), ","), HeaderDisallowedByPreflightResponse, "x-h00"},
+		{"one past 64 missing", strings.Join(append(append(allow[:66:66], allow[67:]...), "x-zz"), ","), HeaderDisallowedByPreflightResponse, "x-h66"},
+	} {
+		res := Evaluate(r, Hop{Preflight: resp(204, "Access-Control-Allow-Origin: "+appOrigin, "Access-Control-Allow-Headers: "+tt.acah), Response: okActual()})
+		if res.Error != tt.err || res.FailedParameter != tt.param || res.Allowed != (tt.err == "") {
+			t.Errorf("%s: Error %s %q, Allowed %v; want %s %q (%s)", tt.desc, res.Error, res.FailedParameter, res.Allowed, tt.err, tt.param, srcCrPreflightRes)
+		}
+	}
+}
