@@ -69,6 +69,9 @@ type Clients struct {
 	Logs       *cloudwatchlogs.Client
 	CloudTrail *cloudtrail.Client
 	Region     string
+	// Config is the SDK config the clients were built from (the AWS
+	// Health call signs its own requests with it).
+	Config aws.Config
 }
 
 // NewClients builds the clients from cfg with the SDK's adaptive retry
@@ -93,6 +96,7 @@ func NewClients(cfg aws.Config, backoff retry.BackoffDelayer) Clients {
 		Logs:       cloudwatchlogs.NewFromConfig(cfg),
 		CloudTrail: cloudtrail.NewFromConfig(cfg),
 		Region:     cfg.Region,
+		Config:     cfg,
 	}
 }
 
@@ -197,6 +201,7 @@ func Diagnose(ctx context.Context, c Clients, opt Options) (*Result, error) {
 		g.Go(func() error { return r.httpConfig(gctx) })
 	}
 	g.Go(func() error { return r.stagesAndDeployments(gctx) })
+	g.Go(func() error { r.health(gctx); return nil })
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}

@@ -142,6 +142,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), "CloudTrail_20131101."):
 		c.proto, c.op = awsJSON, "cloudtrail:"+strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "CloudTrail_20131101.")
 		handler = s.cloudtrail
+	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), "AWSHealth_20160804."):
+		c.proto, c.op = awsJSON, "health:"+strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "AWSHealth_20160804.")
+		handler = s.health
 	case strings.HasPrefix(r.URL.Path, "/service/GraniteServiceVersion20100801/operation/"):
 		c.proto, c.op = cbor, "cloudwatch:"+strings.TrimPrefix(r.URL.Path, "/service/GraniteServiceVersion20100801/operation/")
 		handler = s.cloudwatch
@@ -192,6 +195,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		handler(c)
 	}
+}
+
+// health answers AWS Health DescribeEvents (awsJson1_1).
+func (s *Server) health(c *call) {
+	if c.op != "health:DescribeEvents" {
+		c.fail(400, "UnknownOperationException", "unsupported operation "+c.op)
+		return
+	}
+	if s.state.Health == nil {
+		c.fail(400, "SubscriptionRequiredException", "The AWS Premium Support Subscription is required to use this service.")
+		return
+	}
+	var in struct {
+		Filter struct {
+			Services []string `json:"services"`
+			Regions  []string `json:"regions"`
+		} `json:"filter"`
+	}
+	if !c.readJSON(&in) {
+		return
+	}
+	out := []any{}
+	for _, e := range s.state.Health.Events {
+		if (len(in.Filter.Services) == 0 || contains(in.Filter.Services, str(e, "service"))) && (len(in.Filter.Regions) == 0 || contains(in.Filter.Regions, str(e, "region"))) {
+			out = append(out, e)
+		}
+	}
+	c.ok(map[string]any{"events": out})
 }
 
 // iamService maps an SDK service to the IAM service prefix.

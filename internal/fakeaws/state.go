@@ -30,9 +30,19 @@ type State struct {
 	// EventTime, which is RFC 3339 here for readability.
 	Events []map[string]any `json:"events,omitempty"`
 
+	// Health is what the AWS Health API answers; nil answers
+	// SubscriptionRequiredException (accounts without Business support).
+	Health *Health `json:"health,omitempty"`
+
 	// PageSize overrides the service default page size for every
 	// paginated operation (forces pagination in tests); 0 keeps defaults.
 	PageSize int `json:"pageSize,omitempty"`
+}
+
+// Health holds AWS Health events as DescribeEvents returns them (times
+// as epoch seconds).
+type Health struct {
+	Events []map[string]any `json:"events"`
 }
 
 // RestAPI is one API Gateway REST API.
