@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/corsdoctor/corsdoctor/collect/browser"
-	"github.com/corsdoctor/corsdoctor/collect/probe"
 	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
@@ -161,38 +160,29 @@ func buildRequest(f RequestFlags, rawURL, origin, data string) (cors.Request, []
 	return creq, []byte(data), nil
 }
 
-// liveCheck probes the URL from every origin with collect/probe and
-// diagnoses the exchanges with the rules, as check does.
+// liveCheck runs check's own pipeline (performCheck: collect/probe, the
+// rules, the report document) on the form's request.
 func liveCheck(opts *ServeOptions) func(ctx context.Context, req webui.CheckRequest) (*webui.Outcome, error) {
 	return func(ctx context.Context, req webui.CheckRequest) (*webui.Outcome, error) {
-		rawURL, err := ParseURL("URL", req.URL)
+		co := &CheckOptions{App: opts.App, URL: req.URL, Origins: req.Origins, Request: requestFlags(req),
+			Timeout: opts.Timeout, Insecure: opts.Insecure}
+		spec, err := co.spec()
 		if err != nil {
 			return nil, err
 		}
-		f := requestFlags(req)
-		p := probe.New(probe.Options{Timeout: opts.Timeout, Insecure: opts.Insecure})
-		defer p.Close()
-		var exs []*evidence.Exchange
-		curl := map[int][]string{}
-		for i, o := range req.Origins {
-			origin, err := ParseOriginFlag(o)
-			if err != nil {
-				return nil, err
-			}
-			creq, body, err := buildRequest(f, rawURL, origin, req.Data)
-			if err != nil {
-				return nil, err
-			}
-			res := p.Probe(ctx, creq, body)
-			ex := res.Exchange
-			ex.Expose = req.Expose
-			ex.Platform = platformOf(req.Platform, ex)
-			exs = append(exs, ex)
-			for _, s := range res.Sent {
-				curl[i] = append(curl[i], s.Curl(false))
+		if req.Data != "" {
+			// The form's body is text: "@name" is never read as a file.
+			spec.Body, spec.Request.Body = []byte(req.Data), cors.BodySimple
+		}
+		spec.Now = opts.App.Now
+		out := performCheck(ctx, spec)
+		blocked := false
+		for _, r := range out.Doc.Results {
+			if !r.Allowed {
+				blocked = true
 			}
 		}
-		return outcomeOf(exs, curl, nil), nil
+		return &webui.Outcome{Doc: &out.Doc, Curl: out.Curl, Blocked: blocked}, nil
 	}
 }
 
