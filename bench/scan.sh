@@ -13,6 +13,35 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/corsdoctor" ./cmd/corsdoctor
 go build -o "$tmp/scantarget" ./bench/scantarget/cmd/scantarget
+# The machine's own ceiling: C goroutines sleeping LATENCY in a loop for 5 s.
+# On a loaded VM timers fire late, so this is below C/LATENCY too.
+mkdir "$tmp/ceiling"
+cat >"$tmp/ceiling/main.go" <<GO
+package main
+
+import ("fmt"; "os"; "strconv"; "sync"; "sync/atomic"; "time")
+
+func main() {
+	c, _ := strconv.Atoi(os.Args[1])
+	d, _ := time.ParseDuration(os.Args[2])
+	var n atomic.Int64
+	var wg sync.WaitGroup
+	end := time.Now().Add(5 * time.Second)
+	for i := 0; i < c; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(end) {
+				time.Sleep(d)
+				n.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	fmt.Printf("sleep ceiling of this machine now: %.0f/s\n", float64(n.Load())/5)
+}
+GO
+(cd "$tmp/ceiling" && printf 'module ceiling\ngo 1.26\n' >go.mod && go run . "$C" "$LAT")
 "$tmp/scantarget" -addr 127.0.0.1:0 -latency "$LAT" -n "$N" -targets "$tmp/targets.txt" >"$tmp/addr" 2>&1 &
 spid=$!
 sleep 1
@@ -21,6 +50,7 @@ sleep 1
 	--trusted-origin https://app.example.com --no-progress 2>"$tmp/err" || true
 kill "$spid"
 wait "$spid" 2>/dev/null || true
+sed -n 's/^scantarget: //p' "$tmp/addr"
 cat "$tmp/err"
 cat "$tmp/time"
 records=$(wc -l <"$tmp/out.jsonl")

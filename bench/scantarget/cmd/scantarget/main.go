@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -44,7 +45,13 @@ func main() {
 		}
 	}
 	st := scantarget.New(scantarget.Config{Latency: *latency, SlowHeaders: *slow})
-	srv := &http.Server{Handler: st, ReadHeaderTimeout: 10 * time.Second}
+	var conns atomic.Int64
+	srv := &http.Server{Handler: st, ReadHeaderTimeout: 10 * time.Second,
+		ConnState: func(_ net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				conns.Add(1)
+			}
+		}}
 	fmt.Println(base)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -59,7 +66,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "scantarget:", err)
 		os.Exit(1)
 	}
-	fmt.Fprintf(os.Stderr, "scantarget: %d requests\n", st.Requests())
+	fmt.Fprintf(os.Stderr, "scantarget: %d requests over %d connections\n", st.Requests(), conns.Load())
 }
 
 func writeTargets(name, base string, n int, faults bool) error {
