@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -35,6 +37,7 @@ type BrowserOptions struct {
 	// Observe runs the request in Chromium; nil means a real headless
 	// Chromium (tests replace it).
 	Observe func(ctx context.Context, cfg browser.Config, req browser.Request) (*browser.Observation, error)
+	HTML    HTMLFlag
 }
 
 func init() { addCommand(func(a *App) *cobra.Command { return NewCmdBrowser(a, nil) }) }
@@ -81,6 +84,7 @@ Chromium is found at $CHROME_PATH, /usr/bin/chromium or on PATH.`,
 	fs.StringVar(&opts.Origin, "origin", "", "the page's origin, e.g. https://app.example.com or null (required)")
 	fs.DurationVar(&opts.Timeout, "timeout", 15*time.Second, "give up after this long (browser start included)")
 	opts.Request.Register(fs)
+	opts.HTML.Register(fs)
 	return cmd
 }
 
@@ -171,6 +175,9 @@ func runBrowser(ctx context.Context, opts *BrowserOptions) error {
 		}
 	}
 	if err != nil {
+		return err
+	}
+	if err := opts.HTML.WriteDocument(app, doc, report.HTMLOptions{Title: "corsdoctor browser"}); err != nil {
 		return err
 	}
 	if len(ds) > 0 {
@@ -277,5 +284,39 @@ func browserSection(obs *browser.Observation, ds []browser.Disagreement, showSec
 	for _, d := range ds {
 		b.Disagreements = append(b.Disagreements, text(d.String()))
 	}
+	if n := lnaNote(obs.Request.Origin, obs.Request.URL); n != "" {
+		b.Notes = append(b.Notes, n)
+	}
 	return b
+}
+
+// lnaNote warns when the real page would meet Chromium's Local Network
+// Access check (a public page calling a loopback or private address),
+// which the run cannot show: its page is served from loopback.
+func lnaNote(origin, rawURL string) string {
+	space := func(host string) string {
+		if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+			return "loopback"
+		}
+		ip := net.ParseIP(host)
+		switch {
+		case ip == nil:
+			return "public" // a name: its address is not known here
+		case ip.IsLoopback():
+			return "loopback"
+		case ip.IsPrivate(), ip.IsLinkLocalUnicast():
+			return "private"
+		}
+		return "public"
+	}
+	ou, err1 := url.Parse(origin)
+	tu, err2 := url.Parse(rawURL)
+	if origin == cors.Null || err1 != nil || err2 != nil {
+		return ""
+	}
+	from, to := space(ou.Hostname()), space(tu.Hostname())
+	if from == "public" && to != "public" || from == "private" && to == "loopback" {
+		return fmt.Sprintf("the real page at %s (%s) calling %s (%s) also meets Chromium's Local Network Access check, which asks the user for permission; this run serves the page from loopback, so that check did not apply here", origin, from, tu.Host, to)
+	}
+	return ""
 }

@@ -30,6 +30,7 @@ type CheckOptions struct {
 	ForceActual bool
 	// Transport replaces the network transport (tests).
 	Transport http.RoundTripper
+	HTML      HTMLFlag
 }
 
 func init() { addCommand(func(a *App) *cobra.Command { return NewCmdCheck(a, nil) }) }
@@ -84,6 +85,7 @@ Exit codes: 0 every origin allowed, 1 any origin blocked (or blocked on a repeat
 	fs.BoolVar(&opts.Insecure, "insecure", false, "do not verify TLS certificates (self-signed test servers); browsers never do this")
 	fs.BoolVar(&opts.ForceActual, "force-actual", false, "also send the actual request after a failed preflight, to show what the server would answer")
 	opts.Request.Register(fs)
+	opts.HTML.Register(fs)
 	return cmd
 }
 
@@ -228,6 +230,9 @@ func runCheck(ctx context.Context, opts *CheckOptions) error {
 		}
 	}
 	if err != nil {
+		return err
+	}
+	if err := opts.HTML.WriteDocument(app, out.Doc, report.HTMLOptions{Title: "corsdoctor check"}); err != nil {
 		return err
 	}
 	return checkExit(out.Exchanges)

@@ -472,3 +472,23 @@ func TestLargeReportOpensE2EChromium(t *testing.T) {
 		t.Errorf("report took %v to open, want < 2 s", elapsed)
 	}
 }
+
+func TestCheckHTML(t *testing.T) {
+	t.Parallel()
+	api := trailingSlashAPI()
+	defer api.Close()
+	path := filepath.Join(t.TempDir(), "check.html")
+	_, errOut, code := run(t, "", "check", api.URL+"/items", "--origin", "https://app.example.com", "-X", "DELETE", "--html", path)
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`data-verdict="BLOCKED"`, `<li class="fail" data-check="Access-Control-Allow-Origin">`, "Reproduce with curl"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("check --html report lacks %q", want)
+		}
+	}
+}

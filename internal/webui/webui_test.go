@@ -340,3 +340,32 @@ func TestRenderTime(t *testing.T) {
 		t.Fatalf("render time %v, want within 200 ms", e.Render)
 	}
 }
+
+// BenchmarkCheckAndShow measures the UI's own time for one check: the
+// form post (the runner is a fake, so no network), rendering the result
+// once, and serving the result page.
+func BenchmarkCheckAndShow(b *testing.B) {
+	fc := &fakeCheck{}
+	s, err := New(Config{Check: fc.run(b), HistorySize: 10}, "127.0.0.1:7070")
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := form(s, nil).Encode()
+	for b.Loop() {
+		req := httptest.NewRequest("POST", "/check", strings.NewReader(body))
+		req.Host = "127.0.0.1:7070"
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != http.StatusSeeOther {
+			b.Fatalf("post: %d", rec.Code)
+		}
+		get := httptest.NewRequest("GET", rec.Header().Get("Location"), nil)
+		get.Host = "127.0.0.1:7070"
+		rec = httptest.NewRecorder()
+		s.ServeHTTP(rec, get)
+		if rec.Code != 200 {
+			b.Fatalf("get: %d", rec.Code)
+		}
+	}
+}
