@@ -24,10 +24,13 @@ type Browser struct {
 	// their values (names lower-case).
 	ReadableHeaders map[string]string `json:"readable_headers"`
 	// Expose answers --expose: can the page read the header.
-	Expose        map[string]bool `json:"expose,omitempty"`
-	EngineAgrees  bool            `json:"engine_agrees"`
-	Disagreements []string        `json:"disagreements,omitempty"`
-	ElapsedMS     int64           `json:"elapsed_ms"`
+	Expose map[string]bool `json:"expose,omitempty"`
+	// Notes are limits of the run the reader must know (e.g. Local
+	// Network Access not exercised).
+	Notes         []string `json:"notes,omitempty"`
+	EngineAgrees  bool     `json:"engine_agrees"`
+	Disagreements []string `json:"disagreements,omitempty"`
+	ElapsedMS     int64    `json:"elapsed_ms"`
 }
 
 // BrowserRequest is one HTTP request Chromium sent and the response it
@@ -112,6 +115,9 @@ func BrowserText(w io.Writer, b *Browser) error {
 				tw.printf("  --expose %s: NOT readable\n", n)
 			}
 		}
+	}
+	for _, n := range b.Notes {
+		tw.printf("\n  note: %s\n", n)
 	}
 	if b.EngineAgrees {
 		tw.printf("\ncorsdoctor's engine agrees with Chromium on these responses.\n")
