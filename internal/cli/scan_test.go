@@ -364,3 +364,54 @@ paths:
 		}
 	}
 }
+
+func TestScanRedactsAndHTML(t *testing.T) {
+	base := benchTarget(t, scantarget.Config{}, nil)
+	html := filepath.Join(t.TempDir(), "scan.html")
+	for _, tc := range []struct {
+		desc string
+		args []string
+		want string
+		not  string
+	}{
+		{"redacted", nil, "Cookie: session=[redacted]", "s3cr3t"},
+		{"shown", []string{"--show-secrets"}, "Cookie: session=s3cr3t", "[redacted]"},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			args := append([]string{"scan", base + "/p/reflect-creds", "-H", "Cookie: session=s3cr3t", "--html", html}, tc.args...)
+			stdout, stderr, code := run(t, "", args...)
+			if code != ExitFindings {
+				t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+			}
+			if !strings.Contains(stdout, tc.want) || strings.Contains(stdout, tc.not) {
+				t.Errorf("stdout must contain %q and not %q:\n%s", tc.want, tc.not, stdout)
+			}
+			page := mustRead(t, html)
+			if !strings.Contains(page, "CD3001") || !strings.Contains(page, "<html") {
+				t.Errorf("HTML report lacks the finding")
+			}
+			if tc.desc == "redacted" && strings.Contains(page, "s3cr3t") {
+				t.Errorf("HTML report leaks the cookie")
+			}
+		})
+	}
+}
+
+func TestScanProgress(t *testing.T) {
+	var buf bytes.Buffer
+	w := &scanWriter{errOut: &buf}
+	w.requests.Add(30)
+	w.scanned.Add(3)
+	start := time.Now()
+	stop := w.progress(true, start, time.Now)
+	time.Sleep(300 * time.Millisecond)
+	stop()
+	if s := buf.String(); !strings.Contains(s, "scanned 3 targets") || !strings.HasSuffix(s, "\r\x1b[K") {
+		t.Fatalf("progress output %q", s)
+	}
+	buf.Reset()
+	w.progress(false, start, time.Now)()
+	if buf.Len() != 0 {
+		t.Fatalf("progress drawn without a terminal: %q", buf.String())
+	}
+}
