@@ -120,6 +120,7 @@ type scanRecord struct {
 	Input    string           `json:"input,omitempty"`
 	Status   string           `json:"status"`
 	Error    string           `json:"error,omitempty"`
+	Note     string           `json:"note,omitempty"`
 	Requests int              `json:"requests"`
 	Findings []report.Finding `json:"findings"`
 }
@@ -462,6 +463,7 @@ func (w *scanWriter) emit(r *scan.Result) {
 	w.scanned.Add(1)
 	rec := scanRecord{Target: r.Target.URL, Method: r.Target.Method, Input: r.Target.Location(), Requests: r.Requests,
 		Findings: report.FindingsFromDiag(r.Findings, report.Options{ShowSecrets: w.opts.ShowSecrets})}
+	rec.Note = redirectNote(r)
 	switch {
 	case r.Err != nil:
 		rec.Status, rec.Error = statusError, r.Err.Error()
@@ -503,6 +505,23 @@ func (w *scanWriter) emit(r *scan.Result) {
 	}
 }
 
+// redirectNote says when the target answered with a redirect, which the
+// scan records but never follows.
+func redirectNote(r *scan.Result) string {
+	if r.Exchange == nil || len(r.Exchange.Probes) == 0 || len(r.Exchange.Probes[0].Hops) == 0 {
+		return ""
+	}
+	resp := r.Exchange.Probes[0].Hops[0].Response
+	if resp == nil || resp.Status < 300 || resp.Status > 399 {
+		return ""
+	}
+	loc := resp.Header.Get("Location")
+	if loc == "" {
+		return ""
+	}
+	return fmt.Sprintf("answers %d with Location: %s (not followed; scan that URL to audit it)", resp.Status, loc)
+}
+
 // writeScanText renders one record for a terminal.
 func writeScanText(out io.Writer, rec scanRecord) error {
 	tw := &scanTextWriter{w: out}
@@ -513,6 +532,9 @@ func writeScanText(out io.Writer, rec scanRecord) error {
 		tw.printf("VULNERABLE %s %s (%d requests)\n", rec.Method, rec.Target, rec.Requests)
 	default:
 		tw.printf("ok         %s %s (%d requests)\n", rec.Method, rec.Target, rec.Requests)
+	}
+	if rec.Note != "" {
+		tw.printf("  note: %s\n", rec.Note)
 	}
 	for _, f := range rec.Findings {
 		tw.printf("  %s %s %s: %s\n", f.ID, f.Severity, f.Name, f.Title)

@@ -227,6 +227,9 @@ func TestScanFaults(t *testing.T) {
 				if r.Target == u && wantErr[f] != "" && (r.Status != statusError || !strings.Contains(r.Error, wantErr[f])) {
 					t.Errorf("%s: status %q error %q, want error containing %q", f, r.Status, r.Error, wantErr[f])
 				}
+				if r.Target == u && f == "redirect-loop" && !strings.Contains(r.Note, "not followed") {
+					t.Errorf("redirect-loop: note %q, want the redirect recorded as not followed", r.Note)
+				}
 				if r.Target == u && f == "reset" && r.Requests != 3 {
 					t.Errorf("reset: %d requests, want 3 (two retries)", r.Requests)
 				}
