@@ -270,12 +270,20 @@ func TestServeE2EChromium(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("url"), api.URL+"/items"),
 		chromedp.SendKeys(chromedp.ID("origins"), "https://app.example.com"),
 		chromedp.SetValue(chromedp.ID("method"), "DELETE"),
-		chromedp.Click(chromedp.ID("run")),
-		chromedp.WaitVisible(chromedp.CSS(`svg[id$="-diagram"]`)),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
+	submitted := time.Now()
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("run")), chromedp.WaitVisible(chromedp.CSS(`svg[id$="-diagram"]`))); err != nil {
+		t.Fatal(err)
+	}
+	total := time.Since(submitted)
+	timing, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("timing")))
+	if err != nil || !strings.Contains(timing, "rendered in") {
+		t.Errorf("timing line %q (%v)", timing, err)
+	}
+	t.Logf("submit to diagram visible: %v; server says: %s", total, timing)
 	verdict, fails, fix := shownResult(t, ctx)
 	if verdict != "BLOCKED" {
 		t.Errorf("verdict %q, want BLOCKED", verdict)
