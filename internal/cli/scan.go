@@ -21,7 +21,9 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/collect/scan"
 	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/internal/redact"
 	"github.com/corsdoctor/corsdoctor/report"
 	"github.com/corsdoctor/corsdoctor/rules"
 )
@@ -41,6 +43,7 @@ type ScanOptions struct {
 	Trusted     []string
 	JSON        bool
 	HTML        string
+	SARIF       string
 	Output      string
 	Resume      string
 	ShowSecrets bool
@@ -106,6 +109,7 @@ not be scanned (and no findings). See docs/scan.md.`,
 	fs.StringArrayVar(&opts.Trusted, "trusted-origin", nil, "a legitimate front-end origin of the targets (repeatable); its look-alikes are tried")
 	fs.BoolVar(&opts.JSON, "json", false, "print JSON Lines: one object per target, as results arrive")
 	fs.StringVar(&opts.HTML, "html", "", "also write an HTML report of the findings to FILE")
+	fs.StringVar(&opts.SARIF, "sarif", "", "also write the findings as SARIF 2.1.0 to FILE (GitHub code scanning)")
 	fs.StringVarP(&opts.Output, "output", "o", "", "write the report to FILE instead of standard output (appended to when it is the --resume file)")
 	fs.StringVar(&opts.Resume, "resume", "", "skip targets that already have a record in FILE (the --json output of an interrupted scan)")
 	fs.BoolVar(&opts.ShowSecrets, "show-secrets", false, "print Authorization, Cookie, API keys and tokens instead of redacting them")
@@ -262,12 +266,18 @@ func runScan(opts *ScanOptions) error {
 		defer f.Close()
 		out = f
 	}
-	var html *os.File
+	var html, sarif *os.File
 	if opts.HTML != "" {
 		if html, err = os.Create(opts.HTML); err != nil {
 			return Usagef("--html: %v", err)
 		}
 		defer html.Close()
+	}
+	if opts.SARIF != "" {
+		if sarif, err = os.Create(opts.SARIF); err != nil {
+			return Usagef("--sarif: %v", err)
+		}
+		defer sarif.Close()
 	}
 
 	base := opts.ctx
@@ -277,7 +287,7 @@ func runScan(opts *ScanOptions) error {
 	ctx, stop := signal.NotifyContext(base, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	w := &scanWriter{opts: opts, out: bufio.NewWriterSize(out, 64<<10), errOut: app.IO.ErrOut, html: html != nil,
+	w := &scanWriter{opts: opts, out: bufio.NewWriterSize(out, 64<<10), errOut: app.IO.ErrOut, html: html != nil, sarif: sarif != nil,
 		tty: app.IO.ErrTTY && !opts.NoProgress}
 	// Targets: arguments, then the spec, then the input file, streamed
 	// through a small channel so the file is never held in memory.
@@ -336,6 +346,14 @@ func runScan(opts *ScanOptions) error {
 		if err := report.HTMLPage(html, page, report.HTMLOptions{Title: "corsdoctor scan"}); err != nil {
 			return fmt.Errorf("--html: %w", err)
 		}
+	}
+	if sarif != nil {
+		if err := report.SARIF(sarif, w.sarifFindings, cfg.Rules, report.SARIFOptions{}); err != nil {
+			return fmt.Errorf("--sarif: %w", err)
+		}
+	}
+	if w.dropped > 0 {
+		w.warn(fmt.Errorf("--html/--sarif: only the first %d findings are included (%d more are in the --json output)", maxReportFindings, w.dropped))
 	}
 	elapsed := app.Now().Sub(start)
 	w.summary(elapsed)
@@ -424,8 +442,9 @@ func readResume(name string) (map[string]bool, error) {
 	return done, nil
 }
 
-// maxHTMLFindings bounds the findings kept in memory for --html.
-const maxHTMLFindings = 20000
+// maxReportFindings bounds the findings kept in memory for --html and
+// --sarif, which are written at the end.
+const maxReportFindings = 20000
 
 // scanWriter prints results as they arrive and keeps the counts.
 type scanWriter struct {
@@ -437,8 +456,10 @@ type scanWriter struct {
 	html   bool
 	tty    bool // the progress line is on
 
-	findings []report.Finding
-	dropped  int
+	findings      []report.Finding
+	sarif         bool
+	sarifFindings []diag.Finding
+	kept, dropped int
 
 	scanned, vulnerable, failed, invalid, skipped, interrupted, requests atomic.Int64
 }
@@ -476,13 +497,19 @@ func (w *scanWriter) emit(r *scan.Result) {
 	if len(r.Findings) > 0 {
 		w.vulnerable.Add(1)
 	}
-	if w.html {
-		for _, f := range rec.Findings {
-			if len(w.findings) >= maxHTMLFindings {
+	if w.html || w.sarif {
+		for i, f := range rec.Findings {
+			if w.kept >= maxReportFindings {
 				w.dropped++
 				continue
 			}
-			w.findings = append(w.findings, f)
+			w.kept++
+			if w.html {
+				w.findings = append(w.findings, f)
+			}
+			if w.sarif {
+				w.sarifFindings = append(w.sarifFindings, sarifFinding(r.Findings[i], r.Target, w.opts.ShowSecrets))
+			}
 		}
 	}
 	if w.err != nil {
@@ -503,6 +530,20 @@ func (w *scanWriter) emit(r *scan.Result) {
 		// Each record reaches the file whole as soon as it is known.
 		w.err = w.out.Flush()
 	}
+}
+
+// sarifFinding anchors a finding at its target's input line (SARIF
+// locations are files) and carries the proof in the message, redacted.
+func sarifFinding(f diag.Finding, t scan.Target, showSecrets bool) diag.Finding {
+	f.Detail = t.Key() + ": " + f.Detail + "\n" + strings.Join(f.Evidence, "\n")
+	if !showSecrets {
+		f.Detail = redact.Text(f.Detail)
+	}
+	f.Location = evidence.Source{File: t.File, Line: t.Line, URL: t.URL}
+	if t.File == "" {
+		f.Location.File = t.URL // a target given as an argument
+	}
+	return f
 }
 
 // redirectNote says when the target answered with a redirect, which the

@@ -418,3 +418,52 @@ func TestScanProgress(t *testing.T) {
 		t.Fatalf("progress drawn without a terminal: %q", buf.String())
 	}
 }
+
+func TestScanSARIF(t *testing.T) {
+	base := benchTarget(t, scantarget.Config{}, nil)
+	list := writeFile(t, "targets.txt", base+"/p/ok\n"+base+"/p/reflect-creds\n")
+	out := filepath.Join(t.TempDir(), "scan.sarif")
+	_, stderr, code := run(t, "", "scan", "-i", list, "--sarif", out, "-H", "Authorization: Bearer abcdefghijkl", "--trusted-origin", scantarget.TrustedOrigin)
+	if code != ExitFindings {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct{ ID string } `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				Level     string `json:"level"`
+				Message   struct{ Text string }
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }    `json:"artifactLocation"`
+						Region           struct{ StartLine int } `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	b := mustRead(t, out)
+	if err := json.Unmarshal([]byte(b), &log); err != nil {
+		t.Fatal(err)
+	}
+	if log.Version != "2.1.0" || len(log.Runs) != 1 || len(log.Runs[0].Tool.Driver.Rules) < 14 {
+		t.Fatalf("not a SARIF log with the CD3 rules: %.300s", b)
+	}
+	res := log.Runs[0].Results
+	if len(res) != 1 || res[0].RuleID != "CD3001" || res[0].Level != "error" {
+		t.Fatalf("results %+v, want one CD3001 error", res)
+	}
+	loc := res[0].Locations[0].PhysicalLocation
+	if loc.ArtifactLocation.URI != list || loc.Region.StartLine != 2 {
+		t.Errorf("location %+v, want %s line 2", loc, list)
+	}
+	if !strings.Contains(res[0].Message.Text, "request sent:") || strings.Contains(b, "abcdefghijkl") {
+		t.Errorf("message must carry the redacted proof: %s", res[0].Message.Text)
+	}
+}
