@@ -37,6 +37,14 @@ func Compare(obs *Observation) (cors.Result, []Disagreement) {
 	engineAllowed := strconv.FormatBool(res.Allowed)
 	if res.Incomplete != "" {
 		engineAllowed = "incomplete: needs the " + res.Incomplete
+		// A request that failed at the network level (DevTools gives no
+		// response for it, e.g. the 21st redirect of
+		// net::ERR_TOO_MANY_REDIRECTS) leaves the engine nothing to judge:
+		// not a disagreement.
+		if n := len(obs.Hops); n > 0 && !obs.Allowed && obs.CorsError == "" && obs.Hops[n-1].Actual != nil &&
+			obs.Hops[n-1].Actual.Status == 0 && obs.Hops[n-1].Actual.Error != "" {
+			engineAllowed = "false"
+		}
 	}
 	add("allowed", strconv.FormatBool(obs.Allowed), engineAllowed)
 	// The CorsError is compared when the network service reported one,

@@ -40,6 +40,16 @@ type redirect struct {
 	Final     resp          // actual answer at the new URL
 }
 
+// link is one redirect of a chain: hop N answers the actual request
+// with Status and a Location on host To ("api", "other" or "origin", the
+// page's own origin); Preflight answers the preflight at hop N+1.
+type link struct {
+	Status    int
+	To        string
+	Headers   []cors.Header
+	Preflight resp
+}
+
 // scenario is one differential case: a fetch() from the page and the
 // answers of the server.
 type scenario struct {
@@ -53,6 +63,9 @@ type scenario struct {
 	Preflight   resp
 	Actual      resp
 	Redirect    redirect
+	// Chain, when Redirect is unused, redirects hop after hop; the last
+	// hop answers Actual.
+	Chain []link
 }
 
 func (s *scenario) request(id int) Request {
@@ -90,6 +103,25 @@ func serveScenario(table []scenario) http.Handler {
 			if st != http.StatusNoContent && st != http.StatusNotModified && r.Method != http.MethodHead {
 				w.Write([]byte("ok"))
 			}
+		}
+		if len(s.Chain) > 0 {
+			n, _ := strconv.Atoi(hop)
+			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+				if n == 0 {
+					write(s.Preflight)
+				} else if n <= len(s.Chain) {
+					write(s.Chain[n-1].Preflight)
+				}
+				return
+			}
+			if n >= len(s.Chain) {
+				write(s.Actual)
+				return
+			}
+			next := fmt.Sprintf("/s/%d?hop=%d", id, n+1)
+			loc := map[string]string{"api": apiURL(next), "other": otherURL(next), "origin": appOrigin + next}[s.Chain[n].To]
+			write(resp{Status: s.Chain[n].Status, Headers: append([]cors.Header{{Name: "Location", Value: loc}}, s.Chain[n].Headers...)})
+			return
 		}
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 			if hop == "1" {
@@ -450,6 +482,57 @@ func scenarios() []scenario {
 				Preflight: allowAll, Redirect: redirect{Status: st, To: to, Headers: hdr("Access-Control-Allow-Origin", "*"), Preflight: allowNull, Final: resp{Status: 200, Headers: hdr("Access-Control-Allow-Origin", "null")}}})
 		}
 	}
+	// Chains of several redirects: the taint persists, the Origin is
+	// null from the first cross-origin hop on.
+	acaoO := hdr("Access-Control-Allow-Origin", o)
+	acaoStar := hdr("Access-Control-Allow-Origin", "*")
+	acaoNull := hdr("Access-Control-Allow-Origin", "null")
+	chains := []struct {
+		name string
+		to   []string
+	}{
+		{"api-api", []string{"api", "api"}},
+		{"api-other", []string{"api", "other"}},
+		{"other-api", []string{"other", "api"}},
+		{"other-other", []string{"other", "other"}},
+		{"other-origin", []string{"other", "origin"}},
+		{"origin-api", []string{"origin", "api"}},
+		{"api-other-api", []string{"api", "other", "api"}},
+	}
+	for _, c := range chains {
+		for _, fin := range []struct {
+			name string
+			h    []cors.Header
+		}{{"exact", acaoO}, {"null", acaoNull}, {"star", acaoStar}} {
+			var ls []link
+			for _, to := range c.to {
+				ls = append(ls, link{Status: 302, To: to, Headers: acaoStar})
+			}
+			add(scenario{Name: fmt.Sprintf("chain/%s/final-%s", c.name, fin.name), Method: "GET", Chain: ls, Actual: resp{Status: 200, Headers: fin.h}})
+		}
+		var ls []link
+		for _, to := range c.to {
+			ls = append(ls, link{Status: 307, To: to, Headers: acaoStar,
+				Preflight: resp{Status: 204, Headers: hdr("Access-Control-Allow-Origin", "*", "Access-Control-Allow-Methods", "PUT")}})
+		}
+		add(scenario{Name: fmt.Sprintf("chain/%s/put-307", c.name), Method: "PUT", Preflight: okPreflight("PUT", ""), Chain: ls, Actual: resp{Status: 200, Headers: acaoStar}})
+		ls = nil
+		for i, to := range c.to {
+			h := acaoO
+			if i > 0 {
+				h = acaoStar
+			}
+			ls = append(ls, link{Status: 302, To: to, Headers: h})
+		}
+		add(scenario{Name: fmt.Sprintf("chain/%s/include", c.name), Method: "GET", Credentials: cors.CredentialsInclude, Chain: ls,
+			Actual: resp{Status: 200, Headers: hdr("Access-Control-Allow-Origin", "null", "Access-Control-Allow-Credentials", "true")}})
+	}
+	var loop []link
+	for i := 0; i < 21; i++ {
+		loop = append(loop, link{Status: 302, To: "api", Headers: acaoO})
+	}
+	add(scenario{Name: "chain/too-many-redirects", Method: "GET", Chain: loop, Actual: resp{Status: 200, Headers: acaoO}})
+	add(scenario{Name: "chain/twenty-redirects", Method: "GET", Chain: loop[:20], Actual: resp{Status: 200, Headers: acaoO}})
 	add(scenario{Name: "redirect/creds-in-location", Method: "GET", Redirect: redirect{Status: 302, To: "creds", Headers: hdr("Access-Control-Allow-Origin", o),
 		Final: resp{Status: 200, Headers: hdr("Access-Control-Allow-Origin", "*")}}})
 	add(scenario{Name: "redirect/relative-location", Method: "GET", Redirect: redirect{Status: 302, To: "relative", Headers: hdr("Access-Control-Allow-Origin", o),
@@ -528,6 +611,7 @@ type vectorExpectation struct {
 	CorsError       string `json:"cors_error,omitempty"`
 	FailedParameter string `json:"failed_parameter,omitempty"`
 	Console         string `json:"console,omitempty"`
+	NetError        string `json:"net_error,omitempty"`
 	PreflightSent   bool   `json:"preflight_sent"`
 	Readable        string `json:"readable,omitempty"`
 }
@@ -567,7 +651,7 @@ func toVector(name string, obs *Observation) vectorJSON {
 		readable = append(readable, strings.ToLower(h.Name))
 	}
 	v.Chromium = vectorExpectation{Allowed: obs.Allowed, CorsError: obs.CorsError, FailedParameter: stable(obs.FailedParameter),
-		Console: stable(obs.Console), PreflightSent: obs.PreflightSent, Readable: joinSet(readable)}
+		Console: stable(obs.Console), NetError: obs.NetError, PreflightSent: obs.PreflightSent, Readable: joinSet(readable)}
 	return v
 }
 
@@ -737,6 +821,9 @@ func TestScenarioCoverage(t *testing.T) {
 		if s.Redirect.Status != 0 {
 			seen["redirect:"+s.Redirect.To] = true
 		}
+		if len(s.Chain) > 1 {
+			seen["redirect:chain"] = true
+		}
 		for _, r := range []resp{s.Preflight, s.Actual, s.Redirect.Final} {
 			n := 0
 			for _, h := range r.Headers {
@@ -766,7 +853,7 @@ func TestScenarioCoverage(t *testing.T) {
 		"credentials:omit", "credentials:same-origin", "credentials:include",
 		"mode:no-cors", "mode:same-origin", "origin:null",
 		"preflight:2xx", "preflight:3xx", "preflight:4xx", "preflight:5xx",
-		"redirect:same", "redirect:cross", "redirect:origin",
+		"redirect:same", "redirect:cross", "redirect:origin", "redirect:chain",
 		"acao:*", "acao:" + appOrigin, "acao:" + appOrigin + "/", "acao:null", "acao:http://evil.example.test", "acao:two-lines",
 		"header:Access-Control-Allow-Credentials", "header:Access-Control-Expose-Headers",
 		"Access-Control-Allow-Methods:*", "Access-Control-Allow-Headers:*",
