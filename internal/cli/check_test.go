@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -214,9 +215,14 @@ func TestCheckPlatformFlag(t *testing.T) {
 // probe set: the request, the error path, no-auth and repeats.
 func TestCheckProbeSet(t *testing.T) {
 	t.Parallel()
-	var paths []string
+	var (
+		mu    sync.Mutex
+		paths []string
+	)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
 		paths = append(paths, r.Method+" "+r.URL.Path)
+		mu.Unlock()
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		w.Header().Set("Access-Control-Allow-Headers", "authorization")
 	}))
@@ -225,6 +231,8 @@ func TestCheckProbeSet(t *testing.T) {
 	spec.Request.Method = "GET"
 	spec.Request.Headers = append(spec.Request.Headers, cors.Header{Name: "Authorization", Value: "Bearer x"})
 	out := performCheck(context.Background(), spec)
+	mu.Lock()
+	defer mu.Unlock()
 	want := []string{
 		"OPTIONS /v1/items", "GET /v1/items", // the request
 		"OPTIONS /v1/corsdoctor-missing-7f3a", "GET /v1/corsdoctor-missing-7f3a", // error path
