@@ -205,3 +205,62 @@ func credentialsAllowed(api *apimodel.API) (evidence.Source, bool) {
 func awsFix(cli, cfn, tf string) string {
 	return "AWS CLI: " + cli + "\nCloudFormation/SAM: " + cfn + "\nTerraform: " + tf
 }
+
+// byLoc groups items (resource paths) by location, so that one setting
+// that generates many methods (SAM or Serverless Cors) is reported once.
+type byLoc struct {
+	order []evidence.Source
+	m     map[evidence.Source][]string
+}
+
+func (b *byLoc) add(loc evidence.Source, item string) {
+	if b.m == nil {
+		b.m = map[evidence.Source][]string{}
+	}
+	if _, ok := b.m[loc]; !ok {
+		b.order = append(b.order, loc)
+	}
+	b.m[loc] = append(b.m[loc], item)
+}
+
+// each calls fn per location, in first-seen order, with the items joined.
+func (b *byLoc) each(fn func(loc evidence.Source, items string)) {
+	for _, l := range b.order {
+		fn(l, strings.Join(b.m[l], ", "))
+	}
+}
+
+// grouper merges per-resource findings that share an API, a location and
+// a message (settings that generate many methods), listing the paths.
+type grouper struct {
+	order []*pendingFinding
+	idx   map[string]*pendingFinding
+}
+
+type pendingFinding struct {
+	api    *apimodel.API
+	loc    evidence.Source
+	paths  []string
+	format func(paths string) string
+	ev     []string
+}
+
+func (g *grouper) add(api *apimodel.API, loc evidence.Source, key, path string, format func(paths string) string, ev ...string) {
+	if g.idx == nil {
+		g.idx = map[string]*pendingFinding{}
+	}
+	k := fmt.Sprintf("%p|%s|%s", api, loc, key)
+	pf := g.idx[k]
+	if pf == nil {
+		pf = &pendingFinding{api: api, loc: loc, format: format, ev: ev}
+		g.idx[k] = pf
+		g.order = append(g.order, pf)
+	}
+	pf.paths = append(pf.paths, path)
+}
+
+func (g *grouper) flush(p *diag.Pass) {
+	for _, pf := range g.order {
+		reportAPI(p, pf.api, pf.loc, pf.format(strings.Join(pf.paths, ", ")), pf.ev...)
+	}
+}

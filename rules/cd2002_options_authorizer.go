@@ -5,6 +5,7 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
 // CD2002 fires when the method or route answering OPTIONS requires
@@ -37,21 +38,34 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.h
 			"add cors_configuration to aws_apigatewayv2_api, or an aws_apigatewayv2_route \"OPTIONS /{proxy+}\" with authorization_type = \"NONE\""),
 	},
 	Check: func(p *diag.Pass) {
-		eachMethod(p, func(api *apimodel.API, res *apimodel.Resource, m *apimodel.Method) {
-			if m.HTTPMethod != "OPTIONS" && !(m.HTTPMethod == "ANY" && res.Method("OPTIONS") == nil) {
-				return
+		for _, api := range p.APIs() {
+			if api.Kind != apimodel.REST {
+				continue
 			}
-			if m.Authorized() != apimodel.TriYes {
-				return
+			var g byLoc
+			what := map[evidence.Source]*apimodel.Method{}
+			for _, res := range api.Resources {
+				for _, m := range res.Methods {
+					if m.HTTPMethod != "OPTIONS" && !(m.HTTPMethod == "ANY" && res.Method("OPTIONS") == nil) {
+						continue
+					}
+					if m.Authorized() != apimodel.TriYes {
+						continue
+					}
+					g.add(m.AuthorizationType.Source, m.HTTPMethod+" "+res.Path)
+					what[m.AuthorizationType.Source] = m
+				}
 			}
-			loc := m.AuthorizationType.Source
-			how := ""
-			if m.Generated == "sam-cors" {
-				how = " (SAM adds Auth.DefaultAuthorizer " + m.AuthorizerID + " to the OPTIONS methods it generates for Cors, because AddDefaultAuthorizerToCorsPreflight is not false)"
-			}
-			reportAPI(p, api, loc, fmt.Sprintf("%s %s of %s requires %s authorization%s; the browser's preflight carries no credentials, so API Gateway rejects it with 401/403 and the real request is never sent",
-				m.HTTPMethod, res.Path, apiName(api), m.AuthorizationType.S, how))
-		})
+			g.each(func(loc evidence.Source, items string) {
+				m := what[loc]
+				how := ""
+				if m.Generated == "sam-cors" {
+					how = " (SAM adds Auth.DefaultAuthorizer " + m.AuthorizerID + " to the OPTIONS methods it generates for Cors, because AddDefaultAuthorizerToCorsPreflight is not false)"
+				}
+				reportAPI(p, api, loc, fmt.Sprintf("%s of %s requires %s authorization%s; the browser's preflight carries no credentials, so API Gateway rejects it with 401/403 and the real request is never sent",
+					items, apiName(api), m.AuthorizationType.S, how))
+			})
+		}
 		for _, api := range p.APIs() {
 			if api.Kind != apimodel.HTTP || api.Cors != nil {
 				continue

@@ -5,6 +5,7 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
 // CD2003 fires when the OPTIONS method requires an API key.
@@ -26,11 +27,16 @@ After:   OPTIONS /items  ApiKeyRequired: false`,
 			"api_key_required = false on the OPTIONS aws_api_gateway_method"),
 	},
 	Check: func(p *diag.Pass) {
-		eachMethod(p, func(api *apimodel.API, res *apimodel.Resource, m *apimodel.Method) {
-			if m.HTTPMethod != "OPTIONS" || m.APIKeyRequired != apimodel.TriYes {
-				return
+		for _, api := range p.APIs() {
+			var g byLoc
+			for _, res := range api.Resources {
+				if m := res.Method("OPTIONS"); m != nil && m.APIKeyRequired == apimodel.TriYes {
+					g.add(m.Source, "OPTIONS "+res.Path)
+				}
 			}
-			reportAPI(p, api, m.Source, fmt.Sprintf("OPTIONS %s of %s requires an API key; preflights never carry X-Api-Key, so API Gateway answers 403", res.Path, apiName(api)))
-		})
+			g.each(func(loc evidence.Source, items string) {
+				reportAPI(p, api, loc, fmt.Sprintf("%s of %s requires an API key; preflights never carry X-Api-Key, so API Gateway answers 403", items, apiName(api)))
+			})
+		}
 	},
 })

@@ -30,6 +30,8 @@ After:   + method.response.header.Access-Control-Allow-Methods: "'GET,PUT,OPTION
 			"add the keys to response_parameters of the OPTIONS aws_api_gateway_integration_response and aws_api_gateway_method_response"),
 	},
 	Check: func(p *diag.Pass) {
+		var g grouper
+		defer g.flush(p)
 		eachMethod(p, func(api *apimodel.API, res *apimodel.Resource, m *apimodel.Method) {
 			if m.HTTPMethod != "OPTIONS" {
 				return
@@ -62,8 +64,10 @@ After:   + method.response.header.Access-Control-Allow-Methods: "'GET,PUT,OPTION
 			if len(have) == 0 {
 				have = []string{"  (no response parameters)"}
 			}
-			reportAPI(p, api, ir.Source, fmt.Sprintf("OPTIONS %s of %s does not map %s, so the preflight response lacks %s", res.Path, apiName(api),
-				strings.Join(missing, ", "), plural(len(missing), "that header", "those headers")), append([]string{"integration response " + ir.StatusCode + ":"}, have...)...)
+			miss := strings.Join(missing, ", ")
+			g.add(api, ir.Source, miss, "OPTIONS "+res.Path, func(paths string) string {
+				return fmt.Sprintf("%s of %s does not map %s, so the preflight response lacks %s", paths, apiName(api), miss, plural(len(missing), "that header", "those headers"))
+			}, append([]string{"integration response " + ir.StatusCode + ":"}, have...)...)
 		})
 	},
 })

@@ -28,6 +28,8 @@ After:   ACAM 'GET,PUT,DELETE,OPTIONS'`,
 			"update response_parameters of the OPTIONS aws_api_gateway_integration_response"),
 	},
 	Check: func(p *diag.Pass) {
+		var g grouper
+		defer g.flush(p)
 		eachMethod(p, func(api *apimodel.API, res *apimodel.Resource, m *apimodel.Method) {
 			if m.HTTPMethod != "OPTIONS" {
 				return
@@ -64,8 +66,10 @@ After:   ACAM 'GET,PUT,DELETE,OPTIONS'`,
 			if len(missing) == 0 {
 				return
 			}
-			reportAPI(p, api, v.Source, fmt.Sprintf("OPTIONS %s of %s allows %s, but the resource also serves %s: browsers block those requests at the preflight",
-				res.Path, apiName(api), v.S, strings.Join(missing, ", ")), methodsList(res))
+			miss := strings.Join(missing, ", ")
+			g.add(api, v.Source, miss, "OPTIONS "+res.Path, func(paths string) string {
+				return fmt.Sprintf("%s of %s allows %s, but the resource also serves %s: browsers block those requests at the preflight", paths, apiName(api), v.S, miss)
+			}, methodsList(res))
 		})
 	},
 })

@@ -7,6 +7,7 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
 // CD2021 fires for Access-Control-Max-Age values browsers cap or AWS rejects.
@@ -26,32 +27,38 @@ After:   MaxAge: 7200`,
 		diag.APIGwREST: "method.response.header.Access-Control-Max-Age: \"'7200'\"",
 	},
 	Check: func(p *diag.Pass) {
-		check := func(api *apimodel.API, v apimodel.Value, where string) {
-			s := strings.Trim(strings.TrimSpace(v.S), "'")
-			n, err := strconv.Atoi(s)
-			if v.Unknown || err != nil || n <= 7200 {
-				return
-			}
-			extra := ""
-			if n > 86400 {
-				extra = "; Firefox caps at 86400 too"
-				if api.Kind == apimodel.HTTP {
-					extra += ", and HTTP API rejects values above 86400"
-				}
-			}
-			reportAPI(p, api, v.Source, fmt.Sprintf("%s sets Access-Control-Max-Age %d (%s): Chromium caches preflights for at most 7200 s%s", apiName(api), n, where, extra))
-		}
 		for _, api := range p.APIs() {
+			var g byLoc
+			vals := map[evidence.Source]int{}
+			check := func(v apimodel.Value, where string) {
+				n, err := strconv.Atoi(strings.Trim(strings.TrimSpace(v.S), "'"))
+				if v.Unknown || err != nil || n <= 7200 {
+					return
+				}
+				vals[v.Source] = n
+				g.add(v.Source, where)
+			}
 			if api.Cors != nil && api.Cors.MaxAge != nil {
-				check(api, *api.Cors.MaxAge, "MaxAge")
+				check(*api.Cors.MaxAge, "MaxAge")
 			}
 			for _, res := range api.Resources {
 				if ir := optionsResponse(res.Method("OPTIONS")); ir != nil {
 					if v, ok := ir.Header("Access-Control-Max-Age"); ok {
-						check(api, v, "OPTIONS "+res.Path)
+						check(v, "OPTIONS "+res.Path)
 					}
 				}
 			}
+			g.each(func(loc evidence.Source, where string) {
+				n := vals[loc]
+				extra := ""
+				if n > 86400 {
+					extra = "; Firefox caps at 86400 too"
+					if api.Kind == apimodel.HTTP {
+						extra += ", and HTTP API rejects values above 86400"
+					}
+				}
+				reportAPI(p, api, loc, fmt.Sprintf("%s sets Access-Control-Max-Age %d (%s): Chromium caches preflights for at most 7200 s%s", apiName(api), n, where, extra))
+			})
 		}
 	},
 })

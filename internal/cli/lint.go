@@ -260,8 +260,17 @@ func Lint(opts *LintOptions) (*LintResult, error) {
 		res.Findings = append(res.Findings, f)
 	}
 	res.Findings = append(res.Findings, bad...)
+	ran := map[string]bool{}
+	for _, r := range selected {
+		ran[r.ID] = true
+	}
 	for _, s := range sups {
-		if !s.used {
+		all := true
+		for _, id := range s.rules {
+			all = all && ran[id]
+		}
+		// A suppression is unused only when every rule it names ran.
+		if !s.used && all {
 			res.Findings = append(res.Findings, diag.Finding{RuleID: "CD2099", Name: "unused-suppression", Severity: diag.Warning, Title: "Unused suppression",
 				Detail: fmt.Sprintf("suppression of %s (%s) matches no finding", strings.Join(s.rules, ","), s.reason),
 				Fix:    "Remove the suppression.", Location: s.src, Exchange: -1})

@@ -61,13 +61,16 @@ func yamlErr(err error) error {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, m, ok := strings.Cut(rest, ": "); ok {
+			return errors.New(n + ": invalid YAML: " + m)
+		}
 		return errors.New(rest)
 	}
 	var te *yaml.TypeError
 	if errors.As(err, &te) && len(te.Errors) > 0 {
-		return errors.New(" " + te.Errors[0])
+		return errors.New(" invalid YAML: " + te.Errors[0])
 	}
-	return errors.New(" " + msg)
+	return errors.New(" invalid YAML: " + msg)
 }
 
 // Get returns the value of key in mapping m, or nil.

@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/corsdoctor/corsdoctor/internal/golden"
+	"github.com/corsdoctor/corsdoctor/report"
+)
+
+func lintApp() (*App, *bytes.Buffer, *bytes.Buffer) {
+	var out, errOut bytes.Buffer
+	return NewApp(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}), &out, &errOut
+}
+
+func runLintArgs(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	app, out, errOut := lintApp()
+	cmd := NewCmdLint(app, nil)
+	cmd.SetArgs(args)
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	err := cmd.Execute()
+	return out.String(), errOut.String(), err
+}
+
+// TestLintGolden renders the same repository in every format. The repo
+// holds a SAM template, a Terraform module and a broken YAML file.
+func TestLintGolden(t *testing.T) {
+	report.Version = "0.1.0"
+	for _, format := range []string{"text", "json", "sarif"} {
+		t.Run(format, func(t *testing.T) {
+			out, errOut, err := runLintArgs(t, "testdata/lint/repo", "--format", format)
+			if !errors.Is(err, ErrFindings) {
+				t.Fatalf("err = %v, want findings (exit 1)", err)
+			}
+			if !strings.Contains(errOut, "testdata/lint/repo/broken.yaml:3: invalid YAML") {
+				t.Errorf("stderr lacks the located parse error:\n%s", errOut)
+			}
+			golden.Check(t, filepath.Join("testdata", "lint", format+".golden"), []byte(out))
+			if format == "sarif" {
+				validateSARIF(t, []byte(out))
+			}
+		})
+	}
+}
+
+// validateSARIF checks a log against the SARIF 2.1.0 schema vendored in
+// report/testdata.
+func validateSARIF(t *testing.T, b []byte) {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "..", "report", "testdata", "sarif-schema-2.1.0.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("sarif.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("sarif.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sch.Validate(v); err != nil {
+		t.Errorf("lint SARIF output does not validate: %v", err)
+	}
+}
+
+func TestLintExitCodes(t *testing.T) {
+	cases := []struct {
+		desc string
+		args []string
+		want int
+	}{
+		{"error findings", []string{"testdata/lint/repo/infra"}, ExitFindings},
+		{"only warnings below fail-on error", []string{"testdata/lint/repo/infra", "--rules", "CD2009,CD2016"}, ExitOK},
+		{"warnings at fail-on warning", []string{"testdata/lint/repo/infra", "--rules", "CD2009,CD2016", "--fail-on", "warning"}, ExitFindings},
+		{"parse error only", []string{"testdata/lint/repo/broken.yaml"}, ExitUsage},
+		{"unknown format", []string{"testdata/lint/repo", "--format", "xml"}, ExitUsage},
+		{"unknown rule", []string{"testdata/lint/repo", "--rules", "all,-CD9999"}, ExitUsage},
+		{"no path", nil, ExitUsage},
+		{"missing path", []string{"testdata/lint/nope"}, ExitUsage},
+	}
+	for _, c := range cases {
+		t.Run(c.desc, func(t *testing.T) {
+			_, _, err := runLintArgs(t, c.args...)
+			if got := ExitCode(err); got != c.want {
+				t.Errorf("exit %d (%v), want %d", got, err, c.want)
+			}
+		})
+	}
+}
+
+func lintJSON(t *testing.T, args ...string) *LintResult {
+	t.Helper()
+	out, _, _ := runLintArgs(t, append(args, "--format", "json")...)
+	var res LintResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	return &res
+}
+
+func ids(res *LintResult) map[string]int {
+	m := map[string]int{}
+	for _, f := range res.Findings {
+		m[f.RuleID]++
+	}
+	return m
+}
+
+func TestLintSuppressions(t *testing.T) {
+	res := lintJSON(t, "testdata/lint/repo")
+	got := ids(res)
+	if got["CD2021"] != 0 || res.Suppressed != 1 {
+		t.Errorf("inline suppression of CD2021: %v, suppressed %d", got, res.Suppressed)
+	}
+	var unused bool
+	for _, f := range res.Findings {
+		if f.RuleID == "CD2099" && strings.Contains(f.Detail, "CD2001") && f.Location.Line == 37 {
+			unused = true
+		}
+	}
+	if !unused {
+		t.Errorf("the unused CD2001 suppression is not reported: %+v", res.Findings)
+	}
+	res = lintJSON(t, "testdata/lint/repo", "--config", "testdata/lint/config.yaml")
+	got = ids(res)
+	if got["CD2016"] != 0 {
+		t.Errorf("config rules [all, -CD2016] still reports CD2016: %v", got)
+	}
+	for _, f := range res.Findings {
+		if f.RuleID == "CD2009" && strings.Contains(f.Location.File, "infra") {
+			t.Errorf("config ignore by path did not hide %s", f.Location)
+		}
+	}
+	if got["CD2009"] != 1 {
+		t.Errorf("CD2009 outside the ignored path must remain: %v", got)
+	}
+}
+
+func TestLintSuppressionNeedsReason(t *testing.T) {
+	dir := t.TempDir()
+	tmpl := "Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n  # corsdoctor:ignore CD2009\n  Gw:\n    Type: AWS::SNS::Topic\n"
+	if err := os.WriteFile(filepath.Join(dir, "t.yaml"), []byte(tmpl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := lintJSON(t, dir)
+	if len(res.Findings) != 1 || res.Findings[0].Name != "bad-suppression" {
+		t.Errorf("want one bad-suppression finding, got %+v", res.Findings)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("ignore:\n  - rule: CD2009\n"), 0o644)
+	if _, _, err := runLintArgs(t, dir, "--config", bad); ExitCode(err) != ExitUsage || !strings.Contains(err.Error(), "reason") {
+		t.Errorf("config suppression without reason: %v", err)
+	}
+}
+
+func TestLintOrigin(t *testing.T) {
+	res := lintJSON(t, "testdata/lint/repo/template.yaml", "--origin", "https://shop.example.com", "--rules", "CD2050")
+	if len(res.Findings) == 0 {
+		t.Fatal("no prediction")
+	}
+	f := res.Findings[0]
+	if f.RuleID != "CD2050" || !strings.Contains(f.Detail, "from https://shop.example.com would be blocked") {
+		t.Errorf("prediction: %+v", f)
+	}
+	var console bool
+	for _, e := range f.Evidence {
+		console = console || strings.Contains(e, "Response to preflight request doesn't pass access control check")
+	}
+	if !console {
+		t.Errorf("evidence lacks Chromium's console message: %q", f.Evidence)
+	}
+	if _, _, err := runLintArgs(t, "testdata/lint/repo", "--origin", "shop.example.com"); ExitCode(err) != ExitUsage {
+		t.Errorf("bad --origin: %v", err)
+	}
+}
