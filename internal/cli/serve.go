@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -108,6 +109,11 @@ func runServe(opts *ServeOptions) error {
 		return Usagef("--addr: %v", err)
 	}
 	addr := ln.Addr().String()
+	if webui.IsLoopback(addr) {
+		// lint reads local files and aws uses this machine's AWS
+		// credentials: offered only to the local user.
+		cfg.Tools = append(cfg.Tools, lintTool(app), awsTool(app))
+	}
 	srv, err := webui.New(cfg, addr)
 	if err != nil {
 		ln.Close()
@@ -264,5 +270,67 @@ func liveBrowser(opts *ServeOptions, execPath string) func(ctx context.Context, 
 			sections = append(sections, browserSection(obs, ds, false))
 		}
 		return outcomeOf(exs, nil, sections), nil
+	}
+}
+
+// lintTool runs corsdoctor lint (Lint) on local paths.
+func lintTool(app *App) webui.Tool {
+	return webui.Tool{
+		Name: "lint", Title: "Lint",
+		Help: "Find CORS mistakes in CloudFormation/SAM, CDK, OpenAPI, Serverless and Terraform files on this machine (corsdoctor lint).",
+		Fields: []webui.Field{
+			{Name: "paths", Label: "Files or directories", Hint: "one per line, on this machine", Placeholder: "template.yaml", Multiline: true},
+			{Name: "origins", Label: "Front-end origins", Hint: "optional, one per line: checked against the allowlists", Placeholder: "https://app.example.com", Multiline: true},
+		},
+		Run: func(ctx context.Context, v map[string]string) (*webui.Outcome, error) {
+			paths := strings.Fields(v["paths"])
+			if len(paths) == 0 {
+				return nil, errors.New("give at least one file or directory")
+			}
+			res, err := Lint(&LintOptions{App: app, Paths: paths, Origins: strings.Fields(v["origins"])})
+			if err != nil {
+				return nil, err
+			}
+			page := report.Page{Title: "corsdoctor lint", Subtitle: fmt.Sprintf("%d files, %d APIs", res.Files, res.APIs),
+				Facts:    []report.Fact{{Key: "paths", Value: strings.Join(paths, ", ")}},
+				Findings: report.FindingsFromDiag(res.Findings, report.Options{})}
+			if res.Suppressed > 0 {
+				page.Facts = append(page.Facts, report.Fact{Key: "suppressed", Value: fmt.Sprint(res.Suppressed)})
+			}
+			if len(res.Errors) > 0 {
+				page.Sections = append(page.Sections, report.Section{Heading: "Files that could not be read", Items: res.Errors})
+			}
+			return &webui.Outcome{Page: &page, Blocked: len(res.Findings) > 0}, nil
+		},
+	}
+}
+
+// awsTool runs corsdoctor aws diagnose (AWSDiagnose) with this machine's
+// AWS credentials.
+func awsTool(app *App) webui.Tool {
+	return webui.Tool{
+		Name: "aws", Title: "AWS diagnose",
+		Help: "Diagnose an API Gateway API with this machine's AWS credentials: configuration, recent deployments and error rates, the playbook (corsdoctor aws diagnose).",
+		Fields: []webui.Field{
+			{Name: "api-id", Label: "API ID", Placeholder: "abc123defg"},
+			{Name: "region", Label: "Region", Hint: "empty: AWS_REGION or the profile's", Placeholder: "eu-west-1"},
+			{Name: "profile", Label: "Profile", Hint: "optional"},
+			{Name: "stage", Label: "Stage", Hint: "empty: the only one, or the most recently deployed"},
+			{Name: "origins", Label: "Front-end origins", Hint: "one per line", Multiline: true},
+		},
+		Run: func(ctx context.Context, v map[string]string) (*webui.Outcome, error) {
+			id := strings.TrimSpace(v["api-id"])
+			if id == "" {
+				return nil, errors.New("give the API ID")
+			}
+			opts := &AWSDiagnoseOptions{App: app, APIID: id, Region: strings.TrimSpace(v["region"]), Profile: strings.TrimSpace(v["profile"]),
+				Stage: strings.TrimSpace(v["stage"]), Origins: strings.Fields(v["origins"]), Since: time.Hour}
+			res, findings, err := AWSDiagnose(ctx, opts)
+			if err != nil {
+				return nil, err
+			}
+			page := report.PlaybookPage(report.NewPlaybookDocument(res.Playbook, findings, report.Options{}))
+			return &webui.Outcome{Page: &page, Blocked: len(findings) > 0}, nil
+		},
 	}
 }

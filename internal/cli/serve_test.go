@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -497,6 +498,52 @@ func TestCheckHTML(t *testing.T) {
 	for _, want := range []string{`data-verdict="BLOCKED"`, `<li class="fail" data-check="Access-Control-Allow-Origin">`, "Reproduce with curl"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("check --html report lacks %q", want)
+		}
+	}
+}
+
+func TestServeLintTool(t *testing.T) {
+	t.Parallel()
+	base, _ := startServe(t, &ServeOptions{NoBrowser: true})
+	resp, err := http.Get(base + "/tools/lint")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfRe.FindSubmatch(page)
+	if resp.StatusCode != 200 || m == nil || !strings.Contains(string(page), `name="paths"`) {
+		t.Fatalf("lint form: status %d", resp.StatusCode)
+	}
+	if r, err := http.Get(base + "/tools/aws"); err != nil || r.StatusCode != 200 {
+		t.Errorf("aws form not offered on loopback (%v)", err)
+	} else {
+		r.Body.Close()
+	}
+	resp, err = http.PostForm(base+"/tools/lint", url.Values{"csrf": {string(m[1])}, "paths": {"../../rules/testdata/CD2001/fail.yaml"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "CD2001") || !strings.Contains(string(body), "fail.yaml") {
+		t.Errorf("lint result: status %d, CD2001 shown %v", resp.StatusCode, strings.Contains(string(body), "CD2001"))
+	}
+	// Off loopback, tools that read local files or use AWS credentials
+	// are not offered.
+	wide, _ := startServe(t, &ServeOptions{Addr: "0.0.0.0:0", NoBrowser: true})
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(wide, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range []string{"lint", "aws"} {
+		r, err := http.Get("http://127.0.0.1:" + port + "/tools/" + tool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		if r.StatusCode != http.StatusNotFound {
+			t.Errorf("%s offered on a non-loopback address: status %d", tool, r.StatusCode)
 		}
 	}
 }
