@@ -1,0 +1,157 @@
+package apigw
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/internal/fakeaws"
+)
+
+var accessFormats = []struct {
+	desc, format string
+	ok           bool
+	method, path string
+}{
+	{"REST JSON", `{"requestId":"$context.requestId","httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status"}`, true, "httpMethod", "resourcePath"},
+	{"HTTP routeKey", `{"m":"$context.httpMethod","route":"$context.routeKey","s":"$context.status"}`, true, "m", "route"},
+	{"path only", `{"method":"$context.httpMethod","path":"$context.path","status":"$context.status"}`, true, "method", "path"},
+	{"resourcePath wins over routeKey", `{"a":"$context.routeKey","b":"$context.resourcePath","m":"$context.httpMethod","s":"$context.status"}`, true, "m", "b"},
+	{"CLF", `$context.identity.sourceIp - - [$context.requestTime] "$context.httpMethod $context.routeKey $context.protocol" $context.status`, false, "", ""},
+	{"no status", `{"httpMethod":"$context.httpMethod"}`, false, "", ""},
+	{"empty", ``, false, "", ""},
+}
+
+func TestParseAccessFormat(t *testing.T) {
+	t.Parallel()
+	for _, tc := range accessFormats {
+		t.Run(tc.desc, func(t *testing.T) {
+			f, ok := parseAccessFormat(tc.format)
+			if ok != tc.ok || ok && (f.method != tc.method || f.path != tc.path) {
+				t.Fatalf("got %+v %v, want ok=%v method=%q path=%q", f, ok, tc.ok, tc.method, tc.path)
+			}
+			if ok {
+				qs := accessQueries(f)
+				for _, purpose := range []string{"preflight-failures", "preflight-timeline", "errors-by-route", "traffic-by-route"} {
+					if !strings.Contains(qs[purpose], "stats count(*)") {
+						t.Errorf("%s query does not aggregate in Logs Insights: %q", purpose, qs[purpose])
+					}
+				}
+			}
+		})
+	}
+}
+
+func FuzzParseAccessFormat(f *testing.F) {
+	for _, tc := range accessFormats {
+		f.Add(tc.format)
+	}
+	f.Fuzz(func(t *testing.T, format string) {
+		fields, ok := parseAccessFormat(format)
+		if ok && (fields.method == "" || fields.status == "") {
+			t.Fatalf("ok without method and status: %+v", fields)
+		}
+		if ok {
+			for _, q := range accessQueries(fields) {
+				if q == "" {
+					t.Fatal("empty query")
+				}
+			}
+		}
+	})
+}
+
+func TestField(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"status": "status", "http.method": "http.method", "resource path": "`resource path`", "x-y": "`x-y`"} {
+		if got := field(in); got != want {
+			t.Errorf("field(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestOriginProblem(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ origin, want string }{
+		{"https://app.example.com", ""},
+		{"*", ""},
+		{"https://*", ""},
+		{"https://app.example.com/", "trailing slash"},
+		{"https://app.example.com/app", "path"},
+		{"app.example.com", "not an origin"},
+		{"https://app.example.com:443", "default port"},
+		{"https://App.example.com", "upper-case"},
+		{"ftp://app.example.com", "scheme"},
+	} {
+		if got := originProblem(tc.origin); tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
+			t.Errorf("originProblem(%q) = %q, want %q", tc.origin, got, tc.want)
+		}
+	}
+}
+
+func loadExport(t testing.TB, fixture string) []byte {
+	st, err := fakeaws.LoadFile(filepath.Join("..", "..", "internal", "fakeaws", "testdata", fixture+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(st.RestAPIs[0].Exports["prod"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestExportModelAndDrift(t *testing.T) {
+	t.Parallel()
+	incident, err := exportModel(loadExport(t, "rest-incident"), "a1b2c3d4e5", evidence.Source{URL: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	method, err := exportModel(loadExport(t, "rest-method"), "a1b2c3d4e5", evidence.Source{URL: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if incident.Resource("/orders").Method("OPTIONS") != nil || method.Resource("/orders").Method("OPTIONS") == nil {
+		t.Fatal("OPTIONS /orders: incident export must lack it, method export must have it")
+	}
+	if d := Drift(method, method, true); len(d) != 0 {
+		t.Errorf("self drift = %+v", d)
+	}
+	d := Drift(incident, method, true)
+	var elems []string
+	for _, x := range d {
+		elems = append(elems, x.Kind+" "+x.Method+" "+x.Path+" "+x.Element)
+	}
+	got := strings.Join(elems, "\n")
+	for _, want := range []string{"not-deployed OPTIONS /orders OPTIONS method", "not-deployed   gateway response DEFAULT_4XX Access-Control-Allow-Origin", "removed PUT /orders/{id} Access-Control-Allow-Origin mapping (integration response 4\\d{2})"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("drift lacks %q:\n%s", want, got)
+		}
+	}
+	if d := Drift(incident, method, false); strings.Contains(fmtDrift(d), "gateway response") {
+		t.Error("gateway responses compared although they could not be read")
+	}
+}
+
+func fmtDrift(d []evidence.Drift) string {
+	b, _ := json.Marshal(d)
+	return string(b)
+}
+
+func FuzzExportModel(f *testing.F) {
+	f.Add(loadExport(f, "rest-incident"))
+	f.Add([]byte(`{"paths":{"/a":{"options":{"x-amazon-apigateway-integration":{"type":"mock","responses":{"default":{"statusCode":"200"}}}}}}}`))
+	f.Add([]byte(`{"paths":{"/a":{"get":null}}}`))
+	f.Add([]byte(`not json`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		api, err := exportModel(b, "id", evidence.Source{})
+		if (err == nil) == (api == nil) {
+			t.Fatalf("want error xor model: %v %v", err, api)
+		}
+		if api != nil {
+			Drift(api, api, true)
+		}
+	})
+}
