@@ -48,13 +48,14 @@ See https://fetch.spec.whatwg.org/#cors-preflight-fetch`,
 	Check: func(p *diag.Pass) {
 		blocked(p, func(i int, ex *evidence.Exchange) {
 			st := ex.Result.PreflightStatus
+			note := forceActualNote(ex)
 			switch {
 			case isMissingAuthToken(failedResponse(ex)):
-				p.Report(i, loc(ex), fmt.Sprintf("the preflight OPTIONS %s was answered %d \"Missing Authentication Token\": API Gateway has no OPTIONS method on this resource (or the path does not exist in the deployed stage)", ex.Result.URL, st), exchangeEvidence(ex, "")...)
+				p.Report(i, loc(ex), fmt.Sprintf("the preflight OPTIONS %s was answered %d \"Missing Authentication Token\": API Gateway has no OPTIONS method on this resource (or the path does not exist in the deployed stage)", ex.Result.URL, st)+note, exchangeEvidence(ex, "")...)
 			case st == 404 || st == 405 || st == 501:
-				p.Report(i, loc(ex), fmt.Sprintf("the preflight OPTIONS %s was answered %d: nothing on the server handles OPTIONS for this path, so the %s request is never sent", ex.Result.URL, st, ex.Result.Method), exchangeEvidence(ex, "")...)
+				p.Report(i, loc(ex), fmt.Sprintf("the preflight OPTIONS %s was answered %d: nothing on the server handles OPTIONS for this path, so the %s request is never sent", ex.Result.URL, st, ex.Result.Method)+note, exchangeEvidence(ex, "")...)
 			case st >= 200 && st <= 299 && ex.Result.Error == cors.PreflightMissingAllowOriginHeader:
-				p.Report(i, loc(ex), fmt.Sprintf("the preflight OPTIONS %s was answered %d without any CORS header: it reached the application (or a default handler) instead of the CORS handler", ex.Result.URL, st), exchangeEvidence(ex, "")...)
+				p.Report(i, loc(ex), fmt.Sprintf("the preflight OPTIONS %s was answered %d without any CORS header: it reached the application (or a default handler) instead of the CORS handler", ex.Result.URL, st)+note, exchangeEvidence(ex, "")...)
 			}
 		}, cors.PreflightMissingAllowOriginHeader, cors.PreflightInvalidStatus)
 	},

@@ -48,6 +48,7 @@ Fix pattern: handle OPTIONS before auth middleware.`,
 			if r != nil && header(r, "x-amzn-errortype") != "" {
 				d += fmt.Sprintf(" (API Gateway error type %s)", header(r, "x-amzn-errortype"))
 			}
+			d += forceActualNote(ex)
 			p.Report(i, loc(ex), d, exchangeEvidence(ex, "")...)
 		}, cors.PreflightMissingAllowOriginHeader, cors.PreflightInvalidStatus, cors.PreflightAllowOriginMismatch)
 	},

@@ -46,6 +46,7 @@ After:   OPTIONS /items -> 204 No Content`,
 			if st == 429 {
 				d += "; the request was throttled: this is not a CORS configuration problem"
 			}
+			d += forceActualNote(ex)
 			p.Report(i, loc(ex), d, exchangeEvidence(ex, "")...)
 		}, cors.PreflightInvalidStatus, cors.PreflightMissingAllowOriginHeader)
 	},

@@ -182,3 +182,23 @@ func isSimpleContentType(v string) bool {
 	}
 	return false
 }
+
+// forceActualNote describes the --force-actual probe, when check sent
+// one: what the actual request got although the preflight failed.
+func forceActualNote(ex *evidence.Exchange) string {
+	for _, pr := range ex.Probes {
+		if pr.Purpose != "force-actual" || pr.Err != "" {
+			continue
+		}
+		r := finalOf(pr.Hops)
+		if r == nil {
+			return ""
+		}
+		verdict := "and would pass the CORS check: only the preflight stands in the way"
+		if !pr.Result.Allowed {
+			verdict = "and would still fail the CORS check (" + string(pr.Result.Error) + ")"
+		}
+		return fmt.Sprintf("; sent anyway (--force-actual), the %s got %s %s", pr.Result.Method, statusName(r.Status), verdict)
+	}
+	return ""
+}
