@@ -333,3 +333,45 @@ func BenchmarkHTML10000(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "bytes/report")
 }
+
+// FuzzHTMLEscaping renders results whose server-controlled fields are
+// arbitrary and checks, with an HTML5 parser, that nothing but the
+// report's own script and elements appear.
+func FuzzHTMLEscaping(f *testing.F) {
+	f.Add("https://app.example.com/", "<script>alert(1)</script>", "X-Evil", `"><img src=x onerror=alert(1)>`)
+	f.Add("</style><script>x()</script>", "]]><svg onload=alert(1)>", "</title><script>", "javascript:alert(1)")
+	f.Add("", "", "", "")
+	f.Fuzz(func(t *testing.T, acao, detail, hname, hvalue string) {
+		doc := Document{Tool: "corsdoctor", Version: Version, Results: []Result{{
+			URL: "https://api.example.com/" + hvalue, Origin: "https://app.example.com", Method: "GET",
+			Preflight: Preflight{Reasons: []string{}, Headers: map[string][]string{}},
+			Actual: Actual{Sent: true, Status: 200, Redirects: []string{hvalue},
+				Headers: map[string][]string{"Access-Control-Allow-Origin": {acao}, hname: {hvalue}}},
+			BlockedAt: "actual", ChromiumError: "AllowOriginMismatch", FailedParameter: acao,
+			ConsoleMessage: "has been blocked by CORS policy: " + detail,
+			Findings:       []Finding{{ID: "CD1004", Severity: "error", Title: detail, Detail: detail, Fix: hvalue, Location: hname, Evidence: []string{acao}}},
+			Curl:           []string{hvalue},
+		}}}
+		var buf bytes.Buffer
+		if err := HTML(&buf, doc); err != nil {
+			t.Fatal(err)
+		}
+		scripts := 0
+		walkHTML(t, buf.String(), func(n *html.Node) {
+			switch n.Data {
+			case "script":
+				scripts++
+			case "img", "iframe", "object", "embed", "base", "link", "form":
+				t.Errorf("injected <%s>", n.Data)
+			}
+			for _, a := range n.Attr {
+				if strings.HasPrefix(strings.ToLower(a.Key), "on") {
+					t.Errorf("injected attribute %s on <%s>", a.Key, n.Data)
+				}
+			}
+		})
+		if scripts != 1 {
+			t.Errorf("%d script elements, want 1", scripts)
+		}
+	})
+}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corsdoctor/corsdoctor/internal/redact"
 	"github.com/corsdoctor/corsdoctor/report"
 )
 
@@ -368,4 +369,37 @@ func BenchmarkCheckAndShow(b *testing.B) {
 			b.Fatalf("get: %d", rec.Code)
 		}
 	}
+}
+
+func FuzzParseForm(f *testing.F) {
+	f.Add("https://api.example.com/items", "https://app.example.com\nhttp://localhost:3000", "Authorization: Bearer abc\nX-A: 1", "X-Total-Count, ETag", "PUT")
+	f.Add("", "", "", "", "")
+	f.Add("x", " , \t\r\n", ":\n:::\nCookie: a=b; c=d", ",,,", "patch")
+	f.Fuzz(func(t *testing.T, u, origins, headers, expose, method string) {
+		vals := map[string]string{"url": u, "origins": origins, "headers": headers, "expose": expose, "method": method}
+		req := ParseForm(func(k string) string { return vals[k] })
+		if req.Method == "" {
+			t.Error("empty method")
+		}
+		for _, o := range req.Origins {
+			if o == "" || strings.ContainsAny(o, ", \n\r\t") {
+				t.Errorf("origin %q not split", o)
+			}
+		}
+		for _, h := range req.Headers {
+			if h == "" || strings.ContainsAny(h, "\n") {
+				t.Errorf("header line %q", h)
+			}
+		}
+		red := req.Redacted()
+		if len(red.Headers) != len(req.Headers) {
+			t.Fatal("redaction changed the header count")
+		}
+		for i, h := range red.Headers {
+			name, value, ok := strings.Cut(req.Headers[i], ":")
+			if ok && redact.IsSecretHeader(strings.TrimSpace(name)) && len(strings.TrimSpace(value)) > 8 && strings.Contains(h, strings.TrimSpace(value)) {
+				t.Errorf("secret value of %s kept: %q", name, h)
+			}
+		}
+	})
 }
