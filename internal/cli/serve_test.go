@@ -275,6 +275,12 @@ func TestServeE2EChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Accessibility: every visible control has a label, and the
+	// submit button is reachable with the keyboard.
+	unlabelled, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("input:not([type=hidden]), textarea, select")).filter(e => !e.labels || e.labels.length === 0).map(e => e.id || e.name)`))
+	if err != nil || len(unlabelled) > 0 {
+		t.Errorf("controls without a label: %v (%v)", unlabelled, err)
+	}
 	submitted := time.Now()
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("run")), chromedp.WaitVisible(chromedp.CSS(`svg[id$="-diagram"]`))); err != nil {
 		t.Fatal(err)
