@@ -215,6 +215,25 @@ func (r *run) drift() {
 			step.Reason = fmt.Sprintf("stage %q has no automatic deployment and %d CORS change(s) were made after its deployment", r.pb.Stage, len(r.pb.Drift))
 		}
 	}
+	// Deployments that made a CORS removal live.
+	for i, c := range r.pb.Changes {
+		if !c.CORS || !strings.HasPrefix(c.Event, "Delete") {
+			continue
+		}
+		for _, d := range r.pb.Changes[i:] {
+			if d.Deploy && !d.Time.Before(c.Time) {
+				step := r.step[8]
+				if step.Status != evidence.StepFailed {
+					step.Status = evidence.StepFailed
+					step.Reason = fmt.Sprintf("%s at %s made %s %s (%s) live", d.Event, d.Time.Format("15:04"), c.Event, c.Detail, c.Time.Format("15:04"))
+					if d.Time.Equal(c.Time) && d.Event == c.Event {
+						step.Reason = fmt.Sprintf("%s %s at %s went live at once (the stage deploys automatically)", c.Event, c.Detail, c.Time.Format("15:04"))
+					}
+				}
+				break
+			}
+		}
+	}
 	// Changes list on step 8.
 	for _, c := range r.pb.Changes {
 		if !c.CORS {
