@@ -30,6 +30,7 @@ After:   HTTP/1.1 200 OK
 See https://fetch.spec.whatwg.org/#cors-check`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:    "Add Access-Control-Allow-Origin (the page's exact origin, from an allowlist, plus Vary: Origin) to every response of this endpoint, including error responses.",
+		diag.LambdaURL:  "Configure CORS on the function URL so Lambda adds the headers: aws lambda update-function-url-config --function-name FN --cors '{\"AllowOrigins\":[\"https://app.example.com\"],\"AllowMethods\":[\"GET\",\"POST\"],\"AllowHeaders\":[\"content-type\",\"authorization\"],\"MaxAge\":7200}' (or return the headers from the function, not both).",
 		diag.APIGwREST:  "Non-proxy integration: add a method response header Access-Control-Allow-Origin and map it in the integration response (method.response.header.Access-Control-Allow-Origin = \"'https://app.example.com'\") for every status; proxy integration (AWS_PROXY/HTTP_PROXY): return the header from the backend. Then redeploy the stage: aws apigateway create-deployment --rest-api-id ID --stage-name STAGE",
 		diag.APIGwHTTP:  "Configure CORS on the HTTP API (API Gateway then adds the headers itself): aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=https://app.example.com,AllowMethods=GET,POST,AllowHeaders=content-type,authorization",
 		diag.LambdaPy:   "Return the header from the handler on every path: return {'statusCode': 200, 'headers': {'Access-Control-Allow-Origin': origin_if_allowed, 'Vary': 'Origin'}, 'body': ...}",

@@ -35,6 +35,7 @@ After:   OPTIONS /items -> 204 No Content
 See https://fetch.spec.whatwg.org/#cors-preflight-fetch`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:    "Answer OPTIONS on this path with 204 and the Access-Control-Allow-Origin/-Methods/-Headers headers, before routing and authentication.",
+		diag.LambdaURL:  "Configure CORS on the function URL; Lambda then answers preflights itself: aws lambda update-function-url-config --function-name FN --cors '{\"AllowOrigins\":[\"https://app.example.com\"],\"AllowMethods\":[\"*\"],\"AllowHeaders\":[\"content-type\",\"authorization\"],\"MaxAge\":7200}'",
 		diag.APIGwREST:  "Add an OPTIONS method with a MOCK integration to this resource (console: Resource > Enable CORS, which is per resource, not recursive), answering 200 with Access-Control-Allow-Origin/-Methods/-Headers mapped in the integration response; then deploy: aws apigateway create-deployment --rest-api-id ID --stage-name STAGE",
 		diag.APIGwHTTP:  "Configure the API's CorsConfiguration; API Gateway then answers preflights itself, even without an OPTIONS route: aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=https://app.example.com,AllowMethods=*,AllowHeaders=content-type,authorization",
 		diag.LambdaPy:   "Handle the preflight first: if event['httpMethod'] == 'OPTIONS': return {'statusCode': 204, 'headers': {'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Methods': 'GET,POST,PUT,DELETE', 'Access-Control-Allow-Headers': 'content-type,authorization', 'Access-Control-Max-Age': '7200'}}",

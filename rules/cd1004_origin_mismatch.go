@@ -29,6 +29,8 @@ After:   Access-Control-Allow-Origin: https://app.example.com
 See https://fetch.spec.whatwg.org/#cors-check`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:    "Add the page's exact origin (scheme://host[:port], no trailing slash) to the server's allowlist and echo the request's Origin when it is on the list, with Vary: Origin.",
+		diag.LambdaURL:  "List the page's exact origin in the function URL's CORS AllowOrigins (no trailing slash, no path): aws lambda update-function-url-config --function-name FN --cors '{\"AllowOrigins\":[\"https://app.example.com\"]}'",
+		diag.CloudFront: "If a response headers policy sets CORS, list the exact origin in its Access-Control-Allow-Origin items (no trailing slash), and include Origin in the cache key so one origin's response is not served to another.",
 		diag.APIGwREST:  "Change the mapped value: method.response.header.Access-Control-Allow-Origin = \"'https://app.example.com'\" on OPTIONS and on every method's integration responses (for several origins, return the header from a Lambda that checks an allowlist); redeploy the stage.",
 		diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=https://app.example.com,https://staging.example.com  (full origins, no trailing slash)",
 		diag.LambdaPy:   "ALLOWED = {'https://app.example.com'}; origin = event['headers'].get('origin'); headers = {'Access-Control-Allow-Origin': origin, 'Vary': 'Origin'} if origin in ALLOWED else {}",

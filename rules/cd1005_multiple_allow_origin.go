@@ -26,6 +26,9 @@ Before:  Access-Control-Allow-Origin: https://a.example, https://b.example
 After:   Access-Control-Allow-Origin: https://a.example      (the one that asked)`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:    "Send one value: echo the request's Origin when it is in your allowlist; make exactly one layer (proxy or application) responsible for CORS headers.",
+		diag.LambdaURL:  "Let one layer set CORS: either the function URL's CORS configuration or the function's own headers, not both; return exactly one origin (the request's, when allowed).",
+		diag.GoPlatform: "Set the header once, from one middleware (rs/cors or jub0bs/cors), and remove hand-written w.Header().Set/Add(\"Access-Control-Allow-Origin\", ...) calls and proxy-level headers.",
+		diag.Express:    "Use a single cors() middleware and remove res.header('Access-Control-Allow-Origin', ...) calls; cors({ origin: [list] }) echoes the one matching origin.",
 		diag.APIGwREST:  "With a proxy integration the backend's headers pass through; remove the integration-response/gateway-response mapping that adds a second Access-Control-Allow-Origin, or remove it from the backend; redeploy.",
 		diag.APIGwHTTP:  "With a CorsConfiguration, API Gateway ignores backend CORS headers; remove the header from the Lambda or drop the API-level configuration, not both.",
 		diag.Nginx:      "Use proxy_hide_header Access-Control-Allow-Origin; when nginx adds the header itself, or stop adding it in nginx.",

@@ -27,13 +27,15 @@ After:   Access-Control-Allow-Methods: GET, POST, PUT, PATCH, DELETE
 
 See https://fetch.spec.whatwg.org/#concept-method-normalize`,
 	Fix: map[diag.Platform]string{
-		diag.Generic:   "Add the method to Access-Control-Allow-Methods on the preflight response, spelled exactly as the browser sends it.",
-		diag.APIGwREST: "Update the OPTIONS integration response mapping method.response.header.Access-Control-Allow-Methods = \"'GET,POST,PUT,PATCH,DELETE,OPTIONS'\" to match the resource's methods; redeploy.",
-		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowMethods=GET,POST,PUT,PATCH,DELETE",
-		diag.FastAPI:   "CORSMiddleware(..., allow_methods=['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])",
-		diag.Django:    "CORS_ALLOW_METHODS = [*default_methods] (from corsheaders.defaults), plus any custom method",
-		diag.Express:   "cors({ methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] })",
-		diag.Nginx:     "add_header Access-Control-Allow-Methods 'GET, POST, PUT, PATCH, DELETE' always;",
+		diag.Generic:    "Add the method to Access-Control-Allow-Methods on the preflight response, spelled exactly as the browser sends it.",
+		diag.LambdaURL:  "Add the method (upper case) to the function URL's CORS AllowMethods, e.g. --cors '{\"AllowMethods\":[\"GET\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"]}'",
+		diag.GoPlatform: "rs/cors: AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}; jub0bs/cors: Methods: []string{...}.",
+		diag.APIGwREST:  "Update the OPTIONS integration response mapping method.response.header.Access-Control-Allow-Methods = \"'GET,POST,PUT,PATCH,DELETE,OPTIONS'\" to match the resource's methods; redeploy.",
+		diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowMethods=GET,POST,PUT,PATCH,DELETE",
+		diag.FastAPI:    "CORSMiddleware(..., allow_methods=['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])",
+		diag.Django:     "CORS_ALLOW_METHODS = [*default_methods] (from corsheaders.defaults), plus any custom method",
+		diag.Express:    "cors({ methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] })",
+		diag.Nginx:      "add_header Access-Control-Allow-Methods 'GET, POST, PUT, PATCH, DELETE' always;",
 	},
 	Check: func(p *diag.Pass) {
 		blocked(p, func(i int, ex *evidence.Exchange) {

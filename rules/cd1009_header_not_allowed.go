@@ -25,13 +25,15 @@ other custom header fails.
 Before:  Access-Control-Allow-Headers: Content-Type
 After:   Access-Control-Allow-Headers: Content-Type, Authorization, X-Request-Id`,
 	Fix: map[diag.Platform]string{
-		diag.Generic:   "Add the header name to Access-Control-Allow-Headers on the preflight response, or stop sending the header.",
-		diag.APIGwREST: "Update the OPTIONS integration response mapping method.response.header.Access-Control-Allow-Headers = \"'Content-Type,Authorization,X-Api-Key,X-Amz-Date,X-Amz-Security-Token,<your header>'\"; redeploy.",
-		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowHeaders=content-type,authorization,<your header>",
-		diag.FastAPI:   "CORSMiddleware(..., allow_headers=['content-type', 'authorization', '<your header>'])",
-		diag.Django:    "CORS_ALLOW_HEADERS = (*default_headers, '<your header>')",
-		diag.Express:   "cors({ allowedHeaders: ['Content-Type', 'Authorization', '<your header>'] })",
-		diag.Nginx:     "add_header Access-Control-Allow-Headers 'content-type, authorization, <your header>' always;",
+		diag.Generic:    "Add the header name to Access-Control-Allow-Headers on the preflight response, or stop sending the header.",
+		diag.LambdaURL:  "Add the header to the function URL's CORS AllowHeaders: --cors '{\"AllowHeaders\":[\"content-type\",\"authorization\",\"x-request-id\"]}'",
+		diag.GoPlatform: "rs/cors: AllowedHeaders: []string{\"Content-Type\", \"Authorization\", \"X-Request-Id\"}; jub0bs/cors: RequestHeaders: []string{...}.",
+		diag.APIGwREST:  "Update the OPTIONS integration response mapping method.response.header.Access-Control-Allow-Headers = \"'Content-Type,Authorization,X-Api-Key,X-Amz-Date,X-Amz-Security-Token,<your header>'\"; redeploy.",
+		diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowHeaders=content-type,authorization,<your header>",
+		diag.FastAPI:    "CORSMiddleware(..., allow_headers=['content-type', 'authorization', '<your header>'])",
+		diag.Django:     "CORS_ALLOW_HEADERS = (*default_headers, '<your header>')",
+		diag.Express:    "cors({ allowedHeaders: ['Content-Type', 'Authorization', '<your header>'] })",
+		diag.Nginx:      "add_header Access-Control-Allow-Headers 'content-type, authorization, <your header>' always;",
 	},
 	Check: func(p *diag.Pass) {
 		blocked(p, func(i int, ex *evidence.Exchange) {

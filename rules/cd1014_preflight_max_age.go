@@ -23,13 +23,15 @@ WebKit 600 s.
 Before:  (no Access-Control-Max-Age)
 After:   Access-Control-Max-Age: 7200`,
 	Fix: map[diag.Platform]string{
-		diag.Generic:   "Send Access-Control-Max-Age: 7200 on preflight responses (Chromium's cap; Firefox honours up to 86400, Safari 600).",
-		diag.APIGwREST: "Map method.response.header.Access-Control-Max-Age = \"'7200'\" in the OPTIONS integration response (declare it in the method response); redeploy.",
-		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id ID --cors-configuration MaxAge=7200",
-		diag.FastAPI:   "CORSMiddleware(..., max_age=7200)  (the default is 600)",
-		diag.Django:    "CORS_PREFLIGHT_MAX_AGE = 7200",
-		diag.Express:   "cors({ maxAge: 7200 })",
-		diag.Nginx:     "add_header Access-Control-Max-Age 7200;",
+		diag.Generic:    "Send Access-Control-Max-Age: 7200 on preflight responses (Chromium's cap; Firefox honours up to 86400, Safari 600).",
+		diag.LambdaURL:  "Function URL CORS: --cors '{\"MaxAge\":7200}' (Lambda caps it at 86400).",
+		diag.GoPlatform: "rs/cors: MaxAge: 7200; jub0bs/cors: MaxAgeInSeconds: 7200.",
+		diag.APIGwREST:  "Map method.response.header.Access-Control-Max-Age = \"'7200'\" in the OPTIONS integration response (declare it in the method response); redeploy.",
+		diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id ID --cors-configuration MaxAge=7200",
+		diag.FastAPI:    "CORSMiddleware(..., max_age=7200)  (the default is 600)",
+		diag.Django:     "CORS_PREFLIGHT_MAX_AGE = 7200",
+		diag.Express:    "cors({ maxAge: 7200 })",
+		diag.Nginx:      "add_header Access-Control-Max-Age 7200;",
 	},
 	Check: func(p *diag.Pass) {
 		for i, ex := range p.Exchanges() {

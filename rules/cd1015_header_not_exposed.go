@@ -25,13 +25,15 @@ response.headers.get('X-Total-Count') returning null looks like a bug in the cli
 Before:  X-Total-Count: 42                       (get() returns null)
 After:   Access-Control-Expose-Headers: X-Total-Count`,
 	Fix: map[diag.Platform]string{
-		diag.Generic:   "Add the header to Access-Control-Expose-Headers on the actual response.",
-		diag.APIGwREST: "Map method.response.header.Access-Control-Expose-Headers = \"'X-Total-Count'\" in the integration responses (proxy integrations: return it from the backend); redeploy.",
-		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id ID --cors-configuration ExposeHeaders=x-total-count",
-		diag.FastAPI:   "CORSMiddleware(..., expose_headers=['X-Total-Count'])",
-		diag.Django:    "CORS_EXPOSE_HEADERS = ['X-Total-Count']",
-		diag.Express:   "cors({ exposedHeaders: ['X-Total-Count'] })",
-		diag.Nginx:     "add_header Access-Control-Expose-Headers 'X-Total-Count' always;",
+		diag.Generic:    "Add the header to Access-Control-Expose-Headers on the actual response.",
+		diag.LambdaURL:  "Function URL CORS: --cors '{\"ExposeHeaders\":[\"x-total-count\"]}'",
+		diag.GoPlatform: "rs/cors: ExposedHeaders: []string{\"X-Total-Count\"}; jub0bs/cors: ResponseHeaders: []string{\"X-Total-Count\"}.",
+		diag.APIGwREST:  "Map method.response.header.Access-Control-Expose-Headers = \"'X-Total-Count'\" in the integration responses (proxy integrations: return it from the backend); redeploy.",
+		diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id ID --cors-configuration ExposeHeaders=x-total-count",
+		diag.FastAPI:    "CORSMiddleware(..., expose_headers=['X-Total-Count'])",
+		diag.Django:     "CORS_EXPOSE_HEADERS = ['X-Total-Count']",
+		diag.Express:    "cors({ exposedHeaders: ['X-Total-Count'] })",
+		diag.Nginx:      "add_header Access-Control-Expose-Headers 'X-Total-Count' always;",
 	},
 	Check: func(p *diag.Pass) {
 		for i, ex := range p.Exchanges() {
