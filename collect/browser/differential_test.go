@@ -66,12 +66,17 @@ type scenario struct {
 	// Chain, when Redirect is unused, redirects hop after hop; the last
 	// hop answers Actual.
 	Chain []link
+	// Initiator xhr uses XMLHttpRequest; Upload adds an xhr.upload
+	// listener.
+	Initiator cors.Initiator
+	Upload    bool
 }
 
 func (s *scenario) request(id int) Request {
 	r := Request{
 		Origin: s.Origin, URL: apiURL(fmt.Sprintf("/s/%d?hop=0", id)), Method: s.Method,
 		Headers: s.Headers, Credentials: s.Credentials, Mode: s.Mode,
+		Initiator: s.Initiator, UploadListeners: s.Upload,
 	}
 	if s.Body {
 		r.HasBody, r.Body = true, "{}"
@@ -256,6 +261,7 @@ func scenarios() []scenario {
 		return r
 	}
 	okActual := resp{Status: 200, Headers: hdr("Access-Control-Allow-Origin", o)}
+	acaoO := hdr("Access-Control-Allow-Origin", o)
 	for _, m := range []string{"GET", "get", "HEAD", "POST", "PUT", "put", "DELETE", "delete", "PATCH", "patch", "OPTIONS", "CUSTOM", "Custom-Verb", "propfind"} {
 		body := m == "POST" || strings.EqualFold(m, "put") || strings.EqualFold(m, "patch")
 		add(scenario{Name: "method/" + m + "/allowed", Method: m, Body: body, Preflight: okPreflight(strings.ToUpper(m)+", "+m, ""), Actual: okActual})
@@ -484,7 +490,6 @@ func scenarios() []scenario {
 	}
 	// Chains of several redirects: the taint persists, the Origin is
 	// null from the first cross-origin hop on.
-	acaoO := hdr("Access-Control-Allow-Origin", o)
 	acaoStar := hdr("Access-Control-Allow-Origin", "*")
 	acaoNull := hdr("Access-Control-Allow-Origin", "null")
 	chains := []struct {
@@ -555,6 +560,44 @@ func scenarios() []scenario {
 		}
 	}
 
+	// 7b. XMLHttpRequest: the console text differs (kind and suffixes).
+	xhr := cors.InitiatorXHR
+	for _, a := range acaoVariants {
+		for _, c := range []cors.Credentials{cors.CredentialsSameOrigin, cors.CredentialsInclude} {
+			act := resp{Status: 200, Headers: a.h}
+			if c == cors.CredentialsInclude {
+				act = with(act, "Access-Control-Allow-Credentials", "true")
+			}
+			add(scenario{Name: fmt.Sprintf("xhr/acao-%s/%s", a.name, c), Initiator: xhr, Method: "GET", Credentials: c, Actual: act})
+			p := resp{Status: 204, Headers: append(append([]cors.Header(nil), a.h...), hdr("Access-Control-Allow-Methods", "PUT")...)}
+			if c == cors.CredentialsInclude {
+				p = with(p, "Access-Control-Allow-Credentials", "true")
+			}
+			add(scenario{Name: fmt.Sprintf("xhr/preflight-acao-%s/%s", a.name, c), Initiator: xhr, Method: "PUT", Credentials: c, Preflight: p, Actual: act})
+		}
+	}
+	for _, v := range []string{"", "false", "TRUE"} {
+		act := resp{Status: 200, Headers: acaoO}
+		p := okPreflight("DELETE", "")
+		if v != "" {
+			act = with(act, "Access-Control-Allow-Credentials", v)
+			p = with(p, "Access-Control-Allow-Credentials", v)
+		}
+		add(scenario{Name: fmt.Sprintf("xhr/acac-%q", v), Initiator: xhr, Method: "GET", Credentials: cors.CredentialsInclude, Actual: act})
+		add(scenario{Name: fmt.Sprintf("xhr/preflight-acac-%q", v), Initiator: xhr, Method: "DELETE", Credentials: cors.CredentialsInclude, Preflight: p, Actual: act})
+	}
+	for _, pf := range []struct {
+		name string
+		r    resp
+	}{{"allows-post", okPreflight("POST", "")}, {"no-preflight-answer", resp{Status: 204}}} {
+		add(scenario{Name: "xhr/upload-listeners/" + pf.name, Initiator: xhr, Upload: true, Method: "POST", Body: true, Headers: hdr("Content-Type", "text/plain"), Preflight: pf.r, Actual: okActual})
+	}
+	add(scenario{Name: "xhr/upload-listeners/get", Initiator: xhr, Upload: true, Method: "GET", Preflight: resp{Status: 204}, Actual: okActual})
+	add(scenario{Name: "xhr/header-not-allowed", Initiator: xhr, Method: "GET", Headers: hdr("X-Custom", "1"), Preflight: okPreflight("", "x-other"), Actual: okActual})
+	add(scenario{Name: "xhr/patch-lower", Initiator: xhr, Method: "patch", Body: true, Preflight: okPreflight("PATCH", ""), Actual: okActual})
+	add(scenario{Name: "xhr/redirect-cross-null", Initiator: xhr, Method: "GET", Redirect: redirect{Status: 302, To: "cross", Headers: acaoO, Final: resp{Status: 200, Headers: acaoO}}})
+	add(scenario{Name: "xhr/expose", Initiator: xhr, Method: "GET", Actual: resp{Status: 200, Headers: hdr("Access-Control-Allow-Origin", o, "X-Secret", "s", "X-Other", "t", "Access-Control-Expose-Headers", "X-Secret")}})
+
 	// 8. Modes and the null origin.
 	add(scenario{Name: "mode/no-cors/get", Method: "GET", Mode: cors.ModeNoCORS, Actual: resp{Status: 200}})
 	add(scenario{Name: "mode/no-cors/post", Method: "POST", Body: true, Mode: cors.ModeNoCORS, Actual: resp{Status: 200}})
@@ -591,6 +634,8 @@ type vectorJSON struct {
 	Body        bool              `json:"body,omitempty"`
 	Credentials string            `json:"credentials,omitempty"`
 	Mode        string            `json:"mode,omitempty"`
+	Initiator   string            `json:"initiator,omitempty"`
+	Upload      bool              `json:"upload_listeners,omitempty"`
 	Hops        []vectorHop       `json:"hops"`
 	Chromium    vectorExpectation `json:"chromium"`
 }
@@ -624,7 +669,8 @@ func stable(s string) string {
 
 func toVector(name string, obs *Observation) vectorJSON {
 	v := vectorJSON{Desc: name, Origin: obs.Request.Origin, URL: stable(obs.Request.URL), Method: obs.Request.Method,
-		Headers: obs.Request.Headers, Body: obs.Request.HasBody, Credentials: string(obs.Request.Credentials), Mode: string(obs.Request.Mode)}
+		Headers: obs.Request.Headers, Body: obs.Request.HasBody, Credentials: string(obs.Request.Credentials), Mode: string(obs.Request.Mode),
+		Initiator: string(obs.Request.Initiator), Upload: obs.Request.UploadListeners}
 	conv := func(e *Exchange) *vectorResponse {
 		if e == nil || e.Status == 0 {
 			return nil
@@ -765,6 +811,12 @@ func vectorLiteral(v vectorJSON) string {
 	if v.Body {
 		b.WriteString(", Body: cors.BodySimple")
 	}
+	if v.Initiator != "" {
+		fmt.Fprintf(&b, ", Initiator: %q", v.Initiator)
+	}
+	if v.Upload {
+		b.WriteString(", UploadListeners: true")
+	}
 	if len(v.Headers) > 0 {
 		b.WriteString(", Headers: []cors.Header{")
 		for i, h := range v.Headers {
@@ -814,6 +866,7 @@ func TestScenarioCoverage(t *testing.T) {
 		seen["method:"+s.Method] = true
 		seen["credentials:"+string(s.Credentials)] = true
 		seen["mode:"+string(s.Mode)] = true
+		seen["initiator:"+string(s.Initiator)] = true
 		seen["origin:"+s.Origin] = true
 		if s.Preflight.Status != 0 {
 			seen[fmt.Sprintf("preflight:%dxx", s.Preflight.Status/100)] = true
@@ -851,7 +904,7 @@ func TestScenarioCoverage(t *testing.T) {
 	for _, want := range []string{
 		"method:patch", "method:PATCH", "method:CUSTOM", "method:get",
 		"credentials:omit", "credentials:same-origin", "credentials:include",
-		"mode:no-cors", "mode:same-origin", "origin:null",
+		"mode:no-cors", "mode:same-origin", "origin:null", "initiator:xhr",
 		"preflight:2xx", "preflight:3xx", "preflight:4xx", "preflight:5xx",
 		"redirect:same", "redirect:cross", "redirect:origin", "redirect:chain",
 		"acao:*", "acao:" + appOrigin, "acao:" + appOrigin + "/", "acao:null", "acao:http://evil.example.test", "acao:two-lines",

@@ -39,6 +39,12 @@ type Request struct {
 	// Expose names response headers whose readability to report even
 	// when the response lacks them.
 	Expose []string `json:"expose,omitempty"`
+	// Initiator is fetch (default) or xhr: XMLHttpRequest, with
+	// withCredentials for Credentials include (omit is not possible).
+	Initiator cors.Initiator `json:"initiator,omitempty"`
+	// UploadListeners adds an xhr.upload listener before send() (xhr
+	// only), which forces a preflight.
+	UploadListeners bool `json:"upload_listeners,omitempty"`
 }
 
 // CorsRequest is the request package cors evaluates for r.
@@ -47,9 +53,14 @@ func (r *Request) CorsRequest() *cors.Request {
 	if r.HasBody {
 		body = cors.BodySimple
 	}
+	init := cors.InitiatorFetch
+	if r.Initiator == cors.InitiatorXHR {
+		init = cors.InitiatorXHR
+	}
 	return &cors.Request{
 		Origin: r.Origin, URL: r.URL, Method: r.Method, Headers: r.Headers,
-		Credentials: r.Credentials, Mode: r.Mode, Body: body, Initiator: cors.InitiatorFetch,
+		Credentials: r.Credentials, Mode: r.Mode, Body: body, Initiator: init,
+		UploadListeners: r.UploadListeners && init == cors.InitiatorXHR,
 	}
 }
 
@@ -378,6 +389,28 @@ type jsResult struct {
 
 // fetchJS is the page script; %s is the JSON request spec.
 const fetchJS = `(async (s) => {
+  if (s.xhr) {
+    return await new Promise((resolve) => {
+      const out = {ok: false};
+      const x = new XMLHttpRequest();
+      try {
+        x.open(s.method || "GET", s.url);
+        for (const [n, v] of s.headers) x.setRequestHeader(n, v);
+        x.withCredentials = s.credentials === "include";
+        if (s.upload) x.upload.onprogress = () => {};
+      } catch (e) { out.error = String(e); resolve(out); return; }
+      x.onload = () => {
+        out.ok = true; out.type = "xhr"; out.status = x.status; out.url = x.responseURL;
+        out.headers = x.getAllResponseHeaders().trim().split(/\r?\n/).filter(l => l).map(l => {
+          const i = l.indexOf(":"); return [l.slice(0, i).trim().toLowerCase(), l.slice(i + 1).trim()];
+        });
+        out.exposed = s.expose.map(n => [n, x.getResponseHeader(n)]);
+        resolve(out);
+      };
+      x.onerror = () => { out.error = "XMLHttpRequest error event (status " + x.status + ")"; resolve(out); };
+      try { x.send(s.hasBody ? s.body : null); } catch (e) { out.error = String(e); resolve(out); }
+    });
+  }
   const init = {};
   if (s.method) init.method = s.method;
   init.headers = s.headers;
@@ -403,6 +436,8 @@ type jsSpec struct {
 	HasBody     bool       `json:"hasBody"`
 	Body        string     `json:"body"`
 	Expose      []string   `json:"expose"`
+	XHR         bool       `json:"xhr"`
+	Upload      bool       `json:"upload"`
 }
 
 // Timings of the wait for the last events of a run.
@@ -419,7 +454,8 @@ func isPreflightError(name string) bool {
 
 func (t *tab) run(ctx context.Context, req Request) (*Observation, error) {
 	spec := jsSpec{URL: req.URL, Method: req.Method, Headers: [][]string{}, Credentials: string(req.Credentials),
-		Mode: string(req.Mode), HasBody: req.HasBody, Body: req.Body, Expose: append([]string{}, req.Expose...)}
+		Mode: string(req.Mode), HasBody: req.HasBody, Body: req.Body, Expose: append([]string{}, req.Expose...),
+		XHR: req.Initiator == cors.InitiatorXHR, Upload: req.UploadListeners}
 	for _, h := range req.Headers {
 		spec.Headers = append(spec.Headers, []string{h.Name, h.Value})
 	}
@@ -508,7 +544,7 @@ func analyze(events []any, req Request) *analysis {
 			if e.Initiator != nil && e.Initiator.Type == network.InitiatorTypePreflight {
 				n.preflight, n.parent = true, e.Initiator.RequestID
 				a.preflights = append(a.preflights, n)
-			} else if a.main == nil && e.Type == network.ResourceTypeFetch && e.Initiator != nil && e.Initiator.Type == network.InitiatorTypeScript {
+			} else if a.main == nil && (e.Type == network.ResourceTypeFetch || e.Type == network.ResourceTypeXHR) && e.Initiator != nil && e.Initiator.Type == network.InitiatorTypeScript {
 				n.main = true
 				a.main = n
 			}

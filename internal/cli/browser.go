@@ -51,7 +51,8 @@ func NewCmdBrowser(app *App, runF func(*BrowserOptions) error) *cobra.Command {
 		Long: `browser confirms a verdict in a real browser. It starts headless Chromium,
 serves a blank page as --origin from a local loopback server (the origin's host is
 mapped to it inside Chromium only, so any origin works, https and "null" included),
-runs the same fetch() from that page against URL, and reports what Chromium did:
+runs the same fetch() (or XMLHttpRequest with --initiator xhr) from that page
+against URL, and reports what Chromium did:
 allowed or blocked, the CorsError and failed parameter DevTools reports, the console
 message, every request sent (preflight included) with the response headers as
 received, and the headers JavaScript could read.
@@ -116,11 +117,8 @@ func runBrowser(ctx context.Context, opts *BrowserOptions) error {
 		return Usagef("--timeout: must be positive, got %s", opts.Timeout)
 	}
 	f := &opts.Request
-	if f.Initiator == "xhr" || f.Initiator == "XMLHttpRequest" {
-		return WithHint(Usagef("--initiator xhr: browser runs fetch() only"), "drop --initiator, or use corsdoctor explain --initiator xhr")
-	}
-	if f.Body == "stream" || f.UploadListeners {
-		return WithHint(Usagef("browser sends a string body only (no ReadableStream, no xhr.upload)"), "use corsdoctor explain --body stream for that case")
+	if f.Body == "stream" {
+		return WithHint(Usagef("--body stream: browser sends a string body only"), "use corsdoctor explain --body stream for that case")
 	}
 	if f.Data != "" && !opts.MethodSet {
 		f.Method = "POST" // as curl -d does
@@ -129,8 +127,17 @@ func runBrowser(ctx context.Context, opts *BrowserOptions) error {
 	if err != nil {
 		return err
 	}
+	if creq.Initiator == cors.InitiatorXHR {
+		switch {
+		case creq.Credentials == cors.CredentialsOmit:
+			return WithHint(Usagef("--credentials-mode omit: XMLHttpRequest has no omit mode"), "drop it (withCredentials = false is same-origin), or use --credentials")
+		case creq.Mode != cors.ModeCORS:
+			return Usagef("--mode %s: XMLHttpRequest always uses mode cors", creq.Mode)
+		}
+	}
 	req := browser.Request{Origin: origin, URL: rawURL, Method: creq.Method, Headers: creq.Headers,
-		Credentials: creq.Credentials, Mode: creq.Mode, Expose: f.Expose}
+		Credentials: creq.Credentials, Mode: creq.Mode, Expose: f.Expose,
+		Initiator: creq.Initiator, UploadListeners: creq.UploadListeners}
 	if body != nil {
 		req.HasBody, req.Body = true, string(body)
 	}

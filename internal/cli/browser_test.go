@@ -54,7 +54,8 @@ func TestBrowserUsage(t *testing.T) {
 		{"file origin", []string{"browser", "https://api.example.com/x", "--origin", "file://x"}, "hint: use --origin null"},
 		{"same origin", []string{"browser", "https://api.example.com/x", "--origin", "https://api.example.com"}, "CORS does not apply"},
 		{"relative URL", []string{"browser", "/x", "--origin", "https://app.example.com"}, "not an absolute URL"},
-		{"xhr", []string{"browser", "https://api.example.com/x", "--origin", "https://app.example.com", "--initiator", "xhr"}, "fetch() only"},
+		{"xhr omit", []string{"browser", "https://api.example.com/x", "--origin", "https://app.example.com", "--initiator", "xhr", "--credentials-mode", "omit"}, "no omit mode"},
+		{"xhr no-cors", []string{"browser", "https://api.example.com/x", "--origin", "https://app.example.com", "--initiator", "xhr", "--mode", "no-cors"}, "always uses mode cors"},
 		{"stream body", []string{"browser", "https://api.example.com/x", "--origin", "https://app.example.com", "--body", "stream"}, "string body only"},
 		{"bad timeout", []string{"browser", "https://api.example.com/x", "--origin", "https://app.example.com", "--timeout", "0s"}, "--timeout"},
 	} {
@@ -203,10 +204,15 @@ func TestBrowserChromium(t *testing.T) {
 	}{
 		{"allowed", "/ok", ExitOK, "--expose X-Total-Count: readable"},
 		{"blocked", "/no-cors", ExitFindings, "BLOCKED (MissingAllowOriginHeader)"},
+		{"xhr blocked", "/no-cors?xhr", ExitFindings, "console: Access to XMLHttpRequest at"},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			start := time.Now()
-			out, errOut, code := run(t, "", "browser", srv.URL+tc.path, "--origin", "http://app.example.test", "--expose", "X-Total-Count")
+			args := []string{"browser", srv.URL + tc.path, "--origin", "http://app.example.test", "--expose", "X-Total-Count"}
+			if strings.HasSuffix(tc.path, "?xhr") {
+				args = append(args, "--initiator", "xhr")
+			}
+			out, errOut, code := run(t, "", args...)
 			elapsed := time.Since(start)
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errOut)
