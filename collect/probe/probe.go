@@ -71,8 +71,6 @@ type Options struct {
 	Now func() time.Time
 	// Transport replaces the default transport (tests).
 	Transport http.RoundTripper
-	// ShowSecrets keeps secrets in the curl commands.
-	ShowSecrets bool
 }
 
 // Prober sends probes. It is safe for sequential use; use one per check

@@ -131,7 +131,7 @@ func performCheck(ctx context.Context, spec checkSpec) *checkOutcome {
 	if p == nil {
 		p = probe.New(probe.Options{
 			Timeout: spec.Timeout, Insecure: spec.Insecure, Repeat: spec.Repeat, ForceActual: spec.ForceActual,
-			Cookie: spec.Cookie, Transport: spec.Transport, Now: spec.Now, ShowSecrets: spec.ShowSecrets, NoExtra: spec.NoExtra,
+			Cookie: spec.Cookie, Transport: spec.Transport, Now: spec.Now, NoExtra: spec.NoExtra,
 		})
 		defer p.Close()
 	}
