@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/collect/iac"
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
@@ -245,7 +247,7 @@ func Lint(opts *LintOptions) (*LintResult, error) {
 		}
 	}
 	res := &LintResult{Tool: "corsdoctor", Version: report.Version, Files: loaded.Files, Formats: loaded.Formats, APIs: len(loaded.APIs), rules: selected}
-	fs := diag.Run(selected, &diag.Input{APIs: loaded.APIs, Origins: origins})
+	fs := runRules(selected, loaded.APIs, origins)
 	for _, f := range fs {
 		hidden := false
 		for _, s := range sups {
@@ -299,6 +301,38 @@ func Lint(opts *LintOptions) (*LintResult, error) {
 		res.Errors = []string{}
 	}
 	return res, nil
+}
+
+// runRules runs the rules over chunks of APIs concurrently: every CD20xx
+// rule looks at one API at a time, so the chunks are independent.
+func runRules(selected []*diag.Rule, apis []*apimodel.API, origins []string) []diag.Finding {
+	n := runtime.GOMAXPROCS(0)
+	if n > len(apis) {
+		n = len(apis)
+	}
+	if n <= 1 {
+		return diag.Run(selected, &diag.Input{APIs: apis, Origins: origins})
+	}
+	parts := make([][]diag.Finding, n)
+	var wg sync.WaitGroup
+	size := (len(apis) + n - 1) / n
+	for i := 0; i < n; i++ {
+		lo, hi := i*size, min((i+1)*size, len(apis))
+		if lo >= hi {
+			continue
+		}
+		wg.Add(1)
+		go func(i int, chunk []*apimodel.API) {
+			defer wg.Done()
+			parts[i] = diag.Run(selected, &diag.Input{APIs: chunk, Origins: origins})
+		}(i, apis[lo:hi])
+	}
+	wg.Wait()
+	var all []diag.Finding
+	for _, p := range parts {
+		all = append(all, p...)
+	}
+	return diag.Rank(all)
 }
 
 func runLint(opts *LintOptions) error {

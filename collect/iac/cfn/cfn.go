@@ -70,6 +70,7 @@ type template struct {
 	list    []*apimodel.API
 	globals *yaml.Node
 	isCDK   bool
+	fns     map[string]*apimodel.Function
 }
 
 // Parse builds every API a template defines.
@@ -472,8 +473,20 @@ func (t *template) functionIn(n *yaml.Node) *apimodel.Function {
 	return t.function(found)
 }
 
-// function reads a function's code facts.
+// function reads a function's code facts, once per function.
 func (t *template) function(id string) *apimodel.Function {
+	if f, ok := t.fns[id]; ok {
+		return f
+	}
+	f := t.readFunction(id)
+	if t.fns == nil {
+		t.fns = map[string]*apimodel.Function{}
+	}
+	t.fns[id] = f
+	return f
+}
+
+func (t *template) readFunction(id string) *apimodel.Function {
 	r := t.res[id]
 	if r == nil {
 		return nil

@@ -12,16 +12,33 @@ import (
 // caller so that they do no I/O of their own (and tests use maps).
 type ReadFunc func(name string) ([]byte, error)
 
-// corsCode recognises code that sets CORS response headers itself or
-// through a well-known library.
-var corsCode = regexp.MustCompile(`(?i)access-control-allow-origin|CORSMiddleware|flask_cors|corsheaders|CORSConfig|require\(\s*['"]cors['"]\s*\)|from\s+['"]cors['"]|@middy/http-cors|\bcors\(`)
+// corsMarkers (lower case) recognise code that sets CORS response headers
+// itself or through a well-known library (Express cors, middy http-cors,
+// FastAPI/Starlette CORSMiddleware, flask-cors, django-cors-headers,
+// Powertools CORSConfig).
+var corsMarkers = []string{"access-control-allow-origin", "corsmiddleware", "flask_cors", "corsheaders", "corsconfig",
+	"require('cors')", `require("cors")`, "from 'cors'", `from "cors"`, "@middy/http-cors"}
 
-var optionsCode = regexp.MustCompile(`['"]OPTIONS['"]|\.options\(|httpMethod|requestContext`)
+// corsCall matches a call of a function named cors.
+var corsCall = regexp.MustCompile(`\bcors\(`)
+
+var optionsMarkers = []string{`'options'`, `"options"`, ".options(", "httpmethod", "requestcontext"}
 
 // ScanCode decides whether function source sets Access-Control-Allow-Origin
 // and answers OPTIONS. It is a textual check: the finding it feeds says so.
 func ScanCode(src string) (setsOrigin, handlesOptions apimodel.Tri) {
-	return apimodel.TriOf(corsCode.MatchString(src)), apimodel.TriOf(optionsCode.MatchString(src) || corsCode.MatchString(src))
+	lower := strings.ToLower(src)
+	sets := containsAny(lower, corsMarkers) || strings.Contains(lower, "cors(") && corsCall.MatchString(lower)
+	return apimodel.TriOf(sets), apimodel.TriOf(sets || containsAny(lower, optionsMarkers))
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
 }
 
 // InlineFunction builds a Function from inline code.
