@@ -36,12 +36,14 @@ const (
 	DefaultTimeout = 10 * time.Second
 )
 
-// UserAgent is a current desktop Chrome's User-Agent (reduced UA format).
-const UserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
+// UserAgent is a current desktop Chrome's User-Agent (reduced UA format:
+// minor, build and patch are always 0; the major version matches the
+// Chromium the browser tests run).
+const UserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
 
 // Sec-CH-UA client hints Chrome sends to secure (https) targets.
 const (
-	secCHUA         = `"Chromium";v="142", "Google Chrome";v="142", "Not_A Brand";v="99"`
+	secCHUA         = `"Chromium";v="156", "Google Chrome";v="156", "Not_A Brand";v="99"`
 	secCHUAMobile   = "?0"
 	secCHUAPlatform = `"Linux"`
 	acceptLanguage  = "en-US,en;q=0.9"
@@ -164,7 +166,8 @@ type Result struct {
 func (p *Prober) Probe(ctx context.Context, req cors.Request, body []byte) *Result {
 	start := time.Now()
 	res := &Result{}
-	ex := &evidence.Exchange{Request: req, Source: evidence.Source{URL: req.URL}}
+	// Each response carries its URL as Source; the exchange needs none.
+	ex := &evidence.Exchange{Request: req}
 	res.Exchange = ex
 	run := p.run(ctx, req, body, "request")
 	ex.Hops, ex.Result, ex.Err = run.hops, run.result, run.err
