@@ -31,6 +31,7 @@ type LogsOptions struct {
 	JSON     bool
 	Insights bool
 	Workers  int
+	HTML     HTMLFlag
 }
 
 func init() { addCommand(func(a *App) *cobra.Command { return NewCmdLogs(a, nil) }) }
@@ -71,6 +72,7 @@ Exit codes: 0 no finding, 1 findings (warnings or errors), 2 unreadable input or
 		},
 	}
 	fs := cmd.Flags()
+	opts.HTML.Register(fs)
 	fs.StringVar(&opts.Format, "format", "auto", "log format: auto, apigw-json, clf, alb, cloudfront, nginx, cwl-events")
 	fs.StringVar(&opts.Since, "since", "", "keep records at or after this time (RFC 3339, '2006-01-02 15:04', or a duration before now such as 2h)")
 	fs.StringVar(&opts.Until, "until", "", "keep records before this time (same forms as --since)")
@@ -138,6 +140,9 @@ func runLogs(opts *LogsOptions) error {
 		err = LogsText(app.IO.Out, st, findings)
 	}
 	if err != nil {
+		return err
+	}
+	if err := opts.HTML.WritePage(app, LogsPage(st, findings), report.HTMLOptions{}); err != nil {
 		return err
 	}
 	if st.Records == 0 && st.Lines > 0 {

@@ -553,3 +553,21 @@ func TestServeLintTool(t *testing.T) {
 		}
 	}
 }
+
+func TestLogsHTML(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "logs.html")
+	_, errOut, code := run(t, "", "logs", logFixtures+"apigw-rest.log", "--deploy-at", "2026-11-20T14:02:00Z", "--window", "10m", "--html", path)
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"corsdoctor logs", "Errors per minute", "<polyline", "deploy 14:02", "CD40"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("logs --html report lacks %q", want)
+		}
+	}
+}
