@@ -758,13 +758,22 @@ func (f *Fetch) redirect(resp *Response) {
 	next.Fragment, next.RawFragment = "", ""
 	nextURL := next.String()
 	if !isHTTPScheme(next.Scheme) {
-		if f.corsFlag {
-			f.res.Firefox, f.res.firefoxURL = FFRequestNotHTTP, nextURL
-			f.fail(StageRedirect, CorsDisabledScheme, "")
-		} else {
+		// content/common/url_utils.cc IsSafeRedirectTarget refuses these
+		// targets in the network stack, before any CORS step.
+		if unsafeRedirectScheme(next.Scheme) {
 			f.res.NetError = "net::ERR_UNSAFE_REDIRECT"
 			f.fail(StageRedirect, "", "")
+			return
 		}
+		// Any other scheme is followed; the new URL is cross-origin to the
+		// page, so the restarted request has the CORS flag and
+		// CorsURLLoader::StartRequest fails it for the new URL. Observed
+		// in Chromium 156 for ftp:, ws:, wss:, javascript: and foo:
+		// (data:, file:, about:, blob:, chrome: give ERR_UNSAFE_REDIRECT).
+		f.res.Redirects = append(f.res.Redirects, nextURL)
+		f.res.Firefox, f.res.firefoxURL = FFRequestNotHTTP, nextURL
+		f.url = nextURL
+		f.fail(StageRedirect, CorsDisabledScheme, "")
 		return
 	}
 	// Fetch § HTTP-redirect fetch steps 7-8; Chromium CheckRedirectLocation
@@ -823,6 +832,18 @@ func (f *Fetch) redirect(resp *Response) {
 	if f.plan.Required {
 		f.state = statePreflight
 	}
+}
+
+// unsafeRedirectScheme reports whether Chromium's IsSafeRedirectTarget
+// (content/common/url_utils.cc) refuses a redirect to the scheme: about,
+// blob, data, file, filesystem and the WebUI schemes.
+func unsafeRedirectScheme(scheme string) bool {
+	for _, s := range [...]string{"about", "blob", "data", "file", "filesystem", "chrome", "chrome-untrusted", "devtools"} {
+		if equalFold(scheme, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // includesCredentials is URL § includes credentials (GURL has_username()
