@@ -105,8 +105,10 @@ func (e ErrorName) IsPreflightError() bool {
 const (
 	fetchSuffix = " Have the server send the header with a valid value."
 	xhrSuffix   = " The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute."
-	// corsSchemes is SchemeRegistry::ListOfCorsEnabledURLSchemes() on desktop Chrome.
-	corsSchemes = "chrome, chrome-extension, chrome-untrusted, data, http, https, isolated-app"
+	// corsSchemes is SchemeRegistry::ListOfCorsEnabledURLSchemes() as
+	// Chromium 156.0.8078.79 prints it (observed with corsdoctor browser;
+	// embedder-dependent, older builds lack chrome-experimental-site-token-provider).
+	corsSchemes = "chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app"
 )
 
 // detail returns the text after the common prefix, as
