@@ -65,7 +65,7 @@ var detailTests = []struct {
 	{PreflightAllowOriginMismatch, "https://app.example.com/", pfPrefix + mismatchText("https://app.example.com/") + withValue, pfPrefix + mismatchText("https://app.example.com/")},
 	{InvalidAllowCredentials, "", credsText(""), credsText("") + xhrCreds},
 	{PreflightInvalidAllowCredentials, "True", pfPrefix + credsText("True"), pfPrefix + credsText("True") + xhrCreds},
-	{CorsDisabledScheme, "", "Cross origin requests are only supported for protocol schemes: chrome, chrome-extension, chrome-untrusted, data, http, https, isolated-app.", ""},
+	{CorsDisabledScheme, "", corsDisabledText, ""},
 	{PreflightInvalidStatus, "", pfPrefix + statusText, ""},
 	{PreflightDisallowedRedirect, "", pfPrefix + "Redirect is not allowed for a preflight request.", ""},
 	{InvalidAllowMethodsPreflightResponse, "", "Cannot parse Access-Control-Allow-Methods response header field in preflight response.", ""},

@@ -30,9 +30,6 @@ type evalCase struct {
 	// contains, when set, replaces the exact Console comparison: for
 	// refusal texts not pinned by a Chromium source.
 	contains string
-	// loose compares only Allowed and Stage, for outcomes not pinned by a
-	// source (check says what is known).
-	loose bool
 	// ff, when set, is the exact Firefox console line.
 	ff    string
 	check func(t *testing.T, r *Result)
@@ -77,9 +74,10 @@ func wantWarning(c WarningCode) func(*testing.T, *Result) {
 }
 
 const (
-	wildcardText = "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'."
-	missingText  = "No 'Access-Control-Allow-Origin' header is present on the requested resource."
-	statusText   = "It does not have HTTP ok status."
+	corsDisabledText = "Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app."
+	wildcardText     = "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'."
+	missingText      = "No 'Access-Control-Allow-Origin' header is present on the requested resource."
+	statusText       = "It does not have HTTP ok status."
 )
 
 func mismatchText(v string) string {
@@ -759,19 +757,37 @@ var redirectTests = []evalCase{
 		want: verdict{Allowed: true},
 	},
 	{
-		// Fetch: a network error. Which one Chromium reports is not pinned
-		// here: CorsURLLoader::StartRequest would give kCorsDisabledScheme
-		// on the restarted request, but the net layer may refuse the
-		// Location first (net::ERR_UNSAFE_REDIRECT). UNVERIFIED in a browser.
-		desc: "redirect to a non-HTTP scheme", src: srcRedirect,
+		desc: "redirect to ftp:", src: srcChromium156,
 		req:  getReq(""),
 		hops: one(resp(302, "Location: ftp://api.example.com/items", "Access-Control-Allow-Origin: *")),
-		want: verdict{Stage: StageRedirect}, loose: true,
-		check: func(t *testing.T, r *Result) {
-			if r.Allowed || r.Error == "" && r.NetError == "" || r.ConsoleMessage() == "" {
-				t.Errorf("not refused: %+v", r)
-			}
-		},
+		want: verdict{Stage: StageRedirect, Error: CorsDisabledScheme, Firefox: FFRequestNotHTTP,
+			Console: "Access to fetch at 'ftp://api.example.com/items' (redirected from 'https://api.example.com/items') from origin 'https://app.example.com' has been blocked by CORS policy: " + corsDisabledText},
+		ff: "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ftp://api.example.com/items. (Reason: CORS request not http).",
+	},
+	{
+		desc: "redirect to wss:", src: srcChromium156,
+		req:  getReq(""),
+		hops: one(resp(307, "Location: wss://api.example.com/socket", "Access-Control-Allow-Origin: *")),
+		want: verdict{Stage: StageRedirect, Error: CorsDisabledScheme, Firefox: FFRequestNotHTTP,
+			Console: "Access to fetch at 'wss://api.example.com/socket' (redirected from 'https://api.example.com/items') from origin 'https://app.example.com' has been blocked by CORS policy: " + corsDisabledText},
+	},
+	{
+		desc: "redirect to data: is unsafe", src: srcChromium156,
+		req:  getReq(""),
+		hops: one(resp(302, "Location: data:text/plain,hi", "Access-Control-Allow-Origin: *")),
+		want: verdict{Stage: StageRedirect}, contains: "net::ERR_UNSAFE_REDIRECT",
+	},
+	{
+		desc: "redirect to file: is unsafe", src: srcChromium156,
+		req:  getReq(""),
+		hops: one(resp(302, "Location: file:///etc/hostname", "Access-Control-Allow-Origin: *")),
+		want: verdict{Stage: StageRedirect}, contains: "net::ERR_UNSAFE_REDIRECT",
+	},
+	{
+		desc: "redirect to chrome: is unsafe", src: srcChromium156,
+		req:  getReq(""),
+		hops: one(resp(302, "Location: chrome://version", "Access-Control-Allow-Origin: *")),
+		want: verdict{Stage: StageRedirect}, contains: "net::ERR_UNSAFE_REDIRECT",
 	},
 	{
 		desc: "preflight after redirect passes with ACAO null", src: srcWPTRedirPf,
@@ -987,10 +1003,6 @@ func runEval(t *testing.T, cases []evalCase) {
 					t.Errorf("console %q does not contain %q (%s)", got.Console, tt.contains, tt.src)
 				}
 				want.Console = got.Console
-			}
-			if tt.loose {
-				got = verdict{Allowed: got.Allowed, Stage: got.Stage}
-				want = verdict{Allowed: want.Allowed, Stage: want.Stage}
 			}
 			if got != want {
 				t.Errorf("%s\n got  %+v\n want %+v", tt.src, got, want)
