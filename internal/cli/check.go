@@ -176,7 +176,12 @@ func performCheck(ctx context.Context, spec checkSpec) *checkOutcome {
 	out.Findings = diag.Run(rules.All(), in)
 	out.Doc = report.NewDocument(out.Exchanges, out.Findings, report.Options{ShowSecrets: spec.ShowSecrets})
 	for i := range out.Doc.Results {
-		out.Doc.Results[i].Curl = out.Curl[i]
+		r := &out.Doc.Results[i]
+		r.Curl = out.Curl[i]
+		if len(r.Findings) > 0 && r.Findings[0].Severity != "info" {
+			f := r.Findings[0]
+			out.Notes[i] = append(out.Notes[i], "most likely cause: "+f.ID+" "+f.Title+" (diagnosis below)")
+		}
 	}
 	return out
 }
