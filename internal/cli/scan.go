@@ -48,6 +48,7 @@ type ScanOptions struct {
 	Resume      string
 	ShowSecrets bool
 	NoProgress  bool
+	Rules       []string
 
 	// ctx, when set, replaces the command's context (tests interrupt
 	// a scan through it).
@@ -114,6 +115,7 @@ not be scanned (and no findings). See docs/scan.md.`,
 	fs.StringVar(&opts.Resume, "resume", "", "skip targets that already have a record in FILE (the --json output of an interrupted scan)")
 	fs.BoolVar(&opts.ShowSecrets, "show-secrets", false, "print Authorization, Cookie, API keys and tokens instead of redacting them")
 	fs.BoolVar(&opts.NoProgress, "no-progress", false, "no progress line on standard error (shown only when it is a terminal)")
+	fs.StringSliceVar(&opts.Rules, "rules", []string{"all"}, "rules to run: all, IDs, or -ID to leave one out (all,-CD3014)")
 	return cmd
 }
 
@@ -203,7 +205,14 @@ func (o *ScanOptions) config() (scan.Config, error) {
 		}
 		cfg.Trusted = append(cfg.Trusted, origin)
 	}
-	cfg.Rules = rules.Family("CD3")
+	sel, err := diag.Select(rules.Family("CD3"), o.Rules)
+	if err != nil {
+		return cfg, WithHint(Usagef("--rules: %v", err), "scan runs the CD3xxx rules; see docs/rules.md")
+	}
+	if len(sel) == 0 {
+		return cfg, Usagef("--rules: no rule selected")
+	}
+	cfg.Rules = sel
 	return cfg, nil
 }
 
@@ -286,9 +295,13 @@ func runScan(opts *ScanOptions) error {
 	}
 	ctx, stop := signal.NotifyContext(base, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// After the first signal, a second one ends the process at once.
+	context.AfterFunc(ctx, stop)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 
 	w := &scanWriter{opts: opts, out: bufio.NewWriterSize(out, 64<<10), errOut: app.IO.ErrOut, html: html != nil, sarif: sarif != nil,
-		tty: app.IO.ErrTTY && !opts.NoProgress}
+		tty: app.IO.ErrTTY && !opts.NoProgress, cancel: cancel}
 	// Targets: arguments, then the spec, then the input file, streamed
 	// through a small channel so the file is never held in memory.
 	targets := make(chan scan.Target, 64)
@@ -455,6 +468,8 @@ type scanWriter struct {
 	err    error
 	html   bool
 	tty    bool // the progress line is on
+	// cancel stops the scan when the report cannot be written.
+	cancel context.CancelFunc
 
 	findings      []report.Finding
 	sarif         bool
@@ -529,6 +544,9 @@ func (w *scanWriter) emit(r *scan.Result) {
 	if w.err == nil {
 		// Each record reaches the file whole as soon as it is known.
 		w.err = w.out.Flush()
+	}
+	if w.err != nil && w.cancel != nil {
+		w.cancel() // nobody reads the results any more
 	}
 }
 

@@ -467,3 +467,44 @@ func TestScanSARIF(t *testing.T) {
 		t.Errorf("message must carry the redacted proof: %s", res[0].Message.Text)
 	}
 }
+
+type brokenPipe struct{ n int }
+
+func (b *brokenPipe) Write(p []byte) (int, error) {
+	if b.n <= 0 {
+		return 0, os.ErrClosed
+	}
+	b.n--
+	return len(p), nil
+}
+
+// TestScanStopsWhenOutputFails: a closed standard output ends the scan
+// instead of scanning for nobody.
+func TestScanStopsWhenOutputFails(t *testing.T) {
+	base := benchTarget(t, scantarget.Config{Latency: 5 * time.Millisecond}, nil)
+	var in strings.Builder
+	for i := 0; i < 500; i++ {
+		fmt.Fprintf(&in, "%s/e/%d\n", base, i)
+	}
+	var errOut bytes.Buffer
+	start := time.Now()
+	code := Run([]string{"scan", "-i", "-", "--json", "-c", "2"}, &IO{In: strings.NewReader(in.String()), Out: &brokenPipe{n: 3}, ErrOut: &errOut})
+	if code != ExitUsage || !strings.Contains(errOut.String(), "writing the report") {
+		t.Fatalf("exit %d, stderr %q", code, errOut.String())
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("took %s after the output failed", el)
+	}
+}
+
+func TestScanRuleSelection(t *testing.T) {
+	base := benchTarget(t, scantarget.Config{}, nil)
+	stdout, _, code := run(t, "", "scan", base+"/p/reflect-creds", "--rules", "all,-CD3001", "--json")
+	if code != ExitOK || strings.Contains(stdout, "CD3001") {
+		t.Fatalf("exit %d, output %s; CD3001 was left out", code, stdout)
+	}
+	_, stderr, code := run(t, "", "scan", base+"/p/ok", "--rules", "CD9999")
+	if code != ExitUsage || !strings.Contains(stderr, `unknown rule "CD9999"`) {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+}
