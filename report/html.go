@@ -956,6 +956,8 @@ type chartView struct {
 
 type chartLine struct {
 	Class, Points, Name string
+	// Dots mark each sample when there are few (a lone sample shows).
+	Dots []chartTick
 }
 type chartTick struct {
 	X, Y  int
@@ -977,7 +979,7 @@ func ChartSVG(c Chart) template.HTML {
 	if v.H <= 0 {
 		v.H = 240
 	}
-	v.L, v.R, v.T, v.B = 56, v.W-16, 28, v.H-36
+	v.L, v.R, v.T, v.B = 56, v.W-16, 44, v.H-36
 	var tmin, tmax time.Time
 	vmax := 0.0
 	n := 0
@@ -1024,14 +1026,18 @@ func ChartSVG(c Chart) template.HTML {
 			pts := append([]Point(nil), s.Points...)
 			sort.Slice(pts, func(a, b int) bool { return pts[a].T.Before(pts[b].T) })
 			var b strings.Builder
+			var dots []chartTick
 			for j, p := range pts {
 				if j > 0 {
 					b.WriteByte(' ')
 				}
 				fmt.Fprintf(&b, "%d,%d", px(p.T), py(p.V))
+				if len(pts) <= 60 {
+					dots = append(dots, chartTick{X: px(p.T), Y: py(p.V)})
+				}
 			}
 			cls := fmt.Sprintf("series s%d", i%4)
-			v.Lines = append(v.Lines, chartLine{Class: cls, Points: b.String(), Name: s.Name})
+			v.Lines = append(v.Lines, chartLine{Class: cls, Points: b.String(), Name: s.Name, Dots: dots})
 			v.Legend = append(v.Legend, chartLegend{Class: fmt.Sprintf("s%d", i%4), Name: s.Name})
 		}
 		for k := 0; k <= 2; k++ {
@@ -1047,7 +1053,7 @@ func ChartSVG(c Chart) template.HTML {
 			v.XTicks = append(v.XTicks, chartTick{X: px(t), Y: v.B + 16, Label: t.UTC().Format(layout)})
 		}
 		for i, m := range c.Markers {
-			v.Markers = append(v.Markers, chartMarker{X: px(m.T), LY: v.T - 8 + (i%2)*12, Label: shorten(m.Label, 28)})
+			v.Markers = append(v.Markers, chartMarker{X: px(m.T), LY: v.T - 6 - (i%2)*12, Label: shorten(m.Label, 28)})
 		}
 	}
 	var names []string
