@@ -51,7 +51,7 @@ See https://fetch.spec.whatwg.org/#cors-protocol-and-credentials`,
 				return
 			}
 			p.ReportSeverity(p.Rule.Severity, i, evidence.Source{URL: ex.Request.URL},
-				"the response is served to every origin (Access-Control-Allow-Origin: *) but looks private: "+strings.Join(why, "; ")+"; "+scanWhat(pr, a),
+				"the response is served to every origin (Access-Control-Allow-Origin: *) but looks private: "+strings.Join(why, "; "),
 				scanProof(pr, a, cors.HeaderAllowOrigin)...)
 		})
 	},

@@ -129,7 +129,7 @@ func scanProofWith(pr *evidence.Probe, mark, verdict string) []string {
 
 // scanReport reports one probe that an attacker's origin got through.
 func scanReport(p *diag.Pass, i int, ex *evidence.Exchange, pr *evidence.Probe, a scanAttacker, detail string) {
-	p.ReportSeverity(scanSeverity(p.Rule, a), i, evidence.Source{URL: ex.Request.URL}, detail+"; "+scanWhat(pr, a),
+	p.ReportSeverity(scanSeverity(p.Rule, a), i, evidence.Source{URL: ex.Request.URL}, detail+scanCredsNote(a),
 		scanProof(pr, a, cors.HeaderAllowOrigin)...)
 }
 
@@ -191,4 +191,13 @@ func scanPassed(ex *evidence.Exchange, kind string) bool {
 		}
 	}
 	return false
+}
+
+// scanCredsNote says in the detail whether cookies go along; the verdict
+// line of the evidence says it in full.
+func scanCredsNote(a scanAttacker) string {
+	if a.creds {
+		return " (with the victim's cookies)"
+	}
+	return " (without credentials)"
 }
