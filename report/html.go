@@ -792,7 +792,7 @@ func buildDiagram(hr *htmlResult) *diagram {
 			}
 			msg(xServ, xBrows, statusText(r.Preflight.Status), sub, cls)
 		} else {
-			msg(xServ, xBrows, "no preflight response", r.Incomplete, "m-skip")
+			msg(xServ, xBrows, "no preflight response", "not observed", "m-skip")
 		}
 		note("Preflight checks", preflightChecks(r))
 	}
