@@ -125,6 +125,27 @@ var catalogue = []Case{
 		},
 	},
 
+	{
+		Path: "/app/redirect-drops-authorization", Group: "Origin", Platform: "express",
+		Title:       "cross-origin redirect drops Authorization",
+		Description: "The API redirects to another host; the browser removes Authorization on the cross-origin hop and the new host answers 401 (readable, but not what the page meant).",
+		RealWorld:   "Fetch § HTTP-redirect fetch step 13; http->https and www redirects in front of APIs",
+		Method:      "GET", Headers: []string{bearer}, Origin: DevOrigin, Verdict: Allowed, Rule: "CD1032",
+		handler: func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case r.Method == http.MethodOptions:
+				write(w, r, "express", goodPre)
+			case r.URL.Query().Get("hop") == "":
+				loc := "http://" + otherHost(r.Host) + r.URL.Path + "?hop=1"
+				write(w, r, "express", reply{Status: 307, Header: []string{"Location: " + loc, "Access-Control-Allow-Origin: *"}})
+			case r.Header.Get("Authorization") == "":
+				write(w, r, "express", reply{Status: 401, Header: []string{"Access-Control-Allow-Origin: *", "WWW-Authenticate: Bearer"}, Body: `{"error":"missing token"}`})
+			default:
+				write(w, r, "express", reply{Header: []string{"Access-Control-Allow-Origin: *"}, Body: okBody})
+			}
+		},
+	},
+
 	// Preflight.
 	{
 		Path: "/app/preflight-405", Group: "Preflight", Platform: "fastapi",
@@ -133,6 +154,14 @@ var catalogue = []Case{
 		RealWorld:   "seed runbook 002 signal example; expressjs/cors#56, tinyhttp/tinyhttp#221",
 		Method:      "PUT", Headers: []string{jsonCT}, Body: `{"name":"x"}`, Origin: DevOrigin, Verdict: Blocked, Rule: "CD1002",
 		handler: static("fastapi", pre(reply{Status: 405, Header: []string{"Allow: GET, PUT"}, Body: `{"detail":"Method Not Allowed"}`}), reply{Body: okBody}),
+	},
+	{
+		Path: "/app/express-auto-options", Group: "Preflight", Platform: "express",
+		Title:       "OPTIONS answered by the router, without CORS headers",
+		Description: "No cors() middleware: Express answers OPTIONS itself with 200, an Allow header and the body \"GET,HEAD,PUT\", but no Access-Control-Allow-* headers.",
+		RealWorld:   "expressjs/express#1294, expressjs/cors#195",
+		Method:      "PUT", Headers: []string{jsonCT}, Body: `{"name":"x"}`, Origin: DevOrigin, Verdict: Blocked, Rule: "CD1002",
+		handler: static("express", pre(reply{Status: 200, Header: []string{"Allow: GET,HEAD,PUT", "Content-Type: text/html; charset=utf-8"}, Body: "GET,HEAD,PUT"}), reply{Body: okBody}),
 	},
 	{
 		Path: "/aws/rest/no-options-method", Group: "Preflight", Platform: "apigw-rest",
@@ -299,6 +328,14 @@ var catalogue = []Case{
 		RealWorld:   "apex/up#274, serverless/serverless#2099",
 		Method:      "GET", Origin: DevOrigin, Verdict: Blocked, Rule: "CD1025",
 		handler: static("apigw-rest", nil, reply{Status: 502, Header: []string{"x-amzn-ErrorType: InternalServerErrorException"}, Body: `{"message": "Internal server error"}`}),
+	},
+	{
+		Path: "/app/upstream-down", Group: "Errors", Platform: "nginx",
+		Title:       "nginx 502: add_header without 'always'",
+		Description: "The application is down; nginx answers 502 Bad Gateway itself, and its add_header lines (without 'always') only apply to 2xx/3xx.",
+		RealWorld:   "nginx add_header documentation ('always' parameter)",
+		Method:      "GET", Origin: DevOrigin, Verdict: Blocked, Rule: "CD1025",
+		handler: static("nginx", nil, reply{Status: 502, Header: []string{"Content-Type: text/html"}, Body: "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx/1.27.3</center>\n</body>\n</html>"}),
 	},
 	{
 		Path: "/aws/rest/throttled", Group: "Errors", Platform: "apigw-rest",

@@ -136,12 +136,14 @@ func (p *Prober) Close() {
 // Sent is one request the prober sent, with what came back.
 type Sent struct {
 	Purpose string
-	Method  string
-	URL     string
-	Header  http.Header
-	Body    []byte
-	Status  int
-	Err     string
+	// Hop is 0 for the URL the page requested, n after n redirects.
+	Hop    int
+	Method string
+	URL    string
+	Header http.Header
+	Body   []byte
+	Status int
+	Err    string
 }
 
 // Curl returns a curl command reproducing the request; secrets are
@@ -262,11 +264,12 @@ func (p *Prober) run(ctx context.Context, req cors.Request, body []byte, purpose
 		u := f.URL()
 		hop := evidence.Hop{URL: u}
 		if f.NeedsPreflight() {
-			h := p.browserHeaders(u, f.OriginHeader())
+			h := p.browserHeaders(u, req.Origin)
 			for _, ph := range f.PreflightHeaders() {
 				h.Set(ph.Name, ph.Value)
 			}
 			resp, sent, err := p.send(ctx, purpose, http.MethodOptions, u, h, nil)
+			sent.Hop = hopN
 			out.sent = append(out.sent, sent)
 			if err != nil {
 				out.hops = append(out.hops, hop)
@@ -288,6 +291,7 @@ func (p *Prober) run(ctx context.Context, req cors.Request, body []byte, purpose
 			b = body
 		}
 		resp, sent, err := p.send(ctx, purpose, method, u, h, b)
+		sent.Hop = hopN
 		out.sent = append(out.sent, sent)
 		if err != nil {
 			out.hops = append(out.hops, hop)
@@ -338,9 +342,10 @@ func (p *Prober) forceActual(ctx context.Context, req cors.Request, body []byte)
 }
 
 // browserHeaders are the headers Chromium adds to every request it sends
-// for a page at origin: User-Agent, Accept-Language, Sec-Fetch-*, Referer
-// (strict-origin-when-cross-origin: the origin only) and, on https,
-// the default client hints.
+// for a page at origin (the page's origin, even after a redirect made the
+// Origin header "null"): User-Agent, Accept-Language, Sec-Fetch-*,
+// Referer (strict-origin-when-cross-origin: the origin only, nothing on
+// an https to http downgrade) and, on https, the default client hints.
 func (p *Prober) browserHeaders(target, origin string) http.Header {
 	h := http.Header{}
 	h.Set("User-Agent", p.opt.UserAgent)
@@ -365,7 +370,7 @@ func (p *Prober) browserHeaders(target, origin string) http.Header {
 // one, Accept */* unless the page set it, and the cookie for credentialed
 // requests.
 func (p *Prober) actualHeaders(req *cors.Request, f *cors.Fetch, u string) http.Header {
-	h := p.browserHeaders(u, f.OriginHeader())
+	h := p.browserHeaders(u, req.Origin)
 	h.Set("Accept", "*/*")
 	for _, ah := range f.Headers() {
 		if strings.EqualFold(ah.Name, "Accept") {

@@ -206,6 +206,9 @@ func curlLines(sent []probe.Sent, showSecrets bool) []string {
 		case s.Method == http.MethodOptions:
 			label += " preflight"
 		}
+		if s.Hop > 0 {
+			label += fmt.Sprintf(" (after redirect %d)", s.Hop)
+		}
 		out = append(out, line+"   # "+label)
 	}
 	if repeats > 0 {
