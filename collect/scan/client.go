@@ -121,8 +121,15 @@ type wire struct {
 // lines renders the request as sent: request line, then headers sorted.
 func (w *wire) lines(u *url.URL) []string {
 	target := u.RequestURI()
-	out := []string{w.method + " " + target + " HTTP/1.1", "Host: " + u.Host}
+	host := u.Host
+	if h := w.header.Get("Host"); h != "" {
+		host = h // -H Host: replaces it
+	}
+	out := []string{w.method + " " + target + " HTTP/1.1", "Host: " + host}
 	for _, k := range sortedKeys(w.header) {
+		if k == "Host" {
+			continue
+		}
 		for _, v := range w.header[k] {
 			out = append(out, k+": "+v)
 		}
