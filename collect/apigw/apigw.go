@@ -155,6 +155,7 @@ type run struct {
 	resourcePath map[string]string // resource id -> path (REST)
 	deployed     *apimodel.API
 	deps         []deployment
+	healthEv     []string
 }
 
 // Diagnose runs the playbook.
@@ -205,6 +206,7 @@ func Diagnose(ctx context.Context, c Clients, opt Options) (*Result, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	r.step[1].Evidence = append(r.step[1].Evidence, r.healthEv...)
 	if err := r.evidenceWindow(ctx, r.pb.Start, r.pb.End); err != nil {
 		return nil, err
 	}
@@ -387,6 +389,13 @@ func credentialError(err error) *InputError {
 func (r *run) finishSteps() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	sort.SliceStable(r.pb.Gaps, func(i, j int) bool {
+		a, b := r.pb.Gaps[i], r.pb.Gaps[j]
+		if a.Step != b.Step {
+			return a.Step < b.Step
+		}
+		return a.What < b.What
+	})
 	for _, g := range r.pb.Gaps {
 		s := r.step[g.Step]
 		if g.Cause == "not-configured" {

@@ -26,6 +26,14 @@ const (
 	healthTarget   = "AWSHealth_20160804.DescribeEvents"
 )
 
+// healthLine keeps a step 1 line aside: health runs concurrently with
+// the stage reader, and lines are appended in a fixed order afterwards.
+func (r *run) healthLine(format string, a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.healthEv = append(r.healthEv, fmt.Sprintf(format, a...))
+}
+
 // healthEvent is the part of an AWS Health event corsdoctor reports.
 type healthEvent struct {
 	Arn               string  `json:"arn"`
@@ -45,17 +53,17 @@ func (r *run) health(ctx context.Context) {
 	var ae smithy.APIError
 	switch {
 	case err == nil && len(events) == 0:
-		r.evidenceLine(1, "AWS Health: no open or upcoming API Gateway event in %s", r.c.Region)
+		r.healthLine("AWS Health: no open or upcoming API Gateway event in %s", r.c.Region)
 	case err == nil:
 		for _, e := range events {
 			start := time.Unix(int64(e.StartTime), 0).UTC().Format("2006-01-02 15:04")
-			r.evidenceLine(1, "AWS Health: %s %s (%s) since %s UTC", e.EventTypeCode, e.StatusCode, e.EventTypeCategory, start)
+			r.healthLine("AWS Health: %s %s (%s) since %s UTC", e.EventTypeCode, e.StatusCode, e.EventTypeCategory, start)
 		}
 		if len(events) > 0 {
 			r.fail(1, "AWS Health reports %d open API Gateway event(s) in %s", len(events), r.c.Region)
 		}
 	case errors.As(err, &ae) && ae.ErrorCode() == "SubscriptionRequiredException":
-		r.evidenceLine(1, "AWS Health: not available to this account (the Health API needs a Business, Enterprise On-Ramp or Enterprise support plan); see https://health.aws.amazon.com/health/status")
+		r.healthLine("AWS Health: not available to this account (the Health API needs a Business, Enterprise On-Ramp or Enterprise support plan); see https://health.aws.amazon.com/health/status")
 	default:
 		r.gap(1, "AWS Health events", "health:DescribeEvents", err)
 	}

@@ -214,10 +214,22 @@ func (r *run) logQueries(ctx context.Context, start, end time.Time) error {
 	}
 	if r.pb.Kind == "REST" && r.pb.Stage != "" && r.execLogging != "" && r.execLogging != "OFF" {
 		group := fmt.Sprintf("API-Gateway-Execution-Logs_%s/%s", r.opt.APIID, r.pb.Stage)
-		for purpose, q := range execQueries {
-			plan = append(plan, plannedQuery{purpose, 9, []string{group}, q, perm + " " + group})
+		exists, err := r.logGroupExists(ctx, group)
+		switch {
+		case err != nil:
+			if e := r.gap(9, "execution log group", "logs:DescribeLogGroups", err); e != nil {
+				return e
+			}
+			exists = true // try the queries anyway
+		case !exists:
+			r.notConfigured(9, "execution log group "+group, "execution logging is on but API Gateway never wrote the group: give the account a CloudWatch role (aws apigateway update-account --patch-operations op=replace,path=/cloudwatchRoleArn,value=ROLE_ARN; the role trusts apigateway.amazonaws.com and has AmazonAPIGatewayPushToCloudWatchLogs)")
 		}
-		r.evidenceLine(9, "execution log group %s (level %s)", group, r.execLogging)
+		if exists {
+			for purpose, q := range execQueries {
+				plan = append(plan, plannedQuery{purpose, 9, []string{group}, q, perm + " " + group})
+			}
+			r.evidenceLine(9, "execution log group %s (level %s)", group, r.execLogging)
+		}
 	} else if r.pb.Kind != "REST" && r.pb.Kind != "UNKNOWN" {
 		r.skip(9, "HTTP APIs have no execution logs")
 	}
@@ -255,6 +267,22 @@ func (r *run) logQueries(ctx context.Context, start, end time.Time) error {
 	r.mu.Unlock()
 	r.logEvidence()
 	return nil
+}
+
+// logGroupExists asks DescribeLogGroups for an exact name.
+func (r *run) logGroupExists(ctx context.Context, name string) (bool, error) {
+	found := false
+	err := r.call(ctx, func(ctx context.Context) error {
+		out, err := r.c.Logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(name)})
+		if err != nil {
+			return err
+		}
+		for _, g := range out.LogGroups {
+			found = found || aws.ToString(g.LogGroupName) == name
+		}
+		return nil
+	})
+	return found, err
 }
 
 // insights starts a query and polls until it completes.
