@@ -21,158 +21,262 @@ type Summary struct {
 	Unpaired    int // preflights without an actual request (rebuilt alone)
 }
 
-// pairWindow is how far apart a preflight and its actual request may be.
-const pairWindow = 2 * time.Minute
+// pairWindow is how far apart a preflight and its actual request may
+// be; maxPending bounds the entries held while waiting for partners.
+const (
+	pairWindow = 2 * time.Minute
+	maxPending = 4096
+)
 
 // OtherOrigin is the page origin used to test whether an exchange that
 // passes would also pass for another page (a response cached without
 // Vary: Origin).
 const OtherOrigin = "https://other-origin.example"
 
-// Exchanges rebuilds each cross-origin exchange of the recording,
-// evaluates it with the engine, and adds variant probes: "with-credentials"
-// (the same request with credentials: include) and "other-origin" (from
-// OtherOrigin) when the exchange passes today but the variant is blocked.
-// Sources are file#entry.
-func Exchanges(f *File) ([]*evidence.Exchange, Summary) {
-	sum := Summary{Entries: f.Total}
-	browser := browserName(f.Creator)
-	// Index preflights by URL.
-	type pf struct {
-		e    *Entry
-		used bool
+// Pairer turns a stream of entries into exchanges: it holds entries for
+// a short window (two minutes of recording, at most 4096 entries) so that
+// each preflight meets its actual request and redirects meet their next
+// hop, then evaluates each exchange with the engine and hands it to
+// emit. Memory is bounded by the window, whatever the file size.
+type Pairer struct {
+	f    *File
+	emit func(*evidence.Exchange)
+	sum  Summary
+
+	pending []*Entry // kept entries not yet finalized, in file order
+	parked  []*Entry // preflights waiting for a pending actual request
+	byURL   map[string][]*Entry
+	used    map[*Entry]bool
+	browser string
+}
+
+// NewPairer returns a pairer over the metadata in f (PageURL and Pages
+// may keep growing while entries are added).
+func NewPairer(f *File, emit func(*evidence.Exchange)) *Pairer {
+	return &Pairer{f: f, emit: emit, byURL: map[string][]*Entry{}, used: map[*Entry]bool{}}
+}
+
+// Add takes the next entry in file order; entries that cannot matter for
+// CORS (see Keep) are ignored.
+func (p *Pairer) Add(e *Entry) {
+	p.sum.Entries = max(p.sum.Entries, e.Index)
+	if !Keep(e) {
+		return
 	}
-	preflights := map[string][]*pf{}
-	used := map[*Entry]bool{}
-	for _, e := range f.Entries {
-		if e.IsPreflight() {
-			sum.Preflights++
-			preflights[e.URL] = append(preflights[e.URL], &pf{e: e})
+	if e.IsPreflight() {
+		p.sum.Preflights++
+	}
+	p.pending = append(p.pending, e)
+	p.byURL[e.URL] = append(p.byURL[e.URL], e)
+	for len(p.pending) > 0 && p.expired(p.pending[0], e, len(p.pending)) {
+		p.finalize()
+	}
+	for len(p.parked) > 0 && p.expired(p.parked[0], e, len(p.parked)) {
+		pf := p.parked[0]
+		p.parked = p.parked[1:]
+		if !p.used[pf] {
+			p.alone(pf)
+		}
+		p.forget(pf)
+	}
+}
+
+func (p *Pairer) expired(old, newest *Entry, n int) bool {
+	if n > maxPending {
+		return true
+	}
+	return !old.Started.IsZero() && !newest.Started.IsZero() && newest.Started.Sub(old.Started) > pairWindow
+}
+
+// Flush finalizes every entry still held and returns the counts.
+func (p *Pairer) Flush() Summary {
+	for len(p.pending) > 0 {
+		p.finalize()
+	}
+	for _, pf := range p.parked {
+		if !p.used[pf] {
+			p.alone(pf)
+		}
+		p.forget(pf)
+	}
+	p.parked = nil
+	if p.f != nil && p.f.Total > p.sum.Entries {
+		p.sum.Entries = p.f.Total
+	}
+	return p.sum
+}
+
+// forget drops an entry from the indexes.
+func (p *Pairer) forget(e *Entry) {
+	l := p.byURL[e.URL]
+	for i, x := range l {
+		if x == e {
+			l = append(l[:i:i], l[i+1:]...)
+			break
 		}
 	}
-	findPreflight := func(actual *Entry, method string) *Entry {
-		var best *pf
-		var bestD time.Duration
-		for _, c := range preflights[actual.URL] {
-			if c.used || (c.e.Pageref != actual.Pageref && c.e.Pageref != "" && actual.Pageref != "") {
-				continue
-			}
-			if m := c.e.Header("Access-Control-Request-Method"); m != "" && !strings.EqualFold(m, method) {
-				continue
-			}
-			d := c.e.Started.Sub(actual.Started)
-			if d < 0 {
-				d = -d
-			}
-			if !actual.Started.IsZero() && !c.e.Started.IsZero() && d > pairWindow {
-				continue
-			}
-			if best == nil || d < bestD {
-				best, bestD = c, d
-			}
-		}
-		if best == nil {
-			return nil
-		}
-		best.used = true
-		return best.e
+	if len(l) == 0 {
+		delete(p.byURL, e.URL)
+	} else {
+		p.byURL[e.URL] = l
 	}
-	// Entries by URL, to follow redirects.
-	byURL := map[string][]*Entry{}
-	for _, e := range f.Entries {
-		if !e.IsPreflight() {
-			byURL[e.URL] = append(byURL[e.URL], e)
+	delete(p.used, e)
+}
+
+// finalize handles the oldest pending entry.
+func (p *Pairer) finalize() {
+	e := p.pending[0]
+	p.pending[0] = nil
+	p.pending = p.pending[1:]
+	if p.used[e] {
+		p.forget(e)
+		return
+	}
+	if e.IsPreflight() {
+		// Its actual request may still be pending (Chrome often records
+		// the preflight after the request that caused it).
+		for _, a := range p.byURL[e.URL] {
+			if a != e && !p.used[a] && !a.IsPreflight() && p.matches(e, a) {
+				p.parked = append(p.parked, e)
+				return
+			}
+		}
+		p.alone(e)
+		p.forget(e)
+		return
+	}
+	p.actual(e)
+}
+
+// matches reports whether preflight pf can belong to actual request a.
+func (p *Pairer) matches(pf, a *Entry) bool {
+	if pf.Pageref != a.Pageref && pf.Pageref != "" && a.Pageref != "" {
+		return false
+	}
+	if m := pf.Header("Access-Control-Request-Method"); m != "" && !strings.EqualFold(m, a.Method) {
+		return false
+	}
+	if !a.Started.IsZero() && !pf.Started.IsZero() {
+		d := pf.Started.Sub(a.Started)
+		if d < -pairWindow || d > pairWindow {
+			return false
 		}
 	}
-	var out []*evidence.Exchange
-	for _, e := range f.Entries {
-		if e.IsPreflight() || used[e] {
+	return true
+}
+
+// findPreflight claims the closest unused preflight for actual.
+func (p *Pairer) findPreflight(actual *Entry) *Entry {
+	var best *Entry
+	var bestD time.Duration
+	for _, c := range p.byURL[actual.URL] {
+		if !c.IsPreflight() || p.used[c] || !p.matches(c, actual) {
 			continue
 		}
-		origin := pageOrigin(f, e)
-		if origin == "" {
-			sum.NoOrigin++
-			continue
+		d := c.Started.Sub(actual.Started)
+		if d < 0 {
+			d = -d
 		}
-		if sameOrigin(origin, e.URL) {
-			sum.SameOrigin++
-			continue
+		if best == nil || d < bestD {
+			best, bestD = c, d
 		}
-		used[e] = true
-		ex := build(f, e, origin, browser, findPreflight)
-		// Follow redirects recorded as separate entries.
-		cur := e
-		for i := 0; i < 20 && cur.Status >= 300 && cur.Status < 400 && cur.RedirectURL != ""; i++ {
-			next := resolve(cur.URL, cur.RedirectURL)
-			var nx *Entry
-			for _, c := range byURL[next] {
-				if !used[c] && !c.Started.Before(cur.Started) {
-					nx = c
-					break
-				}
-			}
-			if nx == nil {
+	}
+	if best != nil {
+		p.used[best] = true
+	}
+	return best
+}
+
+// actual builds, follows and emits the exchange starting at entry e.
+func (p *Pairer) actual(e *Entry) {
+	defer p.forget(e)
+	origin := pageOrigin(p.f, e)
+	if origin == "" {
+		p.sum.NoOrigin++
+		return
+	}
+	if sameOrigin(origin, e.URL) {
+		p.sum.SameOrigin++
+		return
+	}
+	if p.browser == "" {
+		p.browser = browserName(p.f.Creator)
+	}
+	ex := p.build(e, origin)
+	cur := e
+	for i := 0; i < 20 && cur.Status >= 300 && cur.Status < 400 && cur.RedirectURL != ""; i++ {
+		next := resolve(cur.URL, cur.RedirectURL)
+		var nx *Entry
+		for _, c := range p.byURL[next] {
+			if !p.used[c] && c != e && !c.IsPreflight() && c.Index > cur.Index {
+				nx = c
 				break
 			}
-			used[nx] = true
-			h := evidence.Hop{URL: nx.URL, Response: response(f, nx)}
-			if p := findPreflight(nx, nx.Method); p != nil {
-				h.Preflight = response(f, p)
-			}
-			ex.Hops = append(ex.Hops, h)
-			cur = nx
 		}
-		finish(ex, cur)
-		out = append(out, ex)
-		sum.CrossOrigin++
+		if nx == nil {
+			break
+		}
+		p.used[nx] = true
+		h := evidence.Hop{URL: nx.URL, Response: response(p.f, nx)}
+		if pf := p.findPreflight(nx); pf != nil {
+			h.Preflight = response(p.f, pf)
+		}
+		ex.Hops = append(ex.Hops, h)
+		cur = nx
 	}
-	// Preflights whose actual request was never recorded: the preflight
-	// alone decides (Firefox does not always record the blocked request).
-	var urls []string
-	for u := range preflights {
-		urls = append(urls, u)
+	finish(ex, cur)
+	p.sum.CrossOrigin++
+	p.emit(ex)
+}
+
+// alone rebuilds an exchange from a preflight whose actual request was
+// never recorded: the preflight alone decides (Firefox does not always
+// record the blocked request).
+func (p *Pairer) alone(pf *Entry) {
+	origin := pf.Header("Origin")
+	if origin == "" {
+		origin = pageOrigin(p.f, pf)
 	}
-	sort.Strings(urls)
-	var alone []*Entry
-	for _, u := range urls {
-		for _, c := range preflights[u] {
-			if !c.used {
-				alone = append(alone, c.e)
-			}
-		}
+	if origin == "" {
+		p.sum.NoOrigin++
+		return
 	}
-	sort.Slice(alone, func(i, j int) bool { return alone[i].Index < alone[j].Index })
-	for _, p := range alone {
-		origin := p.Header("Origin")
-		if origin == "" {
-			origin = pageOrigin(f, p)
-		}
-		if origin == "" {
-			sum.NoOrigin++
-			continue
-		}
-		sum.Unpaired++
-		req := cors.Request{Origin: origin, URL: p.URL, Method: p.Header("Access-Control-Request-Method"), Mode: cors.ModeCORS}
-		for _, name := range splitList(p.Header("Access-Control-Request-Headers")) {
-			req.Headers = append(req.Headers, cors.Header{Name: name, Value: "1"})
-		}
-		ex := &evidence.Exchange{
-			Request: req,
-			Hops:    []evidence.Hop{{URL: p.URL, Preflight: response(f, p)}},
-			Source:  evidence.Source{File: f.Name, Entry: p.Index},
-			Recorded: &evidence.Recorded{Browser: browser, Entry: p.Index, PreflightEntry: p.Index,
-				ResourceType: p.ResourceType, ResponseMissing: true, Error: p.Error},
-		}
-		ex.Evaluate()
-		out = append(out, ex)
-		sum.CrossOrigin++
+	p.sum.Unpaired++
+	req := cors.Request{Origin: origin, URL: pf.URL, Method: pf.Header("Access-Control-Request-Method"), Mode: cors.ModeCORS}
+	for _, name := range splitList(pf.Header("Access-Control-Request-Headers")) {
+		req.Headers = append(req.Headers, cors.Header{Name: name, Value: "1"})
 	}
+	ex := &evidence.Exchange{
+		Request: req,
+		Hops:    []evidence.Hop{{URL: pf.URL, Preflight: response(p.f, pf)}},
+		Source:  evidence.Source{File: p.f.Name, Entry: pf.Index},
+		Recorded: &evidence.Recorded{Browser: browserName(p.f.Creator), Entry: pf.Index, PreflightEntry: pf.Index,
+			ResourceType: pf.ResourceType, ResponseMissing: true, Error: pf.Error},
+	}
+	ex.Evaluate()
+	p.sum.CrossOrigin++
+	p.emit(ex)
+}
+
+// Exchanges rebuilds each cross-origin exchange of a File read with Read
+// (see Pairer), evaluated, with variant probes "with-credentials" (the
+// same request with credentials: include) and "other-origin" (from
+// OtherOrigin) when the exchange passes today but the variant is
+// blocked. Sources are file#entry; the result is in entry order.
+func Exchanges(f *File) ([]*evidence.Exchange, Summary) {
+	var out []*evidence.Exchange
+	p := NewPairer(f, func(ex *evidence.Exchange) { out = append(out, ex) })
+	for _, e := range f.Entries {
+		p.Add(e)
+	}
+	sum := p.Flush()
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Source.Entry < out[j].Source.Entry })
 	return out, sum
 }
 
 // build makes the exchange for an actual request entry.
-func build(f *File, e *Entry, origin, browser string, findPreflight func(*Entry, string) *Entry) *evidence.Exchange {
+func (p *Pairer) build(e *Entry, origin string) *evidence.Exchange {
+	f, browser := p.f, p.browser
 	req := cors.Request{Origin: origin, URL: e.URL, Method: e.Method, Mode: cors.ModeCORS, Credentials: cors.CredentialsSameOrigin}
 	if e.ResourceType == "xhr" {
 		req.Initiator = cors.InitiatorXHR
@@ -184,14 +288,14 @@ func build(f *File, e *Entry, origin, browser string, findPreflight func(*Entry,
 		// Cookies on a cross-origin request mean credentials: include.
 		req.Credentials = cors.CredentialsInclude
 	}
-	p := findPreflight(e, e.Method)
-	req.Headers = authorHeaders(e, p)
+	pf := p.findPreflight(e)
+	req.Headers = authorHeaders(e, pf)
 	rec := &evidence.Recorded{Browser: browser, Entry: e.Index, ResourceType: e.ResourceType, Error: e.Error,
 		ServiceWorker: e.ServiceWorker, FromCache: e.FromCache}
 	hop := evidence.Hop{URL: e.URL, Response: response(f, e)}
-	if p != nil {
-		hop.Preflight = response(f, p)
-		rec.PreflightEntry = p.Index
+	if pf != nil {
+		hop.Preflight = response(f, pf)
+		rec.PreflightEntry = pf.Index
 	}
 	if hop.Response == nil {
 		rec.ResponseMissing = true

@@ -187,137 +187,209 @@ func (c *counting) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Read streams a HAR from r. name is used in locations. An error is
-// returned when r is not a HAR at all; a file that ends early or turns
-// invalid after some entries returns the entries read with
-// File.Truncated set.
-func Read(r io.Reader, name string) (*File, error) {
+// Reader reads a HAR one entry at a time (see Next); the metadata
+// (version, creator, pages, document URLs) accumulates in File as it is
+// read. Memory stays bounded by the largest single entry.
+type Reader struct {
+	File File
+	dec  *json.Decoder
+	cr   *counting
+	// state: 0 before the log object, 1 inside log, 2 inside entries,
+	// 3 done.
+	state  int
+	sawLog bool
+	entry  int
+}
+
+// NewReader starts reading a HAR; it fails when r does not start like a
+// HAR (a JSON object).
+func NewReader(r io.Reader, name string) (*Reader, error) {
 	cr := &counting{r: r}
-	dec := json.NewDecoder(bufio.NewReaderSize(cr, 64<<10))
-	f := &File{Name: name, PageURL: map[string]string{}}
-	fail := func(err error, entry int) (*File, error) {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
-		off := dec.InputOffset()
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			off = cr.n
-		}
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			off = se.Offset
-		}
-		t := &TruncatedError{File: name, Offset: off, Entry: entry, Err: err}
-		if f.Total == 0 && len(f.Pages) == 0 && f.Version == "" {
-			return nil, t
-		}
-		f.Truncated = t
-		return f, nil
-	}
-	if err := expectDelim(dec, '{'); err != nil {
+	rd := &Reader{cr: cr, dec: json.NewDecoder(bufio.NewReaderSize(cr, 64<<10)), File: File{Name: name, PageURL: map[string]string{}}}
+	if err := expectDelim(rd.dec, '{'); err != nil {
 		return nil, fmt.Errorf("%s: not a HAR file (want a JSON object): %w", name, err)
 	}
-	sawLog := false
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return fail(err, 0)
-		}
-		if key != "log" {
-			if err := skip(dec); err != nil {
-				return fail(err, 0)
+	return rd, nil
+}
+
+func (rd *Reader) fail(err error, entry int) error {
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	off := rd.dec.InputOffset()
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		off = rd.cr.n
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		off = se.Offset
+	}
+	rd.state = 3
+	t := &TruncatedError{File: rd.File.Name, Offset: off, Entry: entry, Err: err}
+	if rd.File.Total > 0 || len(rd.File.Pages) > 0 || rd.File.Version != "" {
+		rd.File.Truncated = t
+	}
+	return t
+}
+
+// Next returns the next entry, io.EOF after the last one, or an error.
+// A *TruncatedError means the file ends early or turns invalid; when some
+// of it was read, File.Truncated is set too and the entries returned
+// before stay valid.
+func (rd *Reader) Next() (*Entry, error) {
+	dec := rd.dec
+	for {
+		switch rd.state {
+		case 3:
+			return nil, io.EOF
+		case 2:
+			if dec.More() {
+				rd.File.Total++
+				off := dec.InputOffset()
+				var re raw
+				if err := dec.Decode(&re); err != nil {
+					var ute *json.UnmarshalTypeError
+					if errors.As(err, &ute) {
+						// A field of an unexpected type: skip the entry, keep going.
+						continue
+					}
+					return nil, rd.fail(err, rd.File.Total)
+				}
+				e := convert(&re, rd.File.Total, off)
+				isDoc := e.ResourceType == "document" ||
+					(e.ResourceType == "" && e.Method == "GET" && strings.HasPrefix(e.Header("Accept"), "text/html")) // Firefox
+				if isDoc && rd.File.PageURL[e.Pageref] == "" && len(rd.File.PageURL) < maxKeptEntries {
+					rd.File.PageURL[e.Pageref] = e.URL
+				}
+				return e, nil
 			}
-			continue
-		}
-		sawLog = true
-		if err := expectDelim(dec, '{'); err != nil {
-			return nil, fmt.Errorf("%s: \"log\" is not an object: %w", name, err)
-		}
-		for dec.More() {
+			if _, err := dec.Token(); err != nil {
+				return nil, rd.fail(err, rd.File.Total)
+			}
+			rd.state = 1
+		case 1:
+			if !dec.More() {
+				if _, err := dec.Token(); err != nil { // end of log
+					return nil, rd.fail(err, 0)
+				}
+				rd.state = 0
+				continue
+			}
 			k, err := dec.Token()
 			if err != nil {
-				return fail(err, 0)
+				return nil, rd.fail(err, 0)
 			}
-			switch k {
-			case "version":
-				var v any
-				if err := dec.Decode(&v); err != nil {
-					return fail(err, 0)
+			if err := rd.logField(k); err != nil {
+				return nil, err
+			}
+		case 0:
+			if !dec.More() {
+				if _, err := dec.Token(); err != nil && !errors.Is(err, io.EOF) {
+					return nil, rd.fail(err, 0)
 				}
-				f.Version = fmt.Sprint(v)
-			case "creator", "browser":
-				var c struct {
-					Name    string `json:"name"`
-					Version string `json:"version"`
+				rd.state = 3
+				if !rd.sawLog {
+					return nil, fmt.Errorf("%s: not a HAR file: no \"log\" object", rd.File.Name)
 				}
-				if err := dec.Decode(&c); err != nil {
-					return fail(err, 0)
-				}
-				if k == "creator" || f.Creator == "" || strings.HasPrefix(f.Creator, "WebInspector") {
-					f.Creator = strings.TrimSpace(c.Name + " " + c.Version)
-				}
-			case "pages":
-				if err := expectDelim(dec, '['); err != nil {
-					return fail(err, 0)
-				}
-				for dec.More() {
-					var p Page
-					if err := dec.Decode(&p); err != nil {
-						return fail(err, 0)
-					}
-					if len(f.Pages) < maxKeptEntries {
-						f.Pages = append(f.Pages, p)
-					}
-				}
-				if _, err := dec.Token(); err != nil {
-					return fail(err, 0)
-				}
-			case "entries":
-				if err := expectDelim(dec, '['); err != nil {
-					return fail(err, 0)
-				}
-				for dec.More() {
-					f.Total++
-					off := dec.InputOffset()
-					var re raw
-					if err := dec.Decode(&re); err != nil {
-						var ute *json.UnmarshalTypeError
-						if errors.As(err, &ute) {
-							// A field of an unexpected type: skip the entry, keep going.
-							continue
-						}
-						return fail(err, f.Total)
-					}
-					e := convert(&re, f.Total, off)
-					isDoc := e.ResourceType == "document" ||
-						(e.ResourceType == "" && e.Method == "GET" && strings.HasPrefix(e.Header("Accept"), "text/html")) // Firefox
-					if isDoc && f.PageURL[e.Pageref] == "" {
-						f.PageURL[e.Pageref] = e.URL
-					}
-					if keep(e) && len(f.Entries) < maxKeptEntries {
-						f.Entries = append(f.Entries, e)
-					}
-				}
-				if _, err := dec.Token(); err != nil {
-					return fail(err, f.Total)
-				}
-			default:
+				return nil, io.EOF
+			}
+			key, err := dec.Token()
+			if err != nil {
+				return nil, rd.fail(err, 0)
+			}
+			if key != "log" {
 				if err := skip(dec); err != nil {
-					return fail(err, 0)
+					return nil, rd.fail(err, 0)
 				}
+				continue
+			}
+			rd.sawLog = true
+			if err := expectDelim(dec, '{'); err != nil {
+				rd.state = 3
+				return nil, fmt.Errorf("%s: \"log\" is not an object: %w", rd.File.Name, err)
+			}
+			rd.state = 1
+		}
+	}
+}
+
+// logField reads one member of the log object (entries switch to state 2).
+func (rd *Reader) logField(k json.Token) error {
+	dec, f := rd.dec, &rd.File
+	switch k {
+	case "version":
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return rd.fail(err, 0)
+		}
+		f.Version = fmt.Sprint(v)
+	case "creator", "browser":
+		var c struct {
+			Name    string `json:"name"`
+			Version string `json:"version"`
+		}
+		if err := dec.Decode(&c); err != nil {
+			return rd.fail(err, 0)
+		}
+		if k == "creator" || f.Creator == "" {
+			f.Creator = strings.TrimSpace(c.Name + " " + c.Version)
+		}
+	case "pages":
+		if err := expectDelim(dec, '['); err != nil {
+			return rd.fail(err, 0)
+		}
+		for dec.More() {
+			var p Page
+			if err := dec.Decode(&p); err != nil {
+				return rd.fail(err, 0)
+			}
+			if len(f.Pages) < maxKeptEntries {
+				f.Pages = append(f.Pages, p)
 			}
 		}
 		if _, err := dec.Token(); err != nil {
-			return fail(err, 0)
+			return rd.fail(err, 0)
+		}
+	case "entries":
+		if err := expectDelim(dec, '['); err != nil {
+			return rd.fail(err, 0)
+		}
+		rd.state = 2
+	default:
+		if err := skip(dec); err != nil {
+			return rd.fail(err, 0)
 		}
 	}
-	if _, err := dec.Token(); err != nil && !errors.Is(err, io.EOF) {
-		return fail(err, 0)
+	return nil
+}
+
+// Read reads a whole HAR from r, keeping the entries that can matter for
+// CORS (see Keep; at most 200,000). name is used in locations. An error
+// is returned when r is not a HAR at all; a file that ends early or turns
+// invalid after some entries returns what was read with File.Truncated
+// set. For files of any size, use NewReader and a Pairer instead.
+func Read(r io.Reader, name string) (*File, error) {
+	rd, err := NewReader(r, name)
+	if err != nil {
+		return nil, err
 	}
-	if !sawLog {
-		return nil, fmt.Errorf("%s: not a HAR file: no \"log\" object", name)
+	for {
+		e, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if rd.File.Truncated != nil {
+				break
+			}
+			return nil, err
+		}
+		if Keep(e) && len(rd.File.Entries) < maxKeptEntries {
+			rd.File.Entries = append(rd.File.Entries, e)
+		}
 	}
-	return f, nil
+	f := rd.File
+	return &f, nil
 }
 
 func expectDelim(dec *json.Decoder, d json.Delim) error {
@@ -411,8 +483,9 @@ func cleanHeaders(hs []Header) []Header {
 	return out
 }
 
-// keep decides whether an entry can matter for CORS.
-func keep(e *Entry) bool {
+// Keep reports whether an entry can matter for CORS; the others are
+// only counted.
+func Keep(e *Entry) bool {
 	switch {
 	case e.IsPreflight():
 		return true

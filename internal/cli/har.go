@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -106,93 +108,188 @@ func runHAR(opts *HAROptions) error {
 		}
 		return nil
 	}
-	f, err := har.Read(rc, display)
+	rd, err := har.NewReader(rc, display)
 	if err != nil {
-		return WithHint(Usagef("%v", err), "export the HAR from DevTools: Network tab, right-click > \"Save all as HAR with content\"")
+		return WithHint(Usagef("%v", err), harHint)
 	}
-	if f.Truncated != nil {
-		fmt.Fprintf(app.IO.ErrOut, "corsdoctor: warning: %v\n", f.Truncated)
-	}
-	exs, sum := har.Exchanges(f)
-	for _, ex := range exs {
-		switch {
-		case plat != "":
-			ex.Platform = string(plat)
-		default:
-			ex.Platform = evidence.DetectPlatform(ex.Preflight(), ex.Final()).Platform
+	pr := &harPrinter{w: app.IO.Out, json: opts.JSON, all: opts.All, plat: plat, file: &rd.File,
+		ropt: report.Options{ShowSecrets: opts.ShowSecrets}}
+	pairer := har.NewPairer(&rd.File, pr.add)
+	for {
+		e, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if rd.File.Truncated == nil {
+				return WithHint(Usagef("%v", err), harHint)
+			}
+			fmt.Fprintf(app.IO.ErrOut, "corsdoctor: warning: %v\n", rd.File.Truncated)
+			break
+		}
+		pairer.Add(e)
+		if pr.err != nil {
+			return pr.err
 		}
 	}
-	in := &diag.Input{Exchanges: exs}
-	findings := diag.Run(rules.All(), in)
-	ropt := report.Options{ShowSecrets: opts.ShowSecrets}
-	doc := report.NewDocument(exs, findings, ropt)
-	if opts.JSON {
-		err = report.JSON(app.IO.Out, doc)
-	} else {
-		err = harText(app.IO.Out, f, sum, doc, opts.All)
-	}
-	if err != nil {
+	sum := pairer.Flush()
+	if err := pr.finish(sum); err != nil {
 		return err
 	}
-	for _, ex := range exs {
-		if ex.Result.Blocked() && ex.Err == "" {
-			return ErrFindings
-		}
+	if pr.blocked > 0 {
+		return ErrFindings
 	}
 	return nil
 }
 
-// harText prints a summary, then the exchanges that failed or have
-// findings in full, then one line per other exchange.
-func harText(w io.Writer, f *har.File, sum har.Summary, doc report.Document, all bool) error {
-	tw := &textWriter{w: w}
-	var blocked, incomplete, neterr, allowed int
-	for _, r := range doc.Results {
-		switch report.Verdict(r) {
-		case "BLOCKED":
-			blocked++
-		case "INCOMPLETE":
-			incomplete++
-		case "ERROR":
-			neterr++
-		default:
-			allowed++
-		}
+const harHint = "export the HAR from DevTools: Network tab, right-click > \"Save all as HAR with content\""
+
+// harBatch is how many exchanges are diagnosed and printed at a time:
+// output streams, and memory stays bounded whatever the HAR size.
+const harBatch = 256
+
+// harPrinter diagnoses exchanges in batches and streams the report.
+type harPrinter struct {
+	w    io.Writer
+	json bool
+	all  bool
+	plat diag.Platform
+	ropt report.Options
+	file *har.File
+
+	batch                                []*evidence.Exchange
+	started                              bool
+	printed                              int // results written
+	brief                                []string
+	nbrief                               int
+	blocked, incomplete, neterr, allowed int
+	err                                  error
+}
+
+func (p *harPrinter) add(ex *evidence.Exchange) {
+	p.batch = append(p.batch, ex)
+	if len(p.batch) >= harBatch {
+		p.flush()
 	}
-	creator := f.Creator
+}
+
+func (p *harPrinter) write(s string) {
+	if p.err == nil {
+		_, p.err = io.WriteString(p.w, s)
+	}
+}
+
+func (p *harPrinter) header() {
+	if p.started {
+		return
+	}
+	p.started = true
+	if p.json {
+		p.write("{\n  \"tool\": \"corsdoctor\",\n  \"version\": " + strconv.Quote(report.Version) + ",\n  \"results\": [")
+		return
+	}
+	creator := p.file.Creator
 	if creator == "" {
 		creator = "unknown browser"
 	}
-	tw.f("%s: %s, %d entries, %d cross-origin %s: %d blocked, %d undetermined, %d network %s, %d allowed\n",
-		f.Name, creator, f.Total, sum.CrossOrigin, plural(sum.CrossOrigin, "exchange", "exchanges"), blocked, incomplete, neterr, plural(neterr, "error", "errors"), allowed)
-	if sum.SameOrigin > 0 || sum.NoOrigin > 0 {
-		tw.f("(skipped: %d same-origin, %d without a known page origin)\n", sum.SameOrigin, sum.NoOrigin)
+	p.write(fmt.Sprintf("%s (%s)\n", p.file.Name, creator))
+}
+
+func (p *harPrinter) flush() {
+	p.header()
+	if len(p.batch) == 0 {
+		return
 	}
-	if f.Truncated != nil {
-		tw.f("warning: %v\n", f.Truncated)
+	for _, ex := range p.batch {
+		switch {
+		case p.plat != "":
+			ex.Platform = string(p.plat)
+		default:
+			ex.Platform = evidence.DetectPlatform(ex.Preflight(), ex.Final()).Platform
+		}
+		switch {
+		case ex.Err != "":
+			p.neterr++
+		case ex.Result.Blocked():
+			p.blocked++
+		case ex.Result.Allowed:
+			p.allowed++
+		default:
+			p.incomplete++
+		}
 	}
-	var full, brief []report.Result
+	findings := diag.Run(rules.All(), &diag.Input{Exchanges: p.batch})
+	doc := report.NewDocument(p.batch, findings, p.ropt)
+	p.batch = p.batch[:0]
+	if p.json {
+		for _, r := range doc.Results {
+			var b strings.Builder
+			enc := json.NewEncoder(&b)
+			enc.SetIndent("    ", "  ")
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(r); err != nil {
+				p.err = err
+				return
+			}
+			sep := ","
+			if p.printed == 0 {
+				sep = ""
+			}
+			p.write(sep + "\n    " + strings.TrimSuffix(b.String(), "\n"))
+			p.printed++
+		}
+		return
+	}
+	var full []report.Result
 	for _, r := range doc.Results {
-		if all || !r.Allowed || len(r.Findings) > 0 {
+		if p.all || !r.Allowed || len(r.Findings) > 0 {
 			full = append(full, r)
-		} else {
-			brief = append(brief, r)
+			continue
+		}
+		p.nbrief++
+		if len(p.brief) < 100 {
+			p.brief = append(p.brief, fmt.Sprintf("  %-6s %d %s  (%s)\n", r.Method, r.Actual.Status, r.URL, r.Source))
 		}
 	}
-	if tw.err != nil {
-		return tw.err
+	if len(full) == 0 {
+		return
 	}
-	if len(full) > 0 {
-		tw.f("\n")
-		if err := report.Text(w, report.Document{Tool: doc.Tool, Version: doc.Version, Results: full}, report.TextOptions{}); err != nil {
-			return err
+	if p.printed > 0 {
+		p.write("\n" + strings.Repeat("-", 72) + "\n")
+	}
+	p.write("\n")
+	if p.err == nil {
+		p.err = report.Text(p.w, report.Document{Tool: doc.Tool, Version: doc.Version, Results: full}, report.TextOptions{})
+	}
+	p.printed += len(full)
+}
+
+func (p *harPrinter) finish(sum har.Summary) error {
+	p.flush()
+	if p.json {
+		if p.printed > 0 {
+			p.write("\n  ")
+		}
+		p.write("]\n}\n")
+		return p.err
+	}
+	if p.nbrief > 0 {
+		p.write("\n" + strings.Repeat("-", 72) + "\n\nAllowed without findings:\n")
+		for _, b := range p.brief {
+			p.write(b)
+		}
+		if p.nbrief > len(p.brief) {
+			p.write(fmt.Sprintf("  ... %d more\n", p.nbrief-len(p.brief)))
 		}
 	}
-	if len(brief) > 0 {
-		tw.f("\n%s\n\nAllowed without findings:\n", strings.Repeat("-", 72))
-		for _, r := range brief {
-			tw.f("  %-6s %d %s  (%s)\n", r.Method, r.Actual.Status, r.URL, r.Source)
-		}
+	p.write(fmt.Sprintf("\nSummary: %d entries, %d cross-origin %s: %d blocked, %d undetermined, %d network %s, %d allowed",
+		sum.Entries, sum.CrossOrigin, plural(sum.CrossOrigin, "exchange", "exchanges"), p.blocked, p.incomplete, p.neterr, plural(p.neterr, "error", "errors"), p.allowed))
+	if sum.SameOrigin > 0 || sum.NoOrigin > 0 {
+		p.write(fmt.Sprintf(" (skipped: %d same-origin, %d without a known page origin)", sum.SameOrigin, sum.NoOrigin))
 	}
-	return tw.err
+	p.write("\n")
+	if p.file.Truncated != nil {
+		p.write(fmt.Sprintf("warning: %v\n", p.file.Truncated))
+	}
+	return p.err
 }

@@ -108,7 +108,7 @@ func TestHARBadInput(t *testing.T) {
 	}
 	har := `{"log":{"version":"1.2","entries":[]}}`
 	out, _, code = run(t, har, "har", "-")
-	if code != 0 || !strings.Contains(out, "<stdin>: unknown browser, 0 entries") {
+	if code != 0 || !strings.Contains(out, "<stdin> (unknown browser)") || !strings.Contains(out, "Summary: 0 entries, 0 cross-origin exchanges") {
 		t.Errorf("stdin: exit %d, out %q", code, out)
 	}
 }
