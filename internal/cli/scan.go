@@ -640,7 +640,7 @@ func (w *scanWriter) progress(on bool, start time.Time, now func() time.Time) (s
 			case <-t.C:
 				el := now().Sub(start).Seconds()
 				w.errMu.Lock()
-				fmt.Fprintf(w.errOut, "\r\x1b[Kscanned %d targets, %d vulnerable, %d errors, %d requests (%.0f/s)",
+				fmt.Fprintf(w.errOut, "\r\x1b[Kscanned %d targets, %d vulnerable, %d failed, %d requests (%.0f/s)",
 					w.scanned.Load(), w.vulnerable.Load(), w.failed.Load(), w.requests.Load(), float64(w.requests.Load())/max(el, 0.001))
 				w.errMu.Unlock()
 			}
@@ -656,7 +656,7 @@ func (w *scanWriter) summary(elapsed time.Duration) {
 	w.errMu.Lock()
 	defer w.errMu.Unlock()
 	sec := max(elapsed.Seconds(), 0.001)
-	fmt.Fprintf(w.errOut, "corsdoctor: scanned %d targets with %d requests in %s (%.0f requests/s): %d vulnerable, %d errors",
+	fmt.Fprintf(w.errOut, "corsdoctor: scanned %d targets with %d requests in %s (%.0f requests/s): %d vulnerable, %d failed",
 		w.scanned.Load(), w.requests.Load(), elapsed.Round(time.Millisecond), float64(w.requests.Load())/sec, w.vulnerable.Load(), w.failed.Load())
 	if n := w.invalid.Load(); n > 0 {
 		fmt.Fprintf(w.errOut, ", %d invalid lines skipped", n)
