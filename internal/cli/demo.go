@@ -205,8 +205,10 @@ func writeDemo(app *App, base string, cases []lab.Case, res []DemoCase, outs []*
 		}
 	}
 	w.printf("\n%d/%d endpoints diagnosed as expected.\n", agree, len(res))
-	if agree == len(res) {
-		w.printf("Next: corsdoctor lab (serves these endpoints), then corsdoctor check URL --origin ORIGIN against one of them, or your own API.\n")
+	if !verbose {
+		w.printf("\nThe full report of one endpoint: corsdoctor demo --only %s --verbose\n", demoExample(res))
+		w.printf("Serve the lab for a browser or curl: corsdoctor lab\n")
+		w.printf("Your own API: corsdoctor check https://api.example.com/items --origin https://app.example.com\n")
 	}
 	if verbose {
 		for i, o := range outs {
@@ -217,6 +219,22 @@ func writeDemo(app *App, base string, cases []lab.Case, res []DemoCase, outs []*
 		}
 	}
 	return w.err
+}
+
+// demoExample picks the endpoint the closing hint points at: the first
+// disagreement, else the API Gateway proxy case, else the first case.
+func demoExample(res []DemoCase) string {
+	for _, r := range res {
+		if !r.Agree {
+			return r.Path
+		}
+	}
+	for _, r := range res {
+		if r.Path == "/aws/rest/proxy-no-headers" {
+			return r.Path
+		}
+	}
+	return res[0].Path
 }
 
 func clip(s string, n int) string {
