@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -92,6 +93,18 @@ var chromiumVectors = []chromiumVector{
 		allowed: true,
 	},
 	{
+		// Before the fix the engine followed an https API's redirect to
+		// http:// from a secure page; Chromium's renderer blocks it as
+		// mixed content (net::ERR_ABORTED), naming the redirect target.
+		desc: "chromium: secure/tls-redirect-to-http/same",
+		req:  cors.Request{Origin: "https://secure.example.test", URL: "https://api.example.test:8443/s/16?hop=0", Method: "GET"},
+		hops: []cors.Hop{
+			{Response: &cors.Response{URL: "https://api.example.test:8443/s/16?hop=0", Status: 302, Header: http.Header{"Access-Control-Allow-Origin": {"*"}, "Location": {"http://api.example.test:8080/s/16?hop=1"}}}},
+		},
+		allowed: false,
+		console: "Mixed Content: The page at 'https://secure.example.test/__corsdoctor/page' was loaded over HTTPS, but requested an insecure resource 'http://api.example.test:8080/s/16?hop=1'. This request has been blocked; the content must be served over HTTPS.",
+	},
+	{
 		// A cross-origin 307 of a preflighted PUT: Chromium sends the
 		// second preflight with Origin: null, so the page's own origin
 		// in Access-Control-Allow-Origin no longer matches.
@@ -109,6 +122,8 @@ var chromiumVectors = []chromiumVector{
 		console: "Access to fetch at 'http://other.example.test:8080/s/568?hop=1' (redirected from 'http://api.example.test:8080/s/568?hop=0') from origin 'http://app.example.test' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: The 'Access-Control-Allow-Origin' header has a value 'http://app.example.test' that is not equal to the supplied origin. Have the server send the header with a valid value.",
 	},
 }
+
+var pageURL = regexp.MustCompile(`^Mixed Content: The page at '[^']*'`)
 
 func checkChromium(t *testing.T, v chromiumVector) {
 	t.Helper()
@@ -135,8 +150,10 @@ func checkChromium(t *testing.T, v chromiumVector) {
 		if res.FailedParameter != v.param {
 			t.Errorf("failed parameter = %q, Chromium %q", res.FailedParameter, v.param)
 		}
-		if v.console != "" && res.ConsoleMessage() != v.console {
-			t.Errorf("console:\n got %s\nwant %s", res.ConsoleMessage(), v.console)
+		// A mixed-content line names the page URL (Chromium's page was
+		// /__corsdoctor/page); the engine knows only the origin.
+		if got := res.ConsoleMessage(); v.console != "" && pageURL.ReplaceAllString(got, "") != pageURL.ReplaceAllString(v.console, "") {
+			t.Errorf("console:\n got %s\nwant %s", got, v.console)
 		}
 	}
 }

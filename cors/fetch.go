@@ -795,6 +795,21 @@ func (f *Fetch) redirect(resp *Response) {
 		return
 	}
 	f.res.Redirects = append(f.res.Redirects, nextURL)
+	// Mixed content on a redirect: the renderer checks every redirect of a
+	// secure page's request (ResourceLoader::WillFollowRedirect,
+	// MixedContentChecker::ShouldBlockFetchOnRedirect) after the network
+	// service's checks above, and cancels it. Observed in Chromium 156: an
+	// https API redirecting to http:// is blocked with the Mixed Content
+	// console line naming the redirect target, and net::ERR_ABORTED.
+	if o, ok := splitURL(f.req.Origin); ok && strings.EqualFold(o.scheme, "https") &&
+		strings.EqualFold(next.Scheme, "http") && !isPotentiallyTrustworthyHost(next.Hostname()) {
+		f.url, f.res.URL = nextURL, nextURL
+		f.res.NetError = "net::ERR_ABORTED"
+		f.res.Script = "Mixed Content: The page at '" + f.req.Origin + "/' was loaded over HTTPS, but requested an insecure resource '" +
+			CanonicalURL(nextURL) + "'. This request has been blocked; the content must be served over HTTPS."
+		f.fail(StageRedirect, "", "")
+		return
+	}
 	// Tainting: Chromium's CorsURLLoader::CheckTainted (the older "tainted
 	// origin flag"): the new URL is cross-origin to the current one and the
 	// initiator is cross-origin to the current one.
