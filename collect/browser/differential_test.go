@@ -70,11 +70,14 @@ type scenario struct {
 	// listener.
 	Initiator cors.Initiator
 	Upload    bool
+	// Target is where the first request goes: "" (http api host), "tls"
+	// (https api host), "ip" (http://127.0.0.1) or "localhost".
+	Target string
 }
 
 func (s *scenario) request(id int) Request {
 	r := Request{
-		Origin: s.Origin, URL: apiURL(fmt.Sprintf("/s/%d?hop=0", id)), Method: s.Method,
+		Origin: s.Origin, URL: targetURL(s.Target, fmt.Sprintf("/s/%d?hop=0", id)), Method: s.Method,
 		Headers: s.Headers, Credentials: s.Credentials, Mode: s.Mode,
 		Initiator: s.Initiator, UploadListeners: s.Upload,
 	}
@@ -82,6 +85,18 @@ func (s *scenario) request(id int) Request {
 		r.HasBody, r.Body = true, "{}"
 	}
 	return r
+}
+
+func targetURL(target, path string) string {
+	switch target {
+	case "tls":
+		return tlsURL(path)
+	case "ip":
+		return fmt.Sprintf("http://127.0.0.1:%d%s", shared.port, path)
+	case "localhost":
+		return fmt.Sprintf("http://localhost:%d%s", shared.port, path)
+	}
+	return apiURL(path)
 }
 
 // serveScenario answers /s/<id>?hop=N from the scenario table.
@@ -598,6 +613,31 @@ func scenarios() []scenario {
 	add(scenario{Name: "xhr/redirect-cross-null", Initiator: xhr, Method: "GET", Redirect: redirect{Status: 302, To: "cross", Headers: acaoO, Final: resp{Status: 200, Headers: acaoO}}})
 	add(scenario{Name: "xhr/expose", Initiator: xhr, Method: "GET", Actual: resp{Status: 200, Headers: hdr("Access-Control-Allow-Origin", o, "X-Secret", "s", "X-Other", "t", "Access-Control-Expose-Headers", "X-Secret")}})
 
+	// 7c. A secure page: https API, loopback http (not mixed content),
+	// an http host (mixed content), and an https API redirecting to http.
+	const so = "https://secure.example.test"
+	for _, tg := range []string{"tls", "ip", "localhost", ""} {
+		for _, a := range []string{so, "*", o} {
+			add(scenario{Name: fmt.Sprintf("secure/%s/acao-%s", nonEmpty(tg, "http"), a), Origin: so, Target: tg, Method: "GET",
+				Actual: resp{Status: 200, Headers: hdr("Access-Control-Allow-Origin", a)}})
+		}
+		add(scenario{Name: fmt.Sprintf("secure/%s/put", nonEmpty(tg, "http")), Origin: so, Target: tg, Method: "PUT",
+			Preflight: resp{Status: 204, Headers: hdr("Access-Control-Allow-Origin", so, "Access-Control-Allow-Methods", "PUT")},
+			Actual:    resp{Status: 200, Headers: hdr("Access-Control-Allow-Origin", so)}})
+	}
+	for _, to := range []string{"same", "cross"} {
+		add(scenario{Name: "secure/tls-redirect-to-http/" + to, Origin: so, Target: "tls", Method: "GET",
+			Redirect: redirect{Status: 302, To: to, Headers: hdr("Access-Control-Allow-Origin", "*"), Final: resp{Status: 200, Headers: hdr("Access-Control-Allow-Origin", "*")}}})
+	}
+	// The null origin with credentials.
+	for _, acac := range []string{"true", ""} {
+		act := resp{Status: 200, Headers: hdr("Access-Control-Allow-Origin", "null")}
+		if acac != "" {
+			act = with(act, "Access-Control-Allow-Credentials", acac)
+		}
+		add(scenario{Name: fmt.Sprintf("null-origin/include/acac-%q", acac), Origin: cors.Null, Method: "GET", Credentials: cors.CredentialsInclude, Actual: act})
+	}
+
 	// 8. Modes and the null origin.
 	add(scenario{Name: "mode/no-cors/get", Method: "GET", Mode: cors.ModeNoCORS, Actual: resp{Status: 200}})
 	add(scenario{Name: "mode/no-cors/post", Method: "POST", Body: true, Mode: cors.ModeNoCORS, Actual: resp{Status: 200}})
@@ -661,9 +701,10 @@ type vectorExpectation struct {
 	Readable        string `json:"readable,omitempty"`
 }
 
-// stable replaces the test server's random port so vectors do not change
-// from run to run.
+// stable replaces the test servers' random ports so vectors do not
+// change from run to run.
 func stable(s string) string {
+	s = strings.ReplaceAll(s, ":"+strconv.Itoa(shared.tlsPort), ":8443")
 	return strings.ReplaceAll(s, ":"+strconv.Itoa(shared.port), ":8080")
 }
 
@@ -868,6 +909,7 @@ func TestScenarioCoverage(t *testing.T) {
 		seen["mode:"+string(s.Mode)] = true
 		seen["initiator:"+string(s.Initiator)] = true
 		seen["origin:"+s.Origin] = true
+		seen["target:"+s.Target] = true
 		if s.Preflight.Status != 0 {
 			seen[fmt.Sprintf("preflight:%dxx", s.Preflight.Status/100)] = true
 		}
@@ -904,7 +946,7 @@ func TestScenarioCoverage(t *testing.T) {
 	for _, want := range []string{
 		"method:patch", "method:PATCH", "method:CUSTOM", "method:get",
 		"credentials:omit", "credentials:same-origin", "credentials:include",
-		"mode:no-cors", "mode:same-origin", "origin:null", "initiator:xhr",
+		"mode:no-cors", "mode:same-origin", "origin:null", "initiator:xhr", "target:tls", "target:ip",
 		"preflight:2xx", "preflight:3xx", "preflight:4xx", "preflight:5xx",
 		"redirect:same", "redirect:cross", "redirect:origin", "redirect:chain",
 		"acao:*", "acao:" + appOrigin, "acao:" + appOrigin + "/", "acao:null", "acao:http://evil.example.test", "acao:two-lines",

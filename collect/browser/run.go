@@ -445,6 +445,7 @@ const (
 	quietPeriod    = 25 * time.Millisecond   // no event for this long: done
 	consoleGrace   = 400 * time.Millisecond  // wait this long for a console line
 	extraInfoGrace = 1500 * time.Millisecond // wait this long for raw response events
+	netErrorQuiet  = 200 * time.Millisecond  // quiet period after a failure without a CORS error
 )
 
 // isPreflightError reports whether a CorsError comes from the preflight.
@@ -658,6 +659,12 @@ func (a *analysis) complete(req Request, res jsResult, elapsed, quiet time.Durat
 		return elapsed >= consoleGrace/2 || len(a.logs) > 0
 	}
 	if !a.main.done() {
+		return false
+	}
+	// A failure without a CORS error (mixed content on a redirect, a net
+	// error) does not say whether a response came first: give trailing
+	// raw response events a longer quiet period.
+	if f := a.main.failed; f != nil && f.CorsErrorStatus == nil && quiet < netErrorQuiet && elapsed < extraInfoGrace {
 		return false
 	}
 	for _, p := range a.preflights {
