@@ -113,3 +113,17 @@ func LogsPage(st *evidence.LogStats, findings []diag.Finding) report.Page {
 	}
 	return p
 }
+
+// LintPage is the HTML page of corsdoctor lint.
+func LintPage(res *LintResult, paths []string) report.Page {
+	page := report.Page{Title: "corsdoctor lint", Subtitle: fmt.Sprintf("%d files, %d APIs", res.Files, res.APIs),
+		Facts:    []report.Fact{{Key: "paths", Value: strings.Join(paths, ", ")}},
+		Findings: report.FindingsFromDiag(res.Findings, report.Options{})}
+	if res.Suppressed > 0 {
+		page.Facts = append(page.Facts, report.Fact{Key: "suppressed", Value: fmt.Sprint(res.Suppressed)})
+	}
+	if len(res.Errors) > 0 {
+		page.Sections = append(page.Sections, report.Section{Heading: "Files that could not be read", Items: res.Errors})
+	}
+	return page
+}

@@ -35,6 +35,7 @@ type LintOptions struct {
 	Rules   []string
 	// Workers bounds concurrent parsing (0: 2 x GOMAXPROCS).
 	Workers int
+	HTML    HTMLFlag
 }
 
 func init() { addCommand(func(a *App) *cobra.Command { return NewCmdLint(a, nil) }) }
@@ -79,6 +80,7 @@ file that could not be parsed (the other files are still linted).`,
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&opts.Format, "format", "text", "output format: text, json or sarif")
+	opts.HTML.Register(fs)
 	fs.StringVar(&opts.FailOn, "fail-on", "error", "exit 1 when a finding has at least this severity: error, warning or info")
 	fs.StringArrayVar(&opts.Origins, "origin", nil, "page origin to predict browser verdicts for (repeatable)")
 	fs.StringVar(&opts.Config, "config", "", "config file (YAML): rules selection and suppressions")
@@ -367,6 +369,9 @@ func runLint(opts *LintOptions) error {
 		}
 	default:
 		LintText(io.Out, res)
+	}
+	if err := opts.HTML.WritePage(opts.App, LintPage(res, opts.Paths), report.HTMLOptions{}); err != nil {
+		return err
 	}
 	for _, e := range res.Errors {
 		fmt.Fprintf(io.ErrOut, "corsdoctor: error: %s\n", e)

@@ -291,15 +291,7 @@ func lintTool(app *App) webui.Tool {
 			if err != nil {
 				return nil, err
 			}
-			page := report.Page{Title: "corsdoctor lint", Subtitle: fmt.Sprintf("%d files, %d APIs", res.Files, res.APIs),
-				Facts:    []report.Fact{{Key: "paths", Value: strings.Join(paths, ", ")}},
-				Findings: report.FindingsFromDiag(res.Findings, report.Options{})}
-			if res.Suppressed > 0 {
-				page.Facts = append(page.Facts, report.Fact{Key: "suppressed", Value: fmt.Sprint(res.Suppressed)})
-			}
-			if len(res.Errors) > 0 {
-				page.Sections = append(page.Sections, report.Section{Heading: "Files that could not be read", Items: res.Errors})
-			}
+			page := LintPage(res, paths)
 			return &webui.Outcome{Page: &page, Blocked: len(res.Findings) > 0}, nil
 		},
 	}

@@ -571,3 +571,21 @@ func TestLogsHTML(t *testing.T) {
 		}
 	}
 }
+
+func TestLintHTML(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "lint.html")
+	_, errOut, code := run(t, "", "lint", "../../rules/testdata/CD2001/fail.yaml", "--html", path)
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"corsdoctor lint", "CD2001", "fail.yaml", `class="fix-text"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("lint --html report lacks %q", want)
+		}
+	}
+}
