@@ -79,7 +79,7 @@ var catalogue = []Case{
 	},
 	{
 		Path: "/app/origin-not-allowed", Group: "Origin", Platform: "express",
-		Title:       "origin not in the allowlist (fixed ACAO for another origin)",
+		Title:       "origin not in the allowlist",
 		Description: "The server always answers Access-Control-Allow-Origin: https://app.example.com; the staging site is not listed.",
 		RealWorld:   "seed runbook 002, most frequent cause",
 		Method:      "GET", Origin: StagingOrigin, Verdict: Blocked, Rule: "CD1004",
@@ -239,7 +239,7 @@ var catalogue = []Case{
 	},
 	{
 		Path: "/app/authorization-wildcard", Group: "Preflight", Platform: "express",
-		Title:       "Authorization covered only by Access-Control-Allow-Headers: *",
+		Title:       "Authorization allowed only through Allow-Headers: *",
 		Description: "Chromium allows it with a deprecation warning; the Fetch standard requires Authorization to be listed.",
 		RealWorld:   "jub0bs/cors config.go; Chromium CorsNonWildcardRequestHeadersSupport",
 		Method:      "GET", Headers: []string{bearer}, Origin: DevOrigin, Verdict: Allowed, Rule: "CD1010",
