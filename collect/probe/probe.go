@@ -290,6 +290,7 @@ func (p *Prober) run(ctx context.Context, req cors.Request, body []byte, purpose
 		if method != "GET" && method != "HEAD" && (method == origMethod) {
 			b = body
 		}
+		defaultContentType(h, b)
 		resp, sent, err := p.send(ctx, purpose, method, u, h, b)
 		sent.Hop = hopN
 		out.sent = append(out.sent, sent)
@@ -328,6 +329,7 @@ func (p *Prober) forceActual(ctx context.Context, req cors.Request, body []byte)
 	if m := f.Method(); m != "GET" && m != "HEAD" {
 		b = body
 	}
+	defaultContentType(h, b)
 	resp, sent, err := p.send(ctx, "force-actual", f.Method(), u, h, b)
 	out.sent = append(out.sent, sent)
 	if err != nil {
@@ -393,6 +395,15 @@ func (p *Prober) actualHeaders(req *cors.Request, f *cors.Fetch, u string) http.
 		}
 	}
 	return h
+}
+
+// defaultContentType sets the Content-Type fetch() gives a string body
+// when the page set none (Fetch § extract a body: text/plain;charset=UTF-8,
+// a CORS-safelisted value, so the preflight decision does not change).
+func defaultContentType(h http.Header, body []byte) {
+	if len(body) > 0 && h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "text/plain;charset=UTF-8")
+	}
 }
 
 // send performs one HTTP request and reads at most MaxBody of the body.

@@ -391,3 +391,19 @@ func FuzzShellQuote(f *testing.F) {
 		}
 	})
 }
+
+func TestStringBodyContentType(t *testing.T) {
+	t.Parallel()
+	rc := &recorder{}
+	srv := httptest.NewServer(http.HandlerFunc(rc.handler))
+	defer srv.Close()
+	req := cors.Request{Origin: "http://localhost:5173", URL: srv.URL + "/items", Method: "POST", Body: cors.BodySimple}
+	res := New(Options{NoExtra: true}).Probe(context.Background(), req, []byte("hello"))
+	if res.Exchange.Result.PreflightSent {
+		t.Error("a text/plain POST needs no preflight")
+	}
+	posts := rc.byMethod("POST")
+	if len(posts) != 1 || posts[0].Header.Get("Content-Type") != "text/plain;charset=UTF-8" {
+		t.Fatalf("want one POST with fetch's default Content-Type, got %d", len(posts))
+	}
+}
