@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -179,6 +180,20 @@ func TestRunReportsPreflightAndHeaders(t *testing.T) {
 	res := noDisagreement(t, obs)
 	if !res.Allowed || !res.PreflightSent {
 		t.Errorf("engine: allowed %t, preflight %t", res.Allowed, res.PreflightSent)
+	}
+}
+
+func TestObserve(t *testing.T) {
+	chromiumOrSkip(t)
+	obs, err := Observe(context.Background(), Config{}, Request{Origin: "http://localhost:3000", URL: fmt.Sprintf("http://127.0.0.1:%d/t/echo?acao=http://localhost:3000", shared.port)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := readable(obs, "X-Seen-Origin"); !obs.Allowed || v != "http://localhost:3000" {
+		t.Errorf("allowed %t, server saw Origin %q", obs.Allowed, v)
+	}
+	if n := len(leaked(t)); n > 0 {
+		t.Errorf("Observe left %d Chromium processes", n)
 	}
 }
 

@@ -404,3 +404,23 @@ func PageHandler() http.Handler {
 		io.WriteString(w, pageHTML)
 	})
 }
+
+// Observe starts Chromium with cfg, runs one request and closes the
+// browser, whatever happens: the one-shot form of Start, Run and Close
+// that `corsdoctor browser` (and a live check run side by side with the
+// browser) needs. req.Origin is added to cfg.Origins when missing.
+func Observe(ctx context.Context, cfg Config, req Request) (*Observation, error) {
+	found := false
+	for _, o := range cfg.Origins {
+		found = found || o == req.Origin
+	}
+	if !found && len(cfg.HostRules) == 0 {
+		cfg.Origins = append(append([]string(nil), cfg.Origins...), req.Origin)
+	}
+	b, err := Start(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer b.Close()
+	return b.Run(ctx, req)
+}

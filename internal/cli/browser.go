@@ -208,12 +208,7 @@ func runBrowser(ctx context.Context, opts *BrowserOptions) error {
 func observeChromium(ctx context.Context, cfg browser.Config, req browser.Request) (*browser.Observation, error) {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	b, err := browser.Start(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	defer b.Close()
-	return b.Run(ctx, req)
+	return browser.Observe(ctx, cfg, req)
 }
 
 // exchangeOf turns what Chromium received into evidence for the rules.
