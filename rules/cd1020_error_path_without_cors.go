@@ -37,6 +37,11 @@ After:   GET /corsdoctor-missing-7f3a -> 404 with Access-Control-Allow-Origin`,
 			if ex.Err != "" {
 				continue
 			}
+			// When the request itself got an error response without CORS
+			// headers, CD1019 already says so; the probes add nothing.
+			if f := ex.Final(); blockedOnActual(ex) && ex.Result.Error == cors.MissingAllowOriginHeader && f != nil && f.Status >= 400 {
+				continue
+			}
 			for _, pr := range ex.Probes {
 				if pr.Purpose != "error-path" && pr.Purpose != "no-auth" || pr.Err != "" {
 					continue
