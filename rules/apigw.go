@@ -201,6 +201,14 @@ func credentialsAllowed(api *apimodel.API) (evidence.Source, bool) {
 	return evidence.Source{}, false
 }
 
+// verb picks the singular or plural form for a list of items.
+func verb(items, one, many string) string {
+	if strings.Contains(items, ", ") {
+		return many
+	}
+	return one
+}
+
 // restFix formats a REST fix in CLI, CloudFormation/SAM and Terraform terms.
 func awsFix(cli, cfn, tf string) string {
 	return "AWS CLI: " + cli + "\nCloudFormation/SAM: " + cfn + "\nTerraform: " + tf

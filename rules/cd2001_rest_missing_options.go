@@ -12,7 +12,7 @@ import (
 // but has no OPTIONS method (and no ANY that could answer it).
 var CD2001 = register(&diag.Rule{
 	ID: "CD2001", Name: "rest-missing-options", Severity: diag.Error, Rank: 200, Since: "0.1.0",
-	Title: "REST resource with non-simple methods has no OPTIONS method",
+	Title: "Resource or route with non-simple methods has no OPTIONS method",
 	Doc: `Browsers send an OPTIONS preflight before PUT, PATCH and DELETE, before any
 request carrying Authorization or a JSON Content-Type, and before custom headers.
 A REST API resource without an OPTIONS method answers that preflight with the
@@ -24,6 +24,10 @@ is per resource and not recursive, so child resources are a classic miss.
 Before:  /items/{id}: GET, PUT, DELETE        (no OPTIONS)
 After:   /items/{id}: GET, PUT, DELETE, OPTIONS (MOCK, 200, Access-Control-Allow-*)
 
+HTTP APIs without a CORS configuration behave alike: a browser-facing function (one
+that sets Access-Control-Allow-Origin itself) behind a PUT or authorized route with no
+OPTIONS, ANY or $default route gets its preflight answered 404 Not Found.
+
 See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html`,
 	Fix: map[diag.Platform]string{
 		diag.Generic: "Add an OPTIONS method to the resource that answers 200 with Access-Control-Allow-Origin, -Methods and -Headers, without authorization, then redeploy.",
@@ -31,6 +35,10 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.htm
 			"aws apigateway put-method --rest-api-id ID --resource-id RES --http-method OPTIONS --authorization-type NONE; put-integration --type MOCK --request-templates '{\"application/json\":\"{\\\"statusCode\\\": 200}\"}'; put-method-response / put-integration-response with the three Access-Control-Allow-* headers; create-deployment",
 			"add an AWS::ApiGateway::Method with HttpMethod OPTIONS, AuthorizationType NONE, a MOCK Integration whose IntegrationResponses map method.response.header.Access-Control-Allow-{Origin,Methods,Headers}; with SAM set Cors on the AWS::Serverless::Api (it generates the OPTIONS methods)",
 			"add aws_api_gateway_method (http_method = \"OPTIONS\", authorization = \"NONE\") with a MOCK aws_api_gateway_integration, method_response and integration_response mapping the headers, and include them in the deployment triggers"),
+		diag.APIGwHTTP: awsFix(
+			"aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=https://app.example.com,AllowMethods=GET,PUT,AllowHeaders=content-type,authorization (API Gateway then answers preflights itself)",
+			"CorsConfiguration on the AWS::ApiGatewayV2::Api / AWS::Serverless::HttpApi",
+			"cors_configuration block on aws_apigatewayv2_api"),
 	},
 	Check: func(p *diag.Pass) {
 		for _, api := range p.APIs() {
@@ -68,8 +76,40 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.htm
 					res.Path, apiName(api), strings.Join(why, "; ")), methodsList(res))
 			}
 		}
+		for _, api := range p.APIs() {
+			if api.Kind != apimodel.HTTP || api.Cors != nil || !codeSetsOrigin(api) {
+				continue
+			}
+			seen := map[string]bool{}
+			for _, r := range api.Routes {
+				if r.Key == "$default" || r.Method == "ANY" || r.Method == "OPTIONS" || seen[r.Path] {
+					continue
+				}
+				simple := r.Method == "GET" || r.Method == "HEAD" || r.Method == "POST"
+				if simple && r.Authorized() != apimodel.TriYes {
+					continue
+				}
+				if api.FindRoute("OPTIONS", r.Path) != nil {
+					continue
+				}
+				seen[r.Path] = true
+				reportAPI(p, api, r.Source, fmt.Sprintf("%s has no CORS configuration and no route answers OPTIONS %s, but browsers preflight route %s: the preflight gets 404 Not Found without CORS headers",
+					apiName(api), r.Path, r.Key))
+			}
+		}
 	},
 })
+
+// codeSetsOrigin reports whether some function behind the API sets
+// Access-Control-Allow-Origin: the API is meant for browsers.
+func codeSetsOrigin(api *apimodel.API) bool {
+	for _, r := range api.Routes {
+		if r.Integration != nil && r.Integration.Function != nil && r.Integration.Function.SetsAllowOrigin == apimodel.TriYes {
+			return true
+		}
+	}
+	return false
+}
 
 func methodsList(res *apimodel.Resource) string {
 	var ms []string

@@ -62,8 +62,8 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.h
 				if m.Generated == "sam-cors" {
 					how = " (SAM adds Auth.DefaultAuthorizer " + m.AuthorizerID + " to the OPTIONS methods it generates for Cors, because AddDefaultAuthorizerToCorsPreflight is not false)"
 				}
-				reportAPI(p, api, loc, fmt.Sprintf("%s of %s requires %s authorization%s; the browser's preflight carries no credentials, so API Gateway rejects it with 401/403 and the real request is never sent",
-					items, apiName(api), m.AuthorizationType.S, how))
+				reportAPI(p, api, loc, fmt.Sprintf("%s of %s %s %s authorization%s; the browser's preflight carries no credentials, so API Gateway rejects it with 401/403 and the real request is never sent",
+					items, apiName(api), verb(items, "requires", "require"), m.AuthorizationType.S, how))
 			})
 		}
 		for _, api := range p.APIs() {

@@ -35,7 +35,7 @@ After:   OPTIONS /items  ApiKeyRequired: false`,
 				}
 			}
 			g.each(func(loc evidence.Source, items string) {
-				reportAPI(p, api, loc, fmt.Sprintf("%s of %s requires an API key; preflights never carry X-Api-Key, so API Gateway answers 403", items, apiName(api)))
+				reportAPI(p, api, loc, fmt.Sprintf("%s of %s %s an API key; preflights never carry X-Api-Key, so API Gateway answers 403", items, apiName(api), verb(items, "requires", "require")))
 			})
 		}
 	},

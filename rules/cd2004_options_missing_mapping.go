@@ -66,7 +66,7 @@ After:   + method.response.header.Access-Control-Allow-Methods: "'GET,PUT,OPTION
 			}
 			miss := strings.Join(missing, ", ")
 			g.add(api, ir.Source, miss, "OPTIONS "+res.Path, func(paths string) string {
-				return fmt.Sprintf("%s of %s does not map %s, so the preflight response lacks %s", paths, apiName(api), miss, plural(len(missing), "that header", "those headers"))
+				return fmt.Sprintf("%s of %s %s %s, so the preflight response lacks %s", paths, apiName(api), verb(paths, "does not map", "do not map"), miss, plural(len(missing), "that header", "those headers"))
 			}, append([]string{"integration response " + ir.StatusCode + ":"}, have...)...)
 		})
 	},

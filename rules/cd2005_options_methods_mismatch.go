@@ -68,7 +68,7 @@ After:   ACAM 'GET,PUT,DELETE,OPTIONS'`,
 			}
 			miss := strings.Join(missing, ", ")
 			g.add(api, v.Source, miss, "OPTIONS "+res.Path, func(paths string) string {
-				return fmt.Sprintf("%s of %s allows %s, but the resource also serves %s: browsers block those requests at the preflight", paths, apiName(api), v.S, miss)
+				return fmt.Sprintf("%s of %s %s %s, but the resource also serves %s: browsers block those requests at the preflight", paths, apiName(api), verb(paths, "allows", "allow"), v.S, miss)
 			}, methodsList(res))
 		})
 	},
