@@ -252,6 +252,9 @@ func optionsIssues(res *apimodel.Resource, m *apimodel.Method) []string {
 	if in.Type.IsProxy() {
 		return append(out, fmt.Sprintf("%s is a %s integration: the backend must answer the preflight with CORS headers", where, in.Type))
 	}
+	if in.Type != apimodel.Mock {
+		out = append(out, fmt.Sprintf("%s uses a %s integration, not MOCK: every preflight calls the backend, which must answer 2xx quickly", where, in.Type))
+	}
 	var def *apimodel.IntegrationResponse
 	for _, ir := range in.Responses {
 		if ir.IsDefault() {
@@ -261,6 +264,9 @@ func optionsIssues(res *apimodel.Resource, m *apimodel.Method) []string {
 	}
 	if def == nil {
 		return append(out, where+" has no default integration response: the MOCK answers 500")
+	}
+	if !strings.HasPrefix(def.StatusCode, "2") {
+		out = append(out, fmt.Sprintf("%s answers %s: a preflight needs a 2xx status", where, def.StatusCode))
 	}
 	var lacks []string
 	for _, h := range []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"} {

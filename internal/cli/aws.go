@@ -131,7 +131,7 @@ func AWSDiagnose(ctx context.Context, opts *AWSDiagnoseOptions) (*apigw.Result, 
 	if opts.APIID == "" {
 		return nil, nil, WithHint(Usagef("--api-id is required"), "list your APIs: aws apigateway get-rest-apis; aws apigatewayv2 get-apis")
 	}
-	if opts.Since <= 0 || opts.Since > 24*time.Hour {
+	if opts.Since < time.Minute || opts.Since > 24*time.Hour {
 		return nil, nil, Usagef("--since %s: want a duration between 1m and 24h", opts.Since)
 	}
 	var origins []string

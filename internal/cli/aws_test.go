@@ -30,6 +30,12 @@ func runAWS(t *testing.T, fixture string, setup func(*fakeaws.Server), key strin
 	if err != nil {
 		t.Fatal(err)
 	}
+	return runAWSState(t, st, setup, key, args...)
+}
+
+// runAWSState is runAWS on a state built in the test.
+func runAWSState(t *testing.T, st *fakeaws.State, setup func(*fakeaws.Server), key string, args ...string) (stdout, stderr string, code int, fake *fakeaws.Server) {
+	t.Helper()
 	fake = fakeaws.New(st)
 	if setup != nil {
 		setup(fake)
@@ -59,7 +65,7 @@ func runAWS(t *testing.T, fixture string, setup func(*fakeaws.Server), key strin
 	cmd.SetOut(&out)
 	cmd.SetErr(&errOut)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	err = cmd.Execute()
+	err := cmd.Execute()
 	PrintError(&errOut, err)
 	return out.String(), errOut.String(), ExitCode(err), fake
 }
@@ -234,5 +240,18 @@ func TestAWSDiagnoseHTML(t *testing.T) {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("HTML lacks %q", want)
 		}
+	}
+}
+
+// TestAWSDiagnoseClean: an API with CORS everywhere, deployed, and no
+// error rise exits 0 (only info findings remain).
+func TestAWSDiagnoseClean(t *testing.T) {
+	t.Parallel()
+	out, errOut, code, _ := runAWSState(t, fakeaws.LargeREST(3), nil, "", "diagnose", "--api-id", "big0000001", "--origin", "https://app.example.com")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "0 error, 0 warning") {
+		t.Errorf("report:\n%s", out)
 	}
 }
