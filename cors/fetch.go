@@ -307,7 +307,7 @@ func (f *Fetch) Start(req *Request) {
 	}
 	f.plan = Plan{Method: f.method}
 	if f.corsFlag && req.mode() == ModeCORS {
-		f.plan = planCrossOrigin(req, f.method, f.headers)
+		f.plan = planCrossOrigin(req, f.method, f.headers, true)
 	}
 	f.plan.CrossOrigin = f.corsFlag
 	f.res.Plan = f.plan
@@ -841,7 +841,7 @@ func (f *Fetch) redirect(resp *Response) {
 	}
 	f.plan = Plan{Method: f.method, CrossOrigin: f.corsFlag}
 	if f.corsFlag {
-		f.plan = planCrossOrigin(f.req, f.method, f.headers)
+		f.plan = planCrossOrigin(f.req, f.method, f.headers, true)
 	}
 	f.state = stateActual
 	if f.plan.Required {

@@ -176,10 +176,12 @@ func PlanRequest(req *Request) Plan {
 	if !p.CrossOrigin || req.mode() != ModeCORS {
 		return p
 	}
-	return planCrossOrigin(req, p.Method, req.Headers)
+	return planCrossOrigin(req, p.Method, req.Headers, false)
 }
 
-func planCrossOrigin(req *Request, method string, headers []Header) Plan {
+// planCrossOrigin plans a cross-origin cors-mode hop. filtered says the
+// forbidden headers were already dropped (Fetch.Start, redirects).
+func planCrossOrigin(req *Request, method string, headers []Header, filtered bool) Plan {
 	p := Plan{CrossOrigin: true, Method: method}
 	switch {
 	case req.Body == BodyStream:
@@ -199,7 +201,7 @@ func planCrossOrigin(req *Request, method string, headers []Header) Plan {
 	pot := potential[:0]
 	for i, h := range headers {
 		v := trimHTTPSpace(h.Value)
-		if IsForbiddenRequestHeader(h.Name, v) {
+		if !filtered && IsForbiddenRequestHeader(h.Name, v) {
 			continue // dropped by the browser
 		}
 		if safelistCheck(h.Name, v) != ReasonNone {
