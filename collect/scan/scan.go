@@ -38,6 +38,9 @@ type Config struct {
 	Trusted []string
 	// Rules turn probes into findings (rules.Family("CD3")).
 	Rules []*diag.Rule
+	// Insecure skips TLS certificate verification (--insecure: targets
+	// with self-signed certificates).
+	Insecure bool
 	// Transport replaces the default transport (tests).
 	Transport *http.Transport
 }

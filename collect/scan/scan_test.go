@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -188,5 +192,41 @@ func TestPerHostRate(t *testing.T) {
 	// 8 requests at 20/s with a burst of 3 take at least (8-3)/20 s.
 	if el := time.Since(start); el < 200*time.Millisecond {
 		t.Errorf("%d requests took %s; the per-host rate was not applied", n, el)
+	}
+}
+
+// TestHTTP2Reuse: over TLS the probes of a target share one HTTP/2
+// connection; --insecure accepts a self-signed certificate.
+func TestHTTP2Reuse(t *testing.T) {
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(scantarget.New(scantarget.Config{}))
+	srv.EnableHTTP2 = true
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.StartTLS()
+	defer srv.Close()
+	tg, _ := ParseTarget(srv.URL + "/p/ok")
+
+	strict := New(Config{Retries: -1})
+	defer strict.Close()
+	if r := strict.Scan(context.Background(), tg); r.Err == nil || !strings.Contains(r.Err.Error(), "certificate") {
+		t.Fatalf("self-signed certificate accepted without --insecure: %v", r.Err)
+	}
+	conns.Store(0)
+	s := New(Config{Insecure: true, Trusted: []string{scantarget.TrustedOrigin}})
+	defer s.Close()
+	r := s.Scan(context.Background(), tg)
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	if proto := r.Exchange.Probes[0].Hops[0].Response.Proto; proto != "HTTP/2.0" {
+		t.Errorf("proto %s, want HTTP/2.0", proto)
+	}
+	if n := conns.Load(); n != 1 || r.Requests < 10 {
+		t.Errorf("%d requests over %d connections, want one connection", r.Requests, n)
 	}
 }

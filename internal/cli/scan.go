@@ -49,6 +49,7 @@ type ScanOptions struct {
 	ShowSecrets bool
 	NoProgress  bool
 	Rules       []string
+	Insecure    bool
 
 	// ctx, when set, replaces the command's context (tests interrupt
 	// a scan through it).
@@ -115,6 +116,7 @@ not be scanned (and no findings). See docs/scan.md.`,
 	fs.StringVar(&opts.Resume, "resume", "", "skip targets that already have a record in FILE (the --json output of an interrupted scan)")
 	fs.BoolVar(&opts.ShowSecrets, "show-secrets", false, "print Authorization, Cookie, API keys and tokens instead of redacting them")
 	fs.BoolVar(&opts.NoProgress, "no-progress", false, "no progress line on standard error (shown only when it is a terminal)")
+	fs.BoolVar(&opts.Insecure, "insecure", false, "do not verify TLS certificates (targets with self-signed certificates)")
 	fs.StringSliceVar(&opts.Rules, "rules", []string{"all"}, "rules to run: all, IDs, or -ID to leave one out (all,-CD3014)")
 	return cmd
 }
@@ -159,7 +161,7 @@ func parseRate(flag, s string) (float64, error) {
 }
 
 func (o *ScanOptions) config() (scan.Config, error) {
-	cfg := scan.Config{Concurrency: o.Concurrency, Timeout: o.Timeout, Retries: o.Retries, Transport: o.transport}
+	cfg := scan.Config{Concurrency: o.Concurrency, Timeout: o.Timeout, Retries: o.Retries, Transport: o.transport, Insecure: o.Insecure}
 	if o.Concurrency < 1 || o.Concurrency > 10000 {
 		return cfg, Usagef("-c: concurrency %d out of range 1-10000", o.Concurrency)
 	}
