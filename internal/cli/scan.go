@@ -227,6 +227,12 @@ func runScan(opts *ScanOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Input == "-" && opts.OpenAPI == "-" {
+		return Usagef("-i and --openapi cannot both read standard input")
+	}
+	if opts.Resume != "" && opts.Output != "" && sameFile(opts.Output, opts.Resume) && !opts.JSON {
+		return WithHint(Usagef("--resume appends to %s, which needs --json records", opts.Output), "add --json")
+	}
 	var args []scan.Target
 	for i, a := range opts.Targets {
 		t, err := scan.ParseTarget(a)

@@ -173,6 +173,9 @@ func TestScanUsage(t *testing.T) {
 		{"bad argument", []string{"scan", "ftp://a.example/"}, "argument 1: unsupported scheme"},
 		{"origin header", []string{"scan", "https://a.example/", "-H", "Origin: https://x.example"}, "Origin is set by the scan"},
 		{"missing input", []string{"scan", "-i", "/nonexistent/targets.txt"}, "-i: open"},
+		{"two stdin readers", []string{"scan", "-i", "-", "--openapi", "-"}, "cannot both read standard input"},
+		{"resume into text", []string{"scan", "https://a.example/", "-o", "/tmp/x.jsonl", "--resume", "/tmp/x.jsonl"}, "add --json"},
+		{"unknown rule", []string{"scan", "https://a.example/", "--rules", "CD1001"}, `unknown rule "CD1001"`},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			_, stderr, code := run(t, "", tc.args...)
