@@ -41,11 +41,11 @@ network (a private or loopback origin).`,
 				continue
 			}
 			target := tu.Hostname()
-			src := "the URL"
+			src := ""
 			for _, r := range ex.Responses() {
 				if r.RemoteAddr != "" {
 					if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-						target, src = h, "the connection"
+						target, src = h, "seen on the connection"
 						break
 					}
 				}
@@ -54,7 +54,11 @@ network (a private or loopback origin).`,
 			if spaceRank(to) >= spaceRank(from) {
 				continue
 			}
-			d := fmt.Sprintf("the page's origin %s is %s, and %s reaches %s (%s address space, from %s): Chromium asks the user to allow local network access, and fails the request if it is denied", ex.Request.Origin, article(from), tu.Host, target, to, src)
+			where := fmt.Sprintf("the API at %s is in the %s address space", tu.Hostname(), to)
+			if target != tu.Hostname() {
+				where = fmt.Sprintf("%s connects to %s (%s), in the %s address space", tu.Hostname(), target, src, to)
+			}
+			d := fmt.Sprintf("the page's origin %s is %s and %s: Chromium asks the user to allow local network access, and fails the request if it is denied", ex.Request.Origin, article(from), where)
 			if ou.Scheme == "http" && from == "public" {
 				d += "; a non-secure (http) public page cannot make the request at all"
 			}
