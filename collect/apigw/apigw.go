@@ -136,6 +136,9 @@ var stepTitles = map[int]string{
 	9: "Execution logs: CORS headers in responses",
 }
 
+// windowSteps are the steps whose evidence depends on the time window.
+var windowSteps = []int{3, 4, 7, 9}
+
 // run is one playbook run's shared state.
 type run struct {
 	c    Clients
@@ -198,7 +201,7 @@ func Diagnose(ctx context.Context, c Clients, opt Options) (*Result, error) {
 	switch r.pb.Kind {
 	case "REST":
 		g.Go(func() error { return r.restConfig(gctx) })
-	case "HTTP", "WEBSOCKET":
+	case "HTTP":
 		g.Go(func() error { return r.httpConfig(gctx) })
 	}
 	g.Go(func() error { return r.stagesAndDeployments(gctx) })
@@ -207,6 +210,14 @@ func Diagnose(ctx context.Context, c Clients, opt Options) (*Result, error) {
 		return nil, err
 	}
 	r.step[1].Evidence = append(r.step[1].Evidence, r.healthEv...)
+	// The window-dependent steps as they stand before any window is read
+	// (skips decided from the configuration), restored when widening.
+	snap := map[int]evidence.Step{}
+	for _, n := range windowSteps {
+		st := *r.step[n]
+		st.Evidence = append([]string(nil), st.Evidence...)
+		snap[n] = st
+	}
 	if err := r.evidenceWindow(ctx, r.pb.Start, r.pb.End); err != nil {
 		return nil, err
 	}
@@ -215,7 +226,7 @@ func Diagnose(ctx context.Context, c Clients, opt Options) (*Result, error) {
 		r.pb.Start = end.Add(-2 * time.Hour)
 		r.pb.Metrics, r.pb.Logs = nil, nil
 		r.pb.Changes = r.pb.Changes[:0]
-		r.dropWindowGaps()
+		r.dropWindowGaps(snap)
 		if err := r.evidenceWindow(ctx, r.pb.Start, r.pb.End); err != nil {
 			return nil, err
 		}
@@ -226,6 +237,9 @@ func Diagnose(ctx context.Context, c Clients, opt Options) (*Result, error) {
 	}
 	r.finishSteps()
 	res := &Result{Playbook: r.pb, API: r.api, Deployed: r.deployed}
+	if r.pb.Kind == "WEBSOCKET" {
+		res.API = nil // the CORS rules do not apply
+	}
 	return res, nil
 }
 
@@ -325,7 +339,7 @@ func (r *run) notConfigured(step int, what, need string) {
 
 // dropWindowGaps forgets the gaps of window-dependent evidence before the
 // window is widened and read again.
-func (r *run) dropWindowGaps() {
+func (r *run) dropWindowGaps(snap map[int]evidence.Step) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := r.pb.Gaps[:0]
@@ -336,8 +350,8 @@ func (r *run) dropWindowGaps() {
 		out = append(out, g)
 	}
 	r.pb.Gaps = out
-	for _, n := range []int{3, 4, 7, 9} {
-		*r.step[n] = evidence.Step{N: n, Title: stepTitles[n], Status: evidence.StepPassed}
+	for _, n := range windowSteps {
+		*r.step[n] = snap[n]
 	}
 	keep := r.step[8].Evidence[:0]
 	for _, e := range r.step[8].Evidence {
@@ -473,6 +487,13 @@ func (r *run) resolve(ctx context.Context) error {
 		r.api = &apimodel.API{ID: r.opt.APIID, Name: r.pb.APIName, Kind: apimodel.HTTP, Format: "aws", Source: src, Endpoint: aws.ToString(v2.ApiEndpoint)}
 		r.pb.Source = src
 		r.evidenceLine(1, "%s API %s %q exists in %s (%s)", r.pb.Kind, r.opt.APIID, r.pb.APIName, r.c.Region, aws.ToString(v2.ApiEndpoint))
+		if r.pb.Kind == "WEBSOCKET" {
+			r.evidenceLine(5, "type: WebSocket API: browsers apply no CORS to WebSocket connections (no preflight, no Access-Control-* check); the server must check the Origin header of the handshake ($connect authorizer or integration)")
+			for _, n := range []int{2, 3, 4, 6, 9} {
+				r.skip(n, "not applicable to WebSocket APIs (no CORS)")
+			}
+			return nil
+		}
 		r.httpAPI(v2)
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,6 +33,7 @@ func (fastBackoff) BackoffDelay(int, error) (time.Duration, error) { return 5 * 
 
 type scenario struct {
 	fixture string
+	mutate  func(*fakeaws.State)
 	opt     Options
 	setup   func(*fakeaws.Server)
 	region  string
@@ -43,6 +45,9 @@ func runScenario(t testing.TB, sc scenario) (*Result, *fakeaws.Server, error) {
 	st, err := fakeaws.LoadFile(filepath.Join("..", "..", "internal", "fakeaws", "testdata", sc.fixture+".json"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if sc.mutate != nil {
+		sc.mutate(st)
 	}
 	fake := fakeaws.New(st)
 	if sc.setup != nil {
@@ -188,6 +193,53 @@ func TestDiagnoseScenarios(t *testing.T) {
 				q := r.Playbook.Log("app-cors-errors")
 				if q == nil || q.Polls != 4 || len(q.Rows) != 2 {
 					t.Errorf("app query = %+v", q)
+				}
+			}},
+		{desc: "HTTP API without auto-deploy: CORS change after the deployment is not live", sc: scenario{fixture: "http-credentials", opt: Options{APIID: "h7k8m9n0p1"},
+			mutate: func(st *fakeaws.State) {
+				st.Events = append(st.Events, map[string]any{"EventName": "UpdateApi", "EventTime": "2026-11-20T09:10:00Z", "EventSource": "apigateway.amazonaws.com", "Username": "alice",
+					"CloudTrailEvent": `{"eventName":"UpdateApi","readOnly":false,"requestParameters":{"apiId":"h7k8m9n0p1","corsConfiguration":{"allowCredentials":true}}}`})
+			}},
+			check: func(t *testing.T, r *Result, f *fakeaws.Server) {
+				pb := r.Playbook
+				if len(pb.Drift) != 1 || pb.Drift[0].Kind != "not-deployed" || !strings.Contains(pb.Drift[0].Element, "UpdateApi CorsConfiguration") {
+					t.Errorf("drift = %+v", pb.Drift)
+				}
+				if stepStatus(pb, 8) != evidence.StepFailed {
+					t.Errorf("step 8 = %s", stepStatus(pb, 8))
+				}
+			}},
+		{desc: "WebSocket API: CORS steps not applicable", sc: scenario{fixture: "http-credentials", opt: Options{APIID: "h7k8m9n0p1"},
+			mutate: func(st *fakeaws.State) { st.HTTPAPIs[0].API["protocolType"] = "WEBSOCKET" }},
+			check: func(t *testing.T, r *Result, f *fakeaws.Server) {
+				if r.API != nil || r.Playbook.Kind != "WEBSOCKET" {
+					t.Errorf("kind %s, model %v", r.Playbook.Kind, r.API)
+				}
+				for _, n := range []int{2, 3, 4, 6, 9} {
+					if stepStatus(r.Playbook, n) != evidence.StepSkipped {
+						t.Errorf("step %d = %s", n, stepStatus(r.Playbook, n))
+					}
+				}
+				if f.Calls()["apigatewayv2:GetRoutes"] != 0 || f.Calls()["cloudwatch:GetMetricData"] != 0 {
+					t.Errorf("calls %s", f.CallSummary())
+				}
+			}},
+		{desc: "logging off, execution log group never created", sc: scenario{fixture: "rest-incident", opt: Options{APIID: "a1b2c3d4e5"},
+			mutate: func(st *fakeaws.State) {
+				delete(st.RestAPIs[0].Stages[0], "accessLogSettings")
+				st.LogGroups = st.LogGroups[2:]
+			}},
+			check: func(t *testing.T, r *Result, f *fakeaws.Server) {
+				var causes []string
+				for _, g := range r.Playbook.Gaps {
+					causes = append(causes, fmt.Sprintf("%d %s %s", g.Step, g.Cause, g.What))
+				}
+				got := strings.Join(causes, "; ")
+				if !strings.Contains(got, "3 not-configured access logs") || !strings.Contains(got, "9 not-configured execution log group") {
+					t.Errorf("gaps: %s", got)
+				}
+				if f.Calls()["logs:StartQuery"] != 0 {
+					t.Errorf("queries started without log groups: %s", f.CallSummary())
 				}
 			}},
 	}

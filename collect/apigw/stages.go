@@ -239,7 +239,10 @@ func (r *run) setLogging(st *stageInfo) {
 		r.accessFormat = st.accessFormat
 	}
 	r.execLogging = st.execLevel
-	if r.accessGroup == "" {
+	if r.accessGroup == "" && r.pb.Kind == "HTTP" {
+		r.notConfigured(3, "access logs", fmt.Sprintf("enable access logging on stage %q: aws apigatewayv2 update-stage --api-id %s --stage-name %s --access-log-settings 'DestinationArn=LOG_GROUP_ARN,Format={\"requestId\":\"$context.requestId\",\"httpMethod\":\"$context.httpMethod\",\"routeKey\":\"$context.routeKey\",\"status\":\"$context.status\"}'", st.name, r.opt.APIID, st.name))
+	}
+	if r.accessGroup == "" && r.pb.Kind == "REST" {
 		r.notConfigured(3, "access logs", fmt.Sprintf("enable access logging on stage %q: aws apigateway update-stage --rest-api-id %s --stage-name %s --patch-operations op=replace,path=/accessLogSettings/destinationArn,value=LOG_GROUP_ARN op=replace,path=/accessLogSettings/format,value='{\"requestId\":\"$context.requestId\",\"httpMethod\":\"$context.httpMethod\",\"resourcePath\":\"$context.resourcePath\",\"status\":\"$context.status\",\"responseType\":\"$context.error.responseType\"}'", st.name, r.opt.APIID, st.name))
 	}
 	if r.pb.Kind == "REST" && (st.execLevel == "" || st.execLevel == "OFF") {

@@ -24,6 +24,9 @@ func (r *run) metrics(ctx context.Context, start, end time.Time) error {
 		r.skip(4, "the stage or API type is unknown: metric dimensions cannot be built")
 		return nil
 	}
+	if r.pb.Kind == "WEBSOCKET" {
+		return nil
+	}
 	names := map[string]string{"4XX": "4XXError", "5XX": "5XXError", "Count": "Count"}
 	dims := []cwtypes.Dimension{{Name: aws.String("ApiName"), Value: aws.String(r.restName)}, {Name: aws.String("Stage"), Value: aws.String(r.pb.Stage)}}
 	if r.pb.Kind != "REST" {
@@ -197,7 +200,7 @@ type plannedQuery struct {
 func (r *run) logQueries(ctx context.Context, start, end time.Time) error {
 	var plan []plannedQuery
 	perm := "logs:StartQuery and logs:GetQueryResults on the log group"
-	if r.accessGroup != "" {
+	if r.accessGroup != "" && r.pb.Kind != "WEBSOCKET" {
 		if f, ok := parseAccessFormat(r.accessFormat); ok {
 			for purpose, q := range accessQueries(f) {
 				plan = append(plan, plannedQuery{purpose, 3, []string{r.accessGroup}, q, perm + " " + r.accessGroup})
@@ -230,7 +233,7 @@ func (r *run) logQueries(ctx context.Context, start, end time.Time) error {
 			}
 			r.evidenceLine(9, "execution log group %s (level %s)", group, r.execLogging)
 		}
-	} else if r.pb.Kind != "REST" && r.pb.Kind != "UNKNOWN" {
+	} else if r.pb.Kind == "HTTP" {
 		r.skip(9, "HTTP APIs have no execution logs")
 	}
 	if len(r.opt.AppLogGroups) > 0 {
