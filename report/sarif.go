@@ -164,10 +164,13 @@ func SARIF(w io.Writer, findings []diag.Finding, rules []*diag.Rule, opt SARIFOp
 		res := sarifResult{RuleID: f.RuleID, RuleIndex: index[f.RuleID], Level: sarifLevel(f.Severity), Message: sarifText{Text: msg}}
 		if f.Location.File != "" {
 			uri := f.Location.File
-			if opt.BaseDir != "" {
+			if opt.BaseDir != "" && filepath.IsAbs(uri) {
 				if rel, err := filepath.Rel(opt.BaseDir, uri); err == nil && !strings.HasPrefix(rel, "..") {
 					uri = rel
 				}
+			}
+			if filepath.IsAbs(uri) {
+				uri = "file://" + filepath.ToSlash(uri)
 			}
 			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(uri)}}}
 			if f.Location.Line > 0 {

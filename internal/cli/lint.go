@@ -366,7 +366,9 @@ func runLint(opts *LintOptions) error {
 			return err
 		}
 	case "sarif":
-		if err := report.SARIF(io.Out, res.Findings, res.rules, report.SARIFOptions{}); err != nil {
+		// GitHub code scanning wants repository-relative paths.
+		base, _ := os.Getwd()
+		if err := report.SARIF(io.Out, res.Findings, res.rules, report.SARIFOptions{BaseDir: base}); err != nil {
 			return err
 		}
 	default:
