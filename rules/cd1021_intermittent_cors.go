@@ -93,9 +93,20 @@ After:   every response carries the right value, and Vary: Origin`,
 				ev = append(ev, line)
 			}
 			d := fmt.Sprintf("%d identical requests from %s got different CORS answers (%d of %d blocked)", len(atts), ex.Result.Origin, blockedN, len(atts))
-			if cached {
+			var statuses []string
+			seen := map[int]bool{}
+			for _, a := range atts {
+				if a.resp != nil && !seen[a.resp.Status] {
+					seen[a.resp.Status] = true
+					statuses = append(statuses, fmt.Sprint(a.resp.Status))
+				}
+			}
+			switch {
+			case len(statuses) > 1:
+				d += fmt.Sprintf("; the status changed too (%s): some attempts got an error response without CORS headers (throttling, an unhealthy instance)", strings.Join(statuses, ", "))
+			case cached:
 				d += "; some responses came from a cache: a CDN or proxy caches or strips the CORS headers"
-			} else {
+			default:
 				d += ": a CDN or proxy caches or strips CORS headers, or one server instance is configured differently"
 			}
 			p.Report(i, loc(ex), d, ev...)
