@@ -224,6 +224,22 @@ func TestDiagnoseScenarios(t *testing.T) {
 					t.Errorf("calls %s", f.CallSummary())
 				}
 			}},
+		{desc: "access log group deleted", sc: scenario{fixture: "rest-incident", opt: Options{APIID: "a1b2c3d4e5"},
+			mutate: func(st *fakeaws.State) { st.LogGroups = st.LogGroups[1:] }},
+			check: func(t *testing.T, r *Result, f *fakeaws.Server) {
+				n := 0
+				for _, g := range r.Playbook.Gaps {
+					if g.Step == 3 && g.Cause == "missing-log-group" && strings.Contains(g.Need, "/aws/apigateway/orders-api-prod") {
+						n++
+					}
+				}
+				if n != 4 || stepStatus(r.Playbook, 3) != evidence.StepPartial {
+					t.Errorf("%d missing-log-group gaps, step 3 %s: %+v", n, stepStatus(r.Playbook, 3), r.Playbook.Gaps)
+				}
+				if q := r.Playbook.Log("exec-missing-acao"); q == nil {
+					t.Error("execution-log queries did not run")
+				}
+			}},
 		{desc: "logging off, execution log group never created", sc: scenario{fixture: "rest-incident", opt: Options{APIID: "a1b2c3d4e5"},
 			mutate: func(st *fakeaws.State) {
 				delete(st.RestAPIs[0].Stages[0], "accessLogSettings")
