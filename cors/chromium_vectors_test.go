@@ -64,6 +64,43 @@ var chromiumVectors = []chromiumVector{
 		console: "Access to fetch at 'http://api.example.test:8080/s/415?hop=0' from origin 'http://app.example.test' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: The 'Access-Control-Allow-Origin' header contains the invalid value 'http://[bad'. Have the server send the header with a valid value.",
 	},
 	{
+		// The URL parser removes a tab inside the value: a valid URL, so
+		// a mismatch (the engine said InvalidAllowOriginValue).
+		desc:    "chromium: bytes/acao-\"http://app\\texample.test\"",
+		req:     cors.Request{Origin: "http://app.example.test", URL: "http://api.example.test:8080/s/4?hop=0", Method: "GET"},
+		hops:    []cors.Hop{{Response: &cors.Response{URL: "http://api.example.test:8080/s/4?hop=0", Status: 200, Header: http.Header{"Access-Control-Allow-Origin": {"http://app\texample.test"}}}}},
+		allowed: false, err: "AllowOriginMismatch", param: "http://app\texample.test",
+		console: `Access to fetch at 'http://api.example.test:8080/s/4?hop=0' from origin 'http://app.example.test' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'http://app\u0009example.test' that is not equal to the supplied origin. Have the server send the header with a valid value.`,
+	},
+	{
+		// DEL is a forbidden host code point (the engine said
+		// AllowOriginMismatch).
+		desc:    "chromium: bytes/acao-\"http://app.example.test\\x7f\"",
+		req:     cors.Request{Origin: "http://app.example.test", URL: "http://api.example.test:8080/s/8?hop=0", Method: "GET"},
+		hops:    []cors.Hop{{Response: &cors.Response{URL: "http://api.example.test:8080/s/8?hop=0", Status: 200, Header: http.Header{"Access-Control-Allow-Origin": {"http://app.example.test\x7f"}}}}},
+		allowed: false, err: "InvalidAllowOriginValue", param: "http://app.example.test\x7f",
+		console: `Access to fetch at 'http://api.example.test:8080/s/8?hop=0' from origin 'http://app.example.test' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header contains the invalid value 'http://app.example.test\u007F'. Have the server send the header with a valid value.`,
+	},
+	{
+		// A Latin-1 byte that is not UTF-8 makes GURL invalid (the engine
+		// said AllowOriginMismatch); the UTF-8 "\u00e4" is a valid IDNA
+		// host and a mismatch. DevTools cannot carry the raw byte in
+		// headersText, so this case is written from the console line and
+		// corsErrorStatus Chromium reported.
+		desc:    "chromium: bytes/acao-latin1",
+		req:     cors.Request{Origin: "http://app.example.test", URL: "http://api.example.test:8080/s/0?hop=0", Method: "GET"},
+		hops:    []cors.Hop{{Response: &cors.Response{URL: "http://api.example.test:8080/s/0?hop=0", Status: 200, Header: http.Header{"Access-Control-Allow-Origin": {"https://app.ex\xe4mple.com"}}}}},
+		allowed: false, err: "InvalidAllowOriginValue", param: "https://app.ex\xe4mple.com",
+		console: `Access to fetch at 'http://api.example.test:8080/s/0?hop=0' from origin 'http://app.example.test' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header contains the invalid value 'https://app.ex\u00E4mple.com'. Have the server send the header with a valid value.`,
+	},
+	{
+		desc:    "chromium: bytes/acao-utf8",
+		req:     cors.Request{Origin: "http://app.example.test", URL: "http://api.example.test:8080/s/2?hop=0", Method: "GET"},
+		hops:    []cors.Hop{{Response: &cors.Response{URL: "http://api.example.test:8080/s/2?hop=0", Status: 200, Header: http.Header{"Access-Control-Allow-Origin": {"http://app.ex\u00e4mple.com"}}}}},
+		allowed: false, err: "AllowOriginMismatch", param: "http://app.ex\u00e4mple.com",
+		console: `Access to fetch at 'http://api.example.test:8080/s/2?hop=0' from origin 'http://app.example.test' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'http://app.ex\u00C3\u00A4mple.com' that is not equal to the supplied origin. Have the server send the header with a valid value.`,
+	},
+	{
 		// When several request headers are missing from
 		// Access-Control-Allow-Headers, Chromium names the first in the
 		// order of Blink's HTTPHeaderMap, a hash table: neither the order

@@ -6,6 +6,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Null is the serialization of an opaque origin (sandboxed iframes, file:
@@ -244,6 +245,20 @@ func serializeParts(p urlParts) (string, error) {
 	return scheme + "://" + host, nil
 }
 
+// hasForbiddenHostByte reports whether host holds a forbidden domain code
+// point of the URL standard: C0 controls, space, DEL and
+// "#%/:<>?@[\]^|". Observed in Chromium 156: a DEL at the end of
+// Access-Control-Allow-Origin makes it InvalidAllowOriginValue.
+func hasForbiddenHostByte(host string) bool {
+	for i := 0; i < len(host); i++ {
+		c := host[i]
+		if c <= 0x20 || c == 0x7f || strings.IndexByte("#%/:<>?@[\\]^|", c) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // isPotentiallyTrustworthyHost reports whether a host is a loopback name or
 // address, which browsers treat as secure contexts even over http.
 func isPotentiallyTrustworthyHost(host string) bool {
@@ -266,6 +281,14 @@ func isPotentiallyTrustworthyHost(host string) bool {
 // number forms) is not reproduced; the edge cases it adds only change the
 // error name between two mismatch errors, never the verdict.
 func validAllowOriginURL(v string) bool {
+	// The URL parser strips leading and trailing C0 controls and spaces
+	// and removes every tab and newline before parsing (URL standard,
+	// basic URL parser; GURL alike). Observed in Chromium 156:
+	// "http://app\texample.test" is a valid URL (AllowOriginMismatch).
+	v = strings.TrimFunc(v, func(r rune) bool { return r <= 0x20 })
+	if strings.ContainsAny(v, "\t\n\r") {
+		v = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(v)
+	}
 	i := strings.IndexByte(v, ':')
 	if i <= 0 || !isSchemeStart(v[0]) {
 		return false
@@ -299,7 +322,14 @@ func validAllowOriginURL(v string) bool {
 	if p.host == "" {
 		return equalFold(p.scheme, "file")
 	}
-	if strings.ContainsAny(p.host, "\x00\t\n\r #%/:<>?@[\\]^|") && net.ParseIP(p.host) == nil {
+	if hasForbiddenHostByte(p.host) && net.ParseIP(p.host) == nil {
+		return false
+	}
+	// GURL reads the header as UTF-8: a byte sequence that is not (a
+	// Latin-1 "\xe9") makes the host invalid. Observed in Chromium 156:
+	// "http://app.example.t\xe9st" is InvalidAllowOriginValue, while the
+	// UTF-8 "t\u00e9st" is a valid (IDNA) host and a mismatch.
+	if !utf8.ValidString(p.host) {
 		return false
 	}
 	if p.port != "" {
