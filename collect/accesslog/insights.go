@@ -2,6 +2,7 @@ package accesslog
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -129,4 +130,20 @@ func (p *parser) insightsRow(row map[string]string) (Record, int64, error) {
 		rec.Time = ms
 	}
 	return rec, n, nil
+}
+
+// DeploysFromChanges returns the times of the changes that made
+// configuration live (evidence.Change.Deploy: CreateDeployment, a stage
+// switching deployment, an auto-deployed HTTP API change), oldest first,
+// for Options.Deploys: the aws command's evidence gives the deployment
+// times that --deploy-at gives by hand.
+func DeploysFromChanges(cs []evidence.Change) []time.Time {
+	var out []time.Time
+	for _, c := range cs {
+		if c.Deploy && !c.Time.IsZero() {
+			out = append(out, c.Time.UTC())
+		}
+	}
+	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
+	return slices.Compact(out)
 }

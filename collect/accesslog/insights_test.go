@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corsdoctor/corsdoctor/evidence"
 	"github.com/corsdoctor/corsdoctor/internal/golden"
 )
 
@@ -39,5 +40,20 @@ func TestStatsFromInsights(t *testing.T) {
 	}
 	if d := st.Deploys[0]; d.Before.Total != 40 || d.After.Errors != 28 {
 		t.Errorf("deploy %+v", d)
+	}
+}
+
+func TestDeploysFromChanges(t *testing.T) {
+	t.Parallel()
+	t1 := time.Date(2026, 11, 20, 14, 2, 0, 0, time.UTC)
+	t2 := time.Date(2026, 11, 20, 13, 0, 0, 0, time.UTC)
+	got := DeploysFromChanges([]evidence.Change{
+		{Time: t1, Event: "CreateDeployment", Deploy: true},
+		{Time: t1.Add(time.Minute), Event: "PutIntegrationResponse"},
+		{Time: t2, Event: "UpdateStage", Deploy: true},
+		{Time: t1, Event: "CreateDeployment", Deploy: true, Source: "deployments"},
+	})
+	if len(got) != 2 || !got[0].Equal(t2) || !got[1].Equal(t1) {
+		t.Errorf("got %v, want [%v %v]", got, t2, t1)
 	}
 }
