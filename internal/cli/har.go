@@ -27,6 +27,7 @@ type HAROptions struct {
 	Redact      bool
 	All         bool
 	Platform    string
+	HTML        HTMLFlag
 }
 
 func init() { addCommand(func(a *App) *cobra.Command { return NewCmdHAR(a, nil) }) }
@@ -63,6 +64,7 @@ Exit codes: 0 nothing blocked, 1 at least one exchange blocked, 2 unreadable inp
 	}
 	fs := cmd.Flags()
 	fs.BoolVar(&opts.JSON, "json", false, "print the shared JSON report (docs/json.md)")
+	opts.HTML.Register(fs)
 	fs.BoolVar(&opts.ShowSecrets, "show-secrets", false, "show Authorization, Cookie and other secret values (redacted by default)")
 	fs.BoolVar(&opts.Redact, "redact", false, "write a redacted copy of the HAR to standard output, and exit")
 	fs.BoolVar(&opts.All, "all", false, "print every exchange in full, not only the failing ones and those with findings")
@@ -113,7 +115,7 @@ func runHAR(opts *HAROptions) error {
 		return WithHint(Usagef("%v", err), harHint)
 	}
 	pr := &harPrinter{w: app.IO.Out, json: opts.JSON, all: opts.All, plat: plat, file: &rd.File,
-		ropt: report.Options{ShowSecrets: opts.ShowSecrets}}
+		ropt: report.Options{ShowSecrets: opts.ShowSecrets}, keep: opts.HTML.Path != ""}
 	pairer := har.NewPairer(&rd.File, pr.add)
 	for {
 		e, err := rd.Next()
@@ -134,6 +136,9 @@ func runHAR(opts *HAROptions) error {
 	}
 	sum := pairer.Flush()
 	if err := pr.finish(sum); err != nil {
+		return err
+	}
+	if err := opts.HTML.WriteDocument(app, report.Document{Tool: "corsdoctor", Version: report.Version, Results: pr.kept}, report.HTMLOptions{Title: "corsdoctor har"}); err != nil {
 		return err
 	}
 	if pr.blocked > 0 {
@@ -164,6 +169,9 @@ type harPrinter struct {
 	nbrief                               int
 	blocked, incomplete, neterr, allowed int
 	err                                  error
+	// keep collects every result for --html (memory grows with the HAR).
+	keep bool
+	kept []report.Result
 }
 
 func (p *harPrinter) add(ex *evidence.Exchange) {
@@ -221,6 +229,9 @@ func (p *harPrinter) flush() {
 	findings := diag.Run(rules.All(), &diag.Input{Exchanges: p.batch})
 	doc := report.NewDocument(p.batch, findings, p.ropt)
 	p.batch = p.batch[:0]
+	if p.keep {
+		p.kept = append(p.kept, doc.Results...)
+	}
 	if p.json {
 		for _, r := range doc.Results {
 			var b strings.Builder

@@ -589,3 +589,21 @@ func TestLintHTML(t *testing.T) {
 		}
 	}
 }
+
+func TestHARHTML(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "har.html")
+	_, errOut, code := run(t, "", "har", harFixtures+"chrome-apigw.har", "--html", path)
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"corsdoctor har", `data-verdict="BLOCKED"`, `<li class="fail"`, `svg`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("har --html report lacks %q", want)
+		}
+	}
+}
