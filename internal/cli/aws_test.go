@@ -222,6 +222,23 @@ func TestAWSDiagnoseCredentialChain(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, `AWS profile "missing" not found`) {
 		t.Fatalf("exit %d stderr %s", code, errOut)
 	}
+
+	// Credentials from the environment and AWS_ENDPOINT_URL, through the
+	// real default chain, against the fake with its clock shifted to now.
+	st, err := fakeaws.LoadFile(filepath.Join("..", "fakeaws", "testdata", "rest-incident.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Shift(time.Now().UTC().Truncate(time.Minute).Sub(st.Now))
+	srv := fakeaws.New(st).Start()
+	defer srv.Close()
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	out, errOut, code = run(t, "", "aws", "diagnose", "--api-id", "a1b2c3d4e5", "--since", "1h")
+	if code != 1 || !strings.Contains(out, `REST API a1b2c3d4e5 "orders-api" in us-east-1, stage prod`) || !strings.Contains(out, "CD4052") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
 }
 
 // TestAWSDiagnoseHTML writes the HTML page with the chart.
