@@ -17,8 +17,12 @@ var CD2019 = register(&diag.Rule{
 credentials than the others, the page works on most routes and fails on one: the
 classic "only POST fails" incident. The finding shows the settings side by side.
 
-Before:  /items OPTIONS ACAO 'https://app.example.com'; /orders OPTIONS ACAO 'https://old.example.com'
-After:   the same allowed origin, headers and credentials on every route`,
+Before:  OPTIONS /items and GET /items: 'https://app.example.com'
+         POST /items: 'https://old.example.com'      (only POST fails)
+After:   the same allowed origin, headers and credentials on every route and method
+
+Only values that are static in the definition are compared (proxy integrations set
+theirs in code).`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Use one CORS setting for the whole API (one origin allowlist, one header list, one credentials choice).",
 		diag.APIGwREST: "Make the Access-Control-Allow-* mappings identical across OPTIONS methods and integration responses (a shared YAML anchor, CDK defaultCorsPreflightOptions, or a Terraform module), then redeploy.",
@@ -32,25 +36,32 @@ After:   the same allowed origin, headers and credentials on every route`,
 				byValue := map[string][]string{}
 				var first apimodel.Value
 				for _, res := range api.Resources {
-					m := res.Method("OPTIONS")
-					ir := optionsResponse(m)
-					if ir == nil {
-						continue
+					for _, m := range res.Methods {
+						if h == "Access-Control-Allow-Headers" && m.HTTPMethod != "OPTIONS" {
+							continue
+						}
+						// The success response of every non-proxy method:
+						// OPTIONS answers the preflight, the others the
+						// actual request.
+						ir := optionsResponse(m)
+						if ir == nil {
+							continue
+						}
+						v, ok := ir.Header(h)
+						if !ok || v.Unknown {
+							continue
+						}
+						norm := strings.ToLower(strings.ReplaceAll(v.S, " ", ""))
+						if h == "Access-Control-Allow-Headers" {
+							items, _ := staticList(apimodel.Value{S: norm})
+							sort.Strings(items)
+							norm = strings.Join(items, ",")
+						}
+						if len(byValue) == 0 {
+							first = v
+						}
+						byValue[norm] = append(byValue[norm], fmt.Sprintf("%-28s %s  (%s)", m.HTTPMethod+" "+res.Path, v.S, v.Source))
 					}
-					v, ok := ir.Header(h)
-					if !ok || v.Unknown {
-						continue
-					}
-					norm := strings.ToLower(strings.ReplaceAll(v.S, " ", ""))
-					if h == "Access-Control-Allow-Headers" {
-						items, _ := staticList(apimodel.Value{S: norm})
-						sort.Strings(items)
-						norm = strings.Join(items, ",")
-					}
-					if len(byValue) == 0 {
-						first = v
-					}
-					byValue[norm] = append(byValue[norm], fmt.Sprintf("%-28s %s  (%s)", "OPTIONS "+res.Path, v.S, v.Source))
 				}
 				if len(byValue) < 2 {
 					continue
@@ -59,7 +70,7 @@ After:   the same allowed origin, headers and credentials on every route`,
 				for _, k := range apimodel.SortedKeys(byValue) {
 					ev = append(ev, byValue[k]...)
 				}
-				reportAPI(p, api, first.Source, fmt.Sprintf("the OPTIONS methods of %s answer with %d different %s values: routes with the odd value fail in the browser while the others work",
+				reportAPI(p, api, first.Source, fmt.Sprintf("the methods of %s answer with %d different %s values: routes with the odd value fail in the browser while the others work",
 					apiName(api), len(byValue), h), ev...)
 			}
 		}
