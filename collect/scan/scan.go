@@ -230,6 +230,22 @@ func (st *state) variants() error {
 			}
 		}
 	}
+	if sb, ok := parseBase(self); ok {
+		for _, o := range sb.siblings() {
+			if st.sent[o] {
+				continue
+			}
+			p, err := st.probe(KindSibling, o)
+			if err != nil {
+				return err
+			}
+			if st.echoed(p) {
+				if b, ok := parseBase(o); ok {
+					bases = append(bases, b)
+				}
+			}
+		}
+	}
 	if _, err := st.probe(KindNull, cors.Null); err != nil {
 		return err
 	}

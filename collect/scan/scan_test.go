@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"runtime"
 	"slices"
 	"sort"
@@ -228,5 +229,34 @@ func TestHTTP2Reuse(t *testing.T) {
 	}
 	if n := conns.Load(); n != 1 || r.Requests < 10 {
 		t.Errorf("%d requests over %d connections, want one connection", r.Requests, n)
+	}
+}
+
+// TestSiblingsLearned: without --trusted-origin, the registrable domain
+// and its www host are tried as legitimate origins, so a look-alike of
+// www.example.com is found for a target on api.example.com.
+func TestSiblingsLearned(t *testing.T) {
+	re := regexp.MustCompile(`^http://www.example.com$`) // unescaped dot
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if o := r.Header.Get("Origin"); re.MatchString(o) {
+			w.Header().Set("Access-Control-Allow-Origin", o)
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+		}
+		w.Header().Set("Vary", "Origin")
+	}))
+	defer srv.Close()
+	addr := srv.Listener.Addr().String()
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, addr) // api.example.com is the test server
+	}}
+	s := New(Config{Rules: rules.Family("CD3"), Transport: tr})
+	defer s.Close()
+	tg, _ := ParseTarget("http://api.example.com/me")
+	r := s.Scan(context.Background(), tg)
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	if got := ruleIDs(r); !slices.Equal(got, []string{"CD3006"}) {
+		t.Fatalf("rules %v, want [CD3006] (http://wwwxexample.com)", got)
 	}
 }

@@ -12,12 +12,15 @@ import (
 // probe purpose "scan:<kind>"; rules read them.
 type Kind string
 
-// Probe kinds. Self and Trusted are the legitimate origins learned first;
-// every other kind is an origin an attacker can host a page on.
+// Probe kinds. Self, Trusted and Sibling (the registrable domain and its
+// www host, the usual front ends of an API host) are the legitimate
+// origins learned first; every other kind is an origin an attacker can
+// host a page on.
 const (
 	KindArbitrary   Kind = "arbitrary"
 	KindSelf        Kind = "self"
 	KindTrusted     Kind = "trusted"
+	KindSibling     Kind = "sibling"
 	KindNull        Kind = "null"
 	KindPrefix      Kind = "prefix"
 	KindSuffix      Kind = "suffix"
@@ -176,4 +179,20 @@ func (b base) http() string {
 
 func (b base) special(c string) string {
 	return b.join(b.scheme, b.host+c+attackerSuffix)
+}
+
+// siblings are the front ends an API host usually serves: the registrable
+// domain and its www host (for api.example.com: example.com and
+// www.example.com), with the target's scheme.
+func (b base) siblings() []string {
+	if b.rd == "" {
+		return nil
+	}
+	var out []string
+	for _, h := range []string{b.rd, "www." + b.rd} {
+		if h != b.host {
+			out = append(out, b.scheme+"://"+h)
+		}
+	}
+	return out
 }
