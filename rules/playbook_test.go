@@ -198,3 +198,29 @@ func init() {
 		}},
 	)
 }
+
+func init() {
+	addCases("CD2105",
+		ruleCase{Desc: "OPTIONS deleted then deployed, no error rise", Fire: true, Input: func(*testing.T) *diag.Input {
+			pb := pbBase()
+			pb.Changes = []evidence.Change{
+				{Time: pbNow.Add(-50 * time.Minute), Event: "DeleteMethod", Detail: "OPTIONS /orders", CORS: true, Source: "cloudtrail"},
+				{Time: pbNow.Add(-40 * time.Minute), Event: "CreateDeployment", CORS: true, Deploy: true, Source: "cloudtrail"},
+			}
+			return &diag.Input{Playbook: pb}
+		}},
+		ruleCase{Desc: "deleted but not deployed", Fire: false, Input: func(*testing.T) *diag.Input {
+			pb := pbBase()
+			pb.Changes = []evidence.Change{{Time: pbNow.Add(-50 * time.Minute), Event: "DeleteMethod", Detail: "OPTIONS /orders", CORS: true, Source: "cloudtrail"}}
+			return &diag.Input{Playbook: pb}
+		}},
+		ruleCase{Desc: "deployment explained by CD4052", Fire: false, Input: func(*testing.T) *diag.Input {
+			pb := withRise(pbBase())
+			pb.Changes = []evidence.Change{
+				{Time: pbNow.Add(-33 * time.Minute), Event: "DeleteMethod", Detail: "OPTIONS /orders", CORS: true, Source: "cloudtrail"},
+				{Time: pbNow.Add(-30 * time.Minute), Event: "CreateDeployment", CORS: true, Deploy: true, Source: "cloudtrail"},
+			}
+			return &diag.Input{Playbook: pb}
+		}},
+	)
+}
