@@ -434,6 +434,23 @@ func scenarios() []scenario {
 			add(scenario{Name: fmt.Sprintf("preflight/acah-%q/%s", acah, c), Method: "GET", Headers: hdr("X-Custom", "1", "Authorization", "Bearer t"), Credentials: c, Preflight: p, Actual: act})
 		}
 	}
+	// Lists split over two header lines, and bytes outside ASCII (the
+	// failed parameter is escaped in the console).
+	add(scenario{Name: "preflight/acam-two-lines", Method: "PUT", Preflight: resp{Status: 204, Headers: hdr("Access-Control-Allow-Origin", o, "Access-Control-Allow-Methods", "GET", "Access-Control-Allow-Methods", "PUT")}, Actual: okActual})
+	add(scenario{Name: "preflight/acah-two-lines", Method: "GET", Headers: hdr("X-A", "1", "X-B", "1"),
+		Preflight: resp{Status: 204, Headers: hdr("Access-Control-Allow-Origin", o, "Access-Control-Allow-Headers", "x-a", "Access-Control-Allow-Headers", "x-b")}, Actual: okActual})
+	// Only valid UTF-8: DevTools cuts a header value at a byte that is not
+	// (cors/chromium_vectors_test.go keeps the Latin-1 cases observed).
+	for _, v := range []string{"http://app.example.t\u00e9st", "http://app.example.test\x01", "http://app\texample.test", "\u00e9", "http://app.example.test\x7f"} {
+		raw := v
+		add(scenario{Name: fmt.Sprintf("bytes/acao-%q", raw), Method: "GET", Actual: resp{Status: 200, Headers: hdr("Access-Control-Allow-Origin", raw)}})
+		add(scenario{Name: fmt.Sprintf("bytes/preflight-acao-%q", raw), Method: "PUT", Preflight: resp{Status: 204, Headers: hdr("Access-Control-Allow-Origin", raw, "Access-Control-Allow-Methods", "PUT")}, Actual: okActual})
+	}
+	add(scenario{Name: "bytes/acam-latin1", Method: "PUT", Preflight: okPreflight("PUT, P\u00c9T", ""), Actual: okActual})
+	add(scenario{Name: "bytes/acac-latin1", Method: "GET", Credentials: cors.CredentialsInclude, Actual: resp{Status: 200, Headers: hdr("Access-Control-Allow-Origin", o, "Access-Control-Allow-Credentials", "tr\u00fce")}})
+	add(scenario{Name: "bytes/accept-language-latin1", Method: "GET", Headers: hdr("Accept-Language", "fr-\u00e9"), Preflight: okPreflight("", ""), Actual: okActual})
+	add(scenario{Name: "bytes/accept-latin1", Method: "GET", Headers: hdr("Accept", "text/\u00e9"), Preflight: okPreflight("", ""), Actual: okActual})
+
 	// Both ACAM and ACAH invalid: which error wins.
 	add(scenario{Name: "preflight/acam-and-acah-invalid", Method: "PUT", Headers: hdr("X-Custom", "1"),
 		Preflight: resp{Status: 204, Headers: hdr("Access-Control-Allow-Origin", o, "Access-Control-Allow-Methods", "P T", "Access-Control-Allow-Headers", "x y")}, Actual: okActual})

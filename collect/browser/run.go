@@ -1,7 +1,6 @@
 package browser
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -817,14 +816,27 @@ func headerList(h network.Headers) []cors.Header {
 }
 
 // responseHeader parses the raw HTTP/1.x header text when DevTools has
-// it (exact lines, repeated headers kept apart), else the header map.
+// it (exact lines, repeated headers kept apart), else the header map. The
+// parse is as lenient as the browser's: a line without a colon is
+// skipped, and values keep any byte (control characters included).
 func responseHeader(raw string, h network.Headers) http.Header {
 	if raw != "" {
-		tp := textproto.NewReader(bufio.NewReader(strings.NewReader(raw)))
-		if _, err := tp.ReadLine(); err == nil { // status line
-			if mh, err := tp.ReadMIMEHeader(); err == nil || len(mh) > 0 {
-				return http.Header(mh)
+		out := http.Header{}
+		lines := strings.Split(strings.ReplaceAll(raw, "\r\n", "\n"), "\n")
+		for _, line := range lines[1:] { // lines[0] is the status line
+			if line == "" {
+				break
 			}
+			name, value, ok := strings.Cut(line, ":")
+			name = strings.TrimRight(name, " \t")
+			if !ok || name == "" || strings.ContainsAny(name, " \t\r") {
+				continue
+			}
+			key := textproto.CanonicalMIMEHeaderKey(name)
+			out[key] = append(out[key], strings.Trim(value, " \t"))
+		}
+		if len(lines) > 1 {
+			return out
 		}
 	}
 	out := http.Header{}
