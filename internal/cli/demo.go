@@ -176,6 +176,8 @@ func runDemo(ctx context.Context, opts *DemoOptions) error {
 
 func writeDemo(app *App, base string, cases []lab.Case, res []DemoCase, outs []*checkOutcome, verbose bool) error {
 	w := &errWriterCLI{w: app.IO.Out}
+	// Colour only on a terminal, and never with NO_COLOR (no-color.org).
+	color := app.IO.IsTTY && app.Getenv != nil && app.Getenv("NO_COLOR") == "" && app.Getenv("TERM") != "dumb"
 	w.printf("corsdoctor demo: %d lab endpoints on loopback, each checked as Chromium would send it\n\n", len(res))
 	pw, tw := len("ENDPOINT"), len("REPRODUCES")
 	for _, r := range res {
@@ -196,7 +198,12 @@ func writeDemo(app *App, base string, cases []lab.Case, res []DemoCase, outs []*
 			}
 			mark = fmt.Sprintf("NO (expected %s, %s)", r.ExpectedVerdict, exp)
 		}
-		w.printf("%-*s  %-*s  %-8s  %-40s  %s\n", pw, r.Path, tw, clip(r.Title, 58), r.Verdict, diagnosis, mark)
+		verdict := fmt.Sprintf("%-8s", r.Verdict)
+		if color {
+			verdict = paint(verdict, r.Verdict == lab.Allowed)
+			mark = paint(mark, r.Agree)
+		}
+		w.printf("%-*s  %-*s  %s  %-40s  %s\n", pw, r.Path, tw, clip(r.Title, 58), verdict, diagnosis, mark)
 	}
 	agree := 0
 	for _, r := range res {
@@ -235,6 +242,14 @@ func demoExample(res []DemoCase) string {
 		}
 	}
 	return res[0].Path
+}
+
+// paint wraps s in green (good) or red ANSI colour.
+func paint(s string, good bool) string {
+	if good {
+		return "\x1b[32m" + s + "\x1b[0m"
+	}
+	return "\x1b[31m" + s + "\x1b[0m"
 }
 
 func clip(s string, n int) string {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -131,5 +132,34 @@ func TestLabCommand(t *testing.T) {
 	_, errOut, code := runFixed(t, "lab", "--addr", "256.0.0.1:0")
 	if code != 2 || !strings.Contains(errOut, "--addr") {
 		t.Errorf("bad --addr: exit %d, %q", code, errOut)
+	}
+}
+
+func TestDemoColour(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		desc    string
+		tty     bool
+		noColor string
+		want    bool
+	}{
+		{"terminal", true, "", true},
+		{"NO_COLOR", true, "1", false},
+		{"pipe", false, "", false},
+	} {
+		var out bytes.Buffer
+		app := NewApp(&IO{Out: &out, ErrOut: io.Discard, IsTTY: tc.tty})
+		app.Getenv = func(k string) string {
+			if k == "NO_COLOR" {
+				return tc.noColor
+			}
+			return ""
+		}
+		if err := runDemo(context.Background(), &DemoOptions{App: app, Only: "/ok/simple"}); err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		if got := strings.Contains(out.String(), "\x1b[32m"); got != tc.want {
+			t.Errorf("%s: colour %v, want %v", tc.desc, got, tc.want)
+		}
 	}
 }
