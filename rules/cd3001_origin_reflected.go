@@ -42,7 +42,15 @@ https://fetch.spec.whatwg.org/#cors-protocol-and-credentials`,
 		diag.Nginx:      "map $http_origin $cors_origin { default \"\"; \"https://app.example.com\" $http_origin; } then add_header Access-Control-Allow-Origin $cors_origin always; (never add_header ... $http_origin directly).",
 		diag.APIGwREST:  "Return a fixed origin from the integration response mapping, or check Origin against an allowlist in the Lambda before echoing it.",
 	},
-	Check: scanOriginRule("arbitrary", func(pr *evidence.Probe) string {
-		return "the server echoes the unrelated origin " + pr.Request.Origin + " in Access-Control-Allow-Origin: it trusts every origin"
-	}),
+	Check: func(p *diag.Pass) {
+		scanOriginRule("arbitrary", func(pr *evidence.Probe) string {
+			return "the server echoes the unrelated origin " + pr.Request.Origin + " in Access-Control-Allow-Origin: it trusts every origin"
+		})(p)
+		// A GET target whose response is not readable may still grant
+		// the unrelated origin's preflight: the page cannot read, but
+		// it can send state-changing requests.
+		scanOriginRule("preflight", func(pr *evidence.Probe) string {
+			return "the preflight echoes the unrelated origin " + pr.Request.Origin + " and allows " + pr.Request.Method + ": the page cannot read this URL's GET response, but it can send " + pr.Request.Method + " requests"
+		}, "arbitrary")(p)
+	},
 })

@@ -78,3 +78,12 @@ func TestScanSeverityFollowsCredentials(t *testing.T) {
 		})
 	}
 }
+
+func TestScanReflectionReportedOnce(t *testing.T) {
+	in := scanned(
+		sp("arbitrary", attacker, echo(attacker, true)),
+		spf("preflight", attacker, "PUT", resp(204, "Access-Control-Allow-Origin: "+attacker, "Access-Control-Allow-Methods: PUT", "Access-Control-Allow-Credentials: true")))(t)
+	if fs := diag.Run([]*diag.Rule{CD3001}, in); len(fs) != 1 {
+		t.Fatalf("%d findings, want the readable GET only", len(fs))
+	}
+}
