@@ -1,0 +1,100 @@
+package iac
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func write(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+const restTemplate = "Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties: {Name: a}\n"
+
+func TestLoad(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"stack/template.yaml":             restTemplate,
+		"cdk.out/Stack.template.json":     `{"Resources": {"Api": {"Type": "AWS::ApiGateway::RestApi", "Metadata": {"aws:cdk:path": "S/Api"}}}}`,
+		"cdk.out/manifest.json":           `{"version": "36.0.0"}`,
+		"cdk.out/asset.123/template.yaml": restTemplate,
+		"node_modules/pkg/template.yaml":  restTemplate,
+		"api/openapi.json":                `{"openapi": "3.0.1", "info": {"title": "x"}, "paths": {"/a": {"get": {"x-amazon-apigateway-integration": {"type": "mock"}}}}}`,
+		"svc/serverless.yml":              "service: s\nprovider: {name: aws}\nfunctions: {f: {handler: h.h, events: [{http: 'GET a'}]}}\n",
+		"tf/main.tf":                      "resource \"aws_apigatewayv2_api\" \"h\" {\n  name = \"h\"\n  protocol_type = \"HTTP\"\n}\n",
+		"tf/routes.tf":                    "resource \"aws_apigatewayv2_route\" \"r\" {\n  api_id = aws_apigatewayv2_api.h.id\n  route_key = \"GET /a\"\n}\n",
+		"k8s/deploy.yaml":                 "apiVersion: apps/v1\nkind: Deployment\n",
+		"broken/template.yaml":            "Resources:\n  A: [\n",
+		"package.json":                    `{"name": "x"}`,
+	})
+	res := Load([]string{dir}, Options{})
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Error(), filepath.Join("broken", "template.yaml")+":") {
+		t.Errorf("errors = %v, want one located in broken/template.yaml", res.Errors)
+	}
+	want := map[string]int{"cloudformation": 1, "cdk": 1, "openapi": 1, "serverless": 1, "terraform": 2}
+	if !reflect.DeepEqual(res.Formats, want) {
+		t.Errorf("formats = %v, want %v", res.Formats, want)
+	}
+	if len(res.APIs) != 5 {
+		t.Errorf("got %d APIs, want 5", len(res.APIs))
+	}
+	for _, a := range res.APIs {
+		if a.ID == "aws_apigatewayv2_api.h" && len(a.Routes) != 1 {
+			t.Errorf("Terraform files of one directory are one module: routes %v", a.Routes)
+		}
+	}
+}
+
+func TestLoadDeterministic(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	files := map[string]string{}
+	for i := 0; i < 40; i++ {
+		files[filepath.Join("d"+string(rune('a'+i%26))+string(rune('a'+i/26)), "template.yaml")] = restTemplate
+	}
+	write(t, dir, files)
+	ids := func(workers int) []string {
+		var out []string
+		for _, a := range Load([]string{dir}, Options{Workers: workers}).APIs {
+			out = append(out, a.Source.String())
+		}
+		return out
+	}
+	one := ids(1)
+	if len(one) != 40 {
+		t.Fatalf("got %d APIs", len(one))
+	}
+	for i := 0; i < 3; i++ {
+		if got := ids(8); !reflect.DeepEqual(got, one) {
+			t.Fatalf("order depends on concurrency:\n%v\n%v", one, got)
+		}
+	}
+}
+
+func TestLoadExplicitFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"notes.yaml": "title: not a template\n"})
+	res := Load([]string{filepath.Join(dir, "notes.yaml"), filepath.Join(dir, "missing.yaml")}, Options{})
+	if len(res.Errors) != 2 {
+		t.Fatalf("errors = %v, want a missing file and an unrecognised file", res.Errors)
+	}
+	for _, e := range res.Errors {
+		if !strings.HasPrefix(e.Error(), dir) {
+			t.Errorf("error does not start with the file: %v", e)
+		}
+	}
+}
