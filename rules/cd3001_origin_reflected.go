@@ -24,7 +24,10 @@ This is the most common "fix" for a CORS error (echo the Origin to make the erro
 go away) and the most common CORS vulnerability.
 
 corsdoctor proves it by sending Origin: https://corsdoctor-attacker.example and
-asking the CORS engine whether a page at that origin gets the response.
+asking the CORS engine whether a page at that origin gets the response. When the
+response is not readable but the preflight from that origin grants PUT (or the
+target's own method), the page can still send state-changing requests with the
+victim's cookies; that is reported too.
 
 Before:  Origin: https://corsdoctor-attacker.example
          Access-Control-Allow-Origin: https://corsdoctor-attacker.example
