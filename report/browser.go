@@ -33,6 +33,13 @@ type Browser struct {
 	ElapsedMS     int64    `json:"elapsed_ms"`
 }
 
+// NetworkFailure reports whether the request failed below CORS (DNS,
+// connection, a port Chromium refuses): no CorsError and no console line,
+// only a net error. The server's CORS behaviour was not observed.
+func (b *Browser) NetworkFailure() bool {
+	return !b.Allowed && b.ChromiumError == "" && b.ConsoleMessage == "" && b.NetError != ""
+}
+
 // BrowserRequest is one HTTP request Chromium sent and the response it
 // received.
 type BrowserRequest struct {
@@ -50,8 +57,11 @@ type BrowserRequest struct {
 func BrowserText(w io.Writer, b *Browser) error {
 	tw := &errWriter{w: w}
 	verdict := "BLOCKED"
-	if b.Allowed {
+	switch {
+	case b.Allowed:
 		verdict = "ALLOWED"
+	case b.NetworkFailure():
+		verdict = "FAILED (" + b.NetError + ")"
 	}
 	tw.printf("Chromium (%s): %s", b.Product, verdict)
 	if b.ChromiumError != "" {

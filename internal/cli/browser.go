@@ -196,10 +196,27 @@ func runBrowser(ctx context.Context, opts *BrowserOptions) error {
 			fmt.Fprintf(app.IO.ErrOut, "corsdoctor: bug: %s\n", line)
 		}
 	}
+	if b := doc.Results[0].Browser; b.NetworkFailure() && !anyResponse(b) {
+		hint := "check the URL, and that the server is up and reachable from this machine"
+		if b.NetError == "net::ERR_UNSAFE_PORT" {
+			hint = "Chromium never connects to this port (a restricted port such as 1, 25 or 6000); serve the API on another port"
+		}
+		return WithHint(Usagef("the browser could not reach %s: %s", obs.Request.URL, b.NetError), hint)
+	}
 	if !obs.Allowed {
 		return ErrFindings
 	}
 	return nil
+}
+
+// anyResponse reports whether the browser received any response.
+func anyResponse(b *report.Browser) bool {
+	for _, r := range b.Requests {
+		if r.Status != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // observeChromium starts Chromium, runs one request and always closes it.

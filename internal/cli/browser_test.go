@@ -205,10 +205,15 @@ func TestBrowserChromium(t *testing.T) {
 		{"allowed", "/ok", ExitOK, "--expose X-Total-Count: readable"},
 		{"blocked", "/no-cors", ExitFindings, "BLOCKED (MissingAllowOriginHeader)"},
 		{"xhr blocked", "/no-cors?xhr", ExitFindings, "console: Access to XMLHttpRequest at"},
+		{"unsafe port", "unsafe-port", ExitUsage, "FAILED (net::ERR_UNSAFE_PORT)"},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			start := time.Now()
-			args := []string{"browser", srv.URL + tc.path, "--origin", "http://app.example.test", "--expose", "X-Total-Count"}
+			target := srv.URL + tc.path
+			if tc.path == "unsafe-port" {
+				target = "http://127.0.0.1:1/x"
+			}
+			args := []string{"browser", target, "--origin", "http://app.example.test", "--expose", "X-Total-Count"}
 			if strings.HasSuffix(tc.path, "?xhr") {
 				args = append(args, "--initiator", "xhr")
 			}
@@ -216,6 +221,9 @@ func TestBrowserChromium(t *testing.T) {
 			elapsed := time.Since(start)
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errOut)
+			}
+			if tc.code == ExitUsage && !strings.Contains(errOut, "corsdoctor: hint: Chromium never connects to this port") {
+				t.Errorf("stderr lacks the unsafe-port hint:\n%s", errOut)
 			}
 			if !strings.Contains(out, tc.has) || !strings.Contains(out, "engine agrees with Chromium") {
 				t.Errorf("stdout lacks %q or the agreement line:\n%s", tc.has, out)
