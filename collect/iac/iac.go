@@ -145,8 +145,40 @@ func Load(paths []string, opt Options) *Result {
 			res.Formats[j.format] += len(j.files)
 		}
 	}
+	res.APIs = dropIncluded(res.APIs)
 	sort.SliceStable(res.APIs, func(i, k int) bool { return res.APIs[i].Source.File < res.APIs[k].Source.File })
 	return res
+}
+
+// dropIncluded removes standalone OpenAPI APIs whose file another API
+// includes (SAM DefinitionUri, AWS::Include, Terraform file()): the
+// including API is the one deployed, and keeping both would report every
+// finding twice.
+func dropIncluded(apis []*apimodel.API) []*apimodel.API {
+	included := map[string]bool{}
+	for _, a := range apis {
+		for _, r := range a.Resources {
+			if r.Source.File != "" && r.Source.File != a.Source.File {
+				included[filepath.Clean(r.Source.File)] = true
+			}
+		}
+		for _, r := range a.Routes {
+			if r.Source.File != "" && r.Source.File != a.Source.File {
+				included[filepath.Clean(r.Source.File)] = true
+			}
+		}
+	}
+	if len(included) == 0 {
+		return apis
+	}
+	out := apis[:0]
+	for _, a := range apis {
+		if a.Format == "openapi" && included[filepath.Clean(a.Source.File)] {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 func run(j *job, r *reader, opt Options) {

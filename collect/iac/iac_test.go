@@ -98,3 +98,16 @@ func TestLoadExplicitFile(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadDropsIncludedDefinitions(t *testing.T) {
+	t.Parallel()
+	res := Load([]string{filepath.Join("cfn", "testdata")}, Options{})
+	for _, a := range res.APIs {
+		if a.Format == "openapi" && strings.HasSuffix(a.Source.File, filepath.Join("api", "openapi.yaml")) {
+			t.Errorf("the OpenAPI file included by sam-defuri.yaml is also linted on its own")
+		}
+	}
+	if res.Formats["openapi"] != 1 {
+		t.Errorf("the included file is still read and counted: %v", res.Formats)
+	}
+}

@@ -101,9 +101,7 @@ func Parse(file string, root *yaml.Node, opt Options) []*apimodel.API {
 			for _, b := range tree.Items(t.prop(r, "BinaryMediaTypes")) {
 				api.BinaryMediaTypes = append(api.BinaryMediaTypes, t.value(b))
 			}
-			if body := t.prop(r, "Body"); body != nil {
-				openapi.Fill(file, body, api)
-			}
+			t.definition(api, t.prop(r, "Body"), t.prop(r, "BodyS3Location"))
 		case "AWS::ApiGatewayV2::Api":
 			if p := strings.ToUpper(tree.Str(t.prop(r, "ProtocolType"))); p != "" && p != "HTTP" {
 				continue
@@ -112,9 +110,7 @@ func Parse(file string, root *yaml.Node, opt Options) []*apimodel.API {
 			if c := t.prop(r, "CorsConfiguration"); c != nil {
 				api.Cors = openapi.CorsConfig(file, c, false)
 			}
-			if body := t.prop(r, "Body"); body != nil {
-				openapi.Fill(file, body, api)
-			}
+			t.definition(api, t.prop(r, "Body"), t.prop(r, "BodyS3Location"))
 			if target := t.prop(r, "Target"); target != nil {
 				api.Routes = append(api.Routes, &apimodel.Route{Key: "$default", AuthorizationType: apimodel.Known("NONE", t.src(target)),
 					Integration: &apimodel.Integration{Type: apimodel.AWSProxy, URI: t.value(target), Function: t.functionIn(target), Source: t.src(target)}, Source: t.src(target)})
@@ -564,6 +560,42 @@ func (t *template) functionURL(r *resource, corsNode *yaml.Node, fnID string) {
 	api.Function = t.function(fnID)
 	t.apis[api.ID] = api
 	t.list = append(t.list, api)
+}
+
+// definition fills api from an OpenAPI definition: inline (Body,
+// DefinitionBody), included from a local file (Fn::Transform AWS::Include
+// with a relative Location), or a local DefinitionUri / BodyS3Location
+// path (SAM packages those). Definitions in S3 are not read. Errors in an
+// included file are recorded on the API's template as unknown (the
+// definition is then simply absent from the model).
+func (t *template) definition(api *apimodel.API, body, uri *yaml.Node) {
+	if body != nil {
+		if fn, arg := intrinsic(body); fn == "Fn::Transform" && tree.Str(tree.Get(arg, "Name")) == "AWS::Include" {
+			t.includeDefinition(api, tree.Str(tree.Get(tree.Get(arg, "Parameters"), "Location")))
+			return
+		}
+		openapi.Fill(t.file, body, api)
+		return
+	}
+	if s, ok := tree.Scalar(uri); ok {
+		t.includeDefinition(api, s)
+	}
+}
+
+func (t *template) includeDefinition(api *apimodel.API, loc string) {
+	if loc == "" || strings.Contains(loc, "://") || t.opt.Read == nil {
+		return
+	}
+	name := path.Join(t.dir, loc)
+	b, err := t.opt.Read(name)
+	if err != nil {
+		return
+	}
+	root, err := tree.Parse(name, b)
+	if err != nil {
+		return
+	}
+	openapi.Fill(name, root, api)
 }
 
 // sortedIDs returns resource IDs of a type in template order.

@@ -147,3 +147,19 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestIncludedDefinition(t *testing.T) {
+	t.Parallel()
+	read := func(name string) ([]byte, error) { return os.ReadFile(name) }
+	apis := load(t, "testdata/sam-defuri.yaml", read)
+	for _, id := range []string{"Api", "Included"} {
+		a := apis[id]
+		if a == nil || a.Resource("/things") == nil {
+			t.Fatalf("%s: definition not read: %+v", id, a)
+		}
+		m := a.Resource("/things").Method("PUT")
+		if m.Source.File != "testdata/api/openapi.yaml" || m.Source.Line != 5 {
+			t.Errorf("%s: method located at %v, want the included file, line 5", id, m.Source)
+		}
+	}
+}

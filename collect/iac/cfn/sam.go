@@ -39,9 +39,7 @@ func (t *template) samAPI(r *resource) *apimodel.API {
 	for _, b := range tree.Items(t.samProp(r, "Api", "BinaryMediaTypes")) {
 		api.BinaryMediaTypes = append(api.BinaryMediaTypes, t.value(b))
 	}
-	if body := t.samProp(r, "Api", "DefinitionBody"); body != nil {
-		openapi.Fill(t.file, body, api)
-	}
+	t.definition(api, t.samProp(r, "Api", "DefinitionBody"), t.samProp(r, "Api", "DefinitionUri"))
 	if c := t.samProp(r, "Api", "Cors"); c != nil {
 		sc := &apimodel.SAMCors{Source: t.src(c), AllowCredentials: apimodel.TriNo}
 		if c.Kind == yaml.MappingNode {
@@ -119,9 +117,7 @@ func (t *template) samHTTPAPI(r *resource) *apimodel.API {
 	} else {
 		api = t.newAPI(r, apimodel.HTTP, "sam")
 	}
-	if body := t.samProp(r, "HttpApi", "DefinitionBody"); body != nil {
-		openapi.Fill(t.file, body, api)
-	}
+	t.definition(api, t.samProp(r, "HttpApi", "DefinitionBody"), t.samProp(r, "HttpApi", "DefinitionUri"))
 	if c := t.samProp(r, "HttpApi", "CorsConfiguration"); c != nil {
 		if b, ok := tree.Bool(c); ok {
 			if b {
