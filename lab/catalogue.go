@@ -380,6 +380,15 @@ var catalogue = []Case{
 		},
 	},
 	{
+		Path: "/cdn/waf-blocked", Group: "Caches", Platform: "cloudfront",
+		Title:       "AWS WAF on CloudFront blocks the request",
+		Description: "A managed rule matches the JSON body; CloudFront answers its own 403 \"Request blocked\" page, without CORS headers.",
+		RealWorld:   "tech-reader.blog \"CORS failures that aren't CORS\"",
+		Method:      "POST", Headers: []string{"Content-Type: text/plain;charset=UTF-8"}, Body: `{"q":"1' OR '1'='1"}`, Origin: DevOrigin, Verdict: Blocked, Rule: "CD1034",
+		handler: static("cloudfront", nil, reply{Status: 403, Header: []string{"Content-Type: text/html", "X-Cache: Error from cloudfront", "Server: CloudFront"},
+			Body: "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\">\n<HTML><HEAD><TITLE>ERROR: The request could not be satisfied</TITLE></HEAD><BODY>\n<H1>403 ERROR</H1>\n<H2>The request could not be satisfied.</H2>\n<HR noshade size=\"1px\">\nRequest blocked.\n</BODY></HTML>"}),
+	},
+	{
 		Path: "/app/no-vary", Group: "Caches", Platform: "nginx",
 		Title:       "origin echoed without Vary: Origin",
 		Description: "add_header Access-Control-Allow-Origin $http_origin copies the Origin header but nothing sends Vary: Origin; any cache can serve the response to the wrong origin.",

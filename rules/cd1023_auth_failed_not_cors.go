@@ -56,6 +56,9 @@ errors carry CORS headers so the page sees the 401.`,
 			} else {
 				d += "; the request carries no Authorization or API key: the endpoint requires authentication"
 			}
+			if errorType(r) == "ForbiddenException" && !hasAuthHeader(ex) {
+				d += "; API Gateway answers 403 Forbidden when the method requires an API key (apiKeyRequired) and x-api-key is missing or invalid"
+			}
 			if errorType(r) == "AccessDeniedException" {
 				d += "; API Gateway AccessDeniedException: a Lambda authorizer denied this method (a cached policy scoped to another method denies every other method)"
 			}
@@ -67,6 +70,9 @@ errors carry CORS headers so the page sees the 401.`,
 // authFailure reports whether r is an authentication/authorization
 // rejection: 401, or 403 with an authentication signal.
 func authFailure(r *evidence.Response) bool {
+	if wafBlock(r) != "" {
+		return false
+	}
 	switch r.Status {
 	case 401, 407:
 		return true

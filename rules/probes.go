@@ -96,15 +96,27 @@ func errorType(r *evidence.Response) string {
 	return strings.TrimSpace(et)
 }
 
-// bodySnippet returns the first line of a response body, clipped.
+// bodySnippet returns the gist of a response body, clipped: an HTML
+// page's title (or its text without tags), else the first line.
 func bodySnippet(r *evidence.Response) string {
 	if r == nil || len(r.Body) == 0 {
 		return ""
 	}
-	s := strings.TrimSpace(string(r.Body))
+	s := strings.TrimSpace(bodySnippetN(r, 4096))
+	if strings.HasPrefix(s, "<") {
+		ls := strings.ToLower(s)
+		if i := strings.Index(ls, "<title>"); i >= 0 {
+			if j := strings.Index(ls[i:], "</title>"); j > 0 {
+				s = s[i+len("<title>") : i+j]
+			}
+		} else {
+			s = stripTags(s)
+		}
+	}
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
+	s = strings.TrimSpace(s)
 	if len(s) > 120 {
 		s = s[:117] + "..."
 	}
@@ -201,4 +213,22 @@ func forceActualNote(ex *evidence.Exchange) string {
 		return fmt.Sprintf("; sent anyway (--force-actual), the %s got %s %s", pr.Result.Method, statusName(r.Status), verdict)
 	}
 	return ""
+}
+
+// stripTags removes HTML tags and collapses whitespace.
+func stripTags(s string) string {
+	var b strings.Builder
+	in := false
+	for _, c := range s {
+		switch {
+		case c == '<':
+			in = true
+			b.WriteByte(' ')
+		case c == '>':
+			in = false
+		case !in:
+			b.WriteRune(c)
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }
