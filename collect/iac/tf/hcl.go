@@ -2,6 +2,7 @@ package tf
 
 import (
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -204,6 +205,30 @@ func (h *hclAttrs) kv(name string) map[string]apimodel.Value {
 		out[k.S] = h.expr(it.ValueExpr, 0)
 	}
 	return out
+}
+
+func (h *hclAttrs) document(name string, read tree.ReadFunc, dir string) (string, []byte, bool) {
+	a := h.body.Attributes[name]
+	if a == nil || read == nil {
+		return "", nil, false
+	}
+	call, ok := a.Expr.(*hclsyntax.FunctionCallExpr)
+	if !ok || (call.Name != "file" && call.Name != "templatefile") || len(call.Args) == 0 {
+		return "", nil, false
+	}
+	p := h.expr(call.Args[0], 0)
+	if p.Unknown || p.S == "" {
+		return "", nil, false
+	}
+	name = p.S
+	if !path.IsAbs(name) {
+		name = path.Join(dir, name)
+	}
+	b, err := read(name)
+	if err != nil {
+		return "", nil, false
+	}
+	return name, b, true
 }
 
 func (h *hclAttrs) sub(name string) attrs {

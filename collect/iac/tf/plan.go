@@ -36,7 +36,7 @@ func ParsePlan(file string, root *yaml.Node, read tree.ReadFunc) []*apimodel.API
 		if p := blocks[addr]; p != nil {
 			return p
 		}
-		p := &planAttrs{file: file}
+		p := &planAttrs{file: file, addr: addr}
 		blocks[addr] = p
 		order = append(order, addr)
 		return p
@@ -104,6 +104,7 @@ var indexRe = regexp.MustCompile(`\[[^\]]*\]`)
 // planAttrs reads one resource of plan JSON.
 type planAttrs struct {
 	file   string
+	addr   string
 	prefix string // "module.x." for resources of child modules
 	values *yaml.Node
 	expr   *yaml.Node
@@ -188,6 +189,16 @@ func (p *planAttrs) kv(name string) map[string]apimodel.Value {
 		}
 	})
 	return out
+}
+
+// document returns a body given as a string in the plan; locations are
+// relative to that string, named "PLAN#ADDRESS.body".
+func (p *planAttrs) document(name string, _ tree.ReadFunc, _ string) (string, []byte, bool) {
+	v, ok := scalarValue(p.file, tree.Get(p.values, name))
+	if !ok || v.S == "" || p.addr == "" {
+		return "", nil, false
+	}
+	return p.file + "#" + p.addr + "." + name, []byte(v.S), true
 }
 
 func (p *planAttrs) sub(name string) attrs {

@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/collect/iac/openapi"
 	"github.com/corsdoctor/corsdoctor/collect/iac/tree"
 	"github.com/corsdoctor/corsdoctor/evidence"
 )
@@ -37,6 +38,11 @@ type attrs interface {
 	kv(name string) map[string]apimodel.Value
 	// sub returns a nested block (cors_configuration, cors), or nil.
 	sub(name string) attrs
+	// document returns an embedded OpenAPI document given as a file
+	// (file()/templatefile() in HCL) or as a string (plan JSON): its name
+	// for locations and its bytes; ok is false when there is none or it
+	// cannot be read.
+	document(name string, read tree.ReadFunc, dir string) (docName string, data []byte, ok bool)
 }
 
 // block is a resource or data source.
@@ -156,12 +162,14 @@ func (m *module) build() []*apimodel.API {
 	for _, b := range m.ofType("aws_api_gateway_rest_api") {
 		api := m.newAPI(b, apimodel.REST)
 		api.BinaryMediaTypes = b.a.list("binary_media_types")
+		m.body(api, b)
 	}
 	for _, b := range m.ofType("aws_apigatewayv2_api") {
 		if v := b.a.val("protocol_type"); !v.Unknown && !strings.EqualFold(v.S, "HTTP") {
 			continue
 		}
 		api := m.newAPI(b, apimodel.HTTP)
+		m.body(api, b)
 		if c := b.a.sub("cors_configuration"); c != nil {
 			api.Cors = corsConfig(c, b.src)
 		}
@@ -331,6 +339,20 @@ func (m *module) build() []*apimodel.API {
 		sort.SliceStable(api.Routes, func(i, j int) bool { return api.Routes[i].Key < api.Routes[j].Key })
 	}
 	return m.list
+}
+
+// body reads the OpenAPI definition of an API ("body"), when it is a
+// local file or a literal string.
+func (m *module) body(api *apimodel.API, b *block) {
+	name, data, ok := b.a.document("body", m.read, m.dir)
+	if !ok {
+		return
+	}
+	root, err := tree.Parse(name, data)
+	if err != nil {
+		return
+	}
+	openapi.Fill(name, root, api)
 }
 
 func corsConfig(c attrs, at evidence.Source) *apimodel.CorsConfig {

@@ -160,3 +160,23 @@ func FuzzParsePlan(f *testing.F) {
 		}
 	})
 }
+
+func TestBodyFromFile(t *testing.T) {
+	t.Parallel()
+	name := filepath.Join("testdata", "body", "main.tf")
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, errs := Parse(filepath.Dir(name), []File{{Name: name, Data: b}}, os.ReadFile)
+	if len(errs) > 0 || len(apis) != 1 {
+		t.Fatalf("apis %v errs %v", apis, errs)
+	}
+	res := apis[0].Resource("/items")
+	if res == nil || res.Method("DELETE") == nil {
+		t.Fatalf("templatefile() body not read: %v", summary(apis))
+	}
+	if src := res.Method("DELETE").Source; src.File != filepath.Join("testdata", "body", "openapi.yaml") || src.Line != 5 {
+		t.Errorf("method located at %v", src)
+	}
+}
