@@ -246,3 +246,37 @@ func TestCheckProbeSet(t *testing.T) {
 		t.Errorf("%d curl lines, want 5 requests + 1 repeat summary", n)
 	}
 }
+
+// TestCheckCookie: a Cookie given with -H is the browser's cookie jar:
+// sent on the credentialed actual request only, never on the preflight,
+// and redacted in the output.
+func TestCheckCookie(t *testing.T) {
+	t.Parallel()
+	var (
+		mu      sync.Mutex
+		cookies = map[string]string{}
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		cookies[r.Method] = r.Header.Get("Cookie")
+		mu.Unlock()
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+		w.Header().Set("Access-Control-Allow-Headers", "x-request-id")
+		w.Header().Set("Vary", "Origin")
+	}))
+	defer srv.Close()
+	out, errOut, code := runFixed(t, "check", srv.URL+"/me", "--origin", lab.DevOrigin, "--credentials",
+		"-H", "Cookie: session=s3cr3t-value", "-H", "X-Request-Id: 1", "--repeat", "0")
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, errOut, out)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if cookies["GET"] != "session=s3cr3t-value" || cookies["OPTIONS"] != "" {
+		t.Errorf("cookies sent: %v; want on GET only", cookies)
+	}
+	if strings.Contains(out, "s3cr3t-value") || !strings.Contains(out, "Cookie: session=[redacted]") {
+		t.Errorf("cookie not redacted in the output:\n%s", out)
+	}
+}
