@@ -125,3 +125,71 @@ func TestOriginAllowed(t *testing.T) {
 		})
 	}
 }
+
+func TestSimulateMore(t *testing.T) {
+	t.Parallel()
+	src := evidence.Source{File: "t", Line: 1}
+	get := &cors.Request{Origin: "https://app.example.com", URL: "https://x.execute-api.eu-west-1.amazonaws.com/items", Method: "GET"}
+	put := &cors.Request{Origin: "https://app.example.com", URL: "https://x.execute-api.eu-west-1.amazonaws.com/items", Method: "PUT",
+		Headers: []cors.Header{{Name: "Content-Type", Value: "application/json"}}}
+
+	binary := consoleREST(true, false, false)
+	binary.BinaryMediaTypes = []Value{Known("*/*", src)}
+	cases := []struct {
+		desc        string
+		api         *API
+		req         *cors.Request
+		sc          Scenario
+		preStatus   int // 0: no preflight expected
+		actStatus   int
+		acao        string
+		wantUnknown bool
+	}{
+		{desc: "binaryMediaTypes */* breaks the MOCK preflight", api: binary, req: put, preStatus: 500, actStatus: 200, acao: "https://app.example.com"},
+		{desc: "proxy function without ACAO", api: &API{Kind: REST, Resources: []*Resource{{Path: "/items", Methods: []*Method{
+			{HTTPMethod: "GET", AuthorizationType: Known("NONE", src), Integration: &Integration{Type: AWSProxy, Function: &Function{ID: "f", SetsAllowOrigin: TriNo}}}}}}},
+			req: get, actStatus: 200, acao: ""},
+		{desc: "proxy function not found is unknown", api: &API{Kind: REST, Resources: []*Resource{{Path: "/items", Methods: []*Method{
+			{HTTPMethod: "GET", AuthorizationType: Known("NONE", src), Integration: &Integration{Type: AWSProxy}}}}}},
+			req: get, actStatus: 200, wantUnknown: true},
+		{desc: "HTTP API $default with authorizer and no CORS: preflight 401", api: &API{Kind: HTTP, Routes: []*Route{
+			{Key: "$default", AuthorizationType: Known("JWT", src), Integration: &Integration{Type: AWSProxy, Function: &Function{SetsAllowOrigin: TriYes, HandlesOptions: TriYes}}}}},
+			req: put, preStatus: 401, actStatus: 200, acao: "https://app.example.com", wantUnknown: true},
+		{desc: "function URL with CORS", api: &API{Kind: FunctionURL, Cors: &CorsConfig{AllowOrigins: []Value{Known("https://app.example.com", src)}, AllowMethods: []Value{Known("PUT", src)}, AllowHeaders: []Value{Known("content-type", src)}},
+			Function: &Function{SetsAllowOrigin: TriNo}}, req: put, preStatus: 200, actStatus: 200, acao: "https://app.example.com"},
+		{desc: "unresolved origin value is unknown", api: &API{Kind: HTTP, Cors: &CorsConfig{AllowOrigins: []Value{UnknownValue("var.origin", src)}},
+			Routes: []*Route{{Key: "GET /items", Method: "GET", Path: "/items", AuthorizationType: Known("NONE", src), Integration: &Integration{Type: AWSProxy, Function: &Function{SetsAllowOrigin: TriNo}}}}},
+			req: get, actStatus: 200, wantUnknown: true},
+		{desc: "missing route: 404", api: &API{Kind: HTTP, Routes: []*Route{{Key: "GET /other", Method: "GET", Path: "/other"}}}, req: get, actStatus: 404},
+		{desc: "custom UNAUTHORIZED status", api: func() *API {
+			a := consoleREST(true, false, false)
+			a.GatewayResponses["UNAUTHORIZED"] = &GatewayResponse{Type: "UNAUTHORIZED", StatusCode: "403", ResponseParameters: map[string]Value{
+				"gatewayresponse.header.Access-Control-Allow-Origin": Known("'*'", src)}}
+			return a
+		}(), req: put, sc: Unauthorized, preStatus: 200, actStatus: 403, acao: "*"},
+	}
+	for _, c := range cases {
+		t.Run(c.desc, func(t *testing.T) {
+			sc := c.sc
+			if sc == "" {
+				sc = Success
+			}
+			s := Simulate(c.api, "", c.req, sc)
+			switch {
+			case c.preStatus == 0 && s.Preflight != nil:
+				t.Errorf("unexpected preflight %d", s.Preflight.Status)
+			case c.preStatus != 0 && (s.Preflight == nil || s.Preflight.Status != c.preStatus):
+				t.Errorf("preflight %+v, want %d; notes %q", s.Preflight, c.preStatus, s.Notes)
+			}
+			if s.Actual.Status != c.actStatus {
+				t.Errorf("actual status %d, want %d; notes %q", s.Actual.Status, c.actStatus, s.Notes)
+			}
+			if !c.wantUnknown && s.Actual.Header.Get("Access-Control-Allow-Origin") != c.acao {
+				t.Errorf("ACAO %q, want %q", s.Actual.Header.Get("Access-Control-Allow-Origin"), c.acao)
+			}
+			if (len(s.Unknown) > 0) != c.wantUnknown {
+				t.Errorf("unknown = %q, want unknown=%v", s.Unknown, c.wantUnknown)
+			}
+		})
+	}
+}
