@@ -41,11 +41,16 @@ func Value(name, v string) string {
 	}
 	if strings.EqualFold(name, "cookie") || strings.EqualFold(name, "set-cookie") {
 		// Keep cookie names (useful), drop values.
+		// Set-Cookie attributes after the first pair (Path, Expires) are kept.
 		parts := strings.Split(v, ";")
 		for i, p := range parts {
-			k, _, ok := strings.Cut(p, "=")
-			if ok && (strings.EqualFold(name, "cookie") || i == 0) {
+			if !strings.EqualFold(name, "cookie") && i > 0 {
+				continue
+			}
+			if k, _, ok := strings.Cut(p, "="); ok {
 				parts[i] = k + "=" + Mask
+			} else if strings.TrimSpace(p) != "" {
+				parts[i] = Mask // a bare value is all secret
 			}
 		}
 		return strings.Join(parts, ";")
