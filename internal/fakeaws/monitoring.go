@@ -204,6 +204,20 @@ func (s *Server) logs(c *call) {
 				break
 			}
 		}
+		if match == nil {
+			var events []LogEvent
+			for _, g := range groups {
+				events = append(events, s.state.LogEvents[g]...)
+			}
+			if len(events) > 0 {
+				rows, err := evalInsights(in.QueryString, events, time.Unix(in.StartTime, 0), time.Unix(in.EndTime, 0))
+				if err != nil {
+					c.fail(400, "MalformedQueryException", err.Error())
+					return
+				}
+				match = &Query{Results: rows}
+			}
+		}
 		s.mu.Lock()
 		s.nextID++
 		id := fmt.Sprintf("00000000-0000-4000-8000-%012d", s.nextID)

@@ -26,6 +26,9 @@ type State struct {
 	Metrics   []Metric         `json:"metrics,omitempty"`
 	LogGroups []map[string]any `json:"logGroups,omitempty"`
 	Queries   []Query          `json:"queries,omitempty"`
+	// LogEvents are raw events per log group; a query without a canned
+	// answer in Queries is evaluated over them (see evalInsights).
+	LogEvents map[string][]LogEvent `json:"logEvents,omitempty"`
 	// Events are CloudTrail events as LookupEvents returns them, except
 	// EventTime, which is RFC 3339 here for readability.
 	Events []map[string]any `json:"events,omitempty"`
