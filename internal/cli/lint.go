@@ -408,6 +408,7 @@ func tuneGC(getenv func(string) string) {
 // CD2001 message", then the fix and the evidence, indented.
 func LintText(w io.Writer, res *LintResult) {
 	counts := map[diag.Severity]int{}
+	shown := map[string]bool{}
 	for _, f := range res.Findings {
 		counts[f.Severity]++
 		loc := f.Location.String()
@@ -418,6 +419,14 @@ func LintText(w io.Writer, res *LintResult) {
 		for _, e := range f.Evidence {
 			fmt.Fprintf(w, "    | %s\n", e)
 		}
+		// The full fix is printed once per rule and platform; later
+		// findings refer to it.
+		key := f.RuleID + "\x00" + string(f.Platform)
+		if shown[key] {
+			fmt.Fprintf(w, "    fix: as for %s above\n", f.RuleID)
+			continue
+		}
+		shown[key] = true
 		for i, l := range strings.Split(f.Fix, "\n") {
 			if i == 0 {
 				fmt.Fprintf(w, "    fix: %s\n", l)
