@@ -431,3 +431,48 @@ func (c *Case) PathOnly() string {
 	p, _, _ := strings.Cut(c.Path, "?")
 	return p
 }
+
+// CheckArgs returns the corsdoctor check arguments reproducing the case
+// against the lab at base (e.g. "http://127.0.0.1:8080").
+func (c *Case) CheckArgs(base string) []string {
+	args := []string{"check", base + c.Path}
+	for _, o := range append([]string{c.Origin}, c.AlsoOrigins...) {
+		args = append(args, "--origin", o)
+	}
+	if c.Method != "GET" {
+		args = append(args, "-X", c.Method)
+	}
+	for _, h := range c.Headers {
+		args = append(args, "-H", h)
+	}
+	if c.Body != "" {
+		args = append(args, "--data", c.Body)
+	}
+	if c.Credentials {
+		args = append(args, "--credentials")
+	}
+	for _, e := range c.Expose {
+		args = append(args, "--expose", e)
+	}
+	return args
+}
+
+// CheckCommand is CheckArgs as a shell command line.
+func (c *Case) CheckCommand(base string) string {
+	args := c.CheckArgs(base)
+	out := make([]string, 0, len(args)+1)
+	out = append(out, "corsdoctor")
+	for _, a := range args {
+		out = append(out, shellQuote(a))
+	}
+	return strings.Join(out, " ")
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@%+,", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -28,7 +28,7 @@ All of them: <code>corsdoctor demo</code></p>
 {{range .Cases}}<tr>
 <td><a href="{{.Path}}"><code>{{.Path}}</code></a><br><small>{{.Platform}}</small></td>
 <td><code>{{.Method}}</code>{{range .Headers}}<br><code>{{.}}</code>{{end}}{{if .Credentials}}<br>credentials: include{{end}}{{range .Expose}}<br>reads {{.}}{{end}}<br><small>from {{.Origin}}</small></td>
-<td><b>{{.Title}}</b><br>{{.Description}}{{if .RealWorld}}<br><small>Seen in: {{.RealWorld}}</small>{{end}}</td>
+<td><b>{{.Title}}</b><br>{{.Description}}{{if .RealWorld}}<br><small>Seen in: {{.RealWorld}}</small>{{end}}<br><small><code>{{.Command}}</code></small></td>
 <td class="{{if eq .Verdict "BLOCKED"}}blocked{{else}}allowed{{end}}">{{.Verdict}}</td>
 <td>{{if .Rule}}{{.Rule}}{{else}}none{{end}}</td>
 </tr>{{end}}</table>
@@ -37,7 +37,12 @@ All of them: <code>corsdoctor demo</code></p>
 
 type group struct {
 	Name  string
-	Cases []Case
+	Cases []indexCase
+}
+
+type indexCase struct {
+	Case
+	Command string
 }
 
 func index(w http.ResponseWriter, r *http.Request) {
@@ -46,7 +51,7 @@ func index(w http.ResponseWriter, r *http.Request) {
 		if n := len(groups); n == 0 || groups[n-1].Name != c.Group {
 			groups = append(groups, group{Name: c.Group})
 		}
-		groups[len(groups)-1].Cases = append(groups[len(groups)-1].Cases, c)
+		groups[len(groups)-1].Cases = append(groups[len(groups)-1].Cases, indexCase{c, c.CheckCommand("http://" + r.Host)})
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = indexTmpl.Execute(w, struct {

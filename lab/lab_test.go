@@ -142,3 +142,19 @@ func TestOtherHost(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckCommand(t *testing.T) {
+	t.Parallel()
+	c, ok := Lookup("/aws/rest/proxy-no-headers")
+	if !ok {
+		t.Fatal("case missing")
+	}
+	want := `corsdoctor check http://127.0.0.1:8080/aws/rest/proxy-no-headers --origin http://localhost:5173 -X PUT -H 'Content-Type: application/json' --data '{"name":"v"}'`
+	if got := c.CheckCommand("http://127.0.0.1:8080"); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	env, _ := Lookup("/app/dev-only-allowlist?env=prod")
+	if got := strings.Join(env.CheckArgs("http://h"), " "); !strings.Contains(got, "--origin https://app.example.com --origin http://localhost:5173") {
+		t.Errorf("AlsoOrigins missing: %s", got)
+	}
+}

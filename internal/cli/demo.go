@@ -219,7 +219,7 @@ func writeDemo(app *App, base string, cases []lab.Case, res []DemoCase, outs []*
 	}
 	if verbose {
 		for i, o := range outs {
-			w.printf("\n%s\n%s %s\n\n", strings.Repeat("=", 72), cases[i].Path, cases[i].Title)
+			w.printf("\n%s\n%s: %s\n$ %s\n\n", strings.Repeat("=", 72), cases[i].Path, cases[i].Title, cases[i].CheckCommand(base))
 			if w.err == nil {
 				w.err = report.Text(app.IO.Out, o.Doc, report.TextOptions{Curl: o.Curl, Notes: o.Notes})
 			}

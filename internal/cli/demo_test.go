@@ -163,3 +163,39 @@ func TestDemoColour(t *testing.T) {
 		}
 	}
 }
+
+// TestLabCheckCommands runs, through the real command line, the check
+// command the lab's index page shows for every case: same verdict and
+// same top-ranked rule as the catalogue.
+func TestLabCheckCommands(t *testing.T) {
+	t.Parallel()
+	for _, c := range lab.Catalogue() {
+		t.Run(c.Path, func(t *testing.T) {
+			t.Parallel()
+			base := labServer(t)
+			out, errOut, code := runFixed(t, append(c.CheckArgs(base), "--json")...)
+			if code == 2 {
+				t.Fatalf("exit 2: %s", errOut)
+			}
+			var doc struct {
+				Results []struct {
+					Allowed  bool `json:"allowed"`
+					Findings []struct {
+						ID string `json:"id"`
+					} `json:"findings"`
+				} `json:"results"`
+			}
+			if err := json.Unmarshal([]byte(out), &doc); err != nil {
+				t.Fatal(err)
+			}
+			r := doc.Results[0]
+			top := ""
+			if len(r.Findings) > 0 {
+				top = r.Findings[0].ID
+			}
+			if r.Allowed != (c.Verdict == lab.Allowed) || top != c.Rule {
+				t.Errorf("allowed=%v top=%q, want %s %q", r.Allowed, top, c.Verdict, c.Rule)
+			}
+		})
+	}
+}
