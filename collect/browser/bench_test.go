@@ -15,11 +15,12 @@ func BenchmarkColdRun(b *testing.B) {
 			b.Fatal(err)
 		}
 		obs, err := br.Run(context.Background(), Request{Origin: "http://app.example.com", URL: apiURL("/t/echo?acao=http://app.example.com"), Method: "PUT"})
+		cerr := br.Close()
 		if err != nil || !obs.Allowed || !obs.PreflightSent {
 			b.Fatalf("run: %v %+v", err, obs)
 		}
-		if err := br.Close(); err != nil {
-			b.Fatal(err)
+		if cerr != nil {
+			b.Fatal(cerr)
 		}
 	}
 }
