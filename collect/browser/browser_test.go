@@ -270,6 +270,7 @@ func TestNoProcessLeft(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			defer b.Close() // after a failed check too; Close is idempotent
 			dir := b.UserDataDir()
 			tc.run(t, b)
 			if len(Processes(dir)) == 0 {
