@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
@@ -87,12 +88,26 @@ func routesOf(api *apimodel.API) []simRoute {
 	return out
 }
 
+// pathParam matches a path parameter segment: {id} or {proxy+}.
+var pathParam = regexp.MustCompile(`\{[^}/]*\}`)
+
 func simulatedRequest(api *apimodel.API, origin string, rt simRoute) *cors.Request {
-	host := "https://" + strings.ToLower(api.ID) + ".execute-api.us-east-1.amazonaws.com"
-	if api.Endpoint != "" {
-		host = strings.TrimSuffix(api.Endpoint, "/")
+	// A placeholder host: the verdict does not depend on it, only on the
+	// origin being cross-origin.
+	base := "https://api-id.execute-api.region.amazonaws.com"
+	if api.Kind == apimodel.FunctionURL {
+		base = "https://url-id.lambda-url.region.on.aws"
 	}
-	req := &cors.Request{Origin: origin, URL: host + rt.path, Method: rt.method}
+	if api.Endpoint != "" {
+		base = strings.TrimSuffix(api.Endpoint, "/")
+	} else if api.Kind == apimodel.REST {
+		stage := "prod"
+		if len(api.Stages) > 0 && api.Stages[0].Name != "" {
+			stage = api.Stages[0].Name
+		}
+		base += "/" + stage
+	}
+	req := &cors.Request{Origin: origin, URL: base + pathParam.ReplaceAllString(rt.path, "1"), Method: rt.method}
 	if rt.method != "GET" && rt.method != "HEAD" {
 		req.Headers = append(req.Headers, cors.Header{Name: "Content-Type", Value: "application/json"})
 	}

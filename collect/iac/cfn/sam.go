@@ -36,6 +36,11 @@ func (t *template) samAPI(r *resource) *apimodel.API {
 	} else {
 		api = t.newAPI(r, apimodel.REST, "sam")
 	}
+	if st := t.samProp(r, "Api", "StageName"); st != nil {
+		// SAM creates the deployment and stage itself and re-creates the
+		// deployment when the definition changes.
+		api.Stages = append(api.Stages, &apimodel.Stage{Name: t.value(st).S, Source: t.src(st), Stale: apimodel.TriNo})
+	}
 	for _, b := range tree.Items(t.samProp(r, "Api", "BinaryMediaTypes")) {
 		api.BinaryMediaTypes = append(api.BinaryMediaTypes, t.value(b))
 	}
