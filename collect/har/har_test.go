@@ -357,3 +357,17 @@ func FuzzRedact(f *testing.F) {
 		}
 	})
 }
+
+func TestOddFieldTypesKeepTheEntry(t *testing.T) {
+	t.Parallel()
+	har := `{"log":{"version":"1.2","entries":[{"_resourceType":"fetch","_error":{"code":1},"request":{"method":"GET","url":"https://api.example.com/x",
+	"headers":[{"name":"Origin","value":"https://app.example.com"}]},"response":{"status":200,"_fetchedViaServiceWorker":"yes","headers":[]}}]}}`
+	f, err := Read(strings.NewReader(har), "odd.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exs, _ := Exchanges(f)
+	if len(exs) != 1 || exs[0].Result.Error != cors.MissingAllowOriginHeader {
+		t.Fatalf("exchanges %+v", exs)
+	}
+}

@@ -249,11 +249,12 @@ func (rd *Reader) Next() (*Entry, error) {
 				var re raw
 				if err := dec.Decode(&re); err != nil {
 					var ute *json.UnmarshalTypeError
-					if errors.As(err, &ute) {
-						// A field of an unexpected type: skip the entry, keep going.
-						continue
+					if !errors.As(err, &ute) {
+						return nil, rd.fail(err, rd.File.Total)
 					}
-					return nil, rd.fail(err, rd.File.Total)
+					// A field of an unexpected type ("status": "200", a
+					// tool's own "_error" object): encoding/json skipped
+					// that field and decoded the rest; keep the entry.
 				}
 				e := convert(&re, rd.File.Total, off)
 				isDoc := e.ResourceType == "document" ||
