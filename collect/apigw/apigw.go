@@ -72,6 +72,8 @@ type Clients struct {
 	// Config is the SDK config the clients were built from (the AWS
 	// Health call signs its own requests with it).
 	Config aws.Config
+	// Backoff is the retry backoff of the hand-made AWS Health call.
+	Backoff retry.BackoffDelayer
 }
 
 // NewClients builds the clients from cfg with the SDK's adaptive retry
@@ -97,6 +99,7 @@ func NewClients(cfg aws.Config, backoff retry.BackoffDelayer) Clients {
 		CloudTrail: cloudtrail.NewFromConfig(cfg),
 		Region:     cfg.Region,
 		Config:     cfg,
+		Backoff:    backoff,
 	}
 }
 

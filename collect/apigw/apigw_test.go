@@ -175,6 +175,28 @@ func TestDiagnoseScenarios(t *testing.T) {
 					t.Errorf("changes = %d, want 7", len(r.Playbook.Changes))
 				}
 			}},
+		{desc: "throttling on every protocol is retried", sc: scenario{fixture: "rest-incident", opt: Options{APIID: "a1b2c3d4e5"},
+			setup: func(f *fakeaws.Server) {
+				// One throttle per protocol family on a client with one call (the
+				// adaptive limiter then has nothing left to slow down).
+				for _, op := range []string{"apigatewayv2:GetApi", "cloudwatch:GetMetricData", "cloudtrail:LookupEvents", "health:DescribeEvents"} {
+					f.Throttle(op, 1)
+				}
+			}},
+			check: func(t *testing.T, r *Result, f *fakeaws.Server) {
+				if len(r.Playbook.Gaps) != 0 {
+					t.Errorf("gaps after retries: %+v", r.Playbook.Gaps)
+				}
+				c := f.Calls()
+				for _, op := range []string{"apigatewayv2:GetApi", "cloudwatch:GetMetricData", "cloudtrail:LookupEvents"} {
+					if c[op] != 2 {
+						t.Errorf("%s called %d times, want 2 (throttled, then retried)", op, c[op])
+					}
+				}
+				if _, ok := r.Playbook.FirstRise(); !ok {
+					t.Error("metrics lost")
+				}
+			}},
 		{desc: "HTTP API without CORS", sc: scenario{fixture: "http-no-cors", opt: Options{APIID: "h7k8m9n0p1"}},
 			check: func(t *testing.T, r *Result, f *fakeaws.Server) {
 				pb := r.Playbook

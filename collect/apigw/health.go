@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/smithy-go"
 )
@@ -69,8 +70,30 @@ func (r *run) health(ctx context.Context) {
 	}
 }
 
-// describeHealth calls DescribeEvents for APIGATEWAY in the run's region.
+// describeHealth calls DescribeEvents, retrying throttling and 5xx
+// answers up to three times like the SDK's standard retryer.
 func (r *run) describeHealth(ctx context.Context) ([]healthEvent, error) {
+	backoff := r.c.Backoff
+	if backoff == nil {
+		backoff = retry.NewExponentialJitterBackoff(20 * time.Second)
+	}
+	for attempt := 1; ; attempt++ {
+		out, err := r.describeHealthOnce(ctx)
+		code := errCode(err)
+		if err == nil || attempt == 3 || !(strings.Contains(code, "Throttl") || strings.HasPrefix(code, "HTTP5") || code == "TooManyRequestsException") {
+			return out, err
+		}
+		d, _ := backoff.BackoffDelay(attempt, err)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(d):
+		}
+	}
+}
+
+// describeHealthOnce calls DescribeEvents for APIGATEWAY in the run's region.
+func (r *run) describeHealthOnce(ctx context.Context) ([]healthEvent, error) {
 	cfg := r.c.Config
 	endpoint := healthEndpoint
 	if cfg.BaseEndpoint != nil && *cfg.BaseEndpoint != "" {
