@@ -152,10 +152,10 @@ func performCheck(ctx context.Context, spec checkSpec) *checkOutcome {
 	}
 	// Platform: --platform, else detected per origin, else what another
 	// origin's responses revealed (same server).
-	var any evidence.Detection
+	var other evidence.Detection
 	for _, d := range dets {
 		if d.Platform != "" {
-			any = d
+			other = d
 			break
 		}
 	}
@@ -167,9 +167,9 @@ func performCheck(ctx context.Context, spec checkSpec) *checkOutcome {
 		case dets[i].Platform != "":
 			ex.Platform = dets[i].Platform
 			out.Notes[i] = append(out.Notes[i], "platform: "+dets[i].Platform+" (detected from "+strings.Join(dets[i].Signals, ", ")+")")
-		case any.Platform != "":
-			ex.Platform = any.Platform
-			out.Notes[i] = append(out.Notes[i], "platform: "+any.Platform+" (detected from "+strings.Join(any.Signals, ", ")+")")
+		case other.Platform != "":
+			ex.Platform = other.Platform
+			out.Notes[i] = append(out.Notes[i], "platform: "+other.Platform+" (detected from "+strings.Join(other.Signals, ", ")+", another origin's responses)")
 		}
 	}
 	in := &diag.Input{Exchanges: out.Exchanges}
