@@ -78,6 +78,20 @@ var catalogue = []Case{
 		Method:      "GET", Origin: ProdOrigin, AlsoOrigins: []string{DevOrigin}, Verdict: Blocked, Rule: "CD1028",
 	},
 	{
+		Path: "/aws/http/origin-not-configured", Group: "Origin", Platform: "apigw-http",
+		Title:       "HTTP API CorsConfiguration without this origin",
+		Description: "The HTTP API's CorsConfiguration lists only https://app.example.com; for any other origin API Gateway sends no CORS headers and drops those the Lambda returns.",
+		RealWorld:   "AWS http-api-cors documentation; aws/aws-sam-cli#2637, dherault/serverless-offline#984",
+		Method:      "GET", Origin: StagingOrigin, Verdict: Blocked, Rule: "CD1001",
+		handler: func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Origin") == ProdOrigin {
+				write(w, r, "apigw-http", reply{Header: echoOrigin, Body: okBody})
+				return
+			}
+			write(w, r, "apigw-http", reply{Body: okBody})
+		},
+	},
+	{
 		Path: "/app/origin-not-allowed", Group: "Origin", Platform: "express",
 		Title:       "origin not in the allowlist",
 		Description: "The server always answers Access-Control-Allow-Origin: https://app.example.com; the staging site is not listed.",
