@@ -192,6 +192,13 @@ func (r *run) stagesAndDeployments(ctx context.Context) error {
 	r.pb.Stage = st.name
 	r.pb.AutoDeploy = st.autoDeploy
 	r.mu.Lock()
+	// The stage's invoke URL, used by simulations (--origin).
+	switch {
+	case r.pb.Kind == "REST":
+		r.api.Endpoint = fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", r.opt.APIID, r.c.Region, st.name)
+	case r.api.Endpoint != "" && st.name != "$default":
+		r.api.Endpoint = strings.TrimSuffix(r.api.Endpoint, "/") + "/" + st.name
+	}
 	for _, s := range stages {
 		ms := &apimodel.Stage{Name: s.name, DeploymentID: s.deploymentID, AutoDeploy: apimodel.TriOf(s.autoDeploy), Stale: apimodel.TriUnknown,
 			Source: evidence.Source{URL: r.api.Source.URL + "/stages/" + s.name}}
