@@ -128,3 +128,15 @@ func logsFixPlatform(st *evidence.LogStats) diag.Platform {
 	}
 	return diag.Generic
 }
+
+// window renders 30m0s as 30m and 1h0m0s as 1h.
+func window(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
