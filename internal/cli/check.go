@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/internal/redact"
 	"github.com/corsdoctor/corsdoctor/report"
 	"github.com/corsdoctor/corsdoctor/rules"
 )
@@ -172,6 +174,9 @@ func performCheck(ctx context.Context, spec checkSpec) *checkOutcome {
 			out.Notes[i] = append(out.Notes[i], "platform: "+other.Platform+" (detected from "+strings.Join(other.Signals, ", ")+", another origin's responses)")
 		}
 	}
+	for i, ex := range out.Exchanges {
+		out.Notes[i] = append(out.Notes[i], redirectNotes(ex, spec.ShowSecrets)...)
+	}
 	in := &diag.Input{Exchanges: out.Exchanges}
 	out.Findings = diag.Run(rules.All(), in)
 	out.Doc = report.NewDocument(out.Exchanges, out.Findings, report.Options{ShowSecrets: spec.ShowSecrets})
@@ -181,6 +186,44 @@ func performCheck(ctx context.Context, spec checkSpec) *checkOutcome {
 		if len(r.Findings) > 0 && r.Findings[0].Severity != "info" {
 			f := r.Findings[0]
 			out.Notes[i] = append(out.Notes[i], "most likely cause: "+f.ID+" "+f.Title+" (diagnosis below)")
+		}
+	}
+	return out
+}
+
+// redirectNotes lists the responses of a redirect chain before the last
+// one (report.Text shows the first preflight and the final response):
+// status line, Location and CORS headers of each.
+func redirectNotes(ex *evidence.Exchange, showSecrets bool) []string {
+	if len(ex.Hops) < 2 {
+		return nil
+	}
+	var out []string
+	for n, h := range ex.Hops[:len(ex.Hops)-1] {
+		for _, r := range []*evidence.Response{h.Preflight, h.Response} {
+			if r == nil {
+				continue
+			}
+			kind := "response"
+			if r == h.Preflight {
+				kind = "preflight"
+			}
+			line := fmt.Sprintf("redirect chain, hop %d %s: %s %s", n+1, kind, r.StatusLine(), h.URL)
+			var names []string
+			for k := range r.Header {
+				if cors.IsCORSHeader(k) || k == "Location" {
+					names = append(names, k)
+				}
+			}
+			sort.Strings(names)
+			for _, k := range names {
+				v := strings.Join(r.Header[k], ", ")
+				if !showSecrets {
+					v = redact.Value(k, v)
+				}
+				line += "; " + k + ": " + v
+			}
+			out = append(out, line)
 		}
 	}
 	return out

@@ -69,6 +69,7 @@ func TestCheckGolden(t *testing.T) {
 		{"proxy-no-headers", "/aws/rest/proxy-no-headers", []string{"--origin", lab.DevOrigin, "-X", "PUT", "-H", "Content-Type: application/json", "--data", `{}`}, 1},
 		{"dev-and-prod", "/app/dev-only-allowlist", []string{"--origin", lab.DevOrigin, "--origin", lab.ProdOrigin}, 1},
 		{"authorizer-on-options", "/aws/rest/authorizer-on-options", []string{"--origin", lab.DevOrigin, "-H", "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.secret", "--force-actual"}, 1},
+		{"redirect-origin-null", "/app/redirect-origin-null", []string{"--origin", lab.DevOrigin, "--repeat", "1"}, 1},
 		{"max-age-missing", "/app/max-age-missing", []string{"--origin", lab.DevOrigin, "-X", "PUT", "-H", "Content-Type: application/json", "--data", "{}", "--repeat", "0"}, 0},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
