@@ -197,6 +197,27 @@ func TestDiagnoseScenarios(t *testing.T) {
 					t.Error("metrics lost")
 				}
 			}},
+		{desc: "API configuration denied: history and logs still read", sc: scenario{fixture: "rest-incident", opt: Options{APIID: "a1b2c3d4e5", AppLogGroups: []string{"/ecs/orders-web"}},
+			setup: func(f *fakeaws.Server) { f.Deny("apigateway:GetRestApi", "apigatewayv2:GetApi") }},
+			check: func(t *testing.T, r *Result, f *fakeaws.Server) {
+				pb := r.Playbook
+				if pb.Kind != "UNKNOWN" || stepStatus(pb, 1) != evidence.StepFailed {
+					t.Errorf("kind %s step 1 %s", pb.Kind, stepStatus(pb, 1))
+				}
+				if len(pb.Changes) == 0 || pb.Log("app-cors-errors") == nil {
+					t.Errorf("CloudTrail or application logs not read: %s", f.CallSummary())
+				}
+				for _, n := range []int{2, 5, 6} {
+					if stepStatus(pb, n) != evidence.StepSkipped {
+						t.Errorf("step %d = %s", n, stepStatus(pb, n))
+					}
+				}
+				// CloudTrail alone shows the deployment that made the
+				// OPTIONS deletion live.
+				if stepStatus(pb, 8) != evidence.StepFailed {
+					t.Errorf("step 8 = %s", stepStatus(pb, 8))
+				}
+			}},
 		{desc: "HTTP API without CORS", sc: scenario{fixture: "http-no-cors", opt: Options{APIID: "h7k8m9n0p1"}},
 			check: func(t *testing.T, r *Result, f *fakeaws.Server) {
 				pb := r.Playbook
