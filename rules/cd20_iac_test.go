@@ -134,3 +134,27 @@ func init() {
 	addCases("CD2017", ruleCase{Desc: "live stage on a stale deployment", Fire: true, Input: stale(apimodel.TriYes)},
 		ruleCase{Desc: "live stage on the latest deployment", Fire: false, Input: stale(apimodel.TriNo)})
 }
+
+// FuzzIaCRules: any template the collectors accept is checked by every
+// CD20xx rule (and the --origin simulation) without a rule panicking.
+func FuzzIaCRules(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "CD20*", "*.yaml"))
+	more, _ := filepath.Glob(filepath.Join("testdata", "CD20*", "*", "*.yml"))
+	for _, name := range append(files, more...) {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
+	selected := Family("CD20")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		apis, _, err := iac.Parse("f.yaml", data, nil)
+		if err != nil || len(apis) == 0 {
+			return
+		}
+		for _, fd := range diag.Run(selected, &diag.Input{APIs: apis, Origins: []string{"https://app.example.com"}}) {
+			if strings.HasPrefix(fd.Title, "internal error") {
+				t.Fatalf("%s", fd.Detail)
+			}
+		}
+	})
+}
