@@ -6,6 +6,7 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
 // CD1022 fires when a response echoes the request's origin in
@@ -49,7 +50,10 @@ After:   Access-Control-Allow-Origin: https://app.example.com
 			if acao == "" || acao == "*" || acao != ex.Request.Origin || varies(r, "Origin") {
 				continue
 			}
-			d := fmt.Sprintf("the %d response answers Access-Control-Allow-Origin: %s, the request's own origin, without Vary: Origin; a cache can serve it to another origin, which is then blocked", r.Status, acao)
+			if constantACAO(p.Exchanges(), ex, acao) {
+				continue
+			}
+			d := fmt.Sprintf("the %d response answers Access-Control-Allow-Origin: %s, the request's own origin, without Vary: Origin; if the server picks this value per request (an allowlist or reflection), a cache can serve it to another origin, which is then blocked", r.Status, acao)
 			if cs := cacheSignals(r); len(cs) > 0 {
 				d += "; this response passed through a cache (" + strings.Join(cs, "; ") + ")"
 			}
@@ -57,3 +61,16 @@ After:   Access-Control-Allow-Origin: https://app.example.com
 		}
 	},
 })
+
+// constantACAO reports whether another exchange to the same URL, from
+// another origin, got the same Access-Control-Allow-Origin: the value is
+// fixed, not chosen per request, and needs no Vary.
+func constantACAO(exs []*evidence.Exchange, ex *evidence.Exchange, acao string) bool {
+	for _, o := range exs {
+		if o != ex && o.Err == "" && o.Request.URL == ex.Request.URL && o.Request.Origin != ex.Request.Origin &&
+			header(o.Final(), cors.HeaderAllowOrigin) == acao {
+			return true
+		}
+	}
+	return false
+}
