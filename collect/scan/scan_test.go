@@ -180,19 +180,21 @@ func TestRetries(t *testing.T) {
 	}
 }
 
-func TestPerHostRate(t *testing.T) {
+func TestRateLimits(t *testing.T) {
 	_, base := newTarget(t, scantarget.Config{})
-	s := New(Config{PerHostRate: 20, Concurrency: 4})
-	defer s.Close()
-	start := time.Now()
-	n := 0
-	for i := 0; i < 4; i++ {
-		tg, _ := ParseTarget(base + "/p/reflect")
-		n += s.Scan(context.Background(), tg).Requests
-	}
-	// 8 requests at 20/s with a burst of 3 take at least (8-3)/20 s.
-	if el := time.Since(start); el < 200*time.Millisecond {
-		t.Errorf("%d requests took %s; the per-host rate was not applied", n, el)
+	for _, cfg := range []Config{{PerHostRate: 20, Concurrency: 4}, {Rate: 20, Concurrency: 4}} {
+		s := New(cfg)
+		start := time.Now()
+		n := 0
+		for i := 0; i < 4; i++ {
+			tg, _ := ParseTarget(base + "/p/reflect")
+			n += s.Scan(context.Background(), tg).Requests
+		}
+		s.Close()
+		// 8 requests at 20/s with a burst of 3 take at least (8-3)/20 s.
+		if el := time.Since(start); el < 200*time.Millisecond {
+			t.Errorf("%+v: %d requests took %s; the rate was not applied", cfg, n, el)
+		}
 	}
 }
 
