@@ -313,9 +313,13 @@ func runScan(opts *ScanOptions) error {
 	// Targets: arguments, then the spec, then the input file, streamed
 	// through a small channel so the file is never held in memory.
 	targets := make(chan scan.Target, 64)
-	var readErr error
+	// readDone carries the reader's error; it is sent before targets is
+	// closed, so once next has seen the end it is ready.
+	readDone := make(chan error, 1)
 	go func() {
 		defer close(targets)
+		var err error
+		defer func() { readDone <- err }()
 		send := func(t scan.Target) bool {
 			if done[t.Key()] {
 				w.skipped.Add(1)
@@ -334,15 +338,20 @@ func runScan(opts *ScanOptions) error {
 			}
 		}
 		if in != nil {
-			readErr = scan.ReadTargets(in, inName, send, func(err error) {
+			err = scan.ReadTargets(in, inName, send, func(err error) {
 				w.invalid.Add(1)
 				w.warn(err)
 			})
 		}
 	}()
 	next := func() (scan.Target, bool) {
-		t, ok := <-targets
-		return t, ok
+		select {
+		case t, ok := <-targets:
+			return t, ok
+		case <-ctx.Done():
+			// The reader may be blocked on a terminal: do not wait.
+			return scan.Target{}, false
+		}
 	}
 	s := scan.New(cfg)
 	defer s.Close()
@@ -350,8 +359,9 @@ func runScan(opts *ScanOptions) error {
 	stopProgress := w.progress(w.tty, start, app.Now)
 	runErr := s.Run(ctx, next, w.emit)
 	stopProgress()
-	for range targets {
-		// Drain the reader after an interruption so it can end.
+	var readErr error
+	if runErr == nil {
+		readErr = <-readDone
 	}
 	if err := w.out.Flush(); err != nil && w.err == nil {
 		w.err = err
