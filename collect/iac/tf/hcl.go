@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/collect/iac/tree"
@@ -207,28 +208,84 @@ func (h *hclAttrs) kv(name string) map[string]apimodel.Value {
 	return out
 }
 
-func (h *hclAttrs) document(name string, read tree.ReadFunc, dir string) (string, []byte, bool) {
+func (h *hclAttrs) document(name string, read tree.ReadFunc, dir string) (string, *yaml.Node) {
 	a := h.body.Attributes[name]
-	if a == nil || read == nil {
-		return "", nil, false
+	if a == nil {
+		return "", nil
 	}
 	call, ok := a.Expr.(*hclsyntax.FunctionCallExpr)
-	if !ok || (call.Name != "file" && call.Name != "templatefile") || len(call.Args) == 0 {
-		return "", nil, false
+	if !ok || len(call.Args) == 0 {
+		return "", nil
+	}
+	switch call.Name {
+	case "jsonencode", "yamlencode":
+		// The document is written in HCL: convert the expression tree,
+		// keeping the .tf positions.
+		return a.SrcRange.Filename, h.node(call.Args[0], 0)
+	case "file", "templatefile":
+	default:
+		return "", nil
 	}
 	p := h.expr(call.Args[0], 0)
-	if p.Unknown || p.S == "" {
-		return "", nil, false
+	if p.Unknown || p.S == "" || read == nil {
+		return "", nil
 	}
-	name = p.S
-	if !path.IsAbs(name) {
-		name = path.Join(dir, name)
+	file := p.S
+	if !path.IsAbs(file) {
+		file = path.Join(dir, file)
 	}
-	b, err := read(name)
+	b, err := read(file)
 	if err != nil {
-		return "", nil, false
+		return "", nil
 	}
-	return name, b, true
+	root, err := tree.Parse(file, b)
+	if err != nil {
+		return "", nil
+	}
+	return file, root
+}
+
+// node converts an HCL expression into a YAML node tree with the .tf
+// positions: objects become mappings, tuples sequences, literals scalars;
+// anything else (references, function calls) is a scalar tagged !expr
+// whose value is the source text, which package tree reads as unknown.
+func (h *hclAttrs) node(e hclsyntax.Expression, depth int) *yaml.Node {
+	r := e.Range()
+	n := &yaml.Node{Line: r.Start.Line, Column: r.Start.Column}
+	if depth > 64 {
+		n.Kind, n.Tag, n.Value = yaml.ScalarNode, "!expr", h.text(r)
+		return n
+	}
+	switch x := e.(type) {
+	case *hclsyntax.ObjectConsExpr:
+		n.Kind, n.Tag = yaml.MappingNode, "!!map"
+		for _, it := range x.Items {
+			k := h.expr(it.KeyExpr, 0)
+			if k.Unknown {
+				if kw, ok := it.KeyExpr.(*hclsyntax.ObjectConsKeyExpr); ok {
+					k = apimodel.Known(hcl.ExprAsKeyword(kw.Wrapped), k.Source)
+				}
+			}
+			kr := it.KeyExpr.Range()
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k.S, Line: kr.Start.Line, Column: kr.Start.Column},
+				h.node(it.ValueExpr, depth+1))
+		}
+		return n
+	case *hclsyntax.TupleConsExpr:
+		n.Kind, n.Tag = yaml.SequenceNode, "!!seq"
+		for _, it := range x.Exprs {
+			n.Content = append(n.Content, h.node(it, depth+1))
+		}
+		return n
+	}
+	n.Kind = yaml.ScalarNode
+	v := h.expr(e, 0)
+	if v.Unknown {
+		n.Tag, n.Value = "!expr", v.Expr
+		return n
+	}
+	n.Tag, n.Value = "!!str", v.S
+	return n
 }
 
 func (h *hclAttrs) sub(name string) attrs {

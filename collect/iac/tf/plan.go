@@ -193,12 +193,17 @@ func (p *planAttrs) kv(name string) map[string]apimodel.Value {
 
 // document returns a body given as a string in the plan; locations are
 // relative to that string, named "PLAN#ADDRESS.body".
-func (p *planAttrs) document(name string, _ tree.ReadFunc, _ string) (string, []byte, bool) {
+func (p *planAttrs) document(name string, _ tree.ReadFunc, _ string) (string, *yaml.Node) {
 	v, ok := scalarValue(p.file, tree.Get(p.values, name))
 	if !ok || v.S == "" || p.addr == "" {
-		return "", nil, false
+		return "", nil
 	}
-	return p.file + "#" + p.addr + "." + name, []byte(v.S), true
+	file := p.file + "#" + p.addr + "." + name
+	root, err := tree.Parse(file, []byte(v.S))
+	if err != nil {
+		return "", nil
+	}
+	return file, root
 }
 
 func (p *planAttrs) sub(name string) attrs {

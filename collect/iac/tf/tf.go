@@ -17,8 +17,11 @@ package tf
 
 import (
 	"path"
+	"regexp"
 	"sort"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/collect/iac/openapi"
@@ -38,11 +41,11 @@ type attrs interface {
 	kv(name string) map[string]apimodel.Value
 	// sub returns a nested block (cors_configuration, cors), or nil.
 	sub(name string) attrs
-	// document returns an embedded OpenAPI document given as a file
-	// (file()/templatefile() in HCL) or as a string (plan JSON): its name
-	// for locations and its bytes; ok is false when there is none or it
-	// cannot be read.
-	document(name string, read tree.ReadFunc, dir string) (docName string, data []byte, ok bool)
+	// document returns an embedded OpenAPI document: a file
+	// (file()/templatefile()) or a jsonencode({...}) object in HCL, a
+	// string in plan JSON. file names the document for locations; root
+	// is nil when there is none or it cannot be read.
+	document(name string, read tree.ReadFunc, dir string) (file string, root *yaml.Node)
 }
 
 // block is a resource or data source.
@@ -344,16 +347,30 @@ func (m *module) build() []*apimodel.API {
 // body reads the OpenAPI definition of an API ("body"), when it is a
 // local file or a literal string.
 func (m *module) body(api *apimodel.API, b *block) {
-	name, data, ok := b.a.document("body", m.read, m.dir)
-	if !ok {
-		return
-	}
-	root, err := tree.Parse(name, data)
-	if err != nil {
+	name, root := b.a.document("body", m.read, m.dir)
+	if root == nil {
 		return
 	}
 	openapi.Fill(name, root, api)
+	// Link proxy integrations to the functions their URI references.
+	for _, res := range api.Resources {
+		for _, mt := range res.Methods {
+			in := mt.Integration
+			if in == nil || in.Function != nil {
+				continue
+			}
+			if sm := lambdaRef.FindStringSubmatch(in.URI.Expr + " " + in.URI.S); sm != nil {
+				if fb := m.blocks["aws_lambda_function."+sm[1]]; fb != nil {
+					in.Function = m.lambda(fb)
+				}
+			}
+		}
+	}
 }
+
+// lambdaRef finds a function reference in an integration URI expression
+// or a template variable named after it.
+var lambdaRef = regexp.MustCompile(`aws_lambda_function\.([A-Za-z0-9_-]+)`)
 
 func corsConfig(c attrs, at evidence.Source) *apimodel.CorsConfig {
 	cc := &apimodel.CorsConfig{Source: at, AllowCredentials: apimodel.TriNo}
@@ -400,6 +417,11 @@ func (m *module) function(b *block, attr string) *apimodel.Function {
 	if fn == nil {
 		return nil
 	}
+	return m.lambda(fn)
+}
+
+// lambda reads the code facts of an aws_lambda_function block.
+func (m *module) lambda(fn *block) *apimodel.Function {
 	runtime, handler := fn.a.val("runtime").S, fn.a.val("handler").S
 	at := apimodel.Known(fn.addr, fn.src)
 	dir := ""

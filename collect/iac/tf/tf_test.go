@@ -180,3 +180,34 @@ func TestBodyFromFile(t *testing.T) {
 		t.Errorf("method located at %v", src)
 	}
 }
+
+func TestBodyJSONEncode(t *testing.T) {
+	t.Parallel()
+	name := filepath.Join("testdata", "jsonencode", "main.tf")
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, errs := Parse(filepath.Dir(name), []File{{Name: name, Data: b}}, nil)
+	if len(errs) > 0 || len(apis) != 1 {
+		t.Fatalf("apis %v errs %v", apis, errs)
+	}
+	res := apis[0].Resource("/items")
+	if res == nil || res.Method("PUT") == nil || res.Method("OPTIONS") == nil {
+		t.Fatalf("jsonencode() body not read: %v", summary(apis))
+	}
+	put := res.Method("PUT")
+	if put.Source.Line != 8 || put.Source.File != name {
+		t.Errorf("PUT located at %v, want %s:8", put.Source, name)
+	}
+	if uri := put.Integration.URI; !uri.Unknown || uri.Expr != "!expr aws_lambda_function.fn.invoke_arn" {
+		t.Errorf("reference inside jsonencode must be unknown, got %+v", uri)
+	}
+	if fn := put.Integration.Function; fn == nil || fn.ID != "aws_lambda_function.fn" {
+		t.Errorf("function not linked through the URI reference: %+v", fn)
+	}
+	v, _ := res.Method("OPTIONS").Integration.Responses[0].Header("Access-Control-Allow-Origin")
+	if v.S != "'https://app.example.com'" || v.Source.Line != 22 {
+		t.Errorf("ACAO = %+v", v)
+	}
+}
