@@ -30,6 +30,10 @@ type CheckOptions struct {
 	Timeout     time.Duration
 	Insecure    bool
 	ForceActual bool
+	// Browser also runs the request in real headless Chromium.
+	Browser bool
+	// browserRun replaces the Chromium run (tests).
+	browserRun browserRun
 	// Transport replaces the network transport (tests).
 	Transport http.RoundTripper
 	HTML      HTMLFlag
@@ -86,6 +90,7 @@ Exit codes: 0 every origin allowed, 1 any origin blocked (or blocked on a repeat
 	fs.DurationVar(&opts.Timeout, "timeout", probe.DefaultTimeout, "timeout of each request: connect, TLS handshake and response")
 	fs.BoolVar(&opts.Insecure, "insecure", false, "do not verify TLS certificates (self-signed test servers); browsers never do this")
 	fs.BoolVar(&opts.ForceActual, "force-actual", false, "also send the actual request after a failed preflight, to show what the server would answer")
+	fs.BoolVar(&opts.Browser, "browser", false, "also run the request in real headless Chromium and show both verdicts side by side")
 	opts.Request.Register(fs)
 	opts.HTML.Register(fs)
 	return cmd
@@ -268,6 +273,24 @@ func runCheck(ctx context.Context, opts *CheckOptions) error {
 	}
 	spec.Now = app.Now
 	out := performCheck(ctx, spec)
+	var browserLines []string
+	if opts.Browser {
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		run := opts.browserRun
+		if run == nil {
+			r, closeBrowser, err := startBrowserRun(ctx, app, spec.Origins)
+			if err != nil {
+				return err
+			}
+			defer closeBrowser()
+			run = r
+		}
+		if browserLines, err = checkInBrowser(ctx, spec, out, run, app.IO.ErrOut); err != nil {
+			return Usagef("--browser: %v", err)
+		}
+	}
 	if opts.Request.JSON {
 		err = report.JSON(app.IO.Out, out.Doc)
 	} else {
@@ -278,6 +301,9 @@ func runCheck(ctx context.Context, opts *CheckOptions) error {
 		}
 		if err == nil {
 			err = report.Text(app.IO.Out, out.Doc, report.TextOptions{Curl: out.Curl, Notes: out.Notes})
+		}
+		if err == nil && opts.Browser {
+			err = writeBrowserSideBySide(app.IO.Out, browserLines, out.Doc)
 		}
 	}
 	if err != nil {
