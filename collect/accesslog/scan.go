@@ -179,6 +179,11 @@ func (a *aggregator) scanLines(br *bufio.Reader, name string, p *parser) error {
 			}
 			continue
 		}
+		if err != nil && err != io.EOF && len(line) > 0 && line[len(line)-1] != '\n' {
+			// The stream broke inside this line (truncated gzip): the
+			// partial line is part of the truncation, not a malformed line.
+			return err
+		}
 		if len(line) > 0 {
 			lineNo++
 			a.lines++

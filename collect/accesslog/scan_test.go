@@ -186,6 +186,9 @@ func TestScanGzip(t *testing.T) {
 	if len(half.Truncated) != 1 || !strings.HasPrefix(half.Truncated[0], "cut.log.gz: truncated at compressed byte ") {
 		t.Fatalf("truncated = %v", half.Truncated)
 	}
+	if half.Malformed != 0 {
+		t.Errorf("the line cut by the truncation counted as malformed: %v", half.Bad)
+	}
 	if half.Records == 0 || half.Records >= full.Records {
 		t.Errorf("truncated gzip kept %d records of %d", half.Records, full.Records)
 	}
