@@ -84,7 +84,8 @@ func NewClients(cfg aws.Config, backoff retry.BackoffDelayer) Clients {
 	cfg.Retryer = func() aws.Retryer {
 		return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
 			o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
-				so.MaxAttempts = 6
+				so.MaxAttempts = 5
+				so.MaxBackoff = 8 * time.Second
 				if backoff != nil {
 					so.Backoff = backoff
 				}
@@ -118,7 +119,7 @@ type Result struct {
 // credentials: the run cannot start. Hint says how to fix it.
 type InputError struct {
 	// Reason: "unknown-api", "unknown-stage", "no-credentials",
-	// "expired-credentials", "bad-option".
+	// "expired-credentials", "unreachable", "bad-option".
 	Reason string
 	Msg    string
 	Hint   string
@@ -499,6 +500,16 @@ func (r *run) resolve(ctx context.Context) error {
 		}
 		r.httpAPI(v2)
 		return nil
+	}
+	var ae1, ae2 smithy.APIError
+	if restErr != nil && v2Err != nil && !errors.As(restErr, &ae1) && !errors.As(v2Err, &ae2) {
+		// Neither call got an answer from AWS: a network problem, not a
+		// missing piece of evidence.
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &InputError{Reason: "unreachable", Msg: "cannot reach the API Gateway endpoint: " + shortErr(restErr),
+			Hint: "check the network, --region, and --endpoint-url / AWS_ENDPOINT_URL if set"}
 	}
 	if errCode(restErr) == "NotFoundException" && errCode(v2Err) == "NotFoundException" {
 		return &InputError{Reason: "unknown-api", Msg: fmt.Sprintf("no REST, HTTP or WebSocket API with id %q in region %s", r.opt.APIID, r.c.Region),

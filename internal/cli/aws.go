@@ -251,6 +251,10 @@ func runAWSDiagnose(ctx context.Context, opts *AWSDiagnoseOptions) error {
 	if err := opts.HTML.WritePage(app, report.PlaybookPage(doc), report.HTMLOptions{}); err != nil {
 		return err
 	}
+	// An API whose configuration could not be read at all is not clean.
+	if res.Playbook.Kind == "UNKNOWN" {
+		return ErrFindings
+	}
 	for _, f := range findings {
 		if f.Severity >= failOn {
 			return ErrFindings

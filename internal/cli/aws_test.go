@@ -199,6 +199,29 @@ func TestAWSDiagnoseBadInput(t *testing.T) {
 	}
 }
 
+// TestAWSDiagnoseUnreachable: an endpoint nobody listens on is one
+// error line, exit 2, not an empty report.
+func TestAWSDiagnoseUnreachable(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	app := NewApp(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	cmd := NewCmdAWS(app, func(o *AWSDiagnoseOptions) error {
+		o.LoadConfig = func(ctx context.Context, o *AWSDiagnoseOptions) (aws.Config, error) {
+			return aws.Config{Region: "us-east-1", BaseEndpoint: aws.String("http://127.0.0.1:9"),
+				Credentials: credentials.NewStaticCredentialsProvider("AKIAIOSFODNN7EXAMPLE", "x", "")}, nil
+		}
+		o.Backoff = quickBackoff{}
+		return runAWSDiagnose(context.Background(), o)
+	})
+	cmd.SetArgs([]string{"diagnose", "--api-id", "a1b2c3d4e5"})
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.Execute()
+	PrintError(&errOut, err)
+	if ExitCode(err) != 2 || out.Len() != 0 || !strings.Contains(errOut.String(), "corsdoctor: error: cannot reach the API Gateway endpoint") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", ExitCode(err), out.String(), errOut.String())
+	}
+}
+
 // TestAWSDiagnoseCredentialChain runs the real default credential chain
 // with nothing configured: one error line and a hint, exit 2.
 func TestAWSDiagnoseCredentialChain(t *testing.T) {
