@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
 // SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/) as
@@ -29,6 +30,16 @@ type SARIFOptions struct {
 	// (anchors are the lower-case rule IDs).
 	InformationURI string
 	RulesURI       string
+	// Notifications are problems of the run itself (a file that could not
+	// be parsed), reported as tool execution notifications of one
+	// invocation; executionSuccessful is false when there are any.
+	Notifications []SARIFNotification
+}
+
+// SARIFNotification is one tool execution notification.
+type SARIFNotification struct {
+	Message  string
+	Location evidence.Source
 }
 
 type sarifLog struct {
@@ -38,8 +49,20 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations,omitempty"`
+	Results     []sarifResult     `json:"results"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations,omitempty"`
 }
 
 type sarifTool struct {
@@ -162,33 +185,54 @@ func SARIF(w io.Writer, findings []diag.Finding, rules []*diag.Rule, opt SARIFOp
 			msg += "\nFix: " + f.Fix
 		}
 		res := sarifResult{RuleID: f.RuleID, RuleIndex: index[f.RuleID], Level: sarifLevel(f.Severity), Message: sarifText{Text: msg}}
-		if f.Location.File != "" {
-			uri := f.Location.File
-			if opt.BaseDir != "" && filepath.IsAbs(uri) {
-				if rel, err := filepath.Rel(opt.BaseDir, uri); err == nil && !strings.HasPrefix(rel, "..") {
-					uri = rel
-				}
-			}
-			if filepath.IsAbs(uri) {
-				uri = "file://" + filepath.ToSlash(uri)
-			}
-			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(uri)}}}
-			if f.Location.Line > 0 {
-				loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Location.Line, StartColumn: f.Location.Column}
-			}
+		if loc, ok := sarifLoc(f.Location, opt.BaseDir); ok {
 			res.Locations = []sarifLocation{loc}
 		}
 		res.PartialFingerprints = map[string]string{"corsdoctor/v1": fingerprint(f)}
 		results = append(results, res)
 	}
-	log := sarifLog{Schema: SARIFSchema, Version: "2.1.0", Runs: []sarifRun{{
+	run := sarifRun{
 		Tool:    sarifTool{Driver: sarifDriver{Name: "corsdoctor", Version: Version, InformationURI: opt.InformationURI, Rules: out}},
 		Results: results,
-	}}}
+	}
+	if len(opt.Notifications) > 0 {
+		inv := sarifInvocation{}
+		for _, n := range opt.Notifications {
+			sn := sarifNotification{Level: "error", Message: sarifText{Text: n.Message}}
+			if loc, ok := sarifLoc(n.Location, opt.BaseDir); ok {
+				sn.Locations = []sarifLocation{loc}
+			}
+			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sn)
+		}
+		run.Invocations = []sarifInvocation{inv}
+	}
+	log := sarifLog{Schema: SARIFSchema, Version: "2.1.0", Runs: []sarifRun{run}}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(log)
+}
+
+// sarifLoc converts a location: repository-relative when under baseDir,
+// a file:// URI when absolute otherwise.
+func sarifLoc(s evidence.Source, baseDir string) (sarifLocation, bool) {
+	if s.File == "" {
+		return sarifLocation{}, false
+	}
+	uri := s.File
+	if baseDir != "" && filepath.IsAbs(uri) {
+		if rel, err := filepath.Rel(baseDir, uri); err == nil && !strings.HasPrefix(rel, "..") {
+			uri = rel
+		}
+	}
+	if filepath.IsAbs(uri) {
+		uri = "file://" + filepath.ToSlash(uri)
+	}
+	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(uri)}}}
+	if s.Line > 0 {
+		loc.PhysicalLocation.Region = &sarifRegion{StartLine: s.Line, StartColumn: s.Column}
+	}
+	return loc, true
 }
 
 // fingerprint is stable across line moves: rule, file and detail.

@@ -41,18 +41,20 @@ func TestSARIFSchema(t *testing.T) {
 	cases := []struct {
 		desc     string
 		findings []diag.Finding
+		notes    []SARIFNotification
 	}{
-		{"no findings", nil},
+		{"no findings", nil, nil},
+		{"parse error notification", nil, []SARIFNotification{{Message: "invalid YAML: x", Location: evidence.Source{File: "a.yaml", Line: 3}}, {Message: "unreadable"}}},
 		{"findings with and without location", []diag.Finding{
 			{RuleID: "CD2001", Name: "rest-missing-options", Severity: diag.Error, Detail: "d", Fix: "f", Location: evidence.Source{File: "infra/template.yaml", Line: 8, Column: 3}},
 			{RuleID: "CD2099", Name: "unused-suppression", Severity: diag.Warning, Detail: "d", Fix: "f", Location: evidence.Source{File: "a.tf", Line: 1}},
 			{RuleID: "CD2009", Severity: diag.Info, Detail: "no location"},
-		}},
+		}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.desc, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := SARIF(&b, c.findings, []*diag.Rule{rule}, SARIFOptions{}); err != nil {
+			if err := SARIF(&b, c.findings, []*diag.Rule{rule}, SARIFOptions{Notifications: c.notes}); err != nil {
 				t.Fatal(err)
 			}
 			v, err := jsonschema.UnmarshalJSON(bytes.NewReader(b.Bytes()))

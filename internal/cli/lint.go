@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -369,7 +370,11 @@ func runLint(opts *LintOptions) error {
 	case "sarif":
 		// GitHub code scanning wants repository-relative paths.
 		base, _ := os.Getwd()
-		if err := report.SARIF(io.Out, res.Findings, res.rules, report.SARIFOptions{BaseDir: base}); err != nil {
+		opt := report.SARIFOptions{BaseDir: base}
+		for _, e := range res.Errors {
+			opt.Notifications = append(opt.Notifications, notification(e))
+		}
+		if err := report.SARIF(io.Out, res.Findings, res.rules, opt); err != nil {
 			return err
 		}
 	default:
@@ -390,6 +395,20 @@ func runLint(opts *LintOptions) error {
 		return &UsageError{Err: fmt.Errorf("%d file(s) could not be linted", len(res.Errors))}
 	}
 	return nil
+}
+
+var errLoc = regexp.MustCompile(`^(.+?):(\d+)(?::(\d+))?: (.*)$`)
+
+// notification turns a "file:line[:col]: message" error into a SARIF
+// notification with a location.
+func notification(e string) report.SARIFNotification {
+	m := errLoc.FindStringSubmatch(e)
+	if m == nil {
+		return report.SARIFNotification{Message: e}
+	}
+	line, _ := strconv.Atoi(m[2])
+	col, _ := strconv.Atoi(m[3])
+	return report.SARIFNotification{Message: m[4], Location: evidence.Source{File: m[1], Line: line, Column: col}}
 }
 
 // tuneGC trades memory for CPU while parsing thousands of templates: the
