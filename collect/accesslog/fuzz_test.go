@@ -127,3 +127,41 @@ func FuzzTimes(f *testing.F) {
 		}
 	})
 }
+
+// FuzzScan runs a whole scan (format detection, the CloudWatch events
+// document reader, CloudFront's #Fields state, aggregation) on arbitrary
+// input: no panic, no error (bad content is counted or noted), and counts that add up.
+func FuzzScan(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*")
+	for _, name := range files {
+		if fi, err := os.Stat(name); err != nil || fi.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"events":[{"timestamp":1,"message":"{\"httpMethod\":\"GET\",\"status\":\"500\"}"},{"message":7}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		st, err := Scan([]Input{bytesInput("f.log", b)}, Options{Deploys: []time.Time{time.Unix(1795183320, 0)}})
+		if err != nil {
+			// Bad content is counted or noted, never an error.
+			t.Fatalf("scan error on in-memory input: %v", err)
+		}
+		if st.Records+st.Malformed > st.Lines {
+			t.Fatalf("%d records + %d malformed > %d lines", st.Records, st.Malformed, st.Lines)
+		}
+		var sum int64
+		for _, r := range st.Routes {
+			sum += r.Total
+			if r.Failed() > r.Total {
+				t.Fatalf("route %+v fails more than it serves", r)
+			}
+		}
+		if sum != st.Records {
+			t.Fatalf("routes count %d records, scan %d", sum, st.Records)
+		}
+	})
+}

@@ -148,6 +148,15 @@ func (a *aggregator) scanInput(in Input, format Format) error {
 			a.truncated = append(a.truncated, fmt.Sprintf("%s: truncated at %s (after line %d); the lines before were analysed", in.Name, pos, a.lines))
 			return nil
 		}
+		var se *json.SyntaxError
+		if errors.As(rerr, &se) {
+			a.truncated = append(a.truncated, fmt.Sprintf("%s: invalid JSON at byte %d (%v); the events before were analysed", in.Name, se.Offset, se))
+			return nil
+		}
+		if format == CWLEvents {
+			a.truncated = append(a.truncated, fmt.Sprintf("%s: %v; the events before were analysed", in.Name, rerr))
+			return nil
+		}
 		return fmt.Errorf("%s: %w", in.Name, rerr)
 	}
 	return nil

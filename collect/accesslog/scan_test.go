@@ -276,3 +276,15 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+func TestBrokenEventsDocument(t *testing.T) {
+	t.Parallel()
+	doc := `{"events":[{"timestamp":1795183200000,"message":"{\"httpMethod\":\"GET\",\"resourcePath\":\"/a\",\"status\":\"200\"}"},{"timestamp":} ]}`
+	st, err := Scan([]Input{bytesInput("events.json", []byte(doc))}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Records != 1 || len(st.Truncated) != 1 || !strings.HasPrefix(st.Truncated[0], "events.json: invalid JSON at byte ") {
+		t.Errorf("records %d, truncated %v", st.Records, st.Truncated)
+	}
+}
