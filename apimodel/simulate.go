@@ -275,7 +275,7 @@ func (s *Simulation) restAnswer(api *API, res *Resource, verb string, req *cors.
 		return s.gateway(api, "API_CONFIGURATION_ERROR", req)
 	}
 	if in.Type.IsProxy() {
-		return s.proxyAnswer(in, verb, res.Path, req, sc, preflight)
+		return s.proxyAnswer(in, verb, res.Path, req, sc, preflight, false)
 	}
 	if in.Type == Mock && hasBinaryAll(api) && in.ContentHandling != "CONVERT_TO_TEXT" {
 		s.note("binaryMediaTypes includes */*, so the MOCK integration gets a binary body it cannot transform (\"Unable to transform request\")")
@@ -315,9 +315,17 @@ func (s *Simulation) integrationAnswer(m *Method, ir *IntegrationResponse, req *
 	return resp
 }
 
-func (s *Simulation) proxyAnswer(in *Integration, verb, path string, req *cors.Request, sc Scenario, preflight bool) *cors.Response {
+func (s *Simulation) proxyAnswer(in *Integration, verb, path string, req *cors.Request, sc Scenario, preflight, gatewayCORS bool) *cors.Response {
 	resp := &cors.Response{URL: req.URL, Status: 200, Header: http.Header{}}
 	fn := in.Function
+	if gatewayCORS && !preflight {
+		// The CORS configuration replaces whatever the backend sends.
+		s.note(verb + " " + path + " is answered by its integration; the CORS headers come from the API's CORS configuration")
+		if sc == BackendError {
+			resp.Status = 502
+		}
+		return resp
+	}
 	what := verb + " " + path + " is a proxy integration: the backend's headers pass through"
 	if fn == nil {
 		s.note(what)
@@ -535,7 +543,7 @@ func (s *Simulation) httpAPI(api *API, path string, req *cors.Request, plan cors
 func (s *Simulation) httpRoute(api *API, name, verb, path string, req *cors.Request, sc Scenario, preflight bool) *cors.Response {
 	if api.Kind == FunctionURL {
 		in := &Integration{Type: AWSProxy, Function: api.Function}
-		return s.proxyAnswer(in, verb, path, req, sc, preflight)
+		return s.proxyAnswer(in, verb, path, req, sc, preflight, api.Cors != nil)
 	}
 	r := api.FindRoute(verb, path)
 	if r == nil {
@@ -562,5 +570,5 @@ func (s *Simulation) httpRoute(api *API, name, verb, path string, req *cors.Requ
 		s.note("route " + r.Key + " has no integration")
 		return &cors.Response{URL: req.URL, Status: 500, Header: http.Header{}}
 	}
-	return s.proxyAnswer(r.Integration, verb, r.Key, req, sc, preflight)
+	return s.proxyAnswer(r.Integration, verb, r.Key, req, sc, preflight, api.Cors != nil)
 }

@@ -160,6 +160,11 @@ func TestSimulateMore(t *testing.T) {
 		{desc: "unresolved origin value is unknown", api: &API{Kind: HTTP, Cors: &CorsConfig{AllowOrigins: []Value{UnknownValue("var.origin", src)}},
 			Routes: []*Route{{Key: "GET /items", Method: "GET", Path: "/items", AuthorizationType: Known("NONE", src), Integration: &Integration{Type: AWSProxy, Function: &Function{SetsAllowOrigin: TriNo}}}}},
 			req: get, actStatus: 200, wantUnknown: true},
+		{desc: "HTTP API CORS configuration replaces the backend's headers (no unknowns)", api: &API{Kind: HTTP,
+			Cors: &CorsConfig{AllowOrigins: []Value{Known("https://app.example.com", src)}},
+			Routes: []*Route{{Key: "GET /items", Method: "GET", Path: "/items", AuthorizationType: Known("NONE", src),
+				Integration: &Integration{Type: AWSProxy, Function: &Function{SetsAllowOrigin: TriYes}}}}},
+			req: get, actStatus: 200, acao: "https://app.example.com"},
 		{desc: "missing route: 404", api: &API{Kind: HTTP, Routes: []*Route{{Key: "GET /other", Method: "GET", Path: "/other"}}}, req: get, actStatus: 404},
 		{desc: "custom UNAUTHORIZED status", api: func() *API {
 			a := consoleREST(true, false, false)

@@ -16,8 +16,10 @@ var CD2013 = register(&diag.Rule{
 	Doc: `Routes with JWT or Lambda authorizers need the browser to send Authorization,
 which always triggers a preflight; the preflight fails ("Request header field
 authorization is not allowed by Access-Control-Allow-Headers") unless AllowHeaders
-lists it. A wildcard "*" does not cover Authorization (Fetch standard). JSON bodies
-(Content-Type: application/json) need content-type.
+lists it. Per the Fetch standard a wildcard "*" never covers Authorization; Chromium
+and Firefox still accept it today with a deprecation warning
+(AuthorizationCoveredByWildcard), so configurations relying on it are on borrowed
+time. JSON bodies (Content-Type: application/json) need content-type.
 
 Before:  AllowHeaders: ["x-requested-with"]
 After:   AllowHeaders: ["authorization", "content-type"]`,
@@ -53,7 +55,7 @@ After:   AllowHeaders: ["authorization", "content-type"]`,
 				if authed != "" && !containsFold(hs, "authorization") {
 					why := "route " + authed + " uses an authorizer, so the page sends Authorization"
 					if containsFold(hs, "*") {
-						why += " (\"*\" does not cover Authorization)"
+						why += " (the Fetch standard says \"*\" never covers Authorization; Chromium and Firefox still accept it with a deprecation warning, and will stop)"
 					}
 					missing = append(missing, "authorization: "+why)
 				}

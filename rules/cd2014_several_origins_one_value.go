@@ -29,9 +29,14 @@ After:   one static origin, or an HTTP API (AllowOrigins list), or a proxy funct
 	Check: func(p *diag.Pass) {
 		for _, api := range p.APIs() {
 			report := func(o string, v apimodel.Value, where string) {
-				if strings.ContainsAny(strings.TrimSpace(o), ", ") {
-					reportAPI(p, api, v.Source, fmt.Sprintf("%s of %s sends Access-Control-Allow-Origin %q: one header value with several origins matches none", where, apiName(api), o))
+				if !strings.ContainsAny(strings.TrimSpace(o), ", ") {
+					return
 				}
+				if where == "allowOrigins" {
+					reportAPI(p, api, v.Source, fmt.Sprintf("allowOrigins item %q of %s lists several origins in one string: it matches no origin; give each origin its own item", o, apiName(api)))
+					return
+				}
+				reportAPI(p, api, v.Source, fmt.Sprintf("%s of %s sends Access-Control-Allow-Origin %q: one header value with several origins matches none", where, apiName(api), o))
 			}
 			originValues(api, report)
 			if sc := api.SAMCors; sc != nil && sc.AllowOrigin != nil && !sc.AllowOrigin.Unknown {
