@@ -139,7 +139,7 @@ func (p *parser) parseAPIGw(line []byte, rec *Record) error {
 			return fmt.Errorf("message: %w", err)
 		}
 		if rec.Time == 0 && f.set[fTimestamp] {
-			rec.Time, _ = parseAnyTime(f.v[fTimestamp], f.str[fTimestamp])
+			rec.Time, _ = parseAnyTime(f.v[fTimestamp])
 		}
 		return nil
 	}
@@ -189,11 +189,11 @@ func (p *parser) fields(f *jsonFields, rec *Record) error {
 	}
 	switch {
 	case f.set[fEpoch]:
-		rec.Time, _ = parseAnyTime(f.v[fEpoch], false)
+		rec.Time, _ = parseAnyTime(f.v[fEpoch])
 	case f.set[fTime]:
 		rec.Time = p.cachedTime(f.v[fTime])
 	case f.set[fTimestamp]:
-		rec.Time, _ = parseAnyTime(f.v[fTimestamp], f.str[fTimestamp])
+		rec.Time, _ = parseAnyTime(f.v[fTimestamp])
 	}
 	if f.set[fOrigin] && f.str[fOrigin] {
 		rec.Origin = p.cleanOrigin(f.v[fOrigin])
@@ -212,7 +212,7 @@ func (p *parser) cachedTime(b []byte) int64 {
 	if len(p.lastTime) > 0 && string(b) == string(p.lastTime) {
 		return p.lastMS
 	}
-	ms, _ := parseAnyTime(b, true)
+	ms, _ := parseAnyTime(b)
 	p.lastTime = append(p.lastTime[:0], b...)
 	p.lastMS = ms
 	return ms

@@ -284,7 +284,7 @@ func (a *aggregator) scanEvents(r io.Reader, name string, p *parser) error {
 				continue
 			}
 			if rec.Time == 0 {
-				rec.Time, _ = parseAnyTime([]byte(ev.Timestamp.String()), false)
+				rec.Time, _ = parseAnyTime([]byte(ev.Timestamp.String()))
 			}
 			a.add(&rec, name, n)
 		}

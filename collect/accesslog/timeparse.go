@@ -190,7 +190,7 @@ func parseDateTime(d, t []byte) (int64, bool) {
 
 // parseAnyTime reads an epoch (seconds or milliseconds, as a number or
 // a string of digits), a CLF time or an RFC 3339 time.
-func parseAnyTime(b []byte, isString bool) (int64, bool) {
+func parseAnyTime(b []byte) (int64, bool) {
 	if len(b) == 0 {
 		return 0, false
 	}
