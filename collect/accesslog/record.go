@@ -289,9 +289,22 @@ func (p *parser) parseCLF(line []byte, rec *Record) error {
 	rec.Method = req[:sp]
 	path := req[sp+1:]
 	if sp2 := bytes.IndexByte(path, ' '); sp2 >= 0 {
-		path = path[:sp2]
+		// HTTP API's CLF template logs $context.routeKey, which repeats
+		// the method: "GET GET /items/{id} HTTP/1.1", "GET $default HTTP/1.1".
+		if rest := path[sp2+1:]; string(path[:sp2]) == string(rec.Method) && len(rest) > 0 && (rest[0] == '/' || rest[0] == '$') {
+			path = rest
+			if sp3 := bytes.IndexByte(path, ' '); sp3 >= 0 {
+				path = path[:sp3]
+			}
+		} else {
+			path = path[:sp2]
+		}
 	}
-	rec.Route = p.normalize(path)
+	if len(path) > 0 && path[0] == '$' {
+		rec.Route = path // "$default"
+	} else {
+		rec.Route = p.normalize(path)
+	}
 	// status
 	j := i
 	for j < len(line) && line[j] != ' ' {
