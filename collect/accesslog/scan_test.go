@@ -288,3 +288,24 @@ func TestBrokenEventsDocument(t *testing.T) {
 		t.Errorf("records %d, truncated %v", st.Records, st.Truncated)
 	}
 }
+
+// TestNamesAreCapped is not parallel: it lowers the cap for its run.
+func TestNamesAreCapped(t *testing.T) {
+	defer func(n int) { maxNames = n }(maxNames)
+	maxNames = 10
+	var b strings.Builder
+	for i := 0; i < 100; i++ {
+		b.WriteString(`{"httpMethod":"GET","resourcePath":"/r` + string(rune('a'+i%26)) + string(rune('a'+i/26)) + `","status":"404"}` + "\n")
+	}
+	st, err := Scan([]Input{bytesInput("many.log", []byte(b.String()))}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Records != 100 || len(st.Routes) > maxNames {
+		t.Fatalf("%d records, %d routes", st.Records, len(st.Routes))
+	}
+	r := route(t, st, "GET", other)
+	if r.Total < 90 {
+		t.Errorf("(other) holds %d requests", r.Total)
+	}
+}
