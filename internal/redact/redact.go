@@ -78,7 +78,7 @@ var (
 	awsKeyRe    = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`)
 	awsSecretRe = regexp.MustCompile(`(?i)(aws_secret_access_key|secretaccesskey|aws_session_token|sessiontoken)(["']?\s*[:=]\s*["']?)[A-Za-z0-9/+=]{16,}`)
 	bearerRe    = regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}`)
-	headerRe    = regexp.MustCompile(`(?i)\b(authorization|proxy-authorization|cookie|x-api-key|x-amz-security-token)(\s*:\s*)([^\r\n'"]*)`)
+	headerRe    = regexp.MustCompile(`(?i)\b(set-cookie|authorization|proxy-authorization|cookie|x-api-key|x-amz-security-token)(\s*:\s*)([^\r\n'"]*)`)
 )
 
 // Text redacts secrets found in free text: curl command lines, pasted

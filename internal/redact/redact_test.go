@@ -75,3 +75,11 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+func TestTextSetCookieKeepsAttributes(t *testing.T) {
+	t.Parallel()
+	got := Text("Set-Cookie: sid=xyz; Path=/; HttpOnly")
+	if got != "Set-Cookie: sid=[redacted]; Path=/; HttpOnly" {
+		t.Fatalf("Text = %q", got)
+	}
+}
