@@ -82,7 +82,91 @@ func HandlerFunction(read ReadFunc, id, dir, runtime, handler string, at apimode
 		}
 		f.CodePath = p
 		f.SetsAllowOrigin, f.HandlesOptions = ScanCode(string(b))
+		if f.SetsAllowOrigin != apimodel.TriYes && scanImports(read, dir, p, string(b), e == ".py") {
+			// A local module the handler imports sets the headers
+			// (a shared response helper).
+			f.SetsAllowOrigin, f.HandlesOptions = apimodel.TriYes, apimodel.TriYes
+		}
 		return f
 	}
 	return f
+}
+
+// Local imports: Python "from x.y import z" / "import x", Node
+// require('./x') and import ... from './x'.
+var (
+	pyImport   = regexp.MustCompile(`(?m)^\s*(?:from\s+(\.*[\w.]*)\s+import|import\s+([\w.]+))`)
+	nodeImport = regexp.MustCompile(`(?:require\(\s*|from\s+|import\s+)['"](\.{1,2}/[^'"]+)['"]`)
+)
+
+// maxImports bounds how many local modules are scanned per function.
+const maxImports = 20
+
+// scanImports follows the local modules a handler imports (breadth first,
+// at most maxImports files, within root) and reports whether one of them
+// sets CORS headers.
+func scanImports(read ReadFunc, root, file, src string, python bool) bool {
+	seen := map[string]bool{file: true}
+	queue := []struct{ file, src string }{{file, src}}
+	for len(queue) > 0 && len(seen) <= maxImports {
+		cur := queue[0]
+		queue = queue[1:]
+		for _, cand := range localImports(root, cur.file, cur.src, python) {
+			if seen[cand] || len(seen) > maxImports {
+				continue
+			}
+			b, err := read(cand)
+			if err != nil {
+				continue
+			}
+			seen[cand] = true
+			if sets, _ := ScanCode(string(b)); sets == apimodel.TriYes {
+				return true
+			}
+			queue = append(queue, struct{ file, src string }{cand, string(b)})
+		}
+	}
+	return false
+}
+
+// localImports lists candidate files for the local modules src imports.
+func localImports(root, file, src string, python bool) []string {
+	var out []string
+	if python {
+		for _, m := range pyImport.FindAllStringSubmatch(src, -1) {
+			mod := m[1]
+			if mod == "" {
+				mod = m[2]
+			}
+			base := root
+			if strings.HasPrefix(mod, ".") {
+				base = path.Dir(file)
+				trimmed := strings.TrimLeft(mod, ".")
+				for i := 1; i < len(mod)-len(trimmed); i++ {
+					base = path.Dir(base)
+				}
+				mod = trimmed
+			}
+			if mod == "" {
+				continue
+			}
+			p := path.Join(base, strings.ReplaceAll(mod, ".", "/"))
+			out = append(out, p+".py", p+"/__init__.py")
+		}
+		return out
+	}
+	for _, m := range nodeImport.FindAllStringSubmatch(src, -1) {
+		p := path.Join(path.Dir(file), m[1])
+		if !strings.HasPrefix(p, strings.TrimSuffix(root, "/")) && root != "." {
+			continue
+		}
+		if path.Ext(p) != "" {
+			out = append(out, p)
+			continue
+		}
+		for _, e := range []string{".js", ".mjs", ".cjs", ".ts", "/index.js", "/index.ts"} {
+			out = append(out, p+e)
+		}
+	}
+	return out
 }

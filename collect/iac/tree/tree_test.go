@@ -2,6 +2,7 @@ package tree
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -123,4 +124,39 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestHandlerFunctionImports(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{
+		"src/app.py":           "from utils.http import ok\nimport json\n\ndef handler(e, c):\n    return ok({})\n",
+		"src/utils/http.py":    "from .headers import CORS\n\ndef ok(body):\n    return {'statusCode': 200, 'headers': CORS}\n",
+		"src/utils/headers.py": "CORS = {'Access-Control-Allow-Origin': 'https://app.example.com'}\n",
+		"node/index.js":        "const { respond } = require('./lib/respond');\nexports.handler = async () => respond(200);\n",
+		"node/lib/respond.js":  "module.exports.respond = (s) => ({ statusCode: s, headers: { 'access-control-allow-origin': '*' } });\n",
+		"plain/app.py":         "import os\n\ndef handler(e, c):\n    return {'statusCode': 200}\n",
+	}
+	read := func(name string) ([]byte, error) {
+		if s, ok := files[name]; ok {
+			return []byte(s), nil
+		}
+		return nil, os.ErrNotExist
+	}
+	cases := []struct {
+		desc, dir, runtime, handler string
+		want                        apimodel.Tri
+	}{
+		{"python helper two imports deep", "src", "python3.12", "app.handler", apimodel.TriYes},
+		{"node require", "node", "nodejs20.x", "index.handler", apimodel.TriYes},
+		{"no CORS anywhere", "plain", "python3.12", "app.handler", apimodel.TriNo},
+		{"handler not found", "missing", "python3.12", "app.handler", apimodel.TriUnknown},
+	}
+	for _, c := range cases {
+		t.Run(c.desc, func(t *testing.T) {
+			f := HandlerFunction(read, "fn", c.dir, c.runtime, c.handler, apimodel.Value{})
+			if f.SetsAllowOrigin != c.want {
+				t.Errorf("SetsAllowOrigin = %v, want %v", f.SetsAllowOrigin, c.want)
+			}
+		})
+	}
 }
