@@ -73,27 +73,64 @@ func yamlErr(err error) error {
 	return errors.New(" invalid YAML: " + msg)
 }
 
-// Get returns the value of key in mapping m, or nil.
+// resolve follows YAML aliases (*anchor) to the anchored node.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 16; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// Get returns the value of key in mapping m, or nil. Aliases are
+// followed and merge keys (<<: *defaults) consulted after the mapping's
+// own keys.
 func Get(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
+	budget := mergeBudget
+	return get(m, key, 0, &budget)
+}
+
+// mergeBudget bounds the mappings visited through merge keys by one Get
+// or Pairs call: merges of merges fan out, and hostile YAML must not make
+// that exponential.
+const mergeBudget = 256
+
+func get(m *yaml.Node, key string, depth int, budget *int) *yaml.Node {
+	m = resolve(m)
+	if m == nil || m.Kind != yaml.MappingNode || depth > 8 || *budget <= 0 {
 		return nil
 	}
+	*budget--
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
+		if m.Content[i].Value == key && m.Content[i].Tag != "!!merge" {
+			return resolve(m.Content[i+1])
+		}
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Tag == "!!merge" {
+			v := resolve(m.Content[i+1])
+			if v != nil && v.Kind == yaml.SequenceNode {
+				for _, it := range v.Content {
+					if r := get(it, key, depth+1, budget); r != nil {
+						return r
+					}
+				}
+			} else if r := get(v, key, depth+1, budget); r != nil {
+				return r
+			}
 		}
 	}
 	return nil
 }
 
-// GetFold is Get with a case-insensitive key.
+// GetFold is Get with a case-insensitive key (no merge keys).
 func GetFold(m *yaml.Node, key string) *yaml.Node {
+	m = resolve(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if strings.EqualFold(m.Content[i].Value, key) {
-			return m.Content[i+1]
+			return resolve(m.Content[i+1])
 		}
 	}
 	return nil
@@ -102,6 +139,7 @@ func GetFold(m *yaml.Node, key string) *yaml.Node {
 // KeyNode returns the key node of key in m (its position is the line to
 // point at), or nil.
 func KeyNode(m *yaml.Node, key string) *yaml.Node {
+	m = resolve(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -113,18 +151,46 @@ func KeyNode(m *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
-// Pairs calls fn for each key/value of mapping m, in order.
+// Pairs calls fn for each key/value of mapping m, in order, then for the
+// keys merged in with <<: that the mapping does not set itself.
 func Pairs(m *yaml.Node, fn func(k, v *yaml.Node)) {
-	if m == nil || m.Kind != yaml.MappingNode {
+	budget := mergeBudget
+	pairs(m, fn, map[string]bool{}, 0, &budget)
+}
+
+func pairs(m *yaml.Node, fn func(k, v *yaml.Node), seen map[string]bool, depth int, budget *int) {
+	m = resolve(m)
+	if m == nil || m.Kind != yaml.MappingNode || depth > 8 || *budget <= 0 {
 		return
 	}
+	*budget--
+	var merges []*yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		fn(m.Content[i], m.Content[i+1])
+		k := m.Content[i]
+		if k.Tag == "!!merge" {
+			merges = append(merges, resolve(m.Content[i+1]))
+			continue
+		}
+		if seen[k.Value] {
+			continue
+		}
+		seen[k.Value] = true
+		fn(k, resolve(m.Content[i+1]))
+	}
+	for _, v := range merges {
+		if v != nil && v.Kind == yaml.SequenceNode {
+			for _, it := range v.Content {
+				pairs(it, fn, seen, depth+1, budget)
+			}
+		} else {
+			pairs(v, fn, seen, depth+1, budget)
+		}
 	}
 }
 
 // Items returns a sequence's items; a scalar is a one-item list.
 func Items(n *yaml.Node) []*yaml.Node {
+	n = resolve(n)
 	if n == nil {
 		return nil
 	}
@@ -143,6 +209,7 @@ func Items(n *yaml.Node) []*yaml.Node {
 // Scalar returns the plain string of a scalar node without a custom tag
 // ("" and false otherwise).
 func Scalar(n *yaml.Node) (string, bool) {
+	n = resolve(n)
 	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return "", false
 	}

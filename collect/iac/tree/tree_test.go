@@ -2,6 +2,7 @@ package tree
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -158,5 +159,69 @@ func TestHandlerFunctionImports(t *testing.T) {
 				t.Errorf("SetsAllowOrigin = %v, want %v", f.SetsAllowOrigin, c.want)
 			}
 		})
+	}
+}
+
+func TestAliasesAndMerges(t *testing.T) {
+	t.Parallel()
+	src := `
+defaults: &cors
+  origin: https://app.example.com
+  headers: [Content-Type]
+fn:
+  cors: *cors
+  other:
+    <<: *cors
+    origin: https://override.example.com
+`
+	root, err := Parse("s.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := Get(root, "fn")
+	if got := Str(Get(Get(fn, "cors"), "origin")); got != "https://app.example.com" {
+		t.Errorf("alias: origin = %q", got)
+	}
+	other := Get(fn, "other")
+	if got := Str(Get(other, "origin")); got != "https://override.example.com" {
+		t.Errorf("merge must not override explicit keys: %q", got)
+	}
+	if got := Items(Get(other, "headers")); len(got) != 1 || got[0].Value != "Content-Type" {
+		t.Errorf("merged key: %v", got)
+	}
+	var keys []string
+	Pairs(other, func(k, _ *yaml.Node) { keys = append(keys, k.Value) })
+	if strings.Join(keys, ",") != "origin,headers" {
+		t.Errorf("Pairs over a merge = %v", keys)
+	}
+}
+
+// TestMergeBomb: merges of merges must not fan out exponentially.
+func TestMergeBomb(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("a0: &a0 {x: 1}\n")
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d\n  <<: [", i, i)
+		for j := 0; j < 10; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "*a%d", i-1)
+		}
+		b.WriteString("]\n")
+	}
+	b.WriteString("top:\n  <<: *a12\n")
+	root, err := Parse("bomb.yaml", []byte(b.String()))
+	if err != nil {
+		t.Skipf("the YAML library refuses the document: %v", err)
+	}
+	n := 0
+	Pairs(Get(root, "top"), func(_, _ *yaml.Node) { n++ })
+	if Get(Get(root, "top"), "missing") != nil {
+		t.Error("found a missing key")
+	}
+	if n > 1 {
+		t.Errorf("%d pairs", n)
 	}
 }
