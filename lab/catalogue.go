@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"github.com/corsdoctor/corsdoctor/internal/shell"
 	"net/http"
 	"strings"
 )
@@ -477,16 +478,7 @@ func (c *Case) CheckCommand(base string) string {
 	out := make([]string, 0, len(args)+1)
 	out = append(out, "corsdoctor")
 	for _, a := range args {
-		out = append(out, shellQuote(a))
+		out = append(out, shell.Quote(a))
 	}
 	return strings.Join(out, " ")
-}
-
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@%+,", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"github.com/corsdoctor/corsdoctor/internal/shell"
 	"net/http"
 	"sort"
 	"strings"
@@ -27,10 +28,10 @@ func curlCommand(s Sent, showSecrets bool) string {
 		b.WriteString(" -I")
 	} else if s.Method != http.MethodGet || len(s.Body) > 0 {
 		if s.Method != http.MethodGet {
-			b.WriteString(" -X " + shellQuote(s.Method))
+			b.WriteString(" -X " + shell.Quote(s.Method))
 		}
 	}
-	b.WriteString(" " + shellQuote(s.URL))
+	b.WriteString(" " + shell.Quote(s.URL))
 	keys := make([]string, 0, len(s.Header))
 	for k := range s.Header {
 		if !curlHidden[k] {
@@ -43,7 +44,7 @@ func curlCommand(s Sent, showSecrets bool) string {
 			if !showSecrets {
 				v = redact.Value(k, v)
 			}
-			b.WriteString(" -H " + shellQuote(k+": "+v))
+			b.WriteString(" -H " + shell.Quote(k+": "+v))
 		}
 	}
 	if len(s.Body) > 0 {
@@ -54,17 +55,7 @@ func curlCommand(s Sent, showSecrets bool) string {
 		if !showSecrets {
 			body = redact.Text(body)
 		}
-		b.WriteString(" --data-raw " + shellQuote(body))
+		b.WriteString(" --data-raw " + shell.Quote(body))
 	}
 	return b.String()
-}
-
-// shellQuote quotes s for POSIX shells when it needs quoting.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@%+,", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -369,29 +369,6 @@ func TestFetchSite(t *testing.T) {
 	}
 }
 
-func FuzzShellQuote(f *testing.F) {
-	for _, s := range []string{"", "abc", "a'b", "Authorization: Bearer x", "$(rm -rf /)"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		q := shellQuote(s)
-		if q == s {
-			if s == "" || strings.ContainsAny(s, " '\"$`\\;&|<>()*?!\n\t") {
-				t.Fatalf("%q left unquoted", s)
-			}
-			return
-		}
-		if !strings.HasPrefix(q, "'") || !strings.HasSuffix(q, "'") {
-			t.Fatalf("%q quoted as %q", s, q)
-		}
-		// Undo POSIX single quoting and compare.
-		inner := strings.ReplaceAll(q[1:len(q)-1], `'\''`, "'")
-		if inner != s {
-			t.Fatalf("round trip %q -> %q -> %q", s, q, inner)
-		}
-	})
-}
-
 func TestStringBodyContentType(t *testing.T) {
 	t.Parallel()
 	rc := &recorder{}
