@@ -1,0 +1,136 @@
+package diag
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/corsdoctor/corsdoctor/evidence"
+)
+
+func TestSeverityText(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want Severity
+		err  bool
+	}{
+		{"error", Error, false}, {"WARNING", Warning, false}, {"warn", Warning, false},
+		{"info", Info, false}, {"note", Info, false}, {"fatal", Info, true},
+	} {
+		got, err := ParseSeverity(tc.in)
+		if (err != nil) != tc.err || (!tc.err && got != tc.want) {
+			t.Errorf("ParseSeverity(%q) = %v, %v", tc.in, got, err)
+		}
+	}
+	b, _ := json.Marshal(struct{ S Severity }{Warning})
+	if string(b) != `{"S":"warning"}` {
+		t.Errorf("JSON = %s", b)
+	}
+	var back struct{ S Severity }
+	if err := json.Unmarshal(b, &back); err != nil || back.S != Warning {
+		t.Errorf("round trip = %v, %v", back.S, err)
+	}
+}
+
+func TestParsePlatform(t *testing.T) {
+	t.Parallel()
+	for _, p := range Platforms {
+		if got, err := ParsePlatform(string(p)); err != nil || got != p {
+			t.Errorf("ParsePlatform(%q) = %q, %v", p, got, err)
+		}
+	}
+	if _, err := ParsePlatform("heroku"); err == nil || !strings.Contains(err.Error(), "apigw-rest") {
+		t.Errorf("unknown platform error = %v, want the list of platforms", err)
+	}
+}
+
+func rule(id string, sev Severity, rank int, check func(*Pass)) *Rule {
+	return &Rule{ID: id, Name: strings.ToLower(id), Severity: sev, Rank: rank, Title: id,
+		Fix: map[Platform]string{Generic: "generic fix", Express: "express fix"}, Check: check}
+}
+
+func TestRunRanksMergesAndPicksPlatformFix(t *testing.T) {
+	t.Parallel()
+	in := &Input{Exchanges: []*evidence.Exchange{{Platform: "express"}, {}}}
+	loc := evidence.Source{URL: "https://api.example.com/x"}
+	rules := []*Rule{
+		rule("CD9003", Warning, 1, func(p *Pass) { p.Report(0, loc, "w") }),
+		rule("CD9001", Error, 50, func(p *Pass) {
+			p.Report(0, loc, "rare error")
+			p.Report(0, loc, "rare error") // repeat: merged
+			p.Report(1, loc, "other exchange")
+		}),
+		rule("CD9002", Error, 10, func(p *Pass) { p.Report(0, loc, "frequent error") }),
+		{ID: "CD9004", Name: "retired", Deprecated: true, ReplacedBy: "CD9002", Check: func(p *Pass) { p.Report(0, loc, "never") }},
+	}
+	fs := Run(rules, in)
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.RuleID+":"+f.Detail)
+	}
+	want := "CD9002:frequent error CD9001:rare error CD9003:w CD9001:other exchange"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("order = %q, want %q", strings.Join(got, " "), want)
+	}
+	if fs[0].Fix != "express fix" || fs[0].Platform != Express {
+		t.Errorf("exchange 0 is express: fix %q (%s)", fs[0].Fix, fs[0].Platform)
+	}
+	if fs[3].Fix != "generic fix" || fs[3].Platform != Generic {
+		t.Errorf("exchange 1 has no platform: fix %q (%s)", fs[3].Fix, fs[3].Platform)
+	}
+	if n := len(ForExchange(fs, 1)); n != 1 {
+		t.Errorf("ForExchange(1) = %d findings, want 1", n)
+	}
+}
+
+func TestRunSurvivesPanickingRule(t *testing.T) {
+	t.Parallel()
+	fs := Run([]*Rule{
+		rule("CD9001", Error, 1, func(p *Pass) { var m map[string]int; m["x"]++ }),
+		rule("CD9002", Info, 1, func(p *Pass) { p.Report(-1, evidence.Source{}, "still runs") }),
+	}, &Input{})
+	if len(fs) != 2 {
+		t.Fatalf("findings = %+v", fs)
+	}
+	if !strings.HasPrefix(fs[0].Title, "internal error in rule CD9001") || !strings.Contains(fs[0].Detail, "panicked") {
+		t.Errorf("panic finding = %+v", fs[0])
+	}
+	if fs[1].Detail != "still runs" {
+		t.Errorf("next rule did not run: %+v", fs[1])
+	}
+}
+
+func TestSelect(t *testing.T) {
+	t.Parallel()
+	all := []*Rule{rule("CD1001", Error, 1, nil), rule("CD1002", Error, 1, nil), rule("CD2001", Error, 1, nil)}
+	ids := func(rs []*Rule) string {
+		var s []string
+		for _, r := range rs {
+			s = append(s, r.ID)
+		}
+		return strings.Join(s, ",")
+	}
+	for _, tc := range []struct {
+		spec []string
+		want string
+		err  string
+	}{
+		{[]string{"all"}, "CD1001,CD1002,CD2001", ""},
+		{[]string{"all", "-CD1002"}, "CD1001,CD2001", ""},
+		{[]string{"CD2001", "CD1001"}, "CD1001,CD2001", ""},
+		{[]string{"all", "-CD9999"}, "", `unknown rule "CD9999"`},
+		{[]string{"CD0000", "CD0001"}, "", `unknown rule "CD0000"; unknown rule "CD0001"`},
+	} {
+		got, err := Select(all, tc.spec)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("Select(%v) err = %v, want %q", tc.spec, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || ids(got) != tc.want {
+			t.Errorf("Select(%v) = %s, %v; want %s", tc.spec, ids(got), err, tc.want)
+		}
+	}
+}
