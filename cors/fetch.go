@@ -542,7 +542,9 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 	// 6-7. Header check. Divergence from Fetch step 6: Chromium lets "*"
 	// cover Authorization (CorsNonWildcardRequestHeadersSupport is
 	// disabled by default), with a DevTools deprecation issue.
-	if f.plan.RequestHeaders != "" {
+	// All names tracked and all listed: nothing to report.
+	allListed := len(names) < cap(names) && missing == 0
+	if f.plan.RequestHeaders != "" && !allListed {
 		wildcard := !creds && headers.star
 		it := listIter{s: f.plan.RequestHeaders}
 		for k := 0; it.next(); k++ {
