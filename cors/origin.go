@@ -43,16 +43,25 @@ func splitURL(s string) (p urlParts, ok bool) {
 		return p, false
 	}
 	s = s[2:]
+	// One pass over the authority: its end, the last '@' and the last ':'.
 	auth := s
+	at, colon := -1, -1
 	for j := 0; j < len(s); j++ {
-		if c := s[j]; c == '/' || c == '?' || c == '#' {
+		c := s[j]
+		if c == '/' || c == '?' || c == '#' {
 			auth, p.rest = s[:j], s[j:]
 			break
 		}
+		if c == '@' {
+			at = j
+		} else if c == ':' {
+			colon = j
+		}
 	}
-	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
+	if at >= 0 {
 		p.userinfo, p.hasUser = auth[:at], true
 		auth = auth[at+1:]
+		colon -= at + 1 // negative when the last ':' was in the userinfo
 	}
 	if strings.HasPrefix(auth, "[") {
 		rb := strings.IndexByte(auth, ']')
@@ -67,8 +76,8 @@ func splitURL(s string) (p urlParts, ok bool) {
 			}
 			p.port = auth[1:]
 		}
-	} else if c := strings.LastIndexByte(auth, ':'); c >= 0 {
-		p.host, p.port = auth[:c], auth[c+1:]
+	} else if colon >= 0 {
+		p.host, p.port = auth[:colon], auth[colon+1:]
 	} else {
 		p.host = auth
 	}
