@@ -233,31 +233,21 @@ func joinSortedLower(headers []Header, idx []int) string {
 			idx[j], idx[j-1] = idx[j-1], idx[j]
 		}
 	}
-	n := 0
+	// Lower-case into a stack buffer; string() then makes the one
+	// allocation (lists over 256 bytes take a second one).
+	var stack [256]byte
+	b := stack[:0]
 	for i, k := range idx {
 		if i > 0 && equalFold(headers[k].Name, headers[idx[i-1]].Name) {
 			continue
 		}
-		n += len(headers[k].Name) + 1
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for i, k := range idx {
-		if i > 0 && equalFold(headers[k].Name, headers[idx[i-1]].Name) {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte(',')
+		if len(b) > 0 {
+			b = append(b, ',')
 		}
 		name := headers[k].Name
-		var buf [64]byte
-		if lower, ok := lowerInto(buf[:], name); ok {
-			b.Write(lower)
-			continue
-		}
 		for j := 0; j < len(name); j++ {
-			b.WriteByte(lowerASCII(name[j]))
+			b = append(b, lowerASCII(name[j]))
 		}
 	}
-	return b.String()
+	return string(b)
 }
