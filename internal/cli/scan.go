@@ -370,10 +370,7 @@ func runScan(opts *ScanOptions) error {
 		return fmt.Errorf("writing the report: %w", w.err)
 	}
 	if html != nil {
-		page := report.Page{Title: "corsdoctor scan", Subtitle: fmt.Sprintf("%d targets scanned, %d vulnerable", w.scanned.Load(), w.vulnerable.Load()), Findings: w.findings}
-		if w.dropped > 0 {
-			page.Sections = append(page.Sections, report.Section{Heading: "Truncated", Text: fmt.Sprintf("%d further findings are in the --json output only.", w.dropped)})
-		}
+		page := scanPage(w.findings, w.scanned.Load(), w.vulnerable.Load(), w.dropped)
 		if err := report.HTMLPage(html, page, report.HTMLOptions{Title: "corsdoctor scan"}); err != nil {
 			return fmt.Errorf("--html: %w", err)
 		}
@@ -515,17 +512,9 @@ func (w *scanWriter) emit(r *scan.Result) {
 		return
 	}
 	w.scanned.Add(1)
-	rec := scanRecord{Target: r.Target.URL, Method: r.Target.Method, Input: r.Target.Location(), Requests: r.Requests,
-		Findings: report.FindingsFromDiag(r.Findings, report.Options{ShowSecrets: w.opts.ShowSecrets})}
-	rec.Note = redirectNote(r)
-	switch {
-	case r.Err != nil:
-		rec.Status, rec.Error = statusError, r.Err.Error()
+	rec := scanRecordOf(r, w.opts.ShowSecrets)
+	if rec.Status == statusError {
 		w.failed.Add(1)
-	case len(r.Findings) > 0:
-		rec.Status = statusVulnerable
-	default:
-		rec.Status = statusClean
 	}
 	if len(r.Findings) > 0 {
 		w.vulnerable.Add(1)
@@ -566,6 +555,78 @@ func (w *scanWriter) emit(r *scan.Result) {
 	if w.err != nil && w.cancel != nil {
 		w.cancel() // nobody reads the results any more
 	}
+}
+
+// scanRecordOf converts one scanner result into its record: the status,
+// the error, the redirect note and the findings with their proof,
+// redacted unless showSecrets. It is the only conversion: the text,
+// --json, --html and --sarif outputs and the web UI's Scan page all start
+// from it.
+func scanRecordOf(r *scan.Result, showSecrets bool) scanRecord {
+	rec := scanRecord{Target: r.Target.URL, Method: r.Target.Method, Input: r.Target.Location(), Requests: r.Requests,
+		Findings: report.FindingsFromDiag(r.Findings, report.Options{ShowSecrets: showSecrets})}
+	rec.Note = redirectNote(r)
+	switch {
+	case r.Err != nil:
+		rec.Status, rec.Error = statusError, r.Err.Error()
+	case len(r.Findings) > 0:
+		rec.Status = statusVulnerable
+	default:
+		rec.Status = statusClean
+	}
+	return rec
+}
+
+// scanPage is the findings report of a scan (--html, the web UI).
+func scanPage(findings []report.Finding, scanned, vulnerable int64, dropped int) report.Page {
+	page := report.Page{Title: "corsdoctor scan", Subtitle: fmt.Sprintf("%d targets scanned, %d vulnerable", scanned, vulnerable), Findings: findings}
+	if dropped > 0 {
+		page.Sections = append(page.Sections, report.Section{Heading: "Truncated", Text: fmt.Sprintf("%d further findings are in the --json output only.", dropped)})
+	}
+	return page
+}
+
+// scanList scans a list of targets in-process (the web UI) and returns
+// one record per target, in the order given. Targets a cancelled ctx
+// stopped have status "error" with the context's error; the records of
+// finished targets are kept, and the context's error is returned too.
+func scanList(ctx context.Context, cfg scan.Config, targets []scan.Target, showSecrets bool) ([]scanRecord, error) {
+	pos := make(map[string][]int, len(targets))
+	for i, t := range targets {
+		pos[t.Key()] = append(pos[t.Key()], i)
+	}
+	recs := make([]scanRecord, len(targets))
+	i := 0
+	next := func() (scan.Target, bool) {
+		if i == len(targets) {
+			return scan.Target{}, false
+		}
+		i++
+		return targets[i-1], true
+	}
+	s := scan.New(cfg)
+	defer s.Close()
+	err := s.Run(ctx, next, func(r *scan.Result) {
+		q := pos[r.Target.Key()]
+		if len(q) == 0 {
+			return
+		}
+		pos[r.Target.Key()] = q[1:]
+		recs[q[0]] = scanRecordOf(r, showSecrets)
+	})
+	// Targets never handed to the scanner (ctx ended first) still get
+	// their record.
+	reason := "not scanned"
+	if err != nil {
+		reason = err.Error()
+	}
+	for _, q := range pos {
+		for _, j := range q {
+			recs[j] = scanRecord{Target: targets[j].URL, Method: targets[j].Method, Input: targets[j].Location(),
+				Status: statusError, Error: reason, Findings: []report.Finding{}}
+		}
+	}
+	return recs, err
 }
 
 // sarifFinding anchors a finding at its target's input line (SARIF
