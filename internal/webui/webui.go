@@ -62,6 +62,21 @@ type Outcome struct {
 	// Blocked is true when any request was blocked or any finding was
 	// made; the history marks it.
 	Blocked bool
+	// Summary describes the run in the history (a tool's title when
+	// empty).
+	Summary string
+}
+
+// InputError is a Tool's refusal of its form's values: the form is shown
+// again with the message and the values typed (but Secret fields), and
+// nothing is added to the history.
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
+
+// InputErrorf formats an InputError.
+func InputErrorf(format string, a ...any) error {
+	return &InputError{Msg: fmt.Sprintf(format, a...)}
 }
 
 // Tool is an extra page: a form of text fields and a runner.
@@ -80,6 +95,8 @@ type Field struct {
 	Name, Label, Hint, Placeholder string
 	// Multiline makes it a textarea.
 	Multiline bool
+	// Secret fields (cookies, tokens) are never echoed back in the form.
+	Secret bool
 }
 
 // Config configures the UI.
@@ -541,7 +558,23 @@ func (s *Server) tool(w http.ResponseWriter, r *http.Request, name string) {
 	defer cancel()
 	start := time.Now()
 	out, err := t.Run(ctx, vals)
+	var ie *InputError
+	if errors.As(err, &ie) {
+		v := s.view("tool:"+t.Name, nil, nil)
+		v.Tool, v.Error, v.Values = t, ie.Msg, map[string]string{}
+		for _, f := range t.Fields {
+			if !f.Secret {
+				v.Values[f.Name] = vals[f.Name]
+			}
+		}
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		s.page(w, "tool", v)
+		return
+	}
 	e := &Entry{Time: s.cfg.Now(), Kind: t.Name, Network: time.Since(start), Summary: t.Title}
+	if out != nil && out.Summary != "" {
+		e.Summary = out.Summary
+	}
 	s.finish(w, r, e, out, err)
 }
 
