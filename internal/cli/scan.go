@@ -663,14 +663,7 @@ func redirectNote(r *scan.Result) string {
 // writeScanText renders one record for a terminal.
 func writeScanText(out io.Writer, rec scanRecord) error {
 	tw := &scanTextWriter{w: out}
-	switch rec.Status {
-	case statusError:
-		tw.printf("ERROR      %s %s: %s\n", rec.Method, rec.Target, rec.Error)
-	case statusVulnerable:
-		tw.printf("VULNERABLE %s %s (%d requests)\n", rec.Method, rec.Target, rec.Requests)
-	default:
-		tw.printf("ok         %s %s (%d requests)\n", rec.Method, rec.Target, rec.Requests)
-	}
+	tw.printf("%s\n", scanStatusLine(rec))
 	if rec.Note != "" {
 		tw.printf("  note: %s\n", rec.Note)
 	}
@@ -683,6 +676,18 @@ func writeScanText(out io.Writer, rec scanRecord) error {
 		tw.printf("    fix: %s\n", f.Fix)
 	}
 	return tw.err
+}
+
+// scanStatusLine is a record's first text line: status, method, target.
+func scanStatusLine(rec scanRecord) string {
+	switch rec.Status {
+	case statusError:
+		return fmt.Sprintf("ERROR      %s %s: %s", rec.Method, rec.Target, rec.Error)
+	case statusVulnerable:
+		return fmt.Sprintf("VULNERABLE %s %s (%d requests)", rec.Method, rec.Target, rec.Requests)
+	default:
+		return fmt.Sprintf("ok         %s %s (%d requests)", rec.Method, rec.Target, rec.Requests)
+	}
 }
 
 type scanTextWriter struct {

@@ -110,9 +110,10 @@ func runServe(opts *ServeOptions) error {
 	}
 	addr := ln.Addr().String()
 	if webui.IsLoopback(addr) {
-		// lint reads local files and aws uses this machine's AWS
-		// credentials: offered only to the local user.
-		cfg.Tools = append(cfg.Tools, lintTool(app), awsTool(app))
+		// lint reads local files, aws uses this machine's AWS
+		// credentials and scan sends requests from this machine to the
+		// URLs given: offered only to the local user.
+		cfg.Tools = append(cfg.Tools, lintTool(app), awsTool(app), scanTool(app, opts))
 	}
 	srv, err := webui.New(cfg, addr)
 	if err != nil {
