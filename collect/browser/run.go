@@ -153,6 +153,11 @@ type Observation struct {
 	Expose []ReadCheck `json:"expose,omitempty"`
 	// Elapsed is the time from fetch() to the last event.
 	Elapsed time.Duration `json:"elapsed_ns"`
+
+	// events are the DevTools events of the run and page the URL of the
+	// page that made the request: what HAR exports.
+	events []any
+	page   string
 }
 
 // FinalResponse returns the last actual response received, or nil.
@@ -211,6 +216,7 @@ type tab struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	origin string
+	page   string // URL of the blank page loaded in the tab
 	rec    *recorder
 }
 
@@ -248,7 +254,7 @@ func (b *Browser) getTab(ctx context.Context, origin string) (*tab, error) {
 		return nil, err
 	}
 	tctx, cancel := chromedp.NewContext(b.root)
-	t := &tab{ctx: tctx, cancel: cancel, origin: origin, rec: newRecorder()}
+	t := &tab{ctx: tctx, cancel: cancel, origin: origin, page: page, rec: newRecorder()}
 	b.mu.Lock()
 	b.all = append(b.all, t)
 	b.mu.Unlock()
@@ -496,6 +502,7 @@ func (t *tab) run(ctx context.Context, req Request) (*Observation, error) {
 	a := analyze(events, req)
 	obs := a.observation(req, res)
 	obs.Elapsed = time.Since(begin)
+	obs.events, obs.page = events, t.page
 	return obs, nil
 }
 
