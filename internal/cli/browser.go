@@ -38,6 +38,8 @@ type BrowserOptions struct {
 	// Chromium (tests replace it).
 	Observe func(ctx context.Context, cfg browser.Config, req browser.Request) (*browser.Observation, error)
 	HTML    HTMLFlag
+	// HAR is the file that receives the run as a HAR (--har).
+	HAR string
 }
 
 func init() { addCommand(func(a *App) *cobra.Command { return NewCmdBrowser(a, nil) }) }
@@ -86,6 +88,7 @@ Chromium is found at $CHROME_PATH, /usr/bin/chromium or on PATH.`,
 	fs.DurationVar(&opts.Timeout, "timeout", 15*time.Second, "give up after this long (browser start included)")
 	opts.Request.Register(fs)
 	opts.HTML.Register(fs)
+	fs.StringVar(&opts.HAR, "har", "", "also write what Chromium did to `FILE` as a HAR, like DevTools' Export HAR (redacted unless --show-secrets)")
 	return cmd
 }
 
@@ -161,6 +164,11 @@ func runBrowser(ctx context.Context, opts *BrowserOptions) error {
 			return WithHint(Usagef("%v", err), fmt.Sprintf("the browser did not finish within --timeout %s; raise it, or check that the URL answers", opts.Timeout))
 		}
 		return Usagef("%v", err)
+	}
+	if opts.HAR != "" {
+		if err := writeBrowserHAR(opts.HAR, obs, f.ShowSecrets); err != nil {
+			return err
+		}
 	}
 	res, ds := browser.Compare(obs)
 	ex := exchangeOf(obs, creq, f)
