@@ -322,12 +322,10 @@ func resourceTypeName(t network.ResourceType) string {
 	return strings.ToLower(string(t))
 }
 
+// wallTime formats seconds since the epoch as JavaScript's
+// Date.toJSON does (milliseconds, UTC).
 func wallTime(sec float64) string {
-	if sec <= 0 {
-		return time.Unix(0, 0).UTC().Format("2006-01-02T15:04:05.000Z")
-	}
-	whole, frac := math.Modf(sec)
-	return time.Unix(int64(whole), int64(frac*1e9)).UTC().Format("2006-01-02T15:04:05.000Z")
+	return time.UnixMilli(int64(math.Round(max(sec, 0) * 1000))).UTC().Format("2006-01-02T15:04:05.000Z")
 }
 
 func (h *harHop) entry(page string) harEntry {

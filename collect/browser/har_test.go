@@ -304,3 +304,134 @@ func normaliseHAR(t *testing.T, doc []byte, port int) []byte {
 	}
 	return b.Bytes()
 }
+
+// harEvents is a recording without Chromium: a GET redirected once, then
+// a PUT whose preflight failed, events in the order Chromium sends them.
+func harEvents(loc, raw2 string) []any {
+	ts := func(s float64) cdp.MonotonicTime { return cdp.MonotonicTime(s) }
+	wall := cdp.TimeSinceEpoch(1795222800)
+	script := &network.Initiator{Type: network.InitiatorTypeScript}
+	get := &network.Request{URL: "http://api.example.test/a?x=1&y=%20z#frag", Method: "GET", InitialPriority: network.ResourcePriorityHigh,
+		Headers: network.Headers{"Accept": "*/*"}}
+	get2 := &network.Request{URL: "http://api.example.test/b", Method: "GET", InitialPriority: network.ResourcePriorityHigh}
+	put := &network.Request{URL: "http://api.example.test/p", Method: "PUT", HasPostData: true, InitialPriority: network.ResourcePriorityHigh,
+		Headers:         network.Headers{"Content-Type": "application/json", "Referer": appOrigin + "/"},
+		PostDataEntries: []*network.PostDataEntry{{Bytes: []byte(`{"a":`)}, {Bytes: []byte(`1}`)}}}
+	opts := &network.Request{URL: "http://api.example.test/p", Method: "OPTIONS", InitialPriority: network.ResourcePriorityHigh}
+	return []any{
+		&network.EventRequestWillBeSent{RequestID: "1", Request: get, Timestamp: ts(10), WallTime: wall, Initiator: script, Type: network.ResourceTypeFetch},
+		&network.EventRequestWillBeSentExtraInfo{RequestID: "1", Headers: network.Headers{"Origin": appOrigin, "Host": "api.example.test", "Cookie": "a=1"},
+			AssociatedCookies: []*network.AssociatedCookie{{Cookie: &network.Cookie{Name: "a", Value: "1", Path: "/", Domain: "api.example.test", Session: true}}}},
+		&network.EventResponseReceivedExtraInfo{RequestID: "1", StatusCode: 301,
+			HeadersText: "HTTP/1.1 301 Moved Permanently\r\nLocation: " + loc + "\r\nAccess-Control-Allow-Origin: *\r\n\r\n"},
+		&network.EventRequestWillBeSent{RequestID: "1", Request: get2, Timestamp: ts(10.01), WallTime: wall + 0.01, Initiator: script, Type: network.ResourceTypeFetch,
+			RedirectResponse: &network.Response{URL: get.URL, Status: 301, StatusText: "Moved Permanently", Protocol: "http/1.1", Headers: network.Headers{"Location": loc}}},
+		&network.EventRequestWillBeSentExtraInfo{RequestID: "1", Headers: network.Headers{"Origin": "null", "Cookie": "a=1"}},
+		&network.EventResponseReceivedExtraInfo{RequestID: "1", StatusCode: 200, HeadersText: raw2},
+		&network.EventResponseReceived{RequestID: "1", Timestamp: ts(10.03), Type: network.ResourceTypeFetch, Response: &network.Response{
+			URL: get2.URL, Status: 200, StatusText: "OK", MimeType: "application/json", Protocol: "http/1.1", RemoteIPAddress: "127.0.0.1", ConnectionID: 7,
+			Timing: &network.ResourceTiming{RequestTime: 10.01, ProxyStart: -1, ProxyEnd: -1, DNSStart: -1, DNSEnd: -1, ConnectStart: -1, ConnectEnd: -1,
+				SslStart: -1, SslEnd: -1, SendStart: 0.5, SendEnd: 0.6, ReceiveHeadersEnd: 19}}},
+		&network.EventLoadingFinished{RequestID: "1", Timestamp: ts(10.04), EncodedDataLength: 150},
+		&network.EventRequestWillBeSent{RequestID: "2", Request: put, Timestamp: ts(11), WallTime: wall + 1, Initiator: script, Type: network.ResourceTypeFetch},
+		&network.EventRequestWillBeSent{RequestID: "2-pf", Request: opts, Timestamp: ts(11.001), WallTime: wall + 1.001, Type: network.ResourceTypeOther,
+			Initiator: &network.Initiator{Type: network.InitiatorTypePreflight, URL: put.URL, RequestID: "2"}},
+		&network.EventRequestWillBeSentExtraInfo{RequestID: "2-pf", Headers: network.Headers{"Origin": appOrigin, "Access-Control-Request-Method": "PUT",
+			"Access-Control-Request-Headers": "content-type"}},
+		&network.EventResponseReceivedExtraInfo{RequestID: "2-pf", StatusCode: 403, HeadersText: "HTTP/1.1 403 Forbidden\r\nX-Amzn-Errortype: MissingAuthenticationTokenException\r\n\r\n"},
+		&network.EventResponseReceived{RequestID: "2-pf", Timestamp: ts(11.02), Type: network.ResourceTypePreflight, Response: &network.Response{URL: put.URL, Status: 403, Protocol: "http/1.1"}},
+		&network.EventLoadingFinished{RequestID: "2-pf", Timestamp: ts(11.021)},
+		&network.EventLoadingFailed{RequestID: "2", Timestamp: ts(11.03), Type: network.ResourceTypeFetch, ErrorText: "net::ERR_FAILED",
+			CorsErrorStatus: &network.CorsErrorStatus{CorsError: network.CorsErrorPreflightMissingAllowOriginHeader}},
+		// A late event of an earlier run: ignored.
+		&network.EventLoadingFinished{RequestID: "0", Timestamp: ts(11.05)},
+	}
+}
+
+func TestHAROffline(t *testing.T) {
+	t.Parallel()
+	o := &Observation{Request: Request{Origin: appOrigin, URL: "http://api.example.test/a"},
+		events: harEvents("http://api.example.test/b", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nVary: Origin\r\nVary: Accept\r\n\r\n")}
+	doc, err := HAR(o, nil, &Observation{Request: Request{Origin: appOrigin}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d harDoc
+	if err := json.Unmarshal(doc, &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Log.Version != "1.2" || d.Log.Creator.Name != "WebInspector" || len(d.Log.Pages) != 1 || d.Log.Pages[0].Title != appOrigin+PagePath {
+		t.Fatalf("log %+v", d.Log)
+	}
+	es := d.Log.Entries
+	var got []string
+	for _, e := range es {
+		got = append(got, fmt.Sprintf("%s %s %s %d %q redirect=%q err=%v pageref=%s", e.ResourceType, e.Request.Method, e.Request.URL,
+			e.Response.Status, e.Response.StatusText, e.Response.RedirectURL, e.Response.Error != nil, e.Pageref))
+	}
+	want := []string{
+		`fetch GET http://api.example.test/a?x=1&y=%20z 301 "Moved Permanently" redirect="http://api.example.test/b" err=false pageref=page_1`,
+		`fetch GET http://api.example.test/b 200 "OK" redirect="" err=false pageref=page_1`,
+		`fetch PUT http://api.example.test/p 0 "" redirect="" err=true pageref=page_1`,
+		`preflight OPTIONS http://api.example.test/p 403 "Forbidden" redirect="" err=false pageref=page_1`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("entries (-want +got):\n%s", diff)
+	}
+	for _, tc := range []struct {
+		desc string
+		ok   bool
+	}{
+		{"query string decoded, fragment dropped", len(es[0].Request.QueryString) == 2 && es[0].Request.QueryString[1] == harNV{"y", " z"}},
+		{"raw request headers sorted", len(es[0].Request.Headers) == 3 && es[0].Request.Headers[0].Name == "Cookie" && es[0].Request.Headers[2].Name == "Origin"},
+		{"sent cookies", len(es[0].Request.Cookies) == 1 && es[0].Request.Cookies[0].Name == "a" && es[0].Request.Cookies[0].Expires == nil},
+		{"repeated header lines kept apart, wire order", len(es[1].Response.Headers) == 3 && es[1].Response.Headers[2] == harNV{"Vary", "Accept"}},
+		{"response details", es[1].Response.Content.MimeType == "application/json" && es[1].ServerIPAddress == "127.0.0.1" && es[1].Connection == "7" &&
+			es[1].Response.HTTPVersion == "HTTP/1.1" && es[1].Response.TransferSize == 150},
+		{"timings", es[1].Timings.Send > 0.09 && es[1].Timings.Send < 0.11 && es[1].Timings.Wait > 0 && es[1].Time > 0},
+		{"post data joined", es[2].Request.PostData != nil && es[2].Request.PostData.Text == `{"a":1}` && es[2].Request.BodySize == 7 &&
+			es[2].Request.PostData.MimeType == "application/json"},
+		{"blocked before sending: provisional headers, no response", len(es[2].Response.Headers) == 0 && *es[2].Response.Error == "net::ERR_FAILED" &&
+			es[2].Timings.Blocked > 29 && es[2].Timings.Send == 0},
+		{"preflight initiator", es[3].Initiator != nil && es[3].Initiator.Type == "preflight" && es[3].Initiator.URL == "http://api.example.test/p"},
+		{"start times", es[0].StartedDateTime == "2026-11-21T01:00:00.000Z" && es[3].StartedDateTime == "2026-11-21T01:00:01.001Z"},
+	} {
+		if !tc.ok {
+			t.Errorf("%s: %s", tc.desc, doc)
+		}
+	}
+	// collect/har rebuilds both exchanges: the redirect chained, the
+	// preflight paired, the verdicts Chromium would give.
+	f, err := har.Read(bytes.NewReader(doc), "offline.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exs, _ := har.Exchanges(f)
+	if len(exs) != 2 || len(exs[0].Hops) != 2 || exs[1].Recorded.PreflightEntry != 4 {
+		t.Fatalf("exchanges %+v", exs)
+	}
+	if exs[1].Result.Error != cors.PreflightMissingAllowOriginHeader {
+		t.Errorf("PUT: %s, want PreflightMissingAllowOriginHeader", exs[1].Result.Error)
+	}
+}
+
+// FuzzHAR: whatever the raw header text and redirect target, the export
+// is valid JSON that collect/har reads.
+func FuzzHAR(f *testing.F) {
+	f.Add("http://api.example.test/b", "HTTP/1.1 200 OK\r\nVary: Origin\r\n\r\n")
+	f.Add("/b?q=%zz&&=", "HTTP/1.1 200\r\nno colon\r\n: empty\r\nA:\xff\r\n")
+	f.Add("", "")
+	f.Fuzz(func(t *testing.T, loc, raw string) {
+		doc, err := HAR(&Observation{Request: Request{Origin: appOrigin}, events: harEvents(loc, raw)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !json.Valid(doc) {
+			t.Fatalf("invalid JSON:\n%s", doc)
+		}
+		hf, err := har.Read(bytes.NewReader(doc), "f.har")
+		if err != nil || hf.Total != 4 {
+			t.Fatalf("read back: %v, %+v", err, hf)
+		}
+	})
+}
