@@ -506,6 +506,11 @@ func (h *harHop) timings() harTimings {
 	requestTime := issue
 	if rt != nil {
 		requestTime = rt.RequestTime
+		// DevTools' startTime is the timing's requestTime: the time
+		// queued before it is blocked time too.
+		if q := (rt.RequestTime - issue) * 1000; q > 0 {
+			t.Blocked, t.BlockedQueueing = q, q
+		}
 		blockedStart := math.Inf(1)
 		for _, v := range []float64{rt.DNSStart, rt.ConnectStart, rt.SendStart} {
 			if v >= 0 && v < blockedStart {
