@@ -320,7 +320,7 @@ func TestRedactTruncated(t *testing.T) {
 }
 
 func FuzzRead(f *testing.F) {
-	for _, name := range []string{"chrome-apigw.har", "firefox.har"} {
+	for _, name := range []string{"chrome-apigw.har", "firefox.har", "chromium.har"} {
 		b := readFixture(f, name)
 		f.Add(b)
 		f.Add(b[:len(b)/3])
@@ -343,7 +343,7 @@ func FuzzRead(f *testing.F) {
 }
 
 func FuzzRedact(f *testing.F) {
-	for _, name := range []string{"chrome-apigw.har", "firefox.har"} {
+	for _, name := range []string{"chrome-apigw.har", "firefox.har", "chromium.har"} {
 		b := readFixture(f, name)
 		f.Add(b)
 		f.Add(b[:len(b)/2])
