@@ -42,16 +42,7 @@ https://developer.chrome.com/blog/private-network-access-preflight`,
 			}
 			// Chromium's private network preflight: the CORS check of
 			// the preflight response, an ok status and ACAPN: true.
-			a := scanAttacker{}
-			for _, c := range []cors.Credentials{cors.CredentialsInclude, cors.CredentialsOmit} {
-				req := cors.Request{Origin: pr.Request.Origin, URL: pr.Request.URL, Method: "GET", Credentials: c}
-				res := cors.Evaluate(&req, cors.Hop{Response: r.CORS()})
-				if c == cors.CredentialsInclude {
-					a.creds, a.failed = res.Allowed, res.Error
-				} else {
-					a.omit = res.Allowed
-				}
-			}
+			a := scanPreflightGrant(pr, r)
 			if !a.any() {
 				return
 			}

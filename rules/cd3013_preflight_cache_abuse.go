@@ -55,16 +55,7 @@ See https://fetch.spec.whatwg.org/#http-access-control-max-age`,
 			}
 			// The grant must hold for the unrelated origin: the CORS
 			// check of the preflight response.
-			a := scanAttacker{}
-			for _, c := range []cors.Credentials{cors.CredentialsInclude, cors.CredentialsOmit} {
-				req := cors.Request{Origin: pr.Request.Origin, URL: pr.Request.URL, Method: "GET", Credentials: c}
-				res := cors.Evaluate(&req, cors.Hop{Response: r.CORS()})
-				if c == cors.CredentialsInclude {
-					a.creds, a.failed = res.Allowed, res.Error
-				} else {
-					a.omit = res.Allowed
-				}
-			}
+			a := scanPreflightGrant(pr, r)
 			if !a.any() {
 				return
 			}

@@ -64,6 +64,24 @@ type scanAttacker struct {
 
 func (a scanAttacker) any() bool { return a.creds || a.omit }
 
+// scanPreflightGrant applies only the CORS check (ACAO/ACAC) of the
+// probe's preflight response r for the probe's origin, with and without
+// credentials: whether the attacker's origin is granted what the
+// preflight offers (private network access, a long-cached method list).
+func scanPreflightGrant(pr *evidence.Probe, r *evidence.Response) scanAttacker {
+	var a scanAttacker
+	for _, c := range []cors.Credentials{cors.CredentialsInclude, cors.CredentialsOmit} {
+		req := cors.Request{Origin: pr.Request.Origin, URL: pr.Request.URL, Method: "GET", Credentials: c}
+		res := cors.Evaluate(&req, cors.Hop{Response: r.CORS()})
+		if c == cors.CredentialsInclude {
+			a.creds, a.failed = res.Allowed, res.Error
+		} else {
+			a.omit = res.Allowed
+		}
+	}
+	return a
+}
+
 func scanAccess(pr *evidence.Probe) scanAttacker {
 	c, res := scanVerdict(pr, cors.CredentialsInclude)
 	o, _ := scanVerdict(pr, cors.CredentialsOmit)
