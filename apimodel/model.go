@@ -175,6 +175,41 @@ type API struct {
 	// Endpoint is the API's base URL when known (live AWS); "" otherwise.
 	// API Gateway endpoints are always https.
 	Endpoint string `json:"endpoint,omitempty"`
+	// IgnoredCors is an x-amazon-apigateway-cors object found in the
+	// OpenAPI definition of a REST API: only HTTP APIs read it, so REST
+	// ignores it and answers no preflight because of it (nil otherwise).
+	IgnoredCors *CorsConfig `json:"ignored_cors,omitempty"`
+	// AuthType is a function URL's AuthType (NONE or AWS_IAM); the zero
+	// Value when not a function URL or not set.
+	AuthType Value `json:"auth_type"`
+	// Clients are the requests front-end code next to the API sends (read
+	// by the collector from the repository); nil when none was found.
+	Clients []*ClientCall `json:"clients,omitempty"`
+}
+
+// ClientCall is one request the front-end code of the repository makes
+// (fetch, axios, XMLHttpRequest): the headers it sets are the ones a
+// preflight must allow.
+type ClientCall struct {
+	// Method as written ("GET" when not set), URL the literal or template
+	// of the first argument as far as it is known.
+	Method string `json:"method"`
+	URL    string `json:"url,omitempty"`
+	// Headers are the request header names the call sets.
+	Headers []string `json:"headers,omitempty"`
+	// Credentials reports credentials: 'include' / withCredentials.
+	Credentials bool            `json:"credentials,omitempty"`
+	Source      evidence.Source `json:"source"`
+}
+
+// Unread is a construct a collector saw and could not evaluate (a
+// registry module, a plugin, a definition in S3, code in an unsupported
+// language): lint lists it as "not evaluated" instead of counting it as
+// clean.
+type Unread struct {
+	What   string          `json:"what"`
+	Why    string          `json:"why"`
+	Source evidence.Source `json:"source"`
 }
 
 // Resource is a REST API resource (a path) and its methods.
@@ -326,6 +361,34 @@ type Function struct {
 	// HandlesOptions: does the code answer OPTIONS itself?
 	HandlesOptions Tri             `json:"handles_options"`
 	Source         evidence.Source `json:"source"`
+	// Parser names how the code was read ("go/ast", "js", "ts",
+	// "python tokens", "java tokens"); "" when not read.
+	Parser string `json:"parser,omitempty"`
+	// Responses are the responses the handler's code returns or throws,
+	// in source order, as far as the parser could follow them.
+	Responses []*CodeResponse `json:"responses,omitempty"`
+}
+
+// CodeResponse is one response path of a handler: a returned response
+// object or an exception that escapes the handler (Lambda then answers
+// 502 without headers).
+type CodeResponse struct {
+	// Status is the literal status code ("200", "500"), "" when computed.
+	Status string `json:"status,omitempty"`
+	// Thrown marks an exception escaping the handler.
+	Thrown bool `json:"thrown,omitempty"`
+	// AllowOrigin: does this response carry Access-Control-Allow-Origin?
+	AllowOrigin Tri `json:"allow_origin"`
+	// AllowOriginValue is its literal value ("*", an origin) or "".
+	AllowOriginValue string `json:"allow_origin_value,omitempty"`
+	// AllowCredentials: Access-Control-Allow-Credentials: true?
+	AllowCredentials Tri             `json:"allow_credentials"`
+	Source           evidence.Source `json:"source"`
+}
+
+// IsError reports a 4xx/5xx status or a thrown exception.
+func (r *CodeResponse) IsError() bool {
+	return r.Thrown || len(r.Status) == 3 && (r.Status[0] == '4' || r.Status[0] == '5')
 }
 
 // Route is an HTTP API route.

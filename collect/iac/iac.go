@@ -6,11 +6,13 @@
 package iac
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -22,6 +24,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/collect/iac/sls"
 	"github.com/corsdoctor/corsdoctor/collect/iac/tf"
 	"github.com/corsdoctor/corsdoctor/collect/iac/tree"
+	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
 // Options configure Load.
@@ -42,6 +45,10 @@ type Result struct {
 	// Files counts the files read; Formats counts files per detected format.
 	Files   int
 	Formats map[string]int
+	// Unread lists the constructs that were seen and not evaluated
+	// (registry modules, plugins, definitions in S3, ...), sorted by
+	// location.
+	Unread []apimodel.Unread
 }
 
 var skipDirs = map[string]bool{".git": true, "node_modules": true, ".terraform": true, ".serverless": true, ".aws-sam": true, "__pycache__": true, "vendor": true, ".venv": true, "venv": true}
@@ -65,6 +72,7 @@ type job struct {
 	output []*apimodel.API
 	errs   []error
 	format string
+	notes  tree.Notes
 }
 
 // Load reads paths (files or directories).
@@ -117,6 +125,7 @@ func Load(paths []string, opt Options) *Result {
 		}
 	}
 	reader := newReader()
+	jobs = dropCalledModules(jobs, reader)
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = 2 * runtime.GOMAXPROCS(0)
@@ -137,16 +146,30 @@ func Load(paths []string, opt Options) *Result {
 	}
 	close(ch)
 	wg.Wait()
+	seenUnread := map[string]bool{}
 	for _, j := range jobs {
 		res.Files += len(j.files)
 		res.APIs = append(res.APIs, j.output...)
 		res.Errors = append(res.Errors, j.errs...)
+		for _, u := range j.notes.List {
+			if k := u.Source.String() + "\x00" + u.What; !seenUnread[k] {
+				seenUnread[k] = true
+				res.Unread = append(res.Unread, u)
+			}
+		}
 		if j.format != "" {
 			res.Formats[j.format] += len(j.files)
 		}
 	}
 	res.APIs = dropIncluded(res.APIs)
 	sort.SliceStable(res.APIs, func(i, k int) bool { return res.APIs[i].Source.File < res.APIs[k].Source.File })
+	sort.SliceStable(res.Unread, func(i, k int) bool {
+		a, b := res.Unread[i].Source, res.Unread[k].Source
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
 	return res
 }
 
@@ -200,7 +223,7 @@ func run(j *job, r *reader, opt Options) {
 			}
 			files = append(files, tf.File{Name: f, Data: b})
 		}
-		apis, errs := tf.Parse(j.tfDir, files, r.read)
+		apis, errs := tf.ParseWith(j.tfDir, files, tf.Options{Read: r.read, List: listTF, Notes: &j.notes})
 		j.output, j.errs, j.format = apis, append(j.errs, errs...), "terraform"
 		return
 	}
@@ -213,8 +236,15 @@ func run(j *job, r *reader, opt Options) {
 	if opt.OnFile != nil {
 		opt.OnFile(name, b)
 	}
-	apis, format, err := Parse(name, b, r.read)
+	apis, format, err := parse(name, b, r.read, &j.notes)
 	if err != nil {
+		if !j.given && !looksLikeInfra(b) {
+			// A JSON/YAML file met while walking a directory that does
+			// not parse and names no template, definition or plan key
+			// (a tool's settings, a fixture with comments): not ours.
+			j.notes.Add(evidence.Source{File: name}, "file", "does not parse ("+strings.TrimPrefix(err.Error(), name+":")+") and is not recognisable as infrastructure code")
+			return
+		}
 		j.errs = append(j.errs, err)
 		return
 	}
@@ -227,13 +257,30 @@ func run(j *job, r *reader, opt Options) {
 // Parse detects the format of one YAML/JSON file and builds its APIs.
 // format is "" for a file that is none of the supported formats.
 func Parse(name string, data []byte, read tree.ReadFunc) (apis []*apimodel.API, format string, err error) {
+	return parse(name, data, read, nil)
+}
+
+// infraKeys are the top-level keys that mark a file as one lint reads.
+var infraKeys = [][]byte{[]byte("AWSTemplateFormatVersion"), []byte("Resources"), []byte("openapi"), []byte("swagger"),
+	[]byte("format_version"), []byte("x-amazon-apigateway"), []byte("provider")}
+
+func looksLikeInfra(b []byte) bool {
+	for _, k := range infraKeys {
+		if bytes.Contains(b, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func parse(name string, data []byte, read tree.ReadFunc, notes *tree.Notes) (apis []*apimodel.API, format string, err error) {
 	root, err := tree.Parse(name, data)
 	if err != nil {
 		return nil, "", err
 	}
 	switch {
 	case cfn.Detect(root):
-		apis = cfn.Parse(name, root, cfn.Options{Read: read})
+		apis = cfn.Parse(name, root, cfn.Options{Read: read, Notes: notes})
 		format = "cloudformation"
 		for _, a := range apis {
 			if a.Format != "cloudformation" {
@@ -241,13 +288,66 @@ func Parse(name string, data []byte, read tree.ReadFunc) (apis []*apimodel.API, 
 			}
 		}
 	case openapi.Detect(root):
-		apis, format = openapi.Parse(name, root), "openapi"
+		apis, format = openapi.Parse(name, root, notes), "openapi"
 	case sls.Detect(root):
-		apis, format = sls.Parse(name, root, read), "serverless"
+		apis, format = sls.Parse(name, root, read, notes), "serverless"
 	case tf.DetectPlan(root):
-		apis, format = tf.ParsePlan(name, root, read), "terraform-plan"
+		apis, format = tf.ParsePlan(name, root, read, notes), "terraform-plan"
 	}
 	return apis, format, nil
+}
+
+// moduleSource finds local module sources in .tf text: a pre-pass that
+// only decides which directories are called as modules.
+var moduleSource = regexp.MustCompile(`(?m)^\s*source\s*=\s*"(\.\.?/[^"]*)"`)
+
+// dropCalledModules removes the Terraform directories that another
+// directory of the run calls as a local module (source = "../x"), unless
+// given explicitly: they are read through the call, with its arguments,
+// and linting them alone would report every finding again with unknown
+// variables.
+func dropCalledModules(jobs []*job, r *reader) []*job {
+	called := map[string]bool{}
+	for _, j := range jobs {
+		if j.tfDir == "" {
+			continue
+		}
+		for _, f := range j.files {
+			b, err := r.read(f)
+			if err != nil {
+				continue
+			}
+			for _, m := range moduleSource.FindAllSubmatch(b, -1) {
+				called[filepath.Clean(filepath.Join(j.tfDir, string(m[1])))] = true
+			}
+		}
+	}
+	if len(called) == 0 {
+		return jobs
+	}
+	out := jobs[:0]
+	for _, j := range jobs {
+		if j.tfDir != "" && !j.given && called[filepath.Clean(j.tfDir)] {
+			continue
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+// listTF lists the .tf files of a module directory.
+func listTF(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range ents {
+		if !e.IsDir() && strings.HasSuffix(strings.ToLower(e.Name()), ".tf") {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out, nil
 }
 
 // readFile reads one input file, bounded by tree.MaxSize.

@@ -196,7 +196,11 @@ type LintResult struct {
 	// Suppressed counts findings hidden by suppressions.
 	Suppressed int      `json:"suppressed"`
 	Errors     []string `json:"errors"`
-	rules      []*diag.Rule
+	// NotEvaluated lists what lint saw and could not read (registry
+	// modules, plugins, definitions in S3, ...), so that it never counts
+	// as clean silently.
+	NotEvaluated []apimodel.Unread `json:"not_evaluated"`
+	rules        []*diag.Rule
 }
 
 // Lint runs the whole pipeline; the command and tests call it.
@@ -298,6 +302,10 @@ func Lint(opts *LintOptions) (*LintResult, error) {
 	})
 	for _, e := range loaded.Errors {
 		res.Errors = append(res.Errors, e.Error())
+	}
+	res.NotEvaluated = loaded.Unread
+	if res.NotEvaluated == nil {
+		res.NotEvaluated = []apimodel.Unread{}
 	}
 	if res.Findings == nil {
 		res.Findings = []diag.Finding{}
@@ -453,6 +461,13 @@ func LintText(w io.Writer, res *LintResult) {
 				fmt.Fprintf(w, "         %s\n", l)
 			}
 		}
+	}
+	for _, u := range res.NotEvaluated {
+		loc := u.Source.String()
+		if loc == "" {
+			loc = "-"
+		}
+		fmt.Fprintf(w, "%s: not evaluated: %s: %s\n", loc, u.What, u.Why)
 	}
 	fmt.Fprintf(w, "%d finding(s): %d error, %d warning, %d info; %d suppressed; %d file(s), %d API(s)\n",
 		len(res.Findings), counts[diag.Error], counts[diag.Warning], counts[diag.Info], res.Suppressed, res.Files, res.APIs)

@@ -50,6 +50,8 @@ type Options struct {
 	// Read reads repository files (function handlers); nil disables
 	// function code lookups.
 	Read tree.ReadFunc
+	// Notes receives the constructs that are not evaluated.
+	Notes *tree.Notes
 }
 
 type resource struct {

@@ -163,3 +163,66 @@ func TestIncludedDefinition(t *testing.T) {
 		}
 	}
 }
+
+// TestSAMCorsDefaults follows samtranslator: a Cors object without
+// AllowOrigin allows '*' (CorsProperties defaults); HttpApi
+// CorsConfiguration: true sets AllowOrigins ["*"] only and merges over
+// the definition's x-amazon-apigateway-cors; an AWS::ApiGateway::RestApi
+// Body with x-amazon-apigateway-cors keeps it apart (REST ignores it).
+func TestSAMCorsDefaults(t *testing.T) {
+	t.Parallel()
+	src := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Rest:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Cors: {AllowHeaders: "'content-type'"}
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration: true
+      DefinitionBody:
+        openapi: 3.0.1
+        x-amazon-apigateway-cors: {allowHeaders: [authorization], allowOrigins: [https://old.example.com]}
+        paths: {}
+  Legacy:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Body:
+        openapi: 3.0.1
+        x-amazon-apigateway-cors: {allowOrigins: ["*"]}
+        paths:
+          /a: {post: {x-amazon-apigateway-integration: {type: aws_proxy, httpMethod: POST, uri: x}}}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: a.h
+      Runtime: python3.12
+      InlineCode: "def h(e, c): pass"
+      Events:
+        Get: {Type: Api, Properties: {RestApiId: !Ref Rest, Path: /a, Method: post}}
+`
+	root, err := tree.Parse("t.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis := map[string]*apimodel.API{}
+	for _, a := range Parse("t.yaml", root, Options{}) {
+		apis[a.ID] = a
+	}
+	opt := apis["Rest"].Resource("/a").Method("OPTIONS")
+	if opt == nil {
+		t.Fatal("Cors without AllowOrigin generates no OPTIONS")
+	}
+	if v, _ := opt.Integration.Responses[0].Header("Access-Control-Allow-Origin"); v.S != "'*'" {
+		t.Errorf("default AllowOrigin = %v, want '*'", v)
+	}
+	c := apis["Http"].Cors
+	if c == nil || len(c.AllowOrigins) != 1 || c.AllowOrigins[0].S != "*" || len(c.AllowHeaders) != 1 || c.AllowHeaders[0].S != "authorization" || len(c.AllowMethods) != 0 {
+		t.Errorf("merged HttpApi cors = %+v", c)
+	}
+	if l := apis["Legacy"]; l.Cors != nil || l.IgnoredCors == nil {
+		t.Errorf("REST body: cors %+v ignored %+v", l.Cors, l.IgnoredCors)
+	}
+}

@@ -63,6 +63,12 @@ func (t *template) samAPI(r *resource) *apimodel.API {
 			v := t.value(c)
 			sc.AllowOrigin = &v
 		}
+		if sc.AllowOrigin == nil {
+			// SAM's CorsProperties default AllowOrigin to "'*'"
+			// (samtranslator api_generator CorsProperties).
+			v := apimodel.Known("'*'", t.src(c))
+			sc.AllowOrigin = &v
+		}
 		api.SAMCors = sc
 	}
 	auth := t.samProp(r, "Api", "Auth")
@@ -124,14 +130,17 @@ func (t *template) samHTTPAPI(r *resource) *apimodel.API {
 	}
 	t.definition(api, t.samProp(r, "HttpApi", "DefinitionBody"), t.samProp(r, "HttpApi", "DefinitionUri"))
 	if c := t.samProp(r, "HttpApi", "CorsConfiguration"); c != nil {
+		// SAM merges the property into the definition's
+		// x-amazon-apigateway-cors key by key; true means AllowOrigins
+		// ["*"] and nothing else (samtranslator http_api_generator
+		// _add_cors).
 		if b, ok := tree.Bool(c); ok {
 			if b {
 				star := apimodel.Known("*", t.src(c))
-				api.Cors = &apimodel.CorsConfig{AllowOrigins: []apimodel.Value{star}, AllowMethods: []apimodel.Value{star},
-					AllowHeaders: []apimodel.Value{star}, AllowCredentials: apimodel.TriNo, Source: t.src(c)}
+				api.Cors = openapi.MergeCors(api.Cors, &apimodel.CorsConfig{AllowOrigins: []apimodel.Value{star}, AllowCredentials: apimodel.TriNo, Source: t.src(c)})
 			}
 		} else {
-			api.Cors = openapi.CorsConfig(t.file, c, false)
+			api.Cors = openapi.MergeCors(api.Cors, openapi.CorsConfig(t.file, c, false))
 		}
 	}
 	if auth := t.samProp(r, "HttpApi", "Auth"); auth != nil {

@@ -48,34 +48,98 @@ func hasExtension(n *yaml.Node, depth int) bool {
 	return false
 }
 
-// Parse builds the API described by a standalone export.
-func Parse(file string, root *yaml.Node) []*apimodel.API {
+// Parse builds the API described by a standalone export. Whether it is a
+// REST or an HTTP API is decided from evidence in the document (see
+// Kind); a document without any is listed in notes as not evaluated
+// rather than guessed.
+func Parse(file string, root *yaml.Node, notes *tree.Notes) []*apimodel.API {
 	name := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	if info := tree.Get(root, "info"); info != nil {
 		if t := tree.Str(tree.Get(info, "title")); t != "" {
 			name = t
 		}
 	}
-	api := &apimodel.API{ID: name, Name: name, Kind: GuessKind(root), Format: "openapi", Source: tree.Src(file, root)}
+	kind, _ := Kind(root)
+	if kind == "" {
+		notes.Add(tree.Src(file, root), "OpenAPI document "+name,
+			"nothing in it tells a REST API from an HTTP API (no REST-only integration settings, no payloadFormatVersion or other HTTP API extension), so its CORS behaviour is not modelled")
+		return nil
+	}
+	api := &apimodel.API{ID: name, Name: name, Kind: kind, Format: "openapi", Source: tree.Src(file, root)}
 	Fill(file, root, api)
 	return []*apimodel.API{api}
 }
 
-// GuessKind tells an HTTP API export from a REST one: HTTP API exports
-// carry x-amazon-apigateway-cors or integrations with payloadFormatVersion.
-func GuessKind(root *yaml.Node) apimodel.Kind {
-	if tree.Get(root, "x-amazon-apigateway-cors") != nil {
-		return apimodel.HTTP
+// restOnly and httpOnly are the API Gateway extensions and integration
+// fields that exist for one kind of API only (API Gateway developer guide,
+// "OpenAPI extensions": x-amazon-apigateway-integration lists
+// passthroughBehavior, requestTemplates and responses for REST APIs and
+// payloadFormatVersion, integrationSubtype for HTTP APIs; the
+// x-amazon-apigateway-cors object "is supported only for HTTP APIs").
+var (
+	restOnlyRoot = []string{"x-amazon-apigateway-gateway-responses", "x-amazon-apigateway-request-validators",
+		"x-amazon-apigateway-api-key-source", "x-amazon-apigateway-policy", "x-amazon-apigateway-minimum-compression-size",
+		"x-amazon-apigateway-documentation"}
+	httpOnlyRoot        = []string{"x-amazon-apigateway-cors", "x-amazon-apigateway-importexport-version"}
+	restOnlyIntegration = []string{"passthroughBehavior", "requestTemplates", "responses", "requestParameters", "cacheKeyParameters", "contentHandling"}
+	httpOnlyIntegration = []string{"payloadFormatVersion", "integrationSubtype"}
+)
+
+// Kind decides whether an OpenAPI document describes a REST or an HTTP
+// API from the evidence it carries: REST-only integration types (aws,
+// mock, http without proxy) and fields, or HTTP-only ones. why names the
+// deciding evidence; kind is "" when the document has none. REST evidence
+// wins over x-amazon-apigateway-cors: an HTTP API import rejects REST
+// integrations, while REST silently ignores the CORS extension.
+func Kind(root *yaml.Node) (kind apimodel.Kind, why string) {
+	rest, http := "", ""
+	for _, k := range restOnlyRoot {
+		if rest == "" && tree.Get(root, k) != nil {
+			rest = k
+		}
 	}
-	kind := apimodel.REST
-	tree.Pairs(tree.Get(root, "paths"), func(_, item *yaml.Node) {
+	for _, k := range httpOnlyRoot {
+		if http == "" && tree.Get(root, k) != nil {
+			http = k
+		}
+	}
+	tree.Pairs(tree.Get(root, "paths"), func(pk, item *yaml.Node) {
+		if pk.Value == "$default" && http == "" {
+			http = "the $default path"
+		}
 		tree.Pairs(item, func(_, op *yaml.Node) {
-			if tree.Get(tree.Get(op, "x-amazon-apigateway-integration"), "payloadFormatVersion") != nil {
-				kind = apimodel.HTTP
+			in := tree.Get(op, "x-amazon-apigateway-integration")
+			if in == nil {
+				return
+			}
+			switch t := strings.ToLower(tree.Str(tree.Get(in, "type"))); t {
+			case "aws", "mock", "http":
+				if rest == "" {
+					rest = "integration type " + t
+				}
+			}
+			for _, k := range restOnlyIntegration {
+				if rest == "" && tree.Get(in, k) != nil {
+					rest = "integration " + k
+				}
+			}
+			for _, k := range httpOnlyIntegration {
+				if http == "" && tree.Get(in, k) != nil {
+					http = "integration " + k
+				}
+			}
+			if b, _ := tree.Bool(tree.Get(op, "isDefaultRoute")); b && http == "" {
+				http = "isDefaultRoute"
 			}
 		})
 	})
-	return kind
+	switch {
+	case rest != "":
+		return apimodel.REST, rest
+	case http != "":
+		return apimodel.HTTP, http
+	}
+	return "", ""
 }
 
 var verbs = map[string]string{
@@ -129,7 +193,15 @@ func Fill(file string, root *yaml.Node, api *apimodel.API) {
 	global := tree.Get(root, "security")
 
 	if c := tree.Get(root, "x-amazon-apigateway-cors"); c != nil {
-		api.Cors = CorsConfig(file, c, false)
+		if api.Kind == apimodel.REST {
+			// REST APIs ignore the extension: recorded for CD2024.
+			api.IgnoredCors = CorsConfig(file, c, false)
+		} else if api.Cors == nil {
+			// A CorsConfiguration property set by the caller replaces
+			// the extension (CloudFormation, Terraform); SAM merges
+			// (MergeCors) after Fill.
+			api.Cors = CorsConfig(file, c, false)
+		}
 	}
 	if b := tree.Get(root, "x-amazon-apigateway-binary-media-types"); b != nil {
 		for _, it := range tree.Items(b) {
@@ -280,6 +352,40 @@ func CorsConfig(file string, n *yaml.Node, _ bool) *apimodel.CorsConfig {
 		}
 	}
 	return c
+}
+
+// MergeCors lays over on base the fields over sets (nil over keeps
+// base): SAM merges an HttpApi CorsConfiguration property into the
+// definition's x-amazon-apigateway-cors key by key, the property winning
+// (samtranslator open_api.add_cors).
+func MergeCors(base, over *apimodel.CorsConfig) *apimodel.CorsConfig {
+	if base == nil || over == nil {
+		if over != nil {
+			return over
+		}
+		return base
+	}
+	out := *base
+	if len(over.AllowOrigins) > 0 {
+		out.AllowOrigins = over.AllowOrigins
+	}
+	if len(over.AllowHeaders) > 0 {
+		out.AllowHeaders = over.AllowHeaders
+	}
+	if len(over.AllowMethods) > 0 {
+		out.AllowMethods = over.AllowMethods
+	}
+	if len(over.ExposeHeaders) > 0 {
+		out.ExposeHeaders = over.ExposeHeaders
+	}
+	if over.MaxAge != nil {
+		out.MaxAge = over.MaxAge
+	}
+	if over.AllowCredentials == apimodel.TriYes {
+		out.AllowCredentials, out.CredentialsSource = over.AllowCredentials, over.CredentialsSource
+	}
+	out.Source = over.Source
+	return &out
 }
 
 // SortRoutes orders HTTP API routes by key for stable output.

@@ -21,7 +21,7 @@ func parse(t *testing.T, name string) *apimodel.API {
 	if !Detect(root) {
 		t.Fatalf("%s not detected", name)
 	}
-	apis := Parse(name, root)
+	apis := Parse(name, root, nil)
 	if len(apis) != 1 {
 		t.Fatalf("got %d APIs", len(apis))
 	}
@@ -84,9 +84,47 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		if Detect(root) {
-			for _, a := range Parse("f", root) {
+			for _, a := range Parse("f", root, nil) {
 				a.Normalize()
 			}
 		}
 	})
+}
+
+// TestKind: REST or HTTP API is decided from evidence in the document,
+// never guessed (API Gateway "OpenAPI extensions" lists which fields each
+// kind reads).
+func TestKind(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		desc, doc string
+		want      apimodel.Kind
+	}{
+		{"mock integration", `{"openapi": "3.0.1", "paths": {"/a": {"get": {"x-amazon-apigateway-integration": {"type": "mock"}}}}}`, apimodel.REST},
+		{"integration responses", `{"openapi": "3.0.1", "paths": {"/a": {"get": {"x-amazon-apigateway-integration": {"type": "aws_proxy", "responses": {"default": {"statusCode": "200"}}}}}}}`, apimodel.REST},
+		{"payloadFormatVersion", `{"openapi": "3.0.1", "paths": {"/a": {"get": {"x-amazon-apigateway-integration": {"type": "aws_proxy", "payloadFormatVersion": "2.0"}}}}}`, apimodel.HTTP},
+		{"cors extension alone", `{"openapi": "3.0.1", "x-amazon-apigateway-cors": {"allowOrigins": ["*"]}, "paths": {}}`, apimodel.HTTP},
+		{"REST evidence wins over the cors extension", `{"openapi": "3.0.1", "x-amazon-apigateway-cors": {"allowOrigins": ["*"]}, "paths": {"/a": {"post": {"x-amazon-apigateway-integration": {"type": "aws", "requestTemplates": {}}}}}}`, apimodel.REST},
+		{"no evidence", `{"openapi": "3.0.1", "paths": {"/a": {"get": {"x-amazon-apigateway-integration": {"type": "aws_proxy", "uri": "x"}}}}}`, ""},
+	} {
+		root, err := tree.Parse("a.json", []byte(tc.doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, why := Kind(root); got != tc.want {
+			t.Errorf("%s: Kind = %q (%s), want %q", tc.desc, got, why, tc.want)
+		}
+	}
+	// A REST definition keeps the ignored extension apart; an undecidable
+	// one is listed as not evaluated.
+	root, _ := tree.Parse("a.json", []byte(`{"openapi": "3.0.1", "x-amazon-apigateway-cors": {"allowOrigins": ["*"]}, "paths": {"/a": {"post": {"x-amazon-apigateway-integration": {"type": "aws"}}}}}`))
+	var notes tree.Notes
+	apis := Parse("a.json", root, &notes)
+	if len(apis) != 1 || apis[0].Cors != nil || apis[0].IgnoredCors == nil {
+		t.Errorf("REST with x-amazon-apigateway-cors: %+v", apis)
+	}
+	root, _ = tree.Parse("b.json", []byte(`{"openapi": "3.0.1", "paths": {"/a": {"get": {"x-amazon-apigateway-integration": {"type": "aws_proxy"}}}}}`))
+	if apis := Parse("b.json", root, &notes); len(apis) != 0 || len(notes.List) != 1 {
+		t.Errorf("undecidable document: %d APIs, notes %+v", len(apis), notes.List)
+	}
 }

@@ -36,6 +36,7 @@ type parser struct {
 	file, dir string
 	read      tree.ReadFunc
 	root      *yaml.Node
+	notes     *tree.Notes
 }
 
 func (p *parser) value(n *yaml.Node) apimodel.Value {
@@ -47,8 +48,8 @@ func (p *parser) value(n *yaml.Node) apimodel.Value {
 }
 
 // Parse builds the REST API and HTTP API a serverless.yml defines.
-func Parse(file string, root *yaml.Node, read tree.ReadFunc) []*apimodel.API {
-	p := &parser{file: file, dir: path.Dir(file), read: read, root: root}
+func Parse(file string, root *yaml.Node, read tree.ReadFunc, notes *tree.Notes) []*apimodel.API {
+	p := &parser{file: file, dir: path.Dir(file), read: read, root: root, notes: notes}
 	prov := tree.Get(root, "provider")
 	service := tree.Str(tree.Get(root, "service"))
 	rest := &apimodel.API{ID: "ApiGatewayRestApi", Name: service, Kind: apimodel.REST, Format: "serverless", Source: tree.Src(file, tree.KeyNode(root, "functions"))}
@@ -71,6 +72,8 @@ func Parse(file string, root *yaml.Node, read tree.ReadFunc) []*apimodel.API {
 	})
 	runtime := tree.Str(tree.Get(prov, "runtime"))
 	corsByPath := map[string]*yaml.Node{}
+	var urls []*apimodel.API
+	p.plugins()
 	tree.Pairs(tree.Get(root, "functions"), func(fk, fn *yaml.Node) {
 		rt := tree.Str(tree.Get(fn, "runtime"))
 		if rt == "" {
@@ -82,6 +85,11 @@ func Parse(file string, root *yaml.Node, read tree.ReadFunc) []*apimodel.API {
 				function = tree.HandlerFunction(read, fk.Value, p.dir, rt, tree.Str(tree.Get(fn, "handler")), apimodel.Known(fk.Value, tree.Src(file, fk)))
 			}
 			return function
+		}
+		if u := tree.Get(fn, "url"); u != nil {
+			if api := p.functionURL(fk, u, getFn); api != nil {
+				urls = append(urls, api)
+			}
 		}
 		for _, ev := range tree.Items(tree.Get(fn, "events")) {
 			if h := tree.Get(ev, "http"); h != nil {
@@ -126,7 +134,86 @@ func Parse(file string, root *yaml.Node, read tree.ReadFunc) []*apimodel.API {
 		sort.SliceStable(httpAPI.Routes, func(i, j int) bool { return httpAPI.Routes[i].Key < httpAPI.Routes[j].Key })
 		out = append(out, httpAPI)
 	}
-	return out
+	return append(out, urls...)
+}
+
+// slsDefaultURLHeaders are the AllowHeaders Serverless writes for a
+// function URL with cors: true (lib/plugins/aws/package/compile/
+// functions.js defaultCors); AllowOrigins and AllowMethods default to *.
+var slsDefaultURLHeaders = []string{"Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key", "X-Amz-Security-Token", "X-Amzn-Trace-Id"}
+
+// functionURL reads functions.NAME.url: true, or {authorizer: aws_iam,
+// cors: true | {allowedOrigins, allowedHeaders, allowedMethods,
+// allowCredentials, exposedResponseHeaders, maxAge}}, into a function
+// URL API as Serverless compiles it to AWS::Lambda::Url.
+func (p *parser) functionURL(fk, u *yaml.Node, fn func() *apimodel.Function) *apimodel.API {
+	if b, ok := tree.Bool(u); ok && !b {
+		return nil
+	}
+	src := tree.Src(p.file, tree.KeyNode(tree.Get(tree.Get(p.root, "functions"), fk.Value), "url"))
+	api := &apimodel.API{ID: fk.Value + "Url", Kind: apimodel.FunctionURL, Format: "serverless", Source: src, Function: fn()}
+	api.AuthType = apimodel.Known("NONE", src)
+	if a := tree.Get(u, "authorizer"); a != nil && strings.EqualFold(tree.Str(a), "aws_iam") {
+		api.AuthType = apimodel.Known("AWS_IAM", tree.Src(p.file, a))
+	}
+	c := tree.Get(u, "cors")
+	if c == nil {
+		return api
+	}
+	if b, ok := tree.Bool(c); ok && !b {
+		return api
+	}
+	csrc := tree.Src(p.file, c)
+	cc := &apimodel.CorsConfig{Source: csrc, AllowCredentials: apimodel.TriNo}
+	list := func(key string, def []string) []apimodel.Value {
+		n := tree.Get(c, key)
+		if n != nil && n.Tag == "!!null" {
+			return nil // null removes the default
+		}
+		if n == nil {
+			var out []apimodel.Value
+			for _, d := range def {
+				out = append(out, apimodel.Known(d, csrc))
+			}
+			return out
+		}
+		var out []apimodel.Value
+		for _, it := range tree.Items(n) {
+			out = append(out, p.value(it))
+		}
+		return out
+	}
+	cc.AllowOrigins = list("allowedOrigins", []string{"*"})
+	cc.AllowHeaders = list("allowedHeaders", slsDefaultURLHeaders)
+	cc.AllowMethods = list("allowedMethods", []string{"*"})
+	cc.ExposeHeaders = list("exposedResponseHeaders", nil)
+	if a := tree.Get(c, "allowCredentials"); a != nil {
+		if b, _ := tree.Bool(a); b {
+			cc.AllowCredentials, cc.CredentialsSource = apimodel.TriYes, tree.Src(p.file, a)
+		}
+	}
+	if m := tree.Get(c, "maxAge"); m != nil {
+		v := p.value(m)
+		cc.MaxAge = &v
+	}
+	api.Cors = cc
+	return api
+}
+
+// plugins names the plugin configuration lint does not model: the APIs
+// those plugins generate are not evaluated.
+func (p *parser) plugins() {
+	custom := tree.Get(p.root, "custom")
+	if n := tree.Get(custom, "apiGatewayServiceProxies"); n != nil {
+		var what []string
+		for _, it := range tree.Items(n) {
+			tree.Pairs(it, func(k, v *yaml.Node) {
+				what = append(what, k.Value+" "+strings.ToUpper(tree.Str(tree.Get(v, "method")))+" /"+strings.Trim(tree.Str(tree.Get(v, "path")), "/"))
+			})
+		}
+		p.notes.Add(tree.Src(p.file, tree.KeyNode(custom, "apiGatewayServiceProxies")), "custom.apiGatewayServiceProxies ("+strings.Join(what, ", ")+")",
+			"the serverless-apigateway-service-proxy plugin generates these REST methods and their CORS settings; lint does not model the plugin")
+	}
 }
 
 func (p *parser) httpEvent(api *apimodel.API, h, key *yaml.Node, fn func() *apimodel.Function, corsByPath map[string]*yaml.Node) {
@@ -298,6 +385,10 @@ func (p *parser) httpAPIEvent(api *apimodel.API, h, key *yaml.Node, fn func() *a
 	api.Routes = append(api.Routes, rt)
 }
 
+// slsDefaultHTTPHeaders are Serverless's httpApi cors AllowHeaders
+// (compile/events/http-api.js defaultCors).
+var slsDefaultHTTPHeaders = []string{"Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key", "X-Amz-Security-Token", "X-Amz-User-Agent", "X-Amzn-Trace-Id"}
+
 func (p *parser) httpCors(c *yaml.Node) *apimodel.CorsConfig {
 	src := tree.Src(p.file, c)
 	if b, ok := tree.Bool(c); ok {
@@ -306,7 +397,7 @@ func (p *parser) httpCors(c *yaml.Node) *apimodel.CorsConfig {
 		}
 		// Serverless's defaults for httpApi.cors: true.
 		cc := &apimodel.CorsConfig{Source: src, AllowCredentials: apimodel.TriNo, AllowOrigins: []apimodel.Value{apimodel.Known("*", src)}}
-		for _, h := range []string{"Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key", "X-Amz-Security-Token", "X-Amz-User-Agent"} {
+		for _, h := range slsDefaultHTTPHeaders {
 			cc.AllowHeaders = append(cc.AllowHeaders, apimodel.Known(h, src))
 		}
 		for _, m := range []string{"OPTIONS", "GET", "POST", "PUT", "PATCH", "DELETE"} {
@@ -323,6 +414,17 @@ func (p *parser) httpCors(c *yaml.Node) *apimodel.CorsConfig {
 		return out
 	}
 	cc.AllowOrigins, cc.AllowHeaders, cc.AllowMethods, cc.ExposeHeaders = list("allowedOrigins"), list("allowedHeaders"), list("allowedMethods"), list("exposedResponseHeaders")
+	// Serverless fills allowedOrigins and allowedHeaders with its
+	// defaults when the object leaves them out (compile/events/
+	// http-api.js).
+	if tree.Get(c, "allowedOrigins") == nil {
+		cc.AllowOrigins = []apimodel.Value{apimodel.Known("*", src)}
+	}
+	if tree.Get(c, "allowedHeaders") == nil {
+		for _, h := range slsDefaultHTTPHeaders {
+			cc.AllowHeaders = append(cc.AllowHeaders, apimodel.Known(h, src))
+		}
+	}
 	if a := tree.Get(c, "allowCredentials"); a != nil {
 		b, _ := tree.Bool(a)
 		cc.AllowCredentials, cc.CredentialsSource = apimodel.TriOf(b), tree.Src(p.file, a)

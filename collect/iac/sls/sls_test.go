@@ -3,6 +3,7 @@ package sls
 import (
 	"io/fs"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
@@ -29,7 +30,7 @@ func TestParse(t *testing.T) {
 		}
 		return nil, fs.ErrNotExist
 	}
-	apis := Parse(name, root, read)
+	apis := Parse(name, root, read, nil)
 	if len(apis) != 2 {
 		t.Fatalf("want REST and HTTP API, got %d", len(apis))
 	}
@@ -80,7 +81,50 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		if Detect(root) {
-			Parse("serverless.yml", root, nil)
+			Parse("serverless.yml", root, nil, nil)
 		}
 	})
+}
+
+// TestFunctionURLAndPlugins: functions.*.url becomes a function URL with
+// Serverless's cors defaults; plugin-generated APIs are named, not
+// silently dropped.
+func TestFunctionURLAndPlugins(t *testing.T) {
+	t.Parallel()
+	src := `service: s
+provider: {name: aws, runtime: nodejs20.x}
+custom:
+  apiGatewayServiceProxies:
+    - sqs: {path: /queue, method: post, queueName: q, cors: true}
+functions:
+  open: {handler: h.h, url: {cors: true}}
+  signed: {handler: h.h, url: {authorizer: aws_iam, cors: {allowedOrigins: [https://app.example.com], allowedHeaders: [content-type]}}}
+  bare: {handler: h.h, url: true}
+`
+	root, err := tree.Parse("serverless.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notes tree.Notes
+	apis := Parse("serverless.yml", root, nil, &notes)
+	got := map[string]*apimodel.API{}
+	for _, a := range apis {
+		got[a.ID] = a
+	}
+	open, signed, bare := got["openUrl"], got["signedUrl"], got["bareUrl"]
+	if open == nil || signed == nil || bare == nil {
+		t.Fatalf("function URLs: %v", apis)
+	}
+	if open.Cors == nil || len(open.Cors.AllowHeaders) != 6 || open.Cors.AllowOrigins[0].S != "*" || open.AuthType.S != "NONE" {
+		t.Errorf("cors: true defaults: %+v", open.Cors)
+	}
+	if signed.AuthType.S != "AWS_IAM" || len(signed.Cors.AllowHeaders) != 1 || signed.Cors.AllowMethods[0].S != "*" {
+		t.Errorf("aws_iam URL: auth %v cors %+v", signed.AuthType, signed.Cors)
+	}
+	if bare.Cors != nil {
+		t.Errorf("url: true has no CORS configuration: %+v", bare.Cors)
+	}
+	if len(notes.List) != 1 || !strings.Contains(notes.List[0].What, "sqs POST /queue") {
+		t.Errorf("plugin not named: %+v", notes.List)
+	}
 }

@@ -1,7 +1,6 @@
 package tf
 
 import (
-	"fmt"
 	"path"
 	"strings"
 
@@ -22,46 +21,19 @@ type File struct {
 }
 
 // Parse reads the .tf files of one module directory. Files that do not
-// parse are reported in errs (file:line first) and skipped.
-func Parse(dir string, files []File, read tree.ReadFunc) (apis []*apimodel.API, errs []error) {
-	m := newModule(dir, "terraform", read)
-	srcs := map[string][]byte{}
-	for _, f := range files {
-		hf, diags := hclsyntax.ParseConfig(f.Data, f.Name, hcl.Pos{Line: 1, Column: 1, Byte: 0})
-		if diags.HasErrors() {
-			for _, d := range diags {
-				if d.Severity == hcl.DiagError {
-					line := 0
-					if d.Subject != nil {
-						line = d.Subject.Start.Line
-					}
-					errs = append(errs, fmt.Errorf("%s:%d: invalid HCL: %s: %s", f.Name, line, d.Summary, d.Detail))
-					break
-				}
-			}
-			continue
-		}
-		srcs[f.Name] = f.Data
-		body, ok := hf.Body.(*hclsyntax.Body)
-		if !ok {
-			continue
-		}
-		for _, b := range body.Blocks {
-			if (b.Type != "resource" && b.Type != "data") || len(b.Labels) != 2 {
-				continue
-			}
-			addr := b.Labels[0] + "." + b.Labels[1]
-			if b.Type == "data" {
-				addr = "data." + addr
-			}
-			bl := &block{addr: addr, typ: b.Labels[0], a: &hclAttrs{m: m, srcs: srcs, body: b.Body},
-				src: evidence.Source{File: f.Name, Line: b.TypeRange.Start.Line, Column: b.TypeRange.Start.Column}}
-			if a := b.Body.Attributes["depends_on"]; a != nil {
-				bl.dependsOn = exprRefs(a.Expr)
-			}
-			m.add(bl)
-		}
-	}
+// parse are reported in errs (file:line first) and skipped. Local module
+// calls are not followed (see ParseWith).
+func Parse(dir string, files []File, read tree.ReadFunc, notes *tree.Notes) (apis []*apimodel.API, errs []error) {
+	return ParseWith(dir, files, Options{Read: read, Notes: notes})
+}
+
+// ParseWith reads the .tf files of one module directory and the local
+// modules it calls (o.List lists a called module's files).
+func ParseWith(dir string, files []File, o Options) (apis []*apimodel.API, errs []error) {
+	m := newModule(dir, "terraform", o.Read)
+	m.notes = o.Notes
+	root := &instance{dir: dir, vars: map[string]*hclsyntax.Attribute{}, locals: map[string]*hclsyntax.Attribute{}, srcs: map[string][]byte{}}
+	errs = parseInstance(m, root, files, o)
 	return m.build(), errs
 }
 
@@ -97,8 +69,31 @@ var evalCtx = &hcl.EvalContext{Variables: map[string]cty.Value{
 
 type hclAttrs struct {
 	m    *module
+	in   *instance
 	srcs map[string][]byte
 	body *hclsyntax.Body
+	// extra are each.*, count.* or a dynamic block's iterator.
+	extra map[string]cty.Value
+}
+
+// ctx is the evaluation context of the attributes: the module instance's
+// plus extra.
+func (h *hclAttrs) ctx() *hcl.EvalContext {
+	if h.in == nil {
+		return evalCtx
+	}
+	c := h.in.evalCtx()
+	if len(h.extra) == 0 {
+		return c
+	}
+	vars := make(map[string]cty.Value, len(c.Variables)+len(h.extra))
+	for k, v := range c.Variables {
+		vars[k] = v
+	}
+	for k, v := range h.extra {
+		vars[k] = v
+	}
+	return &hcl.EvalContext{Variables: vars, Functions: c.Functions}
 }
 
 func (h *hclAttrs) text(r hcl.Range) string {
@@ -125,7 +120,7 @@ func (h *hclAttrs) val(name string) apimodel.Value {
 
 func (h *hclAttrs) expr(e hclsyntax.Expression, depth int) apimodel.Value {
 	src := srcOf(e.Range())
-	if v, diags := e.Value(evalCtx); !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull() {
+	if v, diags := e.Value(h.ctx()); !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull() {
 		switch v.Type() {
 		case cty.String:
 			return apimodel.Known(v.AsString(), src)
@@ -145,8 +140,12 @@ func (h *hclAttrs) expr(e hclsyntax.Expression, depth int) apimodel.Value {
 				parts = append(parts, a.Name)
 			}
 		}
+		prefix := ""
+		if h.in != nil {
+			prefix = h.in.prefix
+		}
 		if len(parts) == 3 {
-			if b := h.m.blocks[parts[0]+"."+parts[1]]; b != nil {
+			if b := h.m.blocks[prefix+parts[0]+"."+parts[1]]; b != nil {
 				if ha, ok := b.a.(*hclAttrs); ok {
 					if a := ha.body.Attributes[parts[2]]; a != nil {
 						v := ha.expr(a.Expr, depth+1)
@@ -165,6 +164,9 @@ func (h *hclAttrs) refs(name string) []string {
 	if a == nil {
 		return nil
 	}
+	if h.in != nil {
+		return h.in.refs(a.Expr, 0)
+	}
 	return exprRefs(a.Expr)
 }
 
@@ -177,6 +179,20 @@ func (h *hclAttrs) list(name string) []apimodel.Value {
 		var out []apimodel.Value
 		for _, e := range t.Exprs {
 			out = append(out, h.expr(e, 0))
+		}
+		return out
+	}
+	// A list computed from variables, locals or an iterator.
+	if v, d := a.Expr.Value(h.ctx()); !d.HasErrors() && v.IsWhollyKnown() && !v.IsNull() && v.CanIterateElements() &&
+		(v.Type().IsListType() || v.Type().IsTupleType() || v.Type().IsSetType()) {
+		src := srcOf(a.Expr.Range())
+		var out []apimodel.Value
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			if e.Type() != cty.String {
+				return []apimodel.Value{h.expr(a.Expr, 0)}
+			}
+			out = append(out, apimodel.Known(e.AsString(), src))
 		}
 		return out
 	}
@@ -229,6 +245,9 @@ func (h *hclAttrs) document(name string, read tree.ReadFunc, dir string) (string
 	p := h.expr(call.Args[0], 0)
 	if p.Unknown || p.S == "" || read == nil {
 		return "", nil
+	}
+	if h.in != nil {
+		dir = h.in.dir
 	}
 	file := p.S
 	if !path.IsAbs(file) {
@@ -291,8 +310,43 @@ func (h *hclAttrs) node(e hclsyntax.Expression, depth int) *yaml.Node {
 func (h *hclAttrs) sub(name string) attrs {
 	for _, b := range h.body.Blocks {
 		if b.Type == name {
-			return &hclAttrs{m: h.m, srcs: h.srcs, body: b.Body}
+			return &hclAttrs{m: h.m, in: h.in, srcs: h.srcs, body: b.Body, extra: h.extra}
 		}
+	}
+	// dynamic "name" { for_each = [...]; content { ... } } with a known
+	// for_each of one element: its content, with the iterator bound.
+	for _, b := range h.body.Blocks {
+		if b.Type != "dynamic" || len(b.Labels) != 1 || b.Labels[0] != name {
+			continue
+		}
+		fe := b.Body.Attributes["for_each"]
+		var content *hclsyntax.Block
+		for _, c := range b.Body.Blocks {
+			if c.Type == "content" {
+				content = c
+			}
+		}
+		if fe == nil || content == nil {
+			return nil
+		}
+		v, d := fe.Expr.Value(h.ctx())
+		if d.HasErrors() || !v.IsKnown() || v.IsNull() || !v.CanIterateElements() || v.LengthInt() == 0 {
+			return nil
+		}
+		iter := name
+		if it := b.Body.Attributes["iterator"]; it != nil {
+			iter = hcl.ExprAsKeyword(it.Expr)
+		}
+		var k, val cty.Value
+		for it := v.ElementIterator(); it.Next(); {
+			k, val = it.Element()
+			break
+		}
+		extra := map[string]cty.Value{iter: cty.ObjectVal(map[string]cty.Value{"key": k, "value": val})}
+		for ek, ev := range h.extra {
+			extra[ek] = ev
+		}
+		return &hclAttrs{m: h.m, in: h.in, srcs: h.srcs, body: content.Body, extra: extra}
 	}
 	return nil
 }

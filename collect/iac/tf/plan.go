@@ -24,12 +24,13 @@ func DetectPlan(root *yaml.Node) bool {
 // come from planned_values (or values, for state); links between
 // resources from configuration expressions' references (plans) or from
 // matching "id" attributes (state). Locations point into the JSON file.
-func ParsePlan(file string, root *yaml.Node, read tree.ReadFunc) []*apimodel.API {
+func ParsePlan(file string, root *yaml.Node, read tree.ReadFunc, notes *tree.Notes) []*apimodel.API {
 	dir := ""
 	if i := strings.LastIndexAny(file, "/\\"); i >= 0 {
 		dir = file[:i]
 	}
 	m := newModule(dir, "terraform-plan", read)
+	m.notes = notes
 	blocks := map[string]*planAttrs{}
 	var order []string
 	get := func(addr string) *planAttrs {

@@ -66,6 +66,8 @@ type module struct {
 	list   []*apimodel.API
 	// byID maps a known "id" attribute (state JSON) to the address.
 	byID map[string]string
+	// notes receives the constructs that are not evaluated.
+	notes *tree.Notes
 }
 
 func newModule(dir, format string, read tree.ReadFunc) *module {

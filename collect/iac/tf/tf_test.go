@@ -61,7 +61,7 @@ func loadModule(t *testing.T) []*apimodel.API {
 	if err != nil {
 		t.Fatal(err)
 	}
-	apis, errs := Parse(filepath.Dir(name), []File{{Name: name, Data: b}}, nil)
+	apis, errs := Parse(filepath.Dir(name), []File{{Name: name, Data: b}}, nil, nil)
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -110,7 +110,7 @@ func TestPlanAgreesWithHCL(t *testing.T) {
 	if !DetectPlan(root) {
 		t.Fatal("plan not detected")
 	}
-	plan := ParsePlan(name, root, nil)
+	plan := ParsePlan(name, root, nil, nil)
 	if d := cmp.Diff(summary(loadModule(t)), summary(plan)); d != "" {
 		t.Errorf("plan and HCL disagree (-hcl +plan):\n%s", d)
 	}
@@ -125,7 +125,7 @@ func TestParseInvalidHCL(t *testing.T) {
 	t.Parallel()
 	good := File{Name: "good.tf", Data: []byte("resource \"aws_api_gateway_rest_api\" \"a\" {\n  name = \"x\"\n}\n")}
 	bad := File{Name: "bad.tf", Data: []byte("resource \"aws_api_gateway_rest_api\" \"b\" {\n  name = \n")}
-	apis, errs := Parse(".", []File{bad, good}, nil)
+	apis, errs := Parse(".", []File{bad, good}, nil, nil)
 	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "bad.tf:") {
 		t.Fatalf("errs = %v, want one error located in bad.tf", errs)
 	}
@@ -139,7 +139,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(b)
 	f.Add([]byte("resource \"aws_lambda_function_url\" \"u\" {\n cors {\n allow_origins = [\"*\"]\n }\n}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		apis, errs := Parse(".", []File{{Name: "f.tf", Data: data}}, nil)
+		apis, errs := Parse(".", []File{{Name: "f.tf", Data: data}}, nil, nil)
 		if len(errs) > 0 && len(apis) > 0 {
 			t.Fatalf("both APIs and errors for one file")
 		}
@@ -156,7 +156,7 @@ func FuzzParsePlan(f *testing.F) {
 			return
 		}
 		if DetectPlan(root) {
-			ParsePlan("plan.json", root, nil)
+			ParsePlan("plan.json", root, nil, nil)
 		}
 	})
 }
@@ -168,7 +168,7 @@ func TestBodyFromFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	apis, errs := Parse(filepath.Dir(name), []File{{Name: name, Data: b}}, os.ReadFile)
+	apis, errs := Parse(filepath.Dir(name), []File{{Name: name, Data: b}}, os.ReadFile, nil)
 	if len(errs) > 0 || len(apis) != 1 {
 		t.Fatalf("apis %v errs %v", apis, errs)
 	}
@@ -188,7 +188,7 @@ func TestBodyJSONEncode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	apis, errs := Parse(filepath.Dir(name), []File{{Name: name, Data: b}}, nil)
+	apis, errs := Parse(filepath.Dir(name), []File{{Name: name, Data: b}}, nil, nil)
 	if len(errs) > 0 || len(apis) != 1 {
 		t.Fatalf("apis %v errs %v", apis, errs)
 	}
@@ -209,5 +209,51 @@ func TestBodyJSONEncode(t *testing.T) {
 	v, _ := res.Method("OPTIONS").Integration.Responses[0].Header("Access-Control-Allow-Origin")
 	if v.S != "'https://app.example.com'" || v.Source.Line != 22 {
 		t.Errorf("ACAO = %+v", v)
+	}
+}
+
+// TestLocalModules: a local module call is followed with its arguments
+// (for_each, count, dynamic blocks, locals and defaults evaluated), its
+// references reach the caller's resources; registry modules and
+// resources whose for_each is unknown are named as not evaluated.
+func TestLocalModules(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("testdata", "modules", "root")
+	b, err := os.ReadFile(filepath.Join(dir, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := func(d string) ([]string, error) { return filepath.Glob(filepath.Join(d, "*.tf")) }
+	var notes tree.Notes
+	apis, errs := ParseWith(dir, []File{{Name: filepath.Join(dir, "main.tf"), Data: b}}, Options{Read: os.ReadFile, List: list, Notes: &notes})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var routes, url []string
+	for _, a := range apis {
+		for _, r := range a.Routes {
+			routes = append(routes, r.Key+" "+r.AuthorizationType.String())
+		}
+		if a.Kind == apimodel.FunctionURL && a.Cors != nil {
+			url = append(url, a.ID, a.Cors.AllowOrigins[0].String(), fmt.Sprint(len(a.Cors.AllowMethods)), a.Cors.AllowCredentials.String())
+		}
+	}
+	sort.Strings(routes)
+	if d := cmp.Diff([]string{"GET /orders NONE", "POST /orders JWT"}, routes); d != "" {
+		t.Errorf("routes through the module (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"module.routes.aws_lambda_function_url.url", "https://app.example.com", "2", "no"}, url); d != "" {
+		t.Errorf("dynamic cors block (-want +got):\n%s", d)
+	}
+	if len(apis) != 2 {
+		t.Errorf("count = 0 creates no API: %d APIs", len(apis))
+	}
+	var what []string
+	for _, n := range notes.List {
+		what = append(what, n.What)
+	}
+	sort.Strings(what)
+	if d := cmp.Diff([]string{`module "vpc" (source "terraform-aws-modules/vpc/aws")`, "module.routes.aws_apigatewayv2_route.later"}, what); d != "" {
+		t.Errorf("not evaluated (-want +got):\n%s", d)
 	}
 }

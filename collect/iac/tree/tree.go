@@ -296,3 +296,17 @@ func Value(file string, n *yaml.Node) apimodel.Value {
 	}
 	return apimodel.UnknownValue(Render(n), Src(file, n))
 }
+
+// Notes collects the constructs a collector saw and could not evaluate
+// (apimodel.Unread), for one file or module; a nil *Notes drops them.
+type Notes struct {
+	List []apimodel.Unread
+}
+
+// Add records one unread construct.
+func (n *Notes) Add(src evidence.Source, what, why string) {
+	if n == nil {
+		return
+	}
+	n.List = append(n.List, apimodel.Unread{What: what, Why: why, Source: src})
+}
