@@ -6,6 +6,8 @@ package evidence
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/corsdoctor/corsdoctor/cors"
@@ -150,4 +152,22 @@ func (ex *Exchange) Final() *Response {
 		}
 	}
 	return nil
+}
+
+// WarnCredentialsWithheld is the warning of a collector that sent a
+// request without the credentials the user gave (Cookie, API keys,
+// tokens), because a redirect led to another host than the one they were
+// given for.
+const WarnCredentialsWithheld cors.WarningCode = "CredentialsWithheldOnRedirect"
+
+// CredentialsWithheld is the WarnCredentialsWithheld warning for the
+// request to u, hop n of a redirect chain started at given.
+func CredentialsWithheld(names []string, given, u string, hop int) cors.Warning {
+	host := given
+	if pu, err := url.Parse(given); err == nil && pu.Host != "" {
+		host = pu.Hostname()
+	}
+	return cors.Warning{Code: WarnCredentialsWithheld, Message: fmt.Sprintf(
+		"%s not sent to %s (after redirect %d): corsdoctor sends the credentials you give only to %s, the host you gave them for, never to another host or over http; the response of this hop is what the server answers without them",
+		strings.Join(names, ", "), u, hop, host)}
 }

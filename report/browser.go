@@ -4,6 +4,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 )
 
 // Browser is what real Chromium did with the request (corsdoctor
@@ -90,7 +92,7 @@ func BrowserText(w io.Writer, b *Browser) error {
 		for _, k := range sortedKeys(r.RequestHeaders) {
 			if strings.EqualFold(k, "origin") || strings.HasPrefix(strings.ToLower(k), "access-control-") {
 				for _, v := range r.RequestHeaders[k] {
-					tw.printf("    > %s: %s\n", k, v)
+					tw.printf("    > %s: %s\n", k, termsafe.Value(v))
 				}
 			}
 		}
@@ -99,7 +101,7 @@ func BrowserText(w io.Writer, b *Browser) error {
 			tw.printf("    < %d\n", r.Status)
 			for _, k := range sortedKeys(r.ResponseHeaders) {
 				for _, v := range r.ResponseHeaders[k] {
-					tw.printf("    < %s: %s\n", k, v)
+					tw.printf("    < %s: %s\n", k, termsafe.Value(v))
 				}
 			}
 		case r.Error != "":

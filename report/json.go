@@ -152,8 +152,19 @@ func NewResult(ex *evidence.Exchange, findings []diag.Finding, opt Options) Resu
 		out.Source = ex.Source.String()
 	}
 	if !opt.ShowSecrets {
+		if len(out.Warnings) > 0 {
+			ws := make([]cors.Warning, len(out.Warnings))
+			for i, w := range out.Warnings {
+				ws[i] = cors.Warning{Code: w.Code, Message: redact.Text(w.Message)}
+			}
+			out.Warnings = ws
+		}
+		out.URL = redact.URL(out.URL)
 		out.ConsoleMessage = redact.Text(out.ConsoleMessage)
 		out.FailedParameter = redact.Text(out.FailedParameter)
+		out.FirefoxMessage = redact.Text(out.FirefoxMessage)
+		out.Error = redact.Text(out.Error)
+		out.Source = redact.Text(out.Source)
 	}
 	if r.Error != "" {
 		e := cors.Explain(r.Error)
@@ -179,6 +190,11 @@ func NewResult(ex *evidence.Exchange, findings []diag.Finding, opt Options) Resu
 		}
 	}
 	out.Actual = Actual{Headers: map[string][]string{}, Redirects: append([]string{}, r.Redirects...), Tainted: r.Tainted}
+	if !opt.ShowSecrets {
+		for i, u := range out.Actual.Redirects {
+			out.Actual.Redirects[i] = redact.URL(u)
+		}
+	}
 	final := ex.Final()
 	if final != nil && r.ActualSent {
 		out.Actual.Sent = true
@@ -201,6 +217,9 @@ func NewResult(ex *evidence.Exchange, findings []diag.Finding, opt Options) Resu
 			pr.Status = p.Hops[n-1].Preflight.Status
 			pr.Method = "OPTIONS"
 		}
+		if !opt.ShowSecrets {
+			pr.URL, pr.Error = redact.URL(pr.URL), redact.Text(pr.Error)
+		}
 		out.Probes = append(out.Probes, pr)
 	}
 	return out
@@ -216,6 +235,8 @@ func NewFinding(f diag.Finding, opt Options) Finding {
 		out.Location = f.Location.String()
 	}
 	if !opt.ShowSecrets {
+		out.Title = redact.Text(out.Title)
+		out.Location = redact.Text(out.Location)
 		out.Detail = redact.Text(out.Detail)
 		ev := make([]string, len(f.Evidence))
 		for i, e := range f.Evidence {

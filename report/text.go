@@ -1,9 +1,10 @@
 package report
 
 import (
-	"fmt"
 	"io"
 	"strings"
+
+	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 )
 
 // TextOptions control the text presenter.
@@ -33,6 +34,9 @@ func Text(w io.Writer, doc Document, opt TextOptions) error {
 	return tw.err
 }
 
+// errWriter prints with termsafe.Fprintf: every string argument is
+// untrusted (headers, reason phrases, URLs, HAR and log fields) and is
+// escaped and shortened there, once; the format strings are ours.
 type errWriter struct {
 	w   io.Writer
 	err error
@@ -42,7 +46,7 @@ func (e *errWriter) printf(format string, a ...any) {
 	if e.err != nil {
 		return
 	}
-	_, e.err = fmt.Fprintf(e.w, format, a...)
+	_, e.err = termsafe.Fprintf(e.w, format, a...)
 }
 
 // Verdict renders the one-word verdict of a result.
@@ -201,7 +205,7 @@ func writeHeaders(w *errWriter, h map[string][]string, r Result, preflight bool)
 			if mark != "" && strings.EqualFold(k, mark) {
 				m = "   <-- " + r.ChromiumError
 			}
-			w.printf("     %s: %s%s\n", k, v, m)
+			w.printf("     %s: %s%s\n", k, termsafe.Value(v), m)
 			shown++
 		}
 	}

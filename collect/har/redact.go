@@ -157,19 +157,8 @@ func writeValue(w *bufio.Writer, v any) {
 }
 
 // secretName reports whether a header (or cookie, parameter) name
-// suggests a secret value.
-func secretName(name string) bool {
-	if redact.IsSecretHeader(name) {
-		return true
-	}
-	n := strings.ToLower(name)
-	for _, s := range []string{"token", "secret", "session", "auth", "key", "password", "passwd", "csrf", "xsrf", "signature", "credential", "jwt"} {
-		if strings.Contains(n, s) {
-			return true
-		}
-	}
-	return false
-}
+// suggests a secret value: corsdoctor's one policy (internal/redact).
+func secretName(name string) bool { return redact.IsSecretHeader(name) }
 
 // scrub removes secrets from a decoded HAR value; ctx is the key it sits
 // under.

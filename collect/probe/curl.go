@@ -1,12 +1,12 @@
 package probe
 
 import (
-	"github.com/corsdoctor/corsdoctor/internal/shell"
 	"net/http"
 	"sort"
 	"strings"
 
 	"github.com/corsdoctor/corsdoctor/internal/redact"
+	"github.com/corsdoctor/corsdoctor/internal/shell"
 )
 
 // curlHidden are headers curl sets itself or that only add noise to a
@@ -31,7 +31,11 @@ func curlCommand(s Sent, showSecrets bool) string {
 			b.WriteString(" -X " + shell.Quote(s.Method))
 		}
 	}
-	b.WriteString(" " + shell.Quote(s.URL))
+	u := s.URL
+	if !showSecrets {
+		u = redact.URL(u)
+	}
+	b.WriteString(" " + shell.Quote(u))
 	keys := make([]string, 0, len(s.Header))
 	for k := range s.Header {
 		if !curlHidden[k] {

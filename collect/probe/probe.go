@@ -21,11 +21,13 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/internal/redact"
 )
 
 // Limits.
@@ -144,6 +146,9 @@ type Sent struct {
 	Body   []byte
 	Status int
 	Err    string
+	// Withheld names the credentials the user gave that this request
+	// went without: it is on another host (withholdCredentials).
+	Withheld []string
 }
 
 // Curl returns a curl command reproducing the request; secrets are
@@ -201,6 +206,8 @@ type run struct {
 	err     string
 	sent    []Sent
 	network time.Duration
+	// withheld says which hops went without the user's credentials.
+	withheld []cors.Warning
 }
 
 func (r run) asProbe(purpose string, req cors.Request) evidence.Probe {
@@ -286,13 +293,17 @@ func (p *Prober) run(ctx context.Context, req cors.Request, body []byte, purpose
 		}
 		method := f.Method()
 		h := p.actualHeaders(&req, &f, u)
+		withheld := withholdCredentials(h, req.URL, u)
+		if len(withheld) > 0 {
+			out.withheld = append(out.withheld, evidence.CredentialsWithheld(withheld, req.URL, u, hopN))
+		}
 		var b []byte
 		if method != "GET" && method != "HEAD" && (method == origMethod) {
 			b = body
 		}
 		defaultContentType(h, b)
 		resp, sent, err := p.send(ctx, purpose, method, u, h, b)
-		sent.Hop = hopN
+		sent.Hop, sent.Withheld = hopN, withheld
 		out.sent = append(out.sent, sent)
 		if err != nil {
 			out.hops = append(out.hops, hop)
@@ -305,11 +316,53 @@ func (p *Prober) run(ctx context.Context, req cors.Request, body []byte, purpose
 		f.Receive(resp.CORS())
 	}
 	out.result = f.Result()
+	out.result.Warnings = append(out.result.Warnings, out.withheld...)
 	return out
+}
+
+// withholdCredentials removes from h, the headers of a request to u, the
+// credentials the user gave for the URL given (the Cookie, and every
+// header the redaction policy calls secret: API keys, tokens) when u is
+// on another host, or downgrades https to http. A browser's cookie jar
+// is per host (RFC 6265 § 5.4: host-only cookies match the host exactly,
+// whatever the port), and a token given for one API is not for the host
+// a redirect names, however the server answered: a hostile or
+// compromised server could collect it. It returns the names removed,
+// sorted. (Authorization is also dropped by the engine itself on every
+// cross-origin redirect, as Fetch § 4.4 HTTP-redirect fetch step 13 says.)
+func withholdCredentials(h http.Header, given, u string) []string {
+	if credentialHost(given, u) {
+		return nil
+	}
+	var names []string
+	for k := range h {
+		if redact.IsSecretHeader(k) {
+			names = append(names, k)
+			delete(h, k)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// credentialHost reports whether credentials given for the URL given may
+// go to u: same host name (case-insensitive; ports are not compared, as
+// cookie jars do not), and not from https down to http.
+func credentialHost(given, u string) bool {
+	gu, err1 := url.Parse(given)
+	uu, err2 := url.Parse(u)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	if !strings.EqualFold(gu.Hostname(), uu.Hostname()) {
+		return false
+	}
+	return !(strings.EqualFold(gu.Scheme, "https") && !strings.EqualFold(uu.Scheme, "https"))
 }
 
 func (r *run) fail(res cors.Result, err error, stage cors.Stage, timeout time.Duration) {
 	ne := DescribeError(err, timeout)
+	res.Warnings = append(res.Warnings, r.withheld...)
 	res.Allowed = false
 	res.Incomplete = ""
 	res.Stage = stage
@@ -509,14 +562,12 @@ func siblingURL(u string) string {
 	return pu.String()
 }
 
-var credentialHeaders = []string{"authorization", "x-api-key", "x-amz-security-token"}
-
+// Credential headers are those the redaction policy calls secret:
+// Authorization, API keys, tokens (redact.IsSecretHeader).
 func hasCredentialHeader(hs []cors.Header) bool {
 	for _, h := range hs {
-		for _, c := range credentialHeaders {
-			if strings.EqualFold(h.Name, c) {
-				return true
-			}
+		if redact.IsSecretHeader(h.Name) {
+			return true
 		}
 	}
 	return false
@@ -525,13 +576,7 @@ func hasCredentialHeader(hs []cors.Header) bool {
 func withoutCredentialHeaders(hs []cors.Header) []cors.Header {
 	var out []cors.Header
 	for _, h := range hs {
-		drop := false
-		for _, c := range credentialHeaders {
-			if strings.EqualFold(h.Name, c) {
-				drop = true
-			}
-		}
-		if !drop {
+		if !redact.IsSecretHeader(h.Name) {
 			out = append(out, h)
 		}
 	}

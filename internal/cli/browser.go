@@ -21,6 +21,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
 	"github.com/corsdoctor/corsdoctor/internal/redact"
+	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 	"github.com/corsdoctor/corsdoctor/report"
 	"github.com/corsdoctor/corsdoctor/rules"
 )
@@ -201,7 +202,7 @@ func runBrowser(ctx context.Context, opts *BrowserOptions) error {
 			text = redact.Text(text)
 		}
 		for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-			fmt.Fprintf(app.IO.ErrOut, "corsdoctor: bug: %s\n", line)
+			termsafe.Fprintf(app.IO.ErrOut, "corsdoctor: bug: %s\n", line)
 		}
 	}
 	if b := doc.Results[0].Browser; b.NetworkFailure() && !anyResponse(b) {
@@ -276,7 +277,7 @@ func browserSection(obs *browser.Observation, ds []browser.Disagreement, showSec
 	}
 	b := &report.Browser{
 		Product: obs.Browser, Allowed: obs.Allowed, ChromiumError: obs.CorsError, FailedParameter: text(obs.FailedParameter),
-		ConsoleMessage: text(obs.Console), NetError: obs.NetError, ScriptError: obs.ScriptError, PreflightSent: obs.PreflightSent,
+		ConsoleMessage: text(obs.Console), NetError: obs.NetError, ScriptError: text(obs.ScriptError), PreflightSent: obs.PreflightSent,
 		Requests: []report.BrowserRequest{}, ReadableHeaders: map[string]string{}, EngineAgrees: len(ds) == 0,
 		ElapsedMS: obs.Elapsed.Milliseconds(),
 	}
@@ -288,8 +289,12 @@ func browserSection(obs *browser.Observation, ds []browser.Disagreement, showSec
 		for _, h := range e.RequestHeaders {
 			rh.Add(h.Name, h.Value)
 		}
-		b.Requests = append(b.Requests, report.BrowserRequest{Kind: kind, Method: e.Method, URL: e.URL,
-			RequestHeaders: hdr(rh), Status: e.Status, ResponseHeaders: hdr(e.Header), Error: e.Error})
+		u := e.URL
+		if !showSecrets {
+			u = redact.URL(u)
+		}
+		b.Requests = append(b.Requests, report.BrowserRequest{Kind: kind, Method: e.Method, URL: u,
+			RequestHeaders: hdr(rh), Status: e.Status, ResponseHeaders: hdr(e.Header), Error: text(e.Error)})
 	}
 	for _, h := range obs.Hops {
 		add("preflight", h.Preflight)

@@ -213,7 +213,11 @@ func redirectNotes(ex *evidence.Exchange, showSecrets bool) []string {
 			if r == h.Preflight {
 				kind = "preflight"
 			}
-			line := fmt.Sprintf("redirect chain, hop %d %s: %s %s", n+1, kind, r.StatusLine(), h.URL)
+			u := h.URL
+			if !showSecrets {
+				u = redact.URL(u)
+			}
+			line := fmt.Sprintf("redirect chain, hop %d %s: %s %s", n+1, kind, r.StatusLine(), u)
 			var names []string
 			for k := range r.Header {
 				if cors.IsCORSHeader(k) || k == "Location" {

@@ -10,6 +10,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/collect/browser"
 	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/internal/redact"
+	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 	"github.com/corsdoctor/corsdoctor/report"
 )
 
@@ -63,7 +64,7 @@ func checkInBrowser(ctx context.Context, spec checkSpec, out *checkOutcome, run 
 				text = redact.Text(text)
 			}
 			for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-				fmt.Fprintf(errOut, "corsdoctor: bug: %s\n", l)
+				termsafe.Fprintf(errOut, "corsdoctor: bug: %s\n", l)
 			}
 		}
 	}
@@ -100,7 +101,7 @@ func writeBrowserSideBySide(w io.Writer, lines []string, doc report.Document) er
 		return err
 	}
 	for _, l := range lines {
-		if _, err := fmt.Fprintf(w, "  %s\n", l); err != nil {
+		if _, err := termsafe.Fprintf(w, "  %s\n", l); err != nil {
 			return err
 		}
 	}
@@ -108,7 +109,7 @@ func writeBrowserSideBySide(w io.Writer, lines []string, doc report.Document) er
 		if r.Browser == nil {
 			continue
 		}
-		if _, err := fmt.Fprintf(w, "\n[origin %s]\n", r.Origin); err != nil {
+		if _, err := termsafe.Fprintf(w, "\n[origin %s]\n", r.Origin); err != nil {
 			return err
 		}
 		if err := report.BrowserText(w, r.Browser); err != nil {

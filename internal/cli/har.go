@@ -14,6 +14,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/collect/har"
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 	"github.com/corsdoctor/corsdoctor/report"
 	"github.com/corsdoctor/corsdoctor/rules"
 )
@@ -102,7 +103,7 @@ func runHAR(opts *HAROptions) error {
 		err := har.Redact(app.IO.Out, rc, display)
 		var te *har.TruncatedError
 		if errors.As(err, &te) {
-			fmt.Fprintf(app.IO.ErrOut, "corsdoctor: warning: %v; the copy holds the entries read\n", te)
+			termsafe.Fprintf(app.IO.ErrOut, "corsdoctor: warning: %v; the copy holds the entries read\n", te)
 			return nil
 		}
 		if err != nil {
@@ -126,7 +127,7 @@ func runHAR(opts *HAROptions) error {
 			if rd.File.Truncated == nil {
 				return WithHint(Usagef("%v", err), harHint)
 			}
-			fmt.Fprintf(app.IO.ErrOut, "corsdoctor: warning: %v\n", rd.File.Truncated)
+			termsafe.Fprintf(app.IO.ErrOut, "corsdoctor: warning: %v\n", rd.File.Truncated)
 			break
 		}
 		pairer.Add(e)
@@ -200,7 +201,7 @@ func (p *harPrinter) header() {
 	if creator == "" {
 		creator = "unknown browser"
 	}
-	p.write(fmt.Sprintf("%s (%s)\n", p.file.Name, creator))
+	p.write(termsafe.Sprintf("%s (%s)\n", p.file.Name, creator))
 }
 
 func (p *harPrinter) flush() {
@@ -259,7 +260,7 @@ func (p *harPrinter) flush() {
 		}
 		p.nbrief++
 		if len(p.brief) < 100 {
-			p.brief = append(p.brief, fmt.Sprintf("  %-6s %d %s  (%s)\n", r.Method, r.Actual.Status, r.URL, r.Source))
+			p.brief = append(p.brief, termsafe.Sprintf("  %-6s %d %s  (%s)\n", r.Method, r.Actual.Status, r.URL, r.Source))
 		}
 	}
 	if len(full) == 0 {
@@ -300,7 +301,7 @@ func (p *harPrinter) finish(sum har.Summary) error {
 	}
 	p.write("\n")
 	if p.file.Truncated != nil {
-		p.write(fmt.Sprintf("warning: %v\n", p.file.Truncated))
+		p.write(termsafe.Sprintf("warning: %v\n", p.file.Truncated))
 	}
 	return p.err
 }

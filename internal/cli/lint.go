@@ -22,6 +22,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/collect/iac"
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 	"github.com/corsdoctor/corsdoctor/report"
 	"github.com/corsdoctor/corsdoctor/rules"
 )
@@ -392,7 +393,7 @@ func runLint(opts *LintOptions) error {
 		return err
 	}
 	for _, e := range res.Errors {
-		fmt.Fprintf(io.ErrOut, "corsdoctor: error: %s\n", e)
+		termsafe.Fprintf(io.ErrOut, "corsdoctor: error: %s\n", e)
 	}
 	for _, f := range res.Findings {
 		if f.Severity >= failOn {
@@ -442,9 +443,9 @@ func LintText(w io.Writer, res *LintResult) {
 		if loc == "" {
 			loc = "-"
 		}
-		fmt.Fprintf(w, "%s: %s %s %s\n", loc, f.Severity, f.RuleID, f.Detail)
+		termsafe.Fprintf(w, "%s: %s %s %s\n", loc, f.Severity, f.RuleID, f.Detail)
 		for _, e := range f.Evidence {
-			fmt.Fprintf(w, "    | %s\n", e)
+			termsafe.Fprintf(w, "    | %s\n", e)
 		}
 		// The full fix is printed once per rule and platform; later
 		// findings refer to it.
@@ -456,9 +457,9 @@ func LintText(w io.Writer, res *LintResult) {
 		shown[key] = true
 		for i, l := range strings.Split(f.Fix, "\n") {
 			if i == 0 {
-				fmt.Fprintf(w, "    fix: %s\n", l)
+				termsafe.Fprintf(w, "    fix: %s\n", l)
 			} else {
-				fmt.Fprintf(w, "         %s\n", l)
+				termsafe.Fprintf(w, "         %s\n", l)
 			}
 		}
 	}

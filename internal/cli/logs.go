@@ -15,6 +15,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/collect/accesslog"
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 	"github.com/corsdoctor/corsdoctor/report"
 	"github.com/corsdoctor/corsdoctor/rules"
 )
@@ -353,7 +354,7 @@ type textWriter struct {
 
 func (t *textWriter) f(format string, a ...any) {
 	if t.err == nil {
-		_, t.err = fmt.Fprintf(t.w, format, a...)
+		_, t.err = termsafe.Fprintf(t.w, format, a...)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 	"github.com/corsdoctor/corsdoctor/report"
 )
 
@@ -93,11 +94,15 @@ func PrintError(w io.Writer, err error) {
 	if err == nil || errors.Is(err, ErrFindings) {
 		return
 	}
-	fmt.Fprintf(w, "corsdoctor: error: %s\n", err)
+	// Messages quote what servers, files and users gave: each line is
+	// escaped for the terminal.
+	for _, line := range strings.Split(err.Error(), "\n") {
+		termsafe.Fprintf(w, "corsdoctor: error: %s\n", line)
+	}
 	var ue *UsageError
 	if errors.As(err, &ue) && ue.Hint != "" {
 		for _, line := range strings.Split(ue.Hint, "\n") {
-			fmt.Fprintf(w, "corsdoctor: hint: %s\n", line)
+			termsafe.Fprintf(w, "corsdoctor: hint: %s\n", line)
 		}
 	}
 }

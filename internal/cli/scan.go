@@ -24,6 +24,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
 	"github.com/corsdoctor/corsdoctor/internal/redact"
+	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 	"github.com/corsdoctor/corsdoctor/report"
 	"github.com/corsdoctor/corsdoctor/rules"
 )
@@ -321,7 +322,7 @@ func runScan(opts *ScanOptions) error {
 		var err error
 		defer func() { readDone <- err }()
 		send := func(t scan.Target) bool {
-			if done[t.Key()] {
+			if done[t.Key()] || done[t.Method+" "+redact.URL(t.URL)] {
 				w.skipped.Add(1)
 				return true
 			}
@@ -500,7 +501,7 @@ func (w *scanWriter) warn(err error) {
 	if w.tty {
 		fmt.Fprint(w.errOut, "\r\x1b[K")
 	}
-	fmt.Fprintf(w.errOut, "corsdoctor: warning: %v\n", err)
+	termsafe.Fprintf(w.errOut, "corsdoctor: warning: %v\n", err)
 }
 
 // emit writes one result; it runs on one goroutine.
@@ -574,6 +575,10 @@ func scanRecordOf(r *scan.Result, showSecrets bool) scanRecord {
 	default:
 		rec.Status = statusClean
 	}
+	if !showSecrets {
+		// --resume matches the redacted target too (resumeKeys).
+		rec.Target, rec.Note, rec.Error = redact.URL(rec.Target), redact.Text(rec.Note), redact.Text(rec.Error)
+	}
 	return rec
 }
 
@@ -636,9 +641,13 @@ func sarifFinding(f diag.Finding, t scan.Target, showSecrets bool) diag.Finding 
 	if !showSecrets {
 		f.Detail = redact.Text(f.Detail)
 	}
-	f.Location = evidence.Source{File: t.File, Line: t.Line, URL: t.URL}
+	u := t.URL
+	if !showSecrets {
+		u = redact.URL(u)
+	}
+	f.Location = evidence.Source{File: t.File, Line: t.Line, URL: u}
 	if t.File == "" {
-		f.Location.File = t.URL // a target given as an argument
+		f.Location.File = u // a target given as an argument
 	}
 	return f
 }
@@ -697,7 +706,7 @@ type scanTextWriter struct {
 
 func (e *scanTextWriter) printf(format string, a ...any) {
 	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, a...)
+		_, e.err = termsafe.Fprintf(e.w, format, a...)
 	}
 }
 

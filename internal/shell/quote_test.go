@@ -4,6 +4,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 )
 
 func TestQuote(t *testing.T) {
@@ -14,6 +16,9 @@ func TestQuote(t *testing.T) {
 		{"Content-Type: application/json", "'Content-Type: application/json'"},
 		{"it's", `'it'\''s'`},
 		{"$(rm -rf /)", "'$(rm -rf /)'"},
+		{"a\x1b]0;x\x07'b\\", `$'a\x1b]0;x\x07\'b\\'`},
+		{"\u202e", `$'\xe2\x80\xae'`},
+		{"é\n", `$'é\x0a'`},
 	} {
 		if got := Quote(tc.in); got != tc.want {
 			t.Errorf("Quote(%q) = %q, want %q", tc.in, got, tc.want)
@@ -21,12 +26,13 @@ func TestQuote(t *testing.T) {
 	}
 }
 
-// FuzzQuote: the shell reads back exactly the original string.
+// FuzzQuote: the shell reads back exactly the original string (bash:
+// $'...' is not POSIX sh), and the quoted form is safe to print.
 func FuzzQuote(f *testing.F) {
-	if _, err := exec.LookPath("sh"); err != nil {
-		f.Skip("no sh")
+	if _, err := exec.LookPath("bash"); err != nil {
+		f.Skip("no bash")
 	}
-	for _, s := range []string{"a", "a b", "it's", "$HOME", "`x`", "\\", "\n"} {
+	for _, s := range []string{"a", "a b", "it's", "$HOME", "`x`", "\\", "\n", "\x1b[2J", "\xff'\\"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -35,7 +41,11 @@ func FuzzQuote(f *testing.F) {
 				return // NUL cannot be passed in an argument
 			}
 		}
-		out, err := exec.Command("sh", "-c", "printf %s "+Quote(s)).Output()
+		q := Quote(s)
+		if !termsafe.Safe(q) {
+			t.Fatalf("Quote(%q) = %q is not safe to print", s, q)
+		}
+		out, err := exec.Command("bash", "-c", "printf %s "+q).Output()
 		if err != nil {
 			t.Fatalf("sh: %v", err)
 		}
@@ -58,6 +68,12 @@ func FuzzQuoteUnquote(f *testing.F) {
 				t.Fatalf("%q left unquoted", s)
 			}
 			return
+		}
+		if strings.HasPrefix(q, "$'") {
+			if termsafe.Safe(s) || !termsafe.Safe(q) {
+				t.Fatalf("%q quoted as %q", s, q)
+			}
+			return // read back by FuzzQuote with bash
 		}
 		if !strings.HasPrefix(q, "'") || !strings.HasSuffix(q, "'") {
 			t.Fatalf("%q quoted as %q", s, q)
