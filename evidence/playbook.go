@@ -41,6 +41,12 @@ type Playbook struct {
 	Changes []Change `json:"changes,omitempty"`
 	// Logs are the Logs Insights results.
 	Logs []LogQuery `json:"logs,omitempty"`
+	// Access is the stage's access-log aggregate: the result of the
+	// shared Logs Insights query (collect/accesslog.InsightsQuery)
+	// aggregated exactly as `corsdoctor logs` aggregates a local file, so
+	// the access-log rules (CD4001-CD4006) read it. Nil when the access
+	// logs could not be read.
+	Access *LogStats `json:"access,omitempty"`
 	// Drift lists CORS elements that differ between the stage's deployed
 	// export and the current configuration.
 	Drift []Drift `json:"drift,omitempty"`
@@ -119,10 +125,10 @@ type Change struct {
 
 // LogQuery is one Logs Insights query and its result rows.
 type LogQuery struct {
-	// Purpose names the question: "preflight-failures",
-	// "preflight-timeline", "errors-by-route", "traffic-by-route",
-	// "exec-missing-acao", "exec-origins", "app-cors-errors",
-	// "app-origins".
+	// Purpose names the question: "access-aggregate" (the shared
+	// access-log query; its rows are aggregated into Playbook.Access and
+	// not repeated here), "exec-missing-acao", "exec-origins",
+	// "app-cors-errors", "app-origins".
 	Purpose  string              `json:"purpose"`
 	Step     int                 `json:"step"`
 	LogGroup string              `json:"log_group"`
@@ -267,9 +273,11 @@ func (p *Playbook) ChangesNear(t time.Time) []Change {
 // PreflightFailures sums failed OPTIONS requests in the access logs.
 func (p *Playbook) PreflightFailures() int {
 	n := 0
-	if q := p.Log("preflight-failures"); q != nil {
-		for _, r := range q.Rows {
-			n += Int(r, "failures")
+	if p.Access != nil {
+		for _, r := range p.Access.Routes {
+			if r.Method == "OPTIONS" {
+				n += int(r.Failed())
+			}
 		}
 	}
 	return n

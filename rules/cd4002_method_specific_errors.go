@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/corsdoctor/corsdoctor/diag"
-	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
 // CD4002 fires when one method of a route fails while another succeeds.
@@ -38,38 +37,12 @@ After:   every method, and its error responses, return Access-Control-Allow-Orig
 			return
 		}
 		plat := logsFixPlatform(st)
-		byRoute := map[string][]*evidence.RouteStats{}
-		var order []string
-		for i := range st.Routes {
-			r := &st.Routes[i]
-			if r.Method == "OPTIONS" {
-				continue
-			}
-			if byRoute[r.Route] == nil {
-				order = append(order, r.Route)
-			}
-			byRoute[r.Route] = append(byRoute[r.Route], r)
-		}
-		for _, route := range order {
-			rs := byRoute[route]
-			var good *evidence.RouteStats
-			for _, r := range rs {
-				if r.Total >= logMinRequests && rate(r.Failed(), r.Total) <= logLowRate && (good == nil || r.Total > good.Total) {
-					good = r
-				}
-			}
-			if good == nil {
-				continue
-			}
-			for _, r := range rs {
-				fr := rate(r.Failed(), r.Total)
-				if r.Total < logMinRequests || fr < logHighRate {
-					continue
-				}
-				d := fmt.Sprintf("%s %s fails %s of the time (%d of %d, since %s) while %s %s fails %s: the problem is specific to %s; if the error responses lack CORS headers the page sees a CORS error instead of the status",
-					r.Method, route, pct(fr), r.Failed(), r.Total, logTime(r.FirstError), good.Method, route, pct(rate(good.Failed(), good.Total)), r.Method)
-				p.ReportFix(-1, r.FirstErrorAt, plat, d, routeLine(r), routeLine(good))
-			}
+		for _, mf := range methodFailures(st) {
+			r, good, route := mf.bad, mf.good, mf.bad.Route
+			fr := rate(r.Failed(), r.Total)
+			d := fmt.Sprintf("%s %s fails %s of the time (%d of %d, since %s) while %s %s fails %s: the problem is specific to %s; if the error responses lack CORS headers the page sees a CORS error instead of the status",
+				r.Method, route, pct(fr), r.Failed(), r.Total, logTime(r.FirstError), good.Method, route, pct(rate(good.Failed(), good.Total)), r.Method)
+			p.ReportFix(-1, r.FirstErrorAt, plat, d, routeLine(r), routeLine(good))
 		}
 	},
 })

@@ -20,7 +20,9 @@ var CD4050 = register(&diag.Rule{
 (HTTP) per minute shows when errors rose; the stage's access logs, aggregated by Logs
 Insights, confirm that OPTIONS preflights failed (typically 403
 MISSING_AUTHENTICATION_TOKEN: no OPTIONS method, or 401/403 from an authorizer) from that
-minute on. A browser-side CORS block of a 200 response is invisible in metrics; failed
+minute on. The failed preflights themselves are CD4001's finding (the same access-log
+rules as corsdoctor logs); this one says what logs alone cannot: they line up with the
+metric rise. A browser-side CORS block of a 200 response is invisible in metrics; failed
 preflights are not, which is why they line up with the rise.
 
 See https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html`,
@@ -39,16 +41,22 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-met
 			return
 		}
 		after := 0
-		if q := pb.Log("preflight-timeline"); q != nil {
-			for _, r := range q.Rows {
-				t, ok := insightsTime(r["minute"])
-				if ok && !t.Before(rise.At.Add(-evidence.CorrelationAfter)) {
-					after += evidence.Int(r, "preflight_failures")
+		for _, se := range pb.Access.Series {
+			if se.Method != "OPTIONS" {
+				continue
+			}
+			for _, m := range se.PerMinute {
+				if !m.Minute.Before(rise.At.Add(-evidence.CorrelationAfter)) {
+					after += int(m.Count)
 				}
 			}
 		}
 		ev := []string{fmt.Sprintf("CloudWatch %s: %.1f/min before %s, %.1f/min after", rise.Metric, rise.Before, hhmm(rise.At), rise.After)}
-		ev = append(ev, rowsText(pb.Log("preflight-failures").Rows, 5)...)
+		for i := range pb.Access.Routes {
+			if r := &pb.Access.Routes[i]; r.Method == "OPTIONS" && r.Failed() > 0 && len(ev) < 6 {
+				ev = append(ev, routeLine(r))
+			}
+		}
 		detail := fmt.Sprintf("%s errors rose at %s and the access logs show %d failed OPTIONS preflight(s)", rise.Metric, hhmm(rise.At), pb.PreflightFailures())
 		if after > 0 {
 			detail += fmt.Sprintf(", %d of them from %s on", after, hhmm(rise.At))

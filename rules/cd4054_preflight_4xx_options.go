@@ -2,12 +2,10 @@ package rules
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/diag"
-	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
 // CD4054 is the playbook's diagnosis 5: access logs show OPTIONS answered
@@ -25,7 +23,9 @@ OPTIONS method (403 MISSING_AUTHENTICATION_TOKEN), an authorizer or IAM on OPTIO
 UNAUTHORIZED / 403 ACCESS_DENIED: preflights carry no credentials), a required API key
 (403 INVALID_API_KEY / FORBIDDEN), or, for HTTP APIs, an authorized $default or ANY
 route catching OPTIONS when CorsConfiguration is not set. The OPTIONS response must
-carry Access-Control-Allow-Origin, -Methods and -Headers with a 2xx status.
+carry Access-Control-Allow-Origin, -Methods and -Headers with a 2xx status. CD4001
+reports the failing preflights from the logs; this rule adds the configuration that
+explains them, which the logs cannot show.
 
 See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html`,
 	Fix: map[diag.Platform]string{
@@ -39,27 +39,16 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.htm
 			return
 		}
 		api := liveAPI(p, pb)
-		byPath := map[string][]map[string]string{}
-		for _, r := range pb.Log("preflight-failures").Rows {
-			byPath[rowPath(r)] = append(byPath[rowPath(r)], r)
-		}
-		paths := make([]string, 0, len(byPath))
-		for k := range byPath {
-			paths = append(paths, k)
-		}
-		sort.Strings(paths)
-		for _, path := range paths {
-			n := 0
-			for _, r := range byPath[path] {
-				n += evidence.Int(r, "failures")
+		for i := range pb.Access.Routes {
+			r := &pb.Access.Routes[i]
+			if r.Method != "OPTIONS" || r.Client == 0 {
+				continue
 			}
-			cause := optionsCause(api, path)
-			ev := rowsText(byPath[path], 5)
-			where := path
-			if where == "" {
+			where := r.Route
+			if where == "-" {
 				where = "(path not logged)"
 			}
-			reportPB(p, pb, fmt.Sprintf("%d preflight(s) OPTIONS %s answered 4XX: %s", n, where, cause), ev...)
+			reportPB(p, pb, fmt.Sprintf("%d preflight(s) OPTIONS %s answered 4XX: %s", r.Client, where, optionsCause(api, r.Route)), routeLine(r))
 		}
 	},
 })

@@ -3,11 +3,11 @@ package rules
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/diag"
-	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
 // CD4055 is the playbook's diagnosis 6: errors hit one method of a path
@@ -24,7 +24,9 @@ method of a path (PUT /orders fails, GET /orders works). On REST APIs each metho
 its own integration responses: "Enable CORS" adds Access-Control-Allow-Origin to the
 200 response of the selected methods only, so an error status (400, 500) or a method
 added later answers without it and the browser reports a CORS error instead of the
-real status.
+real status. CD4002 reports the method-specific failures from the access logs; this rule
+fires when the API's configuration explains them (the responses of the failing method
+that lack Access-Control-Allow-Origin), which the logs cannot show.
 
 See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors-console.html`,
 	Fix: map[diag.Platform]string{
@@ -34,63 +36,25 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors-con
 	},
 	Check: func(p *diag.Pass) {
 		pb := playbook(p)
-		if pb == nil {
+		if pb == nil || pb.Access == nil {
 			return
 		}
-		eq := pb.Log("errors-by-route")
-		tq := pb.Log("traffic-by-route")
-		if eq == nil || tq == nil {
-			return
-		}
-		type key struct{ path, method string }
-		errs, reqs := map[key]int{}, map[key]int{}
-		statuses := map[key][]string{}
-		for _, r := range eq.Rows {
-			k := key{rowPath(r), rowMethod(r)}
-			errs[k] += evidence.Int(r, "errors")
-			if s := rowStatus(r); s != "" {
-				statuses[k] = append(statuses[k], s)
-			}
-		}
-		for _, r := range tq.Rows {
-			reqs[key{rowPath(r), rowMethod(r)}] += evidence.Int(r, "requests")
-		}
-		var keys []key
-		for k := range errs {
-			keys = append(keys, k)
-		}
-		sort.Slice(keys, func(i, j int) bool {
-			if keys[i].path != keys[j].path {
-				return keys[i].path < keys[j].path
-			}
-			return keys[i].method < keys[j].method
-		})
 		api := liveAPI(p, pb)
-		for _, k := range keys {
-			if k.method == "" || k.method == "OPTIONS" || k.path == "" || errs[k] < 5 || reqs[k] == 0 || float64(errs[k]) < 0.5*float64(reqs[k]) {
-				continue
-			}
-			// Another method of the same path must work.
-			var ok []string
-			for o, n := range reqs {
-				if o.path == k.path && o.method != k.method && o.method != "OPTIONS" && n >= 5 && float64(errs[o]) < 0.05*float64(n) {
-					ok = append(ok, o.method)
+		for _, mf := range methodFailures(pb.Access) {
+			r := mf.bad
+			var statuses []string
+			for s := range r.Statuses {
+				if s >= 400 {
+					statuses = append(statuses, strconv.Itoa(s))
 				}
 			}
-			if len(ok) == 0 {
-				continue
+			sort.Strings(statuses)
+			cause := methodCORSGap(api, r.Route, r.Method, statuses)
+			if cause == "" {
+				continue // the logs alone say it: CD4002
 			}
-			sort.Strings(ok)
-			ev := []string{fmt.Sprintf("%s %s: %d errors in %d requests (statuses %s)", k.method, k.path, errs[k], reqs[k], strings.Join(statuses[k], ", "))}
-			for _, m := range ok {
-				o := key{k.path, m}
-				ev = append(ev, fmt.Sprintf("%s %s: %d errors in %d requests", m, k.path, errs[o], reqs[o]))
-			}
-			cause := methodCORSGap(api, k.path, k.method, statuses[k])
-			if cause != "" {
-				ev = append(ev, cause)
-			}
-			reportPB(p, pb, fmt.Sprintf("%s %s fails (%d of %d requests) while %s %s work%s", k.method, k.path, errs[k], reqs[k], strings.Join(ok, ", "), k.path, suffixCause(cause)), ev...)
+			reportPB(p, pb, fmt.Sprintf("%s %s fails (%d of %d requests) while %s %s works: %s", r.Method, r.Route, r.Failed(), r.Total, mf.good.Method, r.Route, cause),
+				routeLine(r), routeLine(mf.good), cause)
 		}
 	},
 })

@@ -140,3 +140,45 @@ func window(d time.Duration) string {
 	}
 	return s
 }
+
+// methodFailure is a method of a route that fails (>= logHighRate) while
+// another method of the same route works (<= logLowRate): Diagnosis 6 of
+// the seed runbook, read from an access-log aggregate.
+type methodFailure struct{ bad, good *evidence.RouteStats }
+
+// methodFailures finds them, routes in aggregate order. CD4002 reports
+// them from the logs; CD4055 adds what the API's configuration says.
+func methodFailures(st *evidence.LogStats) []methodFailure {
+	byRoute := map[string][]*evidence.RouteStats{}
+	var order []string
+	for i := range st.Routes {
+		r := &st.Routes[i]
+		if r.Method == "OPTIONS" {
+			continue
+		}
+		if byRoute[r.Route] == nil {
+			order = append(order, r.Route)
+		}
+		byRoute[r.Route] = append(byRoute[r.Route], r)
+	}
+	var out []methodFailure
+	for _, route := range order {
+		rs := byRoute[route]
+		var good *evidence.RouteStats
+		for _, r := range rs {
+			if r.Total >= logMinRequests && rate(r.Failed(), r.Total) <= logLowRate && (good == nil || r.Total > good.Total) {
+				good = r
+			}
+		}
+		if good == nil {
+			continue
+		}
+		for _, r := range rs {
+			if r.Total < logMinRequests || rate(r.Failed(), r.Total) < logHighRate {
+				continue
+			}
+			out = append(out, methodFailure{bad: r, good: good})
+		}
+	}
+	return out
+}

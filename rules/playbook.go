@@ -98,54 +98,6 @@ func rowsText(rows []map[string]string, n int) []string {
 	return out
 }
 
-// rowPath reads the route column of an access-log row: the field whose
-// value starts with "/" or is "$default" (its name depends on the
-// stage's log format).
-func rowPath(r map[string]string) string {
-	keys := make([]string, 0, len(r))
-	for k := range r {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		v := r[k]
-		if strings.HasPrefix(v, "/") || v == "$default" {
-			return v
-		}
-		if verb, path, ok := strings.Cut(v, " "); ok && strings.HasPrefix(path, "/") && verb == strings.ToUpper(verb) {
-			return path
-		}
-	}
-	return ""
-}
-
-// rowMethod reads the HTTP method column of an access-log row.
-func rowMethod(r map[string]string) string {
-	keys := make([]string, 0, len(r))
-	for k := range r {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		switch r[k] {
-		case "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS":
-			return r[k]
-		}
-	}
-	return ""
-}
-
-// rowStatus reads the status column: a three-digit value under a field
-// named like "status".
-func rowStatus(r map[string]string) string {
-	for k, v := range r {
-		if strings.Contains(strings.ToLower(k), "status") && len(v) == 3 {
-			return v
-		}
-	}
-	return ""
-}
-
 // allowedOrigins returns the origins the API allows and whether a rule
 // can tell: HTTP API allowOrigins, or the static Access-Control-Allow-Origin
 // values REST OPTIONS methods map.
@@ -221,14 +173,4 @@ func valuesText(vs []apimodel.Value) string {
 		out = append(out, v.String())
 	}
 	return strings.Join(out, ", ")
-}
-
-// insightsTime parses a Logs Insights timestamp ("2026-11-20 09:31:00.000").
-func insightsTime(s string) (time.Time, bool) {
-	for _, layout := range []string{"2006-01-02 15:04:05.000", "2006-01-02 15:04:05", time.RFC3339} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
 }

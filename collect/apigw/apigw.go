@@ -33,6 +33,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/collect/accesslog"
 	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
@@ -228,7 +229,7 @@ func Diagnose(ctx context.Context, c Clients, opt Options) (*Result, error) {
 	if !r.pb.Correlated() && opt.Since < 2*time.Hour {
 		r.pb.Widened = true
 		r.pb.Start = end.Add(-2 * time.Hour)
-		r.pb.Metrics, r.pb.Logs = nil, nil
+		r.pb.Metrics, r.pb.Logs, r.pb.Access = nil, nil, nil
 		r.pb.Changes = r.pb.Changes[:0]
 		r.dropWindowGaps(snap)
 		if err := r.evidenceWindow(ctx, r.pb.Start, r.pb.End); err != nil {
@@ -257,7 +258,16 @@ func (r *run) evidenceWindow(ctx context.Context, start, end time.Time) error {
 	r.mu.Lock()
 	r.addDeploymentChanges(start, end)
 	sort.SliceStable(r.pb.Changes, func(i, j int) bool { return r.pb.Changes[i].Time.Before(r.pb.Changes[j].Time) })
+	// The access-log rows become the aggregate a local scan produces,
+	// compared around the deployments found (as logs --deploy-at does).
+	if q := r.pb.Log(accessPurpose); q != nil && q.Status == "Complete" {
+		r.pb.Access = accesslog.StatsFromInsights(q.LogGroup, q.Rows, accesslog.Options{Deploys: accesslog.DeploysFromChanges(r.pb.Changes)})
+		q.Rows = nil // kept in Access; up to 10,000 rows
+	}
 	r.mu.Unlock()
+	if err == nil {
+		r.logEvidence()
+	}
 	return err
 }
 
@@ -348,7 +358,7 @@ func (r *run) dropWindowGaps(snap map[int]evidence.Step) {
 	defer r.mu.Unlock()
 	out := r.pb.Gaps[:0]
 	for _, g := range r.pb.Gaps {
-		if g.Cause != "not-configured" && (g.Step == 3 || g.Step == 4 || g.Step == 7 || g.Step == 9 || g.What == "CloudTrail change history") {
+		if g.Cause != "not-configured" && (g.Step == 3 || g.Step == 4 || g.Step == 7 || g.Step == 9 || strings.HasPrefix(g.What, "CloudTrail")) {
 			continue
 		}
 		out = append(out, g)

@@ -100,8 +100,8 @@ func TestDiagnoseScenarios(t *testing.T) {
 				if near := pb.ChangesNear(rise.At); len(near) != 2 || near[0].Event != "DeleteMethod" || near[0].Detail != "OPTIONS /orders" {
 					t.Errorf("changes near rise = %+v", near)
 				}
-				if q := pb.Log("preflight-failures"); q == nil || q.Polls != 3 {
-					t.Errorf("preflight query = %+v (want 3 polls: Running twice)", q)
+				if q := pb.Log("access-aggregate"); q == nil || q.Polls != 3 {
+					t.Errorf("access-log query = %+v (want 3 polls: Running twice)", q)
 				}
 				for _, n := range []int{2, 3, 4, 6} {
 					if s := stepStatus(pb, n); s != evidence.StepFailed {
@@ -276,7 +276,7 @@ func TestDiagnoseScenarios(t *testing.T) {
 						n++
 					}
 				}
-				if n != 4 || stepStatus(r.Playbook, 3) != evidence.StepPartial {
+				if n != 1 || stepStatus(r.Playbook, 3) != evidence.StepPartial || r.Playbook.Access != nil {
 					t.Errorf("%d missing-log-group gaps, step 3 %s: %+v", n, stepStatus(r.Playbook, 3), r.Playbook.Gaps)
 				}
 				if q := r.Playbook.Log("exec-missing-acao"); q == nil {

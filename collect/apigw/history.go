@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +27,7 @@ func (r *run) trail(ctx context.Context, start, end time.Time) error {
 		StartTime:        aws.Time(start), EndTime: aws.Time(end), MaxResults: aws.Int32(50),
 	})
 	var changes []evidence.Change
+	var bad []trailUnreadable
 	pages := 0
 	for p.HasMorePages() {
 		var out *cloudtrail.LookupEventsOutput
@@ -37,26 +40,43 @@ func (r *run) trail(ctx context.Context, start, end time.Time) error {
 		}
 		pages++
 		for _, e := range out.Events {
-			if c, ok := r.change(e); ok {
+			c, ok, u := r.change(e)
+			if ok {
 				changes = append(changes, c)
+			}
+			if u != nil {
+				bad = append(bad, *u)
 			}
 		}
 	}
 	r.mu.Lock()
 	r.pb.Changes = append(r.pb.Changes, changes...)
+	for _, u := range bad {
+		r.pb.Gaps = append(r.pb.Gaps, evidence.Gap{Step: 8, What: fmt.Sprintf("CloudTrail event %s %s at %s", u.id, u.name, u.at.Format("15:04:05")), Cause: "unreadable",
+			Need: "a CloudTrailEvent record in JSON (aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventId,AttributeValue=" + u.id + ")", Err: u.err + "; raw value: " + u.raw})
+		if s := r.step[8]; s.Status == evidence.StepPassed {
+			s.Status = evidence.StepPartial
+		}
+	}
 	r.mu.Unlock()
 	r.evidenceLine(8, "CloudTrail: %d change(s) to this API between %s and %s (%d page(s))", len(changes), start.Format("15:04"), end.Format("15:04"), pages)
 	return nil
 }
 
-// trailEvent is the part of a CloudTrail record corsdoctor reads.
+// trailEvent is the part of a CloudTrail record corsdoctor reads. Types
+// are loose on purpose: readOnly is a boolean in records and the string
+// "false" in LookupEvents items; responseElements dates are "Apr 17, 2024
+// 10:40:57 AM" for REST APIs and RFC 3339 for HTTP APIs
+// (/work/shared/reference/aws-real README, differences 1-4).
 type trailEvent struct {
 	EventName    string `json:"eventName"`
-	ReadOnly     *bool  `json:"readOnly"`
+	EventTime    string `json:"eventTime"`
+	ReadOnly     any    `json:"readOnly"`
 	UserIdentity struct {
 		ARN string `json:"arn"`
 	} `json:"userIdentity"`
 	RequestParameters map[string]any `json:"requestParameters"`
+	ResponseElements  any            `json:"responseElements"`
 	ErrorCode         string         `json:"errorCode"`
 }
 
@@ -74,56 +94,190 @@ var corsEvents = map[string]bool{
 	"CreateRoute": true, "UpdateRoute": true, "DeleteRoute": true, "CreateIntegration": false,
 }
 
-// change converts an event naming this API; reads and other APIs are dropped.
-func (r *run) change(e cttypes.Event) (evidence.Change, bool) {
+// param reads a request parameter of a CloudTrail record. REST (v1)
+// records keep the path parameters at the top of requestParameters and
+// nest the request body under "<operation>Input" (createDeploymentInput,
+// createStageInput, putIntegrationInput); HTTP API (v2) records are flat
+// ({apiId, stageName, autoDeploy}). Both are looked up here.
+func param(rp map[string]any, key string) (any, bool) {
+	if v, ok := rp[key]; ok && v != nil {
+		return v, true
+	}
+	for k, v := range rp {
+		if in, ok := v.(map[string]any); ok && strings.HasSuffix(k, "Input") {
+			if x, ok := in[key]; ok && x != nil {
+				return x, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// scalarText renders a string, number or boolean parameter; ok is false
+// for objects, arrays and absent values.
+func scalarText(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), true
+	case json.Number:
+		return x.String(), true
+	case bool:
+		return strconv.FormatBool(x), true
+	}
+	return "", false
+}
+
+// trailTimeLayouts are the date forms CloudTrail records carry: RFC 3339
+// (eventTime, HTTP API responseElements) and the REST API's
+// responseElements form "Apr 17, 2024 10:40:57 AM" (UTC).
+var trailTimeLayouts = []string{time.RFC3339Nano, "Jan 2, 2006 3:04:05 PM", "Jan _2, 2006 3:04:05 PM"}
+
+// parseTrailTime reads a CloudTrail date in any of trailTimeLayouts, or
+// epoch seconds.
+func parseTrailTime(v any) (time.Time, bool) {
+	switch x := v.(type) {
+	case string:
+		for _, l := range trailTimeLayouts {
+			if t, err := time.Parse(l, x); err == nil {
+				return t.UTC(), true
+			}
+		}
+	case float64:
+		sec, frac := math.Modf(x)
+		return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true
+	}
+	return time.Time{}, false
+}
+
+// readOnlyValue reads readOnly as a record (boolean) or a LookupEvents
+// item (the string "true"/"false") carries it.
+func readOnlyValue(v any) (ro, ok bool) {
+	switch x := v.(type) {
+	case bool:
+		return x, true
+	case string:
+		b, err := strconv.ParseBool(x)
+		return b, err == nil
+	}
+	return false, false
+}
+
+// trailUnreadable is a CloudTrail event whose record could not be read:
+// reported as partial evidence with its raw value, never dropped.
+type trailUnreadable struct {
+	id, name string
+	at       time.Time
+	err      string
+	raw      string
+}
+
+// eventAPIs returns the API ids a LookupEvents item names in Resources
+// (AWS::ApiGateway::RestApi, or any resource whose name is an API id).
+func eventAPIs(e cttypes.Event) []string {
+	var out []string
+	for _, r := range e.Resources {
+		t := aws.ToString(r.ResourceType)
+		if strings.HasSuffix(t, "::RestApi") || strings.HasSuffix(t, "::Api") {
+			out = append(out, aws.ToString(r.ResourceName))
+		}
+	}
+	return out
+}
+
+// change converts an event naming this API; reads and other APIs are
+// dropped. An event whose record cannot be read but whose Resources name
+// this API comes back in bad (partial evidence with the raw value).
+func (r *run) change(e cttypes.Event) (c evidence.Change, ok bool, bad *trailUnreadable) {
+	name := aws.ToString(e.EventName)
+	at := aws.ToTime(e.EventTime).UTC()
 	var te trailEvent
 	if e.CloudTrailEvent != nil {
-		json.Unmarshal([]byte(*e.CloudTrailEvent), &te)
+		dec := json.NewDecoder(strings.NewReader(*e.CloudTrailEvent))
+		if err := dec.Decode(&te); err != nil {
+			mine := false
+			for _, id := range eventAPIs(e) {
+				mine = mine || id == r.opt.APIID
+			}
+			if !mine {
+				return c, false, nil
+			}
+			return c, false, &trailUnreadable{id: aws.ToString(e.EventId), name: name, at: at, err: err.Error(), raw: clip(*e.CloudTrailEvent, 200)}
+		}
 	}
-	name := aws.ToString(e.EventName)
 	if name == "" {
 		name = te.EventName
 	}
-	if te.ReadOnly != nil && *te.ReadOnly || strings.HasPrefix(name, "Get") || te.ErrorCode != "" {
-		return evidence.Change{}, false
+	if at.IsZero() {
+		at, _ = parseTrailTime(te.EventTime)
+	}
+	ro, known := readOnlyValue(te.ReadOnly)
+	if !known {
+		ro, _ = readOnlyValue(aws.ToString(e.ReadOnly))
+	}
+	if ro || strings.HasPrefix(name, "Get") || te.ErrorCode != "" {
+		return c, false, nil
 	}
 	rp := te.RequestParameters
-	id := fmt.Sprint(rp["restApiId"])
-	if rp["restApiId"] == nil {
-		id = fmt.Sprint(rp["apiId"])
+	id, _ := scalarText(rp["restApiId"])
+	if id == "" {
+		id, _ = scalarText(rp["apiId"])
+	}
+	if id == "" {
+		// A record without the id in requestParameters (an import, or a
+		// shape not seen yet): LookupEvents' Resources name the API.
+		for _, rid := range eventAPIs(e) {
+			if rid == r.opt.APIID {
+				id = rid
+			}
+		}
 	}
 	if id != r.opt.APIID {
-		return evidence.Change{}, false
+		return c, false, nil
 	}
-	c := evidence.Change{Time: aws.ToTime(e.EventTime).UTC(), Event: name, User: aws.ToString(e.Username), Source: "cloudtrail"}
+	c = evidence.Change{Time: at, Event: name, User: aws.ToString(e.Username), Source: "cloudtrail"}
 	if c.User == "" {
 		c.User = te.UserIdentity.ARN
 	}
-	cors, known := corsEvents[name]
-	verb := strings.ToUpper(fmt.Sprint(rp["httpMethod"]))
+	cors, knownEvent := corsEvents[name]
+	text := func(key string) (string, bool) {
+		v, ok := param(rp, key)
+		if !ok {
+			return "", false
+		}
+		return scalarText(v)
+	}
+	verb, hasVerb := text("httpMethod")
+	verb = strings.ToUpper(verb)
 	var parts []string
-	if v, ok := rp["resourceId"].(string); ok {
+	if v, ok := text("resourceId"); ok {
 		path := r.resourcePath[v]
 		if path == "" {
 			path = "resource " + v
 		}
-		if rp["httpMethod"] != nil {
+		if hasVerb {
 			parts = append(parts, verb+" "+path)
 		} else {
 			parts = append(parts, path)
 		}
 	}
-	if v, ok := rp["statusCode"].(string); ok {
+	if v, ok := text("statusCode"); ok {
 		parts = append(parts, "status "+v)
 	}
-	if v, ok := rp["responseType"].(string); ok {
+	if v, ok := text("responseType"); ok {
 		parts = append(parts, v)
 	}
-	if v, ok := rp["stageName"].(string); ok {
+	if v, ok := text("stageName"); ok {
 		parts = append(parts, "stage "+v)
 	}
-	if v, ok := rp["routeKey"].(string); ok {
+	if v, ok := text("routeKey"); ok {
 		parts = append(parts, v)
+	}
+	if re, ok := te.ResponseElements.(map[string]any); ok && name == "CreateDeployment" {
+		if v, ok := scalarText(re["id"]); ok && v != "" {
+			parts = append(parts, "deployment "+v)
+		}
 	}
 	body, _ := json.Marshal(rp)
 	s := string(body)
@@ -139,8 +293,16 @@ func (r *run) change(e cttypes.Event) (evidence.Change, bool) {
 	c.Detail = strings.Join(parts, ", ")
 	c.Deploy = name == "CreateDeployment" || name == "UpdateStage" && strings.Contains(s, "deploymentId") ||
 		r.pb.AutoDeploy && r.pb.Kind != "REST" && cors
-	c.CORS = cors || c.Deploy || !known && strings.HasPrefix(name, "Delete")
-	return c, true
+	c.CORS = cors || c.Deploy || !knownEvent && strings.HasPrefix(name, "Delete")
+	return c, true, nil
+}
+
+// clip shortens s to n bytes for an evidence line.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
 }
 
 // addDeploymentChanges adds deployments from the deployment list that

@@ -10,68 +10,6 @@ import (
 	"github.com/corsdoctor/corsdoctor/internal/fakeaws"
 )
 
-var accessFormats = []struct {
-	desc, format string
-	ok           bool
-	method, path string
-}{
-	{"REST JSON", `{"requestId":"$context.requestId","httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status"}`, true, "httpMethod", "resourcePath"},
-	{"HTTP routeKey", `{"m":"$context.httpMethod","route":"$context.routeKey","s":"$context.status"}`, true, "m", "route"},
-	{"path only", `{"method":"$context.httpMethod","path":"$context.path","status":"$context.status"}`, true, "method", "path"},
-	{"resourcePath wins over routeKey", `{"a":"$context.routeKey","b":"$context.resourcePath","m":"$context.httpMethod","s":"$context.status"}`, true, "m", "b"},
-	{"CLF", `$context.identity.sourceIp - - [$context.requestTime] "$context.httpMethod $context.routeKey $context.protocol" $context.status`, false, "", ""},
-	{"no status", `{"httpMethod":"$context.httpMethod"}`, false, "", ""},
-	{"empty", ``, false, "", ""},
-}
-
-func TestParseAccessFormat(t *testing.T) {
-	t.Parallel()
-	for _, tc := range accessFormats {
-		t.Run(tc.desc, func(t *testing.T) {
-			f, ok := parseAccessFormat(tc.format)
-			if ok != tc.ok || ok && (f.method != tc.method || f.path != tc.path) {
-				t.Fatalf("got %+v %v, want ok=%v method=%q path=%q", f, ok, tc.ok, tc.method, tc.path)
-			}
-			if ok {
-				qs := accessQueries(f)
-				for _, purpose := range []string{"preflight-failures", "preflight-timeline", "errors-by-route", "traffic-by-route"} {
-					if !strings.Contains(qs[purpose], "stats count(*)") {
-						t.Errorf("%s query does not aggregate in Logs Insights: %q", purpose, qs[purpose])
-					}
-				}
-			}
-		})
-	}
-}
-
-func FuzzParseAccessFormat(f *testing.F) {
-	for _, tc := range accessFormats {
-		f.Add(tc.format)
-	}
-	f.Fuzz(func(t *testing.T, format string) {
-		fields, ok := parseAccessFormat(format)
-		if ok && (fields.method == "" || fields.status == "") {
-			t.Fatalf("ok without method and status: %+v", fields)
-		}
-		if ok {
-			for _, q := range accessQueries(fields) {
-				if q == "" {
-					t.Fatal("empty query")
-				}
-			}
-		}
-	})
-}
-
-func TestField(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{"status": "status", "http.method": "http.method", "resource path": "`resource path`", "x-y": "`x-y`"} {
-		if got := field(in); got != want {
-			t.Errorf("field(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestOriginProblem(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ origin, want string }{
@@ -105,11 +43,11 @@ func loadExport(t testing.TB, fixture string) []byte {
 
 func TestExportModelAndDrift(t *testing.T) {
 	t.Parallel()
-	incident, err := exportModel(loadExport(t, "rest-incident"), "a1b2c3d4e5", evidence.Source{URL: "x"})
+	incident, _, err := exportModel(loadExport(t, "rest-incident"), "a1b2c3d4e5", evidence.Source{URL: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	method, err := exportModel(loadExport(t, "rest-method"), "a1b2c3d4e5", evidence.Source{URL: "x"})
+	method, _, err := exportModel(loadExport(t, "rest-method"), "a1b2c3d4e5", evidence.Source{URL: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,9 +84,14 @@ func FuzzExportModel(f *testing.F) {
 	f.Add([]byte(`{"paths":{"/a":{"get":null}}}`))
 	f.Add([]byte(`not json`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		api, err := exportModel(b, "id", evidence.Source{})
+		api, issues, err := exportModel(b, "id", evidence.Source{})
 		if (err == nil) == (api == nil) {
 			t.Fatalf("want error xor model: %v %v", err, api)
+		}
+		for _, is := range issues {
+			if is.Path == "" || is.Want == "" {
+				t.Fatalf("issue without location: %+v", is)
+			}
 		}
 		if api != nil {
 			Drift(api, api, true)

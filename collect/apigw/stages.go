@@ -1,6 +1,7 @@
 package apigw
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -275,60 +276,127 @@ func (r *run) export(ctx context.Context, stage string) {
 		r.gap(8, "stage export", "apigateway:GET on arn:aws:apigateway:"+r.c.Region+"::/restapis/"+r.opt.APIID+"/stages/"+stage+"/exports/*", err)
 		return
 	}
-	dep, err := exportModel(body, r.opt.APIID, evidence.Source{URL: r.api.Source.URL + "/stages/" + stage + "/exports/oas30"})
+	dep, issues, err := exportModel(body, r.opt.APIID, evidence.Source{URL: r.api.Source.URL + "/stages/" + stage + "/exports/oas30"})
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if err != nil {
-		r.mu.Lock()
-		r.pb.Gaps = append(r.pb.Gaps, evidence.Gap{Step: 8, What: "stage export", Cause: "failed", Need: "a readable OpenAPI export", Err: err.Error()})
-		r.mu.Unlock()
+		r.pb.Gaps = append(r.pb.Gaps, evidence.Gap{Step: 8, What: "stage export", Cause: "unreadable", Need: "a readable OpenAPI export", Err: err.Error() + "; raw value: " + clip(string(body), 200)})
+		if s := r.step[8]; s.Status == evidence.StepPassed {
+			s.Status = evidence.StepPartial
+		}
 		return
 	}
-	r.mu.Lock()
+	for _, is := range issues {
+		r.pb.Gaps = append(r.pb.Gaps, evidence.Gap{Step: 8, What: "stage export field " + is.Path, Cause: "unreadable",
+			Need: is.Want + " (the field is left out of the drift comparison)", Err: "raw value: " + is.Raw})
+		if s := r.step[8]; s.Status == evidence.StepPassed {
+			s.Status = evidence.StepPartial
+		}
+	}
 	r.deployed = dep
-	r.mu.Unlock()
-}
-
-// oasDoc is the part of an API Gateway OpenAPI export corsdoctor reads.
-type oasDoc struct {
-	Paths            map[string]map[string]json.RawMessage `json:"paths"`
-	GatewayResponses map[string]struct {
-		StatusCode         string            `json:"statusCode"`
-		ResponseParameters map[string]string `json:"responseParameters"`
-	} `json:"x-amazon-apigateway-gateway-responses"`
-}
-
-type oasOp struct {
-	Responses map[string]struct {
-		Headers map[string]json.RawMessage `json:"headers"`
-	} `json:"responses"`
-	Security    []map[string][]string `json:"security"`
-	Integration *struct {
-		Type      string `json:"type"`
-		URI       string `json:"uri"`
-		Responses map[string]struct {
-			StatusCode         string            `json:"statusCode"`
-			ResponseParameters map[string]string `json:"responseParameters"`
-		} `json:"responses"`
-	} `json:"x-amazon-apigateway-integration"`
 }
 
 var oasVerbs = map[string]bool{"get": true, "put": true, "post": true, "delete": true, "options": true, "head": true, "patch": true, "x-amazon-apigateway-any-method": true}
 
-// exportModel converts an OpenAPI 3 export with API Gateway extensions.
-func exportModel(body []byte, id string, src evidence.Source) (*apimodel.API, error) {
-	var doc oasDoc
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil, fmt.Errorf("stage export: %w", err)
+// FieldIssue is a field of an AWS answer that could not be read: it is
+// reported as partial evidence with its raw value, and the rest of the
+// answer is used.
+type FieldIssue struct {
+	// Path locates the field (JSON pointer-like: "paths./pets.post.x-amazon-apigateway-integration.type").
+	Path string
+	// Want says what was expected; Raw is the value found (clipped).
+	Want, Raw string
+}
+
+func (f FieldIssue) String() string { return fmt.Sprintf("%s: want %s, got %s", f.Path, f.Want, f.Raw) }
+
+// exportReader walks a decoded export tolerantly: a value of an
+// unexpected type becomes a FieldIssue instead of failing the whole
+// export (a real export carries gateway-response statusCode as a JSON
+// number, the documented import form as a string:
+// /work/shared/reference/aws-real, export/*).
+type exportReader struct{ issues []FieldIssue }
+
+func (x *exportReader) bad(path, want string, v any) {
+	b, _ := json.Marshal(v)
+	x.issues = append(x.issues, FieldIssue{Path: path, Want: want, Raw: clip(string(b), 120)})
+}
+
+// obj reads an object; absent and null are an empty object.
+func (x *exportReader) obj(path string, v any) map[string]any {
+	switch m := v.(type) {
+	case map[string]any:
+		return m
+	case nil:
+		return nil
 	}
+	x.bad(path, "an object", v)
+	return nil
+}
+
+// text reads a string, or a number as its decimal text (statusCode is
+// either); absent and null are "".
+func (x *exportReader) text(path string, v any) string {
+	switch t := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return t
+	case json.Number:
+		return t.String()
+	}
+	x.bad(path, "a string or number", v)
+	return ""
+}
+
+// params reads a {name: 'value'} map (responseParameters); null values
+// (seen for responseTemplates) are skipped.
+func (x *exportReader) params(path string, v any, src evidence.Source) map[string]apimodel.Value {
+	m := x.obj(path, v)
+	if len(m) == 0 {
+		return nil
+	}
+	out := map[string]apimodel.Value{}
+	for _, k := range apimodel.SortedKeys(m) {
+		if m[k] == nil {
+			continue
+		}
+		out[k] = apimodel.Known(x.text(path+"."+k, m[k]), src)
+	}
+	return out
+}
+
+// exportModel converts an OpenAPI 3 export with API Gateway extensions.
+// err is set only when the body is not a JSON object; fields that cannot
+// be read are returned as issues and left out of the model.
+func exportModel(body []byte, id string, src evidence.Source) (*apimodel.API, []FieldIssue, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, nil, fmt.Errorf("stage export: %w", err)
+	}
+	doc, ok := v.(map[string]any)
+	if !ok {
+		return nil, nil, fmt.Errorf("stage export: not a JSON object")
+	}
+	x := &exportReader{}
 	api := &apimodel.API{ID: id, Kind: apimodel.REST, Format: "aws-export", Source: src}
-	for path, ops := range doc.Paths {
+	paths := x.obj("paths", doc["paths"])
+	for _, path := range apimodel.SortedKeys(paths) {
+		ops := x.obj("paths."+path, paths[path])
+		if ops == nil {
+			continue
+		}
 		res := api.AddResource(path, evidence.Source{URL: src.URL + "#/paths/" + path})
-		for verb, raw := range ops {
+		for _, verb := range apimodel.SortedKeys(ops) {
 			if !oasVerbs[verb] {
 				continue
 			}
-			var op oasOp
-			if err := json.Unmarshal(raw, &op); err != nil {
-				return nil, fmt.Errorf("stage export: paths %s %s: %w", path, verb, err)
+			at := "paths." + path + "." + verb
+			op := x.obj(at, ops[verb])
+			if op == nil {
+				continue
 			}
 			v := strings.ToUpper(verb)
 			if verb == "x-amazon-apigateway-any-method" {
@@ -336,41 +404,48 @@ func exportModel(body []byte, id string, src evidence.Source) (*apimodel.API, er
 			}
 			msrc := evidence.Source{URL: res.Source.URL + "/" + verb}
 			m := &apimodel.Method{HTTPMethod: v, AuthorizationType: apimodel.Known("NONE", msrc), APIKeyRequired: apimodel.TriNo, Source: msrc}
-			for _, sec := range op.Security {
-				for name := range sec {
-					if name == "api_key" {
-						m.APIKeyRequired = apimodel.TriYes
-					} else {
-						m.AuthorizationType = apimodel.Known("CUSTOM", msrc)
+			if sec, ok := op["security"].([]any); ok {
+				for _, s := range sec {
+					for name := range x.obj(at+".security", s) {
+						if name == "api_key" {
+							m.APIKeyRequired = apimodel.TriYes
+						} else {
+							m.AuthorizationType = apimodel.Known("CUSTOM", msrc)
+						}
 					}
 				}
+			} else if op["security"] != nil {
+				x.bad(at+".security", "an array", op["security"])
 			}
-			for code, resp := range op.Responses {
+			resps := x.obj(at+".responses", op["responses"])
+			for _, code := range apimodel.SortedKeys(resps) {
 				if m.MethodResponses == nil {
 					m.MethodResponses = map[string]*apimodel.MethodResponse{}
 				}
 				mr := &apimodel.MethodResponse{StatusCode: code, Source: msrc}
-				for h := range resp.Headers {
+				resp := x.obj(at+".responses."+code, resps[code])
+				for h := range x.obj(at+".responses."+code+".headers", resp["headers"]) {
 					mr.Headers = append(mr.Headers, h)
 				}
 				sort.Strings(mr.Headers)
 				m.MethodResponses[code] = mr
 			}
-			if in := op.Integration; in != nil {
-				mi := &apimodel.Integration{Type: apimodel.IntegrationType(strings.ToUpper(in.Type)), URI: apimodel.Known(in.URI, msrc), Source: msrc}
-				for _, pat := range apimodel.SortedKeys(in.Responses) {
-					ir := in.Responses[pat]
+			if in := x.obj(at+".x-amazon-apigateway-integration", op["x-amazon-apigateway-integration"]); in != nil {
+				iat := at + ".x-amazon-apigateway-integration"
+				typ := x.text(iat+".type", in["type"])
+				mi := &apimodel.Integration{Type: apimodel.IntegrationType(strings.ToUpper(typ)), URI: apimodel.Known(x.text(iat+".uri", in["uri"]), msrc), Source: msrc}
+				irs := x.obj(iat+".responses", in["responses"])
+				for _, pat := range apimodel.SortedKeys(irs) {
+					ir := x.obj(iat+".responses."+pat, irs[pat])
+					if ir == nil {
+						continue
+					}
 					p := pat
 					if p == "default" {
 						p = ""
 					}
-					mir := &apimodel.IntegrationResponse{StatusPattern: p, StatusCode: ir.StatusCode, Source: msrc}
-					for k, val := range ir.ResponseParameters {
-						if mir.ResponseParameters == nil {
-							mir.ResponseParameters = map[string]apimodel.Value{}
-						}
-						mir.ResponseParameters[k] = apimodel.Known(val, msrc)
-					}
+					mir := &apimodel.IntegrationResponse{StatusPattern: p, StatusCode: x.text(iat+".responses."+pat+".statusCode", ir["statusCode"]), Source: msrc}
+					mir.ResponseParameters = x.params(iat+".responses."+pat+".responseParameters", ir["responseParameters"], msrc)
 					mi.Responses = append(mi.Responses, mir)
 				}
 				m.Integration = mi
@@ -378,17 +453,25 @@ func exportModel(body []byte, id string, src evidence.Source) (*apimodel.API, er
 			res.AddMethod(m)
 		}
 	}
-	for t, g := range doc.GatewayResponses {
+	// Only customised gateway responses appear in an export; the key is
+	// absent when there are none.
+	gws := x.obj("x-amazon-apigateway-gateway-responses", doc["x-amazon-apigateway-gateway-responses"])
+	for _, t := range apimodel.SortedKeys(gws) {
+		at := "x-amazon-apigateway-gateway-responses." + t
+		g := x.obj(at, gws[t])
+		if g == nil {
+			continue
+		}
 		if api.GatewayResponses == nil {
 			api.GatewayResponses = map[string]*apimodel.GatewayResponse{}
 		}
 		gsrc := evidence.Source{URL: src.URL + "#/x-amazon-apigateway-gateway-responses/" + t}
-		gr := &apimodel.GatewayResponse{Type: t, StatusCode: g.StatusCode, Source: gsrc, ResponseParameters: map[string]apimodel.Value{}}
-		for k, v := range g.ResponseParameters {
-			gr.ResponseParameters[k] = apimodel.Known(v, gsrc)
+		gr := &apimodel.GatewayResponse{Type: t, StatusCode: x.text(at+".statusCode", g["statusCode"]), Source: gsrc, ResponseParameters: map[string]apimodel.Value{}}
+		for k, v := range x.params(at+".responseParameters", g["responseParameters"], gsrc) {
+			gr.ResponseParameters[k] = v
 		}
 		api.GatewayResponses[t] = gr
 	}
 	api.Normalize()
-	return api, nil
+	return api, x.issues, nil
 }

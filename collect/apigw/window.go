@@ -2,7 +2,6 @@ package apigw
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -15,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/collect/accesslog"
 	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
@@ -98,77 +99,19 @@ func (r *run) metrics(ctx context.Context, start, end time.Time) error {
 	return nil
 }
 
-// accessFields maps $context variables to the field names the stage's
-// JSON access-log format gives them.
-type accessFields struct {
-	method, path, status, responseType, errMsg string
-}
+// accessPurpose names the access-log query: the one Logs Insights query
+// `corsdoctor logs --insights` prints (accesslog.InsightsQuery), built
+// for the stage's access-log format.
+const accessPurpose = "access-aggregate"
 
-// parseAccessFormat reads a JSON access-log format ({"status":
-// "$context.status", ...}); ok is false for CLF, CSV or XML formats.
-func parseAccessFormat(format string) (accessFields, bool) {
-	var m map[string]any
-	if err := json.Unmarshal([]byte(format), &m); err != nil {
-		return accessFields{}, false
-	}
-	var f accessFields
-	for k, v := range m {
-		s, _ := v.(string)
-		switch strings.TrimSpace(s) {
-		case "$context.httpMethod":
-			f.method = k
-		case "$context.resourcePath", "$context.routeKey":
-			if f.path == "" || s == "$context.resourcePath" {
-				f.path = k
-			}
-		case "$context.path":
-			if f.path == "" {
-				f.path = k
-			}
-		case "$context.status":
-			f.status = k
-		case "$context.error.responseType":
-			f.responseType = k
-		case "$context.error.message", "$context.error.messageString":
-			f.errMsg = k
-		}
-	}
-	return f, f.method != "" && f.status != ""
-}
-
-// field quotes a field name for Logs Insights when needed.
-func field(name string) string {
-	for _, c := range name {
-		if !(c == '_' || c == '.' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return "`" + name + "`"
-		}
-	}
-	return name
-}
-
-// accessQueries builds the access-log queries for the format's fields.
-func accessQueries(f accessFields) map[string]string {
-	m, s, p := field(f.method), field(f.status), field(f.path)
-	by := m
-	if f.path != "" {
-		by += ", " + p
-	}
-	rt := ""
-	if f.responseType != "" {
-		rt = ", " + field(f.responseType)
-	}
-	return map[string]string{
-		"preflight-failures": fmt.Sprintf("filter %s = \"OPTIONS\" and %s >= 400\n| stats count(*) as failures by %s, %s%s\n| sort failures desc\n| limit 50", m, s, strings.TrimPrefix(by, m+", "), s, rt),
-		"preflight-timeline": fmt.Sprintf("filter %s = \"OPTIONS\" and %s >= 400\n| stats count(*) as preflight_failures by bin(1m) as minute\n| sort minute asc", m, s),
-		"errors-by-route":    fmt.Sprintf("filter %s >= 400\n| stats count(*) as errors by %s, %s%s\n| sort errors desc\n| limit 100", s, by, s, rt),
-		"traffic-by-route":   fmt.Sprintf("stats count(*) as requests by %s\n| sort requests desc\n| limit 100", by),
-	}
-}
-
-// Execution-log queries (REST, INFO level with data trace).
+// Execution-log queries (REST, INFO level with data trace). Lines read
+// "(<request id>) Method request headers: {Accept=*/*, ..., origin=...}":
+// header names keep the client's casing (a real browser preflight logged
+// lower-case origin=: /work/shared/reference/aws-real/execution-logs), so
+// the patterns are case-insensitive.
 var execQueries = map[string]string{
-	"exec-missing-acao": "filter @message like \"Method response headers\"\n| parse @message \"Method response headers: {*}\" as headers\n| filter headers not like \"Access-Control-Allow-Origin\"\n| stats count(*) as responses_without_acao",
-	"exec-origins":      "filter @message like \"Method request headers\"\n| parse @message /Origin=(?<origin>[^,}]+)/\n| filter ispresent(origin)\n| stats count(*) as origin_requests by origin\n| sort origin_requests desc\n| limit 20",
+	"exec-missing-acao": "filter @message like \"Method response headers\"\n| parse @message \"Method response headers: {*}\" as headers\n| filter headers not like /(?i)access-control-allow-origin/\n| stats count(*) as responses_without_acao",
+	"exec-origins":      "filter @message like \"Method request headers\"\n| parse @message /(?i)[{ ,]origin=(?<origin>[^,} ]+)/\n| filter ispresent(origin)\n| stats count(*) as origin_requests by origin\n| sort origin_requests desc\n| limit 20",
 }
 
 // Application-log queries (browser errors forwarded by the front end,
@@ -176,16 +119,6 @@ var execQueries = map[string]string{
 var appQueries = map[string]string{
 	"app-cors-errors": "filter @message like /(?i)(cors|access-control-allow|preflight|cross-origin)/\n| parse @message /(?i)(?<pattern>blocked by CORS policy|credentials mode is 'include'|Access-Control-Allow-Credentials|Access-Control-Allow-Origin|Access-Control-Allow-Headers|Access-Control-Allow-Methods|preflight)/\n| stats count(*) as cors_errors by pattern\n| sort cors_errors desc",
 	"app-origins":     "filter @message like /(?i)origin/\n| parse @message /(?i)origin[\"':= ]+(?<origin>https?:\\/\\/[^\"' ,;}\\]]+)/\n| filter ispresent(origin)\n| stats count(*) as app_origin_requests by origin\n| sort app_origin_requests desc\n| limit 20",
-}
-
-// AccessQueries exposes the access-log queries for a JSON format (docs,
-// tests and the logs command).
-func AccessQueries(format string) (map[string]string, bool) {
-	f, ok := parseAccessFormat(format)
-	if !ok {
-		return nil, false
-	}
-	return accessQueries(f), true
 }
 
 type plannedQuery struct {
@@ -201,15 +134,19 @@ func (r *run) logQueries(ctx context.Context, start, end time.Time) error {
 	var plan []plannedQuery
 	perm := "logs:StartQuery and logs:GetQueryResults on the log group"
 	if r.accessGroup != "" && r.pb.Kind != "WEBSOCKET" {
-		if f, ok := parseAccessFormat(r.accessFormat); ok {
-			for purpose, q := range accessQueries(f) {
-				plan = append(plan, plannedQuery{purpose, 3, []string{r.accessGroup}, q, perm + " " + r.accessGroup})
+		if f, err := accesslog.InsightsFieldsFromFormat(r.accessFormat); err == nil {
+			q := accesslog.InsightsQuery(accesslog.InsightsOptions{Fields: f})
+			plan = append(plan, plannedQuery{accessPurpose, 3, []string{r.accessGroup}, q, perm + " " + r.accessGroup})
+			how := "JSON"
+			if f.Parse != "" {
+				how = "parsed from the text format"
 			}
-			r.evidenceLine(3, "access log group %s (JSON format: method=%s status=%s path=%s)", r.accessGroup, f.method, f.status, f.path)
+			r.evidenceLine(3, "access log group %s (%s: method=%s route=%s status=%s)", r.accessGroup, how,
+				strings.Join(f.Method, "|"), strings.Join(append(f.Route, f.Path...), "|"), strings.Join(f.Status, "|"))
 		} else {
 			r.mu.Lock()
 			r.pb.Gaps = append(r.pb.Gaps, evidence.Gap{Step: 3, What: "access-log fields", Cause: "not-configured",
-				Need: "a JSON access-log format naming $context.httpMethod, $context.status and $context.resourcePath (or $context.routeKey); the current format is not JSON"})
+				Need: "an access-log format naming $context.httpMethod (or $context.routeKey) and $context.status", Err: err.Error()})
 			r.mu.Unlock()
 		}
 	} else if r.pb.Stage == "" {
@@ -268,7 +205,6 @@ func (r *run) logQueries(ctx context.Context, start, end time.Time) error {
 		}
 	}
 	r.mu.Unlock()
-	r.logEvidence()
 	return nil
 }
 
@@ -294,7 +230,7 @@ func (r *run) insights(ctx context.Context, pq plannedQuery, start, end time.Tim
 	err := r.call(ctx, func(ctx context.Context) error {
 		out, err := r.c.Logs.StartQuery(ctx, &cloudwatchlogs.StartQueryInput{
 			LogGroupNames: pq.groups, StartTime: aws.Int64(start.Unix()), EndTime: aws.Int64(end.Unix()),
-			QueryString: aws.String(pq.query), Limit: aws.Int32(1000),
+			QueryString: aws.String(pq.query), Limit: aws.Int32(accesslog.InsightsLimit),
 		})
 		if err == nil {
 			id = aws.ToString(out.QueryId)
@@ -345,24 +281,35 @@ func (r *run) insights(ctx context.Context, pq plannedQuery, start, end time.Tim
 // logEvidence summarises the query results on their steps.
 func (r *run) logEvidence() {
 	pb := r.pb
-	if q := pb.Log("preflight-failures"); q != nil {
-		if n := pb.PreflightFailures(); n > 0 {
-			var top []string
-			for _, row := range q.Rows {
-				top = append(top, rowText(row))
+	if st := pb.Access; st != nil {
+		var pre, errs []string
+		for i := range st.Routes {
+			rt := &st.Routes[i]
+			if rt.Failed() == 0 {
+				continue
 			}
-			r.evidenceLine(3, "%d failed OPTIONS preflight(s): %s", n, list(top, 5))
+			line := fmt.Sprintf("%s %s %d of %d (%s)", rt.Method, rt.Route, rt.Failed(), rt.Total, failedText(rt))
+			if rt.Method == "OPTIONS" {
+				pre = append(pre, line)
+			}
+			errs = append(errs, line)
+		}
+		r.evidenceLine(3, "%d request(s) in %d route(s), %d row(s) from Logs Insights", st.Records, len(st.Routes), st.Lines)
+		if n := pb.PreflightFailures(); n > 0 {
+			r.evidenceLine(3, "%d failed OPTIONS preflight(s): %s", n, list(pre, 5))
 			r.fail(3, "%d preflight OPTIONS requests failed", n)
 		} else {
 			r.evidenceLine(3, "no failed OPTIONS preflight in the access logs")
 		}
-	}
-	if q := pb.Log("errors-by-route"); q != nil && len(q.Rows) > 0 {
-		var top []string
-		for _, row := range q.Rows {
-			top = append(top, rowText(row))
+		if len(errs) > 0 {
+			r.evidenceLine(3, "failures by method and route: %s", list(errs, 6))
 		}
-		r.evidenceLine(3, "4xx/5xx by method and route: %s", list(top, 6))
+		for _, t := range st.Truncated {
+			r.evidenceLine(3, "%s", t)
+		}
+		for _, b := range st.Bad {
+			r.evidenceLine(3, "unreadable row: %s", b)
+		}
 	}
 	if q := pb.Log("exec-missing-acao"); q != nil && len(q.Rows) > 0 {
 		n := evidence.Int(q.Rows[0], "responses_without_acao")
@@ -397,6 +344,24 @@ func (r *run) logEvidence() {
 			r.evidenceLine(q.Step, "query %s ended %s after %d poll(s)", q.Purpose, q.Status, q.Polls)
 		}
 	}
+}
+
+// failedText lists a route's failing statuses and API Gateway error
+// types: "403×522 MISSING_AUTHENTICATION_TOKEN".
+func failedText(rt *evidence.RouteStats) string {
+	var ss []int
+	for s := range rt.Statuses {
+		if s >= 400 || rt.Method == "OPTIONS" && (s < 200 || s > 299) {
+			ss = append(ss, s)
+		}
+	}
+	sort.Ints(ss)
+	var parts []string
+	for _, s := range ss {
+		parts = append(parts, fmt.Sprintf("%d×%d", s, rt.Statuses[s]))
+	}
+	parts = append(parts, apimodel.SortedKeys(rt.Errors)...)
+	return strings.Join(parts, " ")
 }
 
 // rowText renders a result row as "k=v k=v" in a stable order.

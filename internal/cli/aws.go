@@ -188,7 +188,9 @@ func AWSDiagnose(ctx context.Context, opts *AWSDiagnoseOptions) (*apigw.Result, 
 		}
 		return nil, nil, Usagef("aws diagnose: %v", err)
 	}
-	in := &diag.Input{Playbook: res.Playbook, Origins: origins}
+	// The stage's access logs, aggregated by the shared Logs Insights
+	// query, feed the same access-log rules as `corsdoctor logs`.
+	in := &diag.Input{Playbook: res.Playbook, Origins: origins, Logs: res.Playbook.Access}
 	if res.API != nil {
 		in.APIs = []*apimodel.API{res.API}
 	}

@@ -127,11 +127,11 @@ func TestAWSDiagnoseFindings(t *testing.T) {
 		setup         func(*fakeaws.Server)
 		want, not     []string
 	}{
-		{"diagnosis 1, 3, 5 and 2 (REST)", "rest-incident", []string{"--api-id", "a1b2c3d4e5"}, nil, []string{"CD4050", "CD4051", "CD4052", "CD4054", "CD2009"}, []string{"CD4057", "CD2101"}},
+		{"diagnosis 1, 3, 5 and 2 (REST)", "rest-incident", []string{"--api-id", "a1b2c3d4e5"}, nil, []string{"CD4050", "CD4051", "CD4052", "CD4054", "CD2009", "CD4001", "CD4003", "CD4006"}, []string{"CD4057", "CD2101"}},
 		{"drift after a deployment, widened, no correlation", "rest-drift", []string{"--api-id", "a1b2c3d4e5"}, nil, []string{"CD2101", "CD2102", "CD2017", "CD4057"}, []string{"CD4052"}},
-		{"diagnosis 6 after widening", "rest-method", []string{"--api-id", "a1b2c3d4e5"}, nil, []string{"CD4055", "CD4052"}, []string{"CD4057"}},
+		{"diagnosis 6 after widening", "rest-method", []string{"--api-id", "a1b2c3d4e5"}, nil, []string{"CD4055", "CD4052", "CD4002", "CD4003", "CD4006"}, []string{"CD4057"}},
 		{"diagnosis 4, AccessDenied on one step", "rest-origin", []string{"--api-id", "a1b2c3d4e5", "--origin", "http://app.example.com"}, func(f *fakeaws.Server) { f.Deny("apigateway:GetGatewayResponses") }, []string{"CD4053", "CD2100"}, []string{"CD2009"}},
-		{"diagnosis 2 and 3 (HTTP)", "http-no-cors", []string{"--api-id", "h7k8m9n0p1"}, nil, []string{"CD4051", "CD4052", "CD4050", "CD4054"}, nil},
+		{"diagnosis 2 and 3 (HTTP)", "http-no-cors", []string{"--api-id", "h7k8m9n0p1"}, nil, []string{"CD4051", "CD4052", "CD4050", "CD4054", "CD4001", "CD4003"}, nil},
 		{"diagnosis 7 (HTTP)", "http-credentials", []string{"--api-id", "h7k8m9n0p1", "--app-log-group", "/ecs/orders-web"}, nil, []string{"CD4056"}, []string{"CD4051"}},
 		{"proxy without CORS headers (test-invoke)", "rest-incident", []string{"--api-id", "a1b2c3d4e5", "--test-invoke"}, nil, []string{"CD2103"}, nil},
 		{"access logs missing: log group deleted", "rest-incident", []string{"--api-id", "a1b2c3d4e5"}, func(f *fakeaws.Server) { f.Deny("logs:StartQuery") }, []string{"CD2100", "CD4052"}, []string{"CD4050"}},

@@ -31,8 +31,10 @@ type LogsOptions struct {
 	Window   time.Duration
 	JSON     bool
 	Insights bool
-	Workers  int
-	HTML     HTMLFlag
+	// AccessLogFormat is a stage's access-log format for --insights.
+	AccessLogFormat string
+	Workers         int
+	HTML            HTMLFlag
 }
 
 func init() { addCommand(func(a *App) *cobra.Command { return NewCmdLogs(a, nil) }) }
@@ -56,7 +58,9 @@ Apache), nginx combined, ALB and CloudFront standard logs. With no FILE, or '-',
 input is read. Malformed lines are counted and the first 10 shown; they never stop the run.
 
 --insights prints the same aggregation as a CloudWatch Logs Insights query instead, for log
-groups too large to download ('corsdoctor aws' runs it for you).
+groups too large to download ('corsdoctor aws' runs the same query for you);
+--access-log-format gives it the stage's access-log format (JSON, CLF, CSV or XML) so the
+query reads exactly the fields it names.
 
 Exit codes: 0 no finding, 1 findings (warnings or errors), 2 unreadable input or usage error.`,
 		Example: `  corsdoctor logs access-2026-11-20*.log.gz --deploy-at 2026-11-20T14:02:00Z
@@ -81,6 +85,7 @@ Exit codes: 0 no finding, 1 findings (warnings or errors), 2 unreadable input or
 	fs.DurationVar(&opts.Window, "window", 30*time.Minute, "span before and after each --deploy-at")
 	fs.BoolVar(&opts.JSON, "json", false, "print the JSON report (docs/json.md, with a \"logs\" section)")
 	fs.BoolVar(&opts.Insights, "insights", false, "print the CloudWatch Logs Insights query computing this aggregation, and exit")
+	fs.StringVar(&opts.AccessLogFormat, "access-log-format", "", "with --insights: the stage's access-log format (its AccessLogSettings.Format: JSON, CLF, CSV or XML); the query reads the fields it names")
 	fs.IntVar(&opts.Workers, "workers", 0, "files read in parallel (default: the number of CPUs)")
 	return cmd
 }
@@ -95,8 +100,19 @@ type LogsDocument struct {
 
 func runLogs(opts *LogsOptions) error {
 	app := opts.App
+	if opts.AccessLogFormat != "" && !opts.Insights {
+		return WithHint(Usagef("--access-log-format applies to --insights only"), "corsdoctor logs --insights --access-log-format \"$(aws apigateway get-stage --rest-api-id ID --stage-name STAGE --query accessLogSettings.format --output text)\"")
+	}
 	if opts.Insights {
-		_, err := fmt.Fprintln(app.IO.Out, accesslog.InsightsQuery(accesslog.InsightsOptions{}))
+		var io accesslog.InsightsOptions
+		if opts.AccessLogFormat != "" {
+			f, err := accesslog.InsightsFieldsFromFormat(opts.AccessLogFormat)
+			if err != nil {
+				return WithHint(Usagef("--access-log-format: %v", err), "give the stage's format as API Gateway stores it, e.g. '{\"httpMethod\":\"$context.httpMethod\",\"resourcePath\":\"$context.resourcePath\",\"status\":\"$context.status\"}'")
+			}
+			io.Fields = f
+		}
+		_, err := fmt.Fprintln(app.IO.Out, accesslog.InsightsQuery(io))
 		return err
 	}
 	format, err := accesslog.ParseFormat(opts.Format)

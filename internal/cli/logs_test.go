@@ -61,6 +61,17 @@ func TestLogsInsights(t *testing.T) {
 	if code != 0 || out != accesslog.InsightsQuery(accesslog.InsightsOptions{})+"\n" {
 		t.Errorf("exit %d, out:\n%s", code, out)
 	}
+	clf := `$context.identity.sourceIp - - [$context.requestTime] "$context.httpMethod $context.routeKey $context.protocol" $context.status`
+	out, _, code = run(t, "", "logs", "--insights", "--access-log-format", clf)
+	if code != 0 || !strings.HasPrefix(out, "parse @message /^") || !strings.Contains(out, "routeKey as cdRoute") {
+		t.Errorf("exit %d, out:\n%s", code, out)
+	}
+	for _, args := range [][]string{{"logs", "--insights", "--access-log-format", "{}"}, {"logs", "--access-log-format", clf}} {
+		out, errOut, code := run(t, "", args...)
+		if code != 2 || out != "" || !strings.Contains(errOut, "corsdoctor: error: --access-log-format") || !strings.Contains(errOut, "corsdoctor: hint: ") {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+	}
 }
 
 func TestLogsStdinAndErrors(t *testing.T) {

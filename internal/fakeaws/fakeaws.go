@@ -204,7 +204,10 @@ func (s *Server) health(c *call) {
 		return
 	}
 	if s.state.Health == nil {
-		c.fail(400, "SubscriptionRequiredException", "The AWS Premium Support Subscription is required to use this service.")
+		// The real message is empty ("... when calling the
+		// DescribeEventsForOrganization operation: ",
+		// reference/aws-real/errors).
+		c.fail(400, "SubscriptionRequiredException", "")
 		return
 	}
 	var in struct {

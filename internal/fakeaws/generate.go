@@ -88,8 +88,9 @@ func LargeREST(n int) *State {
 	}
 	for i := 0; i < 120; i++ {
 		s.Events = append(s.Events, map[string]any{"EventName": "UpdateStage", "EventTime": now.Add(-time.Duration(i) * time.Minute).Format(time.RFC3339),
-			"EventSource": "apigateway.amazonaws.com", "Username": "ci",
-			"CloudTrailEvent": fmt.Sprintf(`{"eventName":"UpdateStage","readOnly":false,"requestParameters":{"restApiId":%q,"stageName":"prod"}}`, id)})
+			"EventSource": "apigateway.amazonaws.com", "Username": "ci", "ReadOnly": "false",
+			"Resources":       []any{map[string]any{"ResourceType": "AWS::ApiGateway::RestApi", "ResourceName": id}, map[string]any{"ResourceType": "AWS::ApiGateway::Stage", "ResourceName": "prod"}},
+			"CloudTrailEvent": fmt.Sprintf(`{"eventName":"UpdateStage","readOnly":false,"requestParameters":{"restApiId":%q,"stageName":"prod","updateStageInput":{"patchOperations":[{"op":"replace","path":"/variables/color","value":"blue"}]},"template":false},"responseElements":null}`, id)})
 	}
 	return s
 }

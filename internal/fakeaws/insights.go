@@ -10,107 +10,732 @@ import (
 	"time"
 )
 
-// LogEvent is one raw log event of a fixture's log group.
+// LogEvent is one raw log event of a fixture's log group. N (default 1)
+// counts identical events at the same time: a fixture compression, not
+// an AWS field.
 type LogEvent struct {
 	T       time.Time `json:"t"`
 	Message string    `json:"m"`
+	N       int       `json:"n,omitempty"`
 }
 
-// evalInsights runs a CloudWatch Logs Insights query over raw events. It
-// implements the subset corsdoctor generates, with Logs Insights'
-// semantics as documented: commands separated by "\n|"; filter with =,
-// !=, <, <=, >, >=, like/not like "substring" or /regex/, ispresent(),
-// and/or/not; parse @message "glob with *" as a, b or /regex with
-// (?<name>...)/; stats count(*) as n by field [as alias], bin(1m) [as
-// alias]; sort; limit. JSON messages have their top-level keys
-// discovered as fields, like Logs Insights does.
-func evalInsights(query string, events []LogEvent, start, end time.Time) ([][]map[string]string, error) {
-	type rec map[string]string
-	var recs []rec
+// The fake's CloudWatch Logs Insights: a parser and evaluator of the
+// documented query language subset corsdoctor and the documentation's
+// examples use (awsdocs/amazon-cloudwatch-logs-user-guide,
+// doc_source/CWL_QuerySyntax.md and CWL_QuerySyntax-examples.md, CC
+// BY-SA 4.0):
+//
+//   - commands separated by | (on one line or several): fields, display,
+//     filter, parse, stats, sort, limit;
+//   - fields/display: field names (backticks for other characters), the
+//     general functions coalesce() and ispresent(), aliases with as;
+//   - filter: = != < <= > >= (numeric when both sides read as numbers,
+//     otherwise text), like/not like "substring" or /regex/, =~ /regex/,
+//     ispresent(), and, or, not, parentheses;
+//   - parse FIELD "glob with *" as a, b (each * captures, non-greedy; the
+//     last one greedy) or /regex/ with named groups (?<name>...);
+//   - stats count(*), count(f), min(f), max(f), sum(f), avg(f) [as a] by
+//     field [as a] | bin(period) [as a];
+//   - sort field [asc|desc] (asc when not given); limit n.
+//
+// JSON messages have their keys discovered as fields, nested objects
+// flattened with dots, as Logs Insights does. What the real service does
+// and this one cannot know (comparing a string field with a number, the
+// regex dialect, the default sort order) is listed in docs/aws.md under
+// "Not verified against real AWS".
+
+type tokKind int
+
+const (
+	tEOF tokKind = iota
+	tIdent
+	tString
+	tRegex
+	tNumber
+	tOp
+	tPipe
+)
+
+type token struct {
+	kind tokKind
+	s    string
+}
+
+// lex splits a query into tokens. A / starts a regular expression after
+// like, =~, or in parse's pattern position; otherwise it is division.
+func lex(q string) ([]token, error) {
+	var out []token
+	i := 0
+	regexNext := func() bool {
+		if len(out) == 0 {
+			return false
+		}
+		last := out[len(out)-1]
+		if last.kind == tIdent && (strings.EqualFold(last.s, "like") || strings.EqualFold(last.s, "parse")) || last.kind == tOp && last.s == "=~" {
+			return true
+		}
+		// parse FIELD /re/
+		return len(out) >= 2 && out[len(out)-2].kind == tIdent && strings.EqualFold(out[len(out)-2].s, "parse") && last.kind == tIdent
+	}
+	for i < len(q) {
+		c := q[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		case c == '#':
+			for i < len(q) && q[i] != '\n' {
+				i++
+			}
+		case c == '|':
+			out = append(out, token{tPipe, "|"})
+			i++
+		case c == '"' || c == '\'':
+			j := i + 1
+			var b strings.Builder
+			for j < len(q) && q[j] != c {
+				if q[j] == '\\' && j+1 < len(q) {
+					j++
+				}
+				b.WriteByte(q[j])
+				j++
+			}
+			if j >= len(q) {
+				return nil, fmt.Errorf("unterminated string at %d", i)
+			}
+			out = append(out, token{tString, b.String()})
+			i = j + 1
+		case c == '`':
+			j := strings.IndexByte(q[i+1:], '`')
+			if j < 0 {
+				return nil, fmt.Errorf("unterminated backtick at %d", i)
+			}
+			out = append(out, token{tIdent, q[i+1 : i+1+j]})
+			i += j + 2
+		case c == '/' && regexNext():
+			j := i + 1
+			for j < len(q) && q[j] != '/' {
+				if q[j] == '\\' && j+1 < len(q) {
+					j++
+				}
+				j++
+			}
+			if j >= len(q) {
+				return nil, fmt.Errorf("unterminated regex at %d", i)
+			}
+			out = append(out, token{tRegex, q[i+1 : j]})
+			i = j + 1
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(q) && (q[j] >= '0' && q[j] <= '9' || q[j] == '.') {
+				j++
+			}
+			// a period such as 1m, 5m, 1h
+			for j < len(q) && (q[j] >= 'a' && q[j] <= 'z') {
+				j++
+			}
+			out = append(out, token{tNumber, q[i:j]})
+			i = j
+		case isIdentByte(c):
+			j := i
+			for j < len(q) && (isIdentByte(q[j]) || q[j] >= '0' && q[j] <= '9') {
+				j++
+			}
+			out = append(out, token{tIdent, q[i:j]})
+			i = j
+		default:
+			for _, op := range []string{"!=", "<=", ">=", "=~", "=", "<", ">", "(", ")", ",", "*", "+", "-", "/", "%", "^"} {
+				if strings.HasPrefix(q[i:], op) {
+					out = append(out, token{tOp, op})
+					i += len(op)
+					goto next
+				}
+			}
+			return nil, fmt.Errorf("unexpected %q at %d", c, i)
+		next:
+		}
+	}
+	return append(out, token{kind: tEOF}), nil
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '@' || c == '.' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// record is one event's fields; nil values are absent fields.
+type record struct {
+	f map[string]string
+	n int
+}
+
+func (r record) get(name string) (string, bool) {
+	v, ok := r.f[name]
+	return v, ok
+}
+
+// expr is a compiled value expression: ok is false when absent.
+type expr func(record) (string, bool)
+
+// cond is a compiled filter condition.
+type cond func(record) bool
+
+type parser struct {
+	toks []token
+	pos  int
+}
+
+func (p *parser) peek() token { return p.toks[p.pos] }
+func (p *parser) next() token {
+	t := p.toks[p.pos]
+	if t.kind != tEOF {
+		p.pos++
+	}
+	return t
+}
+func (p *parser) isWord(w string) bool {
+	t := p.peek()
+	return t.kind == tIdent && strings.EqualFold(t.s, w)
+}
+func (p *parser) isOp(op string) bool { t := p.peek(); return t.kind == tOp && t.s == op }
+func (p *parser) expectOp(op string) error {
+	if !p.isOp(op) {
+		return fmt.Errorf("want %q, got %q", op, p.peek().s)
+	}
+	p.next()
+	return nil
+}
+func (p *parser) atEnd() bool { k := p.peek().kind; return k == tEOF || k == tPipe }
+
+// value parses a value expression: a field, a literal, or a function call.
+func (p *parser) value() (expr, string, error) {
+	t := p.next()
+	switch t.kind {
+	case tString:
+		return func(record) (string, bool) { return t.s, true }, strconv.Quote(t.s), nil
+	case tNumber:
+		return func(record) (string, bool) { return t.s, true }, t.s, nil
+	case tIdent:
+		if !p.isOp("(") {
+			name := t.s
+			return func(r record) (string, bool) { return r.get(name) }, name, nil
+		}
+		p.next()
+		var args []expr
+		var texts []string
+		for !p.isOp(")") {
+			a, s, err := p.value()
+			if err != nil {
+				return nil, "", err
+			}
+			args, texts = append(args, a), append(texts, s)
+			if p.isOp(",") {
+				p.next()
+			} else if !p.isOp(")") {
+				return nil, "", fmt.Errorf("%s(: want , or ), got %q", t.s, p.peek().s)
+			}
+		}
+		p.next()
+		text := t.s + "(" + strings.Join(texts, ", ") + ")"
+		switch strings.ToLower(t.s) {
+		case "coalesce":
+			return func(r record) (string, bool) {
+				for _, a := range args {
+					if v, ok := a(r); ok {
+						return v, true
+					}
+				}
+				return "", false
+			}, text, nil
+		case "ispresent":
+			if len(args) != 1 {
+				return nil, "", fmt.Errorf("ispresent takes one field")
+			}
+			return func(r record) (string, bool) {
+				_, ok := args[0](r)
+				return strconv.FormatBool(ok), true
+			}, text, nil
+		case "tolower", "toupper":
+			if len(args) != 1 {
+				return nil, "", fmt.Errorf("%s takes one string", t.s)
+			}
+			up := strings.EqualFold(t.s, "toupper")
+			return func(r record) (string, bool) {
+				v, ok := args[0](r)
+				if up {
+					return strings.ToUpper(v), ok
+				}
+				return strings.ToLower(v), ok
+			}, text, nil
+		}
+		return nil, "", fmt.Errorf("unsupported function %s", t.s)
+	}
+	return nil, "", fmt.Errorf("want a value, got %q", t.s)
+}
+
+// condition parses: or of ands of [not] primaries.
+func (p *parser) condition() (cond, error) {
+	left, err := p.andCond()
+	if err != nil {
+		return nil, err
+	}
+	for p.isWord("or") {
+		p.next()
+		right, err := p.andCond()
+		if err != nil {
+			return nil, err
+		}
+		l := left
+		left = func(r record) bool { return l(r) || right(r) }
+	}
+	return left, nil
+}
+
+func (p *parser) andCond() (cond, error) {
+	left, err := p.notCond()
+	if err != nil {
+		return nil, err
+	}
+	for p.isWord("and") {
+		p.next()
+		right, err := p.notCond()
+		if err != nil {
+			return nil, err
+		}
+		l := left
+		left = func(r record) bool { return l(r) && right(r) }
+	}
+	return left, nil
+}
+
+func (p *parser) notCond() (cond, error) {
+	if p.isWord("not") {
+		p.next()
+		c, err := p.notCond()
+		if err != nil {
+			return nil, err
+		}
+		return func(r record) bool { return !c(r) }, nil
+	}
+	if p.isOp("(") {
+		p.next()
+		c, err := p.condition()
+		if err != nil {
+			return nil, err
+		}
+		return c, p.expectOp(")")
+	}
+	left, text, err := p.value()
+	if err != nil {
+		return nil, err
+	}
+	neg := false
+	if p.isWord("not") {
+		p.next()
+		neg = true
+		if !p.isWord("like") {
+			return nil, fmt.Errorf("want like after not")
+		}
+	}
+	switch {
+	case p.isWord("like") || p.isOp("=~"):
+		p.next()
+		t := p.next()
+		var match func(string) bool
+		switch t.kind {
+		case tRegex:
+			re, err := compileRegex(t.s)
+			if err != nil {
+				return nil, err
+			}
+			match = re.MatchString
+		case tString:
+			sub := t.s
+			match = func(v string) bool { return strings.Contains(v, sub) }
+		default:
+			return nil, fmt.Errorf("like: want \"substring\" or /regex/, got %q", t.s)
+		}
+		return func(r record) bool {
+			v, ok := left(r)
+			if !ok {
+				return false
+			}
+			return match(v) != neg
+		}, nil
+	case p.peek().kind == tOp && strings.Contains("= != < <= > >=", p.peek().s) && p.peek().s != "=~":
+		op := p.next().s
+		right, _, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		return func(r record) bool {
+			a, ok1 := left(r)
+			b, ok2 := right(r)
+			if !ok1 || !ok2 {
+				return false
+			}
+			c := strings.Compare(a, b)
+			if x, e1 := strconv.ParseFloat(a, 64); e1 == nil {
+				if y, e2 := strconv.ParseFloat(b, 64); e2 == nil {
+					c = 0
+					if x < y {
+						c = -1
+					} else if x > y {
+						c = 1
+					}
+				}
+			}
+			switch op {
+			case "=":
+				return c == 0
+			case "!=":
+				return c != 0
+			case "<":
+				return c < 0
+			case "<=":
+				return c <= 0
+			case ">":
+				return c > 0
+			}
+			return c >= 0
+		}, nil
+	}
+	if strings.HasPrefix(strings.ToLower(text), "ispresent(") {
+		return func(r record) bool { v, _ := left(r); return v == "true" }, nil
+	}
+	return nil, fmt.Errorf("want a comparison after %s, got %q", text, p.peek().s)
+}
+
+// compileRegex accepts Logs Insights' named groups (?<name>...).
+func compileRegex(s string) (*regexp.Regexp, error) {
+	return regexp.Compile(strings.ReplaceAll(s, "(?<", "(?P<"))
+}
+
+// command is one compiled query command.
+type command struct {
+	verb string
+	// filter
+	cond cond
+	// fields/display
+	cols []column
+	// parse
+	src   string
+	re    *regexp.Regexp
+	names []string
+	// stats
+	aggs []agg
+	by   []column
+	// sort, limit
+	sortField string
+	desc      bool
+	limit     int
+}
+
+type column struct {
+	e    expr
+	name string
+	bin  time.Duration
+}
+
+type agg struct {
+	fn, name string
+	arg      expr
+}
+
+// compile parses a whole query.
+func compile(q string) ([]command, error) {
+	toks, err := lex(q)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{toks: toks}
+	var cmds []command
+	for {
+		for p.peek().kind == tPipe {
+			p.next()
+		}
+		if p.peek().kind == tEOF {
+			break
+		}
+		t := p.next()
+		if t.kind != tIdent {
+			return nil, fmt.Errorf("want a command, got %q", t.s)
+		}
+		c := command{verb: strings.ToLower(t.s)}
+		switch c.verb {
+		case "fields", "display":
+			for !p.atEnd() {
+				e, text, err := p.value()
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", c.verb, err)
+				}
+				name := text
+				if p.isWord("as") {
+					p.next()
+					name = p.next().s
+				}
+				c.cols = append(c.cols, column{e: e, name: name})
+				if p.isOp(",") {
+					p.next()
+				}
+			}
+		case "filter":
+			c.cond, err = p.condition()
+			if err != nil {
+				return nil, fmt.Errorf("filter: %w", err)
+			}
+		case "parse":
+			src := p.next()
+			if src.kind != tIdent {
+				return nil, fmt.Errorf("parse: want a field, got %q", src.s)
+			}
+			c.src = src.s
+			pat := p.next()
+			switch pat.kind {
+			case tRegex:
+				c.re, err = compileRegex(pat.s)
+				if err != nil {
+					return nil, fmt.Errorf("parse: %w", err)
+				}
+				c.names = c.re.SubexpNames()[1:]
+			case tString:
+				if !p.isWord("as") {
+					return nil, fmt.Errorf("parse: a glob needs as NAMES")
+				}
+				p.next()
+				for !p.atEnd() {
+					n := p.next()
+					if n.kind != tIdent {
+						return nil, fmt.Errorf("parse: want a field name, got %q", n.s)
+					}
+					c.names = append(c.names, n.s)
+					if p.isOp(",") {
+						p.next()
+					}
+				}
+				parts := strings.Split(pat.s, "*")
+				if len(parts)-1 != len(c.names) {
+					return nil, fmt.Errorf("parse: %d wildcards, %d names", len(parts)-1, len(c.names))
+				}
+				var b strings.Builder
+				for i, part := range parts {
+					if i > 0 {
+						if i == len(parts)-1 && part == "" {
+							b.WriteString("(.*)")
+						} else {
+							b.WriteString("(.*?)")
+						}
+					}
+					b.WriteString(regexp.QuoteMeta(part))
+				}
+				c.re, err = regexp.Compile(b.String())
+				if err != nil {
+					return nil, fmt.Errorf("parse: %w", err)
+				}
+			default:
+				return nil, fmt.Errorf("parse: want \"glob\" or /regex/, got %q", pat.s)
+			}
+		case "stats":
+			for {
+				fn := p.next()
+				if fn.kind != tIdent || !p.isOp("(") {
+					return nil, fmt.Errorf("stats: want an aggregation function, got %q", fn.s)
+				}
+				p.next()
+				a := agg{fn: strings.ToLower(fn.s)}
+				argText := "*"
+				if p.isOp("*") {
+					p.next()
+				} else {
+					a.arg, argText, err = p.value()
+					if err != nil {
+						return nil, fmt.Errorf("stats %s: %w", fn.s, err)
+					}
+				}
+				if err := p.expectOp(")"); err != nil {
+					return nil, fmt.Errorf("stats %s: %w", fn.s, err)
+				}
+				switch a.fn {
+				case "count", "min", "max", "sum", "avg":
+				default:
+					return nil, fmt.Errorf("stats: unsupported function %s", fn.s)
+				}
+				if a.fn != "count" && a.arg == nil {
+					return nil, fmt.Errorf("stats: %s needs a field", fn.s)
+				}
+				a.name = fn.s + "(" + argText + ")"
+				if p.isWord("as") {
+					p.next()
+					a.name = p.next().s
+				}
+				c.aggs = append(c.aggs, a)
+				if !p.isOp(",") {
+					break
+				}
+				p.next()
+			}
+			if p.isWord("by") {
+				p.next()
+				for !p.atEnd() {
+					var col column
+					if p.isWord("bin") {
+						p.next()
+						if err := p.expectOp("("); err != nil {
+							return nil, fmt.Errorf("stats bin: %w", err)
+						}
+						per := p.next()
+						d, err := time.ParseDuration(per.s)
+						if err != nil || d <= 0 {
+							return nil, fmt.Errorf("stats: bad bin period %q", per.s)
+						}
+						if err := p.expectOp(")"); err != nil {
+							return nil, fmt.Errorf("stats bin: %w", err)
+						}
+						col = column{bin: d, name: "bin(" + per.s + ")"}
+					} else {
+						e, text, err := p.value()
+						if err != nil {
+							return nil, fmt.Errorf("stats by: %w", err)
+						}
+						col = column{e: e, name: text}
+					}
+					if p.isWord("as") {
+						p.next()
+						col.name = p.next().s
+					}
+					c.by = append(c.by, col)
+					if p.isOp(",") {
+						p.next()
+					} else if !p.atEnd() {
+						return nil, fmt.Errorf("stats by: unexpected %q", p.peek().s)
+					}
+				}
+			}
+		case "sort":
+			f := p.next()
+			if f.kind != tIdent {
+				return nil, fmt.Errorf("sort: want a field, got %q", f.s)
+			}
+			c.sortField = f.s
+			if p.isWord("desc") || p.isWord("asc") {
+				c.desc = strings.EqualFold(p.next().s, "desc")
+			}
+		case "limit":
+			n := p.next()
+			v, err := strconv.Atoi(n.s)
+			if err != nil || v <= 0 || v > 10000 {
+				return nil, fmt.Errorf("limit: want 1-10000, got %q", n.s)
+			}
+			c.limit = v
+		default:
+			return nil, fmt.Errorf("unsupported command %q", t.s)
+		}
+		if !p.atEnd() {
+			return nil, fmt.Errorf("%s: unexpected %q", c.verb, p.peek().s)
+		}
+		cmds = append(cmds, c)
+	}
+	if len(cmds) == 0 {
+		return nil, fmt.Errorf("empty query")
+	}
+	return cmds, nil
+}
+
+// CheckInsights reports whether a query parses in the documented subset
+// the fake implements.
+func CheckInsights(query string) error {
+	_, err := compile(query)
+	return err
+}
+
+const tsLayout = "2006-01-02 15:04:05.000"
+
+// flatten adds JSON keys as fields, nested objects with dotted names.
+func flatten(prefix string, m map[string]any, out map[string]string) {
+	for k, v := range m {
+		switch x := v.(type) {
+		case nil:
+		case map[string]any:
+			flatten(prefix+k+".", x, out)
+		case string:
+			out[prefix+k] = x
+		case json.Number:
+			out[prefix+k] = x.String()
+		default:
+			b, _ := json.Marshal(x)
+			out[prefix+k] = string(b)
+		}
+	}
+}
+
+// EvalInsights runs a Logs Insights query over raw events in
+// [start, end] and returns rows of {field, value} as GetQueryResults
+// does.
+func EvalInsights(query string, events []LogEvent, start, end time.Time) ([][]map[string]string, error) {
+	cmds, err := compile(query)
+	if err != nil {
+		return nil, err
+	}
+	var recs []record
 	for _, e := range events {
 		if e.T.Before(start) || e.T.After(end) {
 			continue
 		}
-		r := rec{"@timestamp": e.T.UTC().Format("2006-01-02 15:04:05.000"), "@message": e.Message}
+		r := record{f: map[string]string{"@timestamp": e.T.UTC().Format(tsLayout), "@message": e.Message}, n: max(e.N, 1)}
+		dec := json.NewDecoder(strings.NewReader(e.Message))
+		dec.UseNumber()
 		var m map[string]any
-		if json.Unmarshal([]byte(e.Message), &m) == nil {
-			for k, v := range m {
-				switch x := v.(type) {
-				case nil:
-				case float64:
-					r[k] = strconv.FormatFloat(x, 'f', -1, 64)
-				case string:
-					r[k] = x
-				default:
-					b, _ := json.Marshal(x)
-					r[k] = string(b)
-				}
-			}
+		if dec.Decode(&m) == nil {
+			flatten("", m, r.f)
 		}
 		recs = append(recs, r)
 	}
-	var out [][]map[string]string
-	aggregated := false
-	for _, cmd := range strings.Split(query, "\n|") {
-		cmd = strings.TrimSpace(cmd)
-		verb, rest, _ := strings.Cut(cmd, " ")
-		rest = strings.TrimSpace(rest)
-		switch verb {
+	var cols []string // output columns
+	for _, c := range cmds {
+		switch c.verb {
 		case "fields", "display":
-		case "filter":
-			expr, err := parseExpr(rest)
-			if err != nil {
-				return nil, fmt.Errorf("filter %q: %w", rest, err)
+			if c.verb == "display" {
+				cols = nil
 			}
-			var kept []rec
+			for i := range recs {
+				for _, col := range c.cols {
+					if v, ok := col.e(recs[i]); ok {
+						recs[i].f[col.name] = v
+					} else {
+						delete(recs[i].f, col.name)
+					}
+				}
+			}
+			for _, col := range c.cols {
+				cols = append(cols, col.name)
+			}
+		case "filter":
+			kept := recs[:0]
 			for _, r := range recs {
-				if expr(r) {
+				if c.cond(r) {
 					kept = append(kept, r)
 				}
 			}
 			recs = kept
 		case "parse":
-			src, pat, ok := strings.Cut(rest, " ")
-			if !ok {
-				return nil, fmt.Errorf("parse %q: want a field and a pattern", rest)
-			}
-			re, names, err := parsePattern(strings.TrimSpace(pat))
-			if err != nil {
-				return nil, fmt.Errorf("parse %q: %w", rest, err)
-			}
 			for _, r := range recs {
-				if m := re.FindStringSubmatch(r[src]); m != nil {
-					for i, n := range names {
+				v, ok := r.get(c.src)
+				if !ok {
+					continue
+				}
+				if m := c.re.FindStringSubmatch(v); m != nil {
+					for i, n := range c.names {
 						if n != "" && i+1 < len(m) {
-							r[n] = m[i+1]
+							r.f[n] = m[i+1]
 						}
 					}
 				}
 			}
 		case "stats":
-			rows, err := stats(rest, recsToMaps(recs))
-			if err != nil {
-				return nil, err
-			}
-			recs = recs[:0]
-			for _, row := range rows {
-				recs = append(recs, rec(row.values))
-			}
-			out = nil
-			aggregated = true
-			// Keep column order: group keys, then the count.
-			for _, row := range rows {
-				var fr []map[string]string
-				for _, k := range row.keys {
-					fr = append(fr, map[string]string{"field": k, "value": row.values[k]})
-				}
-				out = append(out, fr)
-			}
+			recs, cols = stats(c, recs)
 		case "sort":
-			f, dir, _ := strings.Cut(rest, " ")
-			desc := strings.TrimSpace(dir) == "desc"
-			less := func(a, b map[string]string) bool {
-				x, y := a[f], b[f]
+			f, desc := c.sortField, c.desc
+			sort.SliceStable(recs, func(i, j int) bool {
+				x, _ := recs[i].get(f)
+				y, _ := recs[j].get(f)
 				fx, e1 := strconv.ParseFloat(x, 64)
 				fy, e2 := strconv.ParseFloat(y, 64)
 				if e1 == nil && e2 == nil {
@@ -123,294 +748,153 @@ func evalInsights(query string, events []LogEvent, start, end time.Time) ([][]ma
 					return x > y
 				}
 				return x < y
-			}
-			if aggregated {
-				sort.SliceStable(out, func(i, j int) bool { return less(rowMap(out[i]), rowMap(out[j])) })
-			} else {
-				sort.SliceStable(recs, func(i, j int) bool { return less(recs[i], recs[j]) })
-			}
+			})
 		case "limit":
-			n, err := strconv.Atoi(rest)
-			if err != nil {
-				return nil, fmt.Errorf("limit %q: %w", rest, err)
+			if len(recs) > c.limit {
+				recs = recs[:c.limit]
 			}
-			if aggregated && len(out) > n {
-				out = out[:n]
-			}
-			if !aggregated && len(recs) > n {
-				recs = recs[:n]
-			}
-		default:
-			return nil, fmt.Errorf("unsupported command %q", verb)
 		}
 	}
-	if !aggregated {
-		for _, r := range recs {
-			out = append(out, []map[string]string{{"field": "@timestamp", "value": r["@timestamp"]}, {"field": "@message", "value": r["@message"]}})
+	if cols == nil {
+		cols = []string{"@timestamp", "@message"}
+	}
+	out := [][]map[string]string{}
+	for _, r := range recs {
+		var row []map[string]string
+		for _, col := range cols {
+			if v, ok := r.f[col]; ok {
+				row = append(row, map[string]string{"field": col, "value": v})
+			}
 		}
+		out = append(out, row)
 	}
 	return out, nil
 }
 
-func recsToMaps[T ~map[string]string](rs []T) []map[string]string {
-	out := make([]map[string]string, len(rs))
-	for i, r := range rs {
-		out[i] = r
+// stats groups records. A record that lacks a by-field is left out of
+// the groups (not verified against the service: corsdoctor's queries
+// give every grouped field a value, so they do not depend on it).
+func stats(c command, recs []record) ([]record, []string) {
+	type group struct {
+		key  map[string]string
+		vals []map[string]float64
+		strs []string // min/max of non-numbers
+		has  []bool
+		n    []int
 	}
-	return out
-}
-
-func rowMap(fr []map[string]string) map[string]string {
-	m := map[string]string{}
-	for _, f := range fr {
-		m[f["field"]] = f["value"]
-	}
-	return m
-}
-
-type statRow struct {
-	keys   []string
-	values map[string]string
-}
-
-var statsRe = regexp.MustCompile(`^count\(\*\)\s+as\s+(\w+)(?:\s+by\s+(.+))?$`)
-
-// stats implements "count(*) as n by a, bin(1m) as minute, `b c`".
-func stats(spec string, recs []map[string]string) ([]statRow, error) {
-	m := statsRe.FindStringSubmatch(strings.TrimSpace(spec))
-	if m == nil {
-		return nil, fmt.Errorf("stats %q: only count(*) as NAME [by ...] is supported", spec)
-	}
-	type key struct{ expr, alias string }
-	var keys []key
-	if m[2] != "" {
-		for _, part := range strings.Split(m[2], ",") {
-			part = strings.TrimSpace(part)
-			expr, alias, ok := strings.Cut(part, " as ")
-			expr = strings.Trim(strings.TrimSpace(expr), "`")
-			if !ok {
-				alias = expr
-			}
-			keys = append(keys, key{expr, strings.TrimSpace(alias)})
-		}
-	}
-	groups := map[string]*statRow{}
+	groups := map[string]*group{}
 	var order []string
 	for _, r := range recs {
-		vals := map[string]string{}
+		key := map[string]string{}
 		var id []string
-		for _, k := range keys {
-			v, ok := r[k.expr]
-			if strings.HasPrefix(k.expr, "bin(") {
-				d, err := time.ParseDuration(strings.TrimSuffix(strings.TrimPrefix(k.expr, "bin("), ")"))
-				t, err2 := time.Parse("2006-01-02 15:04:05.000", r["@timestamp"])
-				if err != nil || err2 != nil {
-					return nil, fmt.Errorf("stats: bad bin %q", k.expr)
+		missing := false
+		for _, b := range c.by {
+			var v string
+			ok := true
+			if b.bin > 0 {
+				t, err := time.Parse(tsLayout, r.f["@timestamp"])
+				if err == nil {
+					v = t.Truncate(b.bin).Format(tsLayout)
 				}
-				v, ok = t.Truncate(d).Format("2006-01-02 15:04:05.000"), true
+			} else {
+				v, ok = b.e(r)
 			}
-			if !ok {
-				v = ""
-			}
-			vals[k.alias] = v
+			missing = missing || !ok
+			key[b.name] = v
 			id = append(id, v)
 		}
-		g := strings.Join(id, "\x00")
-		row := groups[g]
-		if row == nil {
-			row = &statRow{values: vals}
-			for _, k := range keys {
-				row.keys = append(row.keys, k.alias)
-			}
-			row.keys = append(row.keys, m[1])
-			row.values[m[1]] = "0"
-			groups[g] = row
-			order = append(order, g)
-		}
-		n, _ := strconv.Atoi(row.values[m[1]])
-		row.values[m[1]] = strconv.Itoa(n + 1)
-	}
-	out := make([]statRow, 0, len(order))
-	for _, g := range order {
-		out = append(out, *groups[g])
-	}
-	if len(keys) == 0 && len(out) == 0 {
-		out = append(out, statRow{keys: []string{m[1]}, values: map[string]string{m[1]: "0"}})
-	}
-	return out, nil
-}
-
-// parsePattern compiles a parse pattern: "glob with *" (each * captures,
-// non-greedy) or /regex/ with named groups.
-func parsePattern(p string) (*regexp.Regexp, []string, error) {
-	if strings.HasPrefix(p, "/") {
-		end := strings.LastIndex(p, "/")
-		if end <= 0 {
-			return nil, nil, fmt.Errorf("unterminated regex")
-		}
-		re, err := regexp.Compile(strings.ReplaceAll(p[1:end], "(?<", "(?P<"))
-		if err != nil {
-			return nil, nil, err
-		}
-		return re, re.SubexpNames()[1:], nil
-	}
-	q := strings.Index(p[1:], "\"")
-	if !strings.HasPrefix(p, "\"") || q < 0 {
-		return nil, nil, fmt.Errorf("want \"glob\" as names or /regex/")
-	}
-	glob, rest := p[1:q+1], strings.TrimSpace(p[q+2:])
-	names := strings.Split(strings.TrimSpace(strings.TrimPrefix(rest, "as")), ",")
-	for i := range names {
-		names[i] = strings.TrimSpace(names[i])
-	}
-	parts := strings.Split(glob, "*")
-	var b strings.Builder
-	for i, part := range parts {
-		if i > 0 {
-			b.WriteString("(.*?)")
-		}
-		b.WriteString(regexp.QuoteMeta(part))
-	}
-	if strings.HasSuffix(glob, "*") {
-		s := b.String()
-		b.Reset()
-		b.WriteString(strings.TrimSuffix(s, "(.*?)") + "(.*)")
-	}
-	re, err := regexp.Compile(b.String())
-	return re, names, err
-}
-
-// parseExpr compiles a filter expression.
-func parseExpr(s string) (func(map[string]string) bool, error) {
-	if parts := splitTop(s, " or "); len(parts) > 1 {
-		var fs []func(map[string]string) bool
-		for _, p := range parts {
-			f, err := parseExpr(p)
-			if err != nil {
-				return nil, err
-			}
-			fs = append(fs, f)
-		}
-		return func(r map[string]string) bool {
-			for _, f := range fs {
-				if f(r) {
-					return true
-				}
-			}
-			return false
-		}, nil
-	}
-	if parts := splitTop(s, " and "); len(parts) > 1 {
-		var fs []func(map[string]string) bool
-		for _, p := range parts {
-			f, err := parseExpr(p)
-			if err != nil {
-				return nil, err
-			}
-			fs = append(fs, f)
-		}
-		return func(r map[string]string) bool {
-			for _, f := range fs {
-				if !f(r) {
-					return false
-				}
-			}
-			return true
-		}, nil
-	}
-	s = strings.TrimSpace(s)
-	if strings.HasPrefix(s, "ispresent(") && strings.HasSuffix(s, ")") {
-		f := strings.Trim(s[len("ispresent("):len(s)-1], "`")
-		return func(r map[string]string) bool { _, ok := r[f]; return ok }, nil
-	}
-	for _, op := range []string{" not like ", " like ", " >= ", " <= ", " != ", " = ", " > ", " < "} {
-		l, rv, ok := strings.Cut(s, op)
-		if !ok {
+		if missing {
 			continue
 		}
-		f := strings.Trim(strings.TrimSpace(l), "`")
-		rv = strings.TrimSpace(rv)
-		switch op {
-		case " like ", " not like ":
-			var match func(string) bool
-			if strings.HasPrefix(rv, "/") && strings.HasSuffix(rv, "/") && len(rv) > 1 {
-				re, err := regexp.Compile(rv[1 : len(rv)-1])
-				if err != nil {
-					return nil, err
-				}
-				match = re.MatchString
-			} else {
-				sub, err := strconv.Unquote(rv)
-				if err != nil {
-					return nil, fmt.Errorf("like %s: %w", rv, err)
-				}
-				match = func(v string) bool { return strings.Contains(v, sub) }
+		k := strings.Join(id, "\x00")
+		g := groups[k]
+		if g == nil {
+			g = &group{key: key, strs: make([]string, len(c.aggs)), has: make([]bool, len(c.aggs)), n: make([]int, len(c.aggs))}
+			for range c.aggs {
+				g.vals = append(g.vals, map[string]float64{})
 			}
-			neg := op == " not like "
-			return func(r map[string]string) bool {
-				v, ok := r[f]
-				if !ok {
-					return false
+			groups[k] = g
+			order = append(order, k)
+		}
+		for i, a := range c.aggs {
+			if a.fn == "count" {
+				if a.arg == nil {
+					g.n[i] += r.n
+				} else if _, ok := a.arg(r); ok {
+					g.n[i] += r.n
 				}
-				return match(v) != neg
-			}, nil
-		default:
-			want := rv
-			if u, err := strconv.Unquote(rv); err == nil {
-				want = u
+				continue
 			}
-			cmp := strings.TrimSpace(op)
-			return func(r map[string]string) bool {
-				v, ok := r[f]
-				if !ok {
-					return false
-				}
-				a, e1 := strconv.ParseFloat(v, 64)
-				b, e2 := strconv.ParseFloat(want, 64)
-				c := strings.Compare(v, want)
-				if e1 == nil && e2 == nil {
-					c = 0
-					if a < b {
-						c = -1
-					} else if a > b {
-						c = 1
+			v, ok := a.arg(r)
+			if !ok {
+				continue
+			}
+			f, err := strconv.ParseFloat(v, 64)
+			num := err == nil
+			switch a.fn {
+			case "min", "max":
+				less := func(x, y string) bool {
+					fx, e1 := strconv.ParseFloat(x, 64)
+					fy, e2 := strconv.ParseFloat(y, 64)
+					if e1 == nil && e2 == nil {
+						return fx < fy
 					}
+					return x < y
 				}
-				switch cmp {
-				case "=":
-					return c == 0
-				case "!=":
-					return c != 0
-				case ">=":
-					return c >= 0
-				case "<=":
-					return c <= 0
-				case ">":
-					return c > 0
+				if !g.has[i] || a.fn == "min" && less(v, g.strs[i]) || a.fn == "max" && less(g.strs[i], v) {
+					g.strs[i] = v
 				}
-				return c < 0
-			}, nil
+				g.has[i] = true
+			case "sum", "avg":
+				if num {
+					g.vals[i]["sum"] += f * float64(r.n)
+					g.n[i] += r.n
+					g.has[i] = true
+				}
+			}
 		}
 	}
-	return nil, fmt.Errorf("unsupported expression %q", s)
-}
-
-// splitTop splits on sep outside quotes and /regex/.
-func splitTop(s, sep string) []string {
-	var out []string
-	inQ, inRe := false, false
-	last := 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"' && !inRe && (i == 0 || s[i-1] != '\\'):
-			inQ = !inQ
-		case c == '/' && !inQ:
-			inRe = !inRe
-		case !inQ && !inRe && strings.HasPrefix(s[i:], sep):
-			out = append(out, s[last:i])
-			last = i + len(sep)
-			i += len(sep) - 1
+	if len(c.by) == 0 && len(order) == 0 {
+		g := &group{key: map[string]string{}, strs: make([]string, len(c.aggs)), has: make([]bool, len(c.aggs)), n: make([]int, len(c.aggs))}
+		for range c.aggs {
+			g.vals = append(g.vals, map[string]float64{})
 		}
+		groups[""] = g
+		order = append(order, "")
 	}
-	return append(out, s[last:])
+	var cols []string
+	for _, b := range c.by {
+		cols = append(cols, b.name)
+	}
+	for _, a := range c.aggs {
+		cols = append(cols, a.name)
+	}
+	out := make([]record, 0, len(order))
+	for _, k := range order {
+		g := groups[k]
+		r := record{f: map[string]string{}, n: 1}
+		for name, v := range g.key {
+			r.f[name] = v
+		}
+		for i, a := range c.aggs {
+			switch a.fn {
+			case "count":
+				r.f[a.name] = strconv.Itoa(g.n[i])
+			case "min", "max":
+				if g.has[i] {
+					r.f[a.name] = g.strs[i]
+				}
+			case "sum":
+				if g.has[i] {
+					r.f[a.name] = strconv.FormatFloat(g.vals[i]["sum"], 'f', -1, 64)
+				}
+			case "avg":
+				if g.has[i] {
+					r.f[a.name] = strconv.FormatFloat(g.vals[i]["sum"]/float64(g.n[i]), 'f', -1, 64)
+				}
+			}
+		}
+		out = append(out, r)
+	}
+	return out, cols
 }

@@ -196,6 +196,11 @@ func (s *Server) logs(c *call) {
 				return
 			}
 		}
+		// Every query must parse in the documented syntax, canned or not.
+		if err := CheckInsights(in.QueryString); err != nil {
+			c.fail(400, "MalformedQueryException", err.Error())
+			return
+		}
 		var match *Query
 		for i := range s.state.Queries {
 			q := &s.state.Queries[i]
@@ -204,18 +209,24 @@ func (s *Server) logs(c *call) {
 				break
 			}
 		}
-		if match == nil {
+		if match == nil || match.Evaluate {
 			var events []LogEvent
 			for _, g := range groups {
 				events = append(events, s.state.LogEvents[g]...)
 			}
 			if len(events) > 0 {
-				rows, err := evalInsights(in.QueryString, events, time.Unix(in.StartTime, 0), time.Unix(in.EndTime, 0))
+				rows, err := EvalInsights(in.QueryString, events, time.Unix(in.StartTime, 0), time.Unix(in.EndTime, 0))
 				if err != nil {
 					c.fail(400, "MalformedQueryException", err.Error())
 					return
 				}
-				match = &Query{Results: rows}
+				q := &Query{Results: rows}
+				if match != nil {
+					q.RunningPolls, q.Status = match.RunningPolls, match.Status
+				}
+				match = q
+			} else if match != nil {
+				match = &Query{RunningPolls: match.RunningPolls, Status: match.Status}
 			}
 		}
 		s.mu.Lock()

@@ -94,6 +94,9 @@ type Query struct {
 	RunningPolls int `json:"runningPolls,omitempty"`
 	// Status overrides the final status (Failed, Timeout, ...).
 	Status string `json:"status,omitempty"`
+	// Evaluate answers by evaluating the query over LogEvents (after
+	// RunningPolls polls) instead of with Results.
+	Evaluate bool `json:"evaluate,omitempty"`
 }
 
 // Load reads a fixture.
@@ -138,7 +141,9 @@ func (s *State) Shift(d time.Duration) {
 		for _, k := range keys {
 			if v, ok := m[k].(string); ok {
 				if t, err := time.Parse(time.RFC3339, v); err == nil {
-					m[k] = t.Add(d).UTC().Format(time.RFC3339)
+					// keep the offset: the CLI prints LookupEvents times
+					// with the local one (2021-11-18T09:41:02-08:00)
+					m[k] = t.Add(d).Format(time.RFC3339)
 				}
 			}
 		}
@@ -163,6 +168,12 @@ func (s *State) Shift(d time.Duration) {
 		for _, x := range a.Deployments {
 			shift(x, "createdDate")
 		}
+	}
+	for g, evs := range s.LogEvents {
+		for i := range evs {
+			evs[i].T = evs[i].T.Add(d)
+		}
+		s.LogEvents[g] = evs
 	}
 	for _, q := range s.Queries {
 		for _, row := range q.Results {
