@@ -69,6 +69,9 @@ Chromium is found at $CHROME_PATH, /usr/bin/chromium or on PATH.`,
   corsdoctor browser https://api.example.com/items --origin http://localhost:3000 \
     -X PUT -H 'Content-Type: application/json' --data '{"a":1}' --credentials --json`,
 		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && (opts.Request.Curl != "" || opts.Request.Fetch != "") {
+				return nil // the URL comes from the paste
+			}
 			if len(args) != 1 {
 				return WithHint(Usagef("browser: want exactly one URL, got %d arguments", len(args)),
 					"corsdoctor browser https://api.example.com/items --origin https://app.example.com")
@@ -76,7 +79,9 @@ Chromium is found at $CHROME_PATH, /usr/bin/chromium or on PATH.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.URL = args[0]
+			if len(args) > 0 {
+				opts.URL = args[0]
+			}
 			opts.MethodSet = cmd.Flags().Changed("request")
 			if runF != nil {
 				return runF(opts)
@@ -98,11 +103,25 @@ func runBrowser(ctx context.Context, opts *BrowserOptions) error {
 		ctx = context.Background()
 	}
 	app := opts.App
+	pst, err := opts.Request.loadPaste(app)
+	if err != nil {
+		return err
+	}
+	if pst != nil {
+		opts.URL, opts.Origin = pst.target(opts.URL, opts.Origin)
+		opts.MethodSet = true // the paste's method, or -X
+		if pst.Cookie != "" {
+			pst.Notes = append(pst.Notes, "paste: the browser's cookies are not replayed: Chromium runs with a fresh profile")
+		}
+	}
 	rawURL, err := ParseURL("URL", opts.URL)
 	if err != nil {
 		return err
 	}
 	if opts.Origin == "" {
+		if pst != nil {
+			return WithHint(Usagef("--origin: missing page origin"), missingOriginHint)
+		}
 		return WithHint(Usagef("--origin: missing page origin"), "add --origin https://your-app.example.com")
 	}
 	origin, err := browser.CheckOrigin(opts.Origin)
@@ -187,7 +206,7 @@ func runBrowser(ctx context.Context, opts *BrowserOptions) error {
 			_, err = io.WriteString(app.IO.Out, "\ncorsdoctor's explanation:\n\n")
 		}
 		if err == nil {
-			err = report.Text(app.IO.Out, doc, report.TextOptions{})
+			err = report.Text(app.IO.Out, doc, report.TextOptions{Notes: pst.notes(len(doc.Results))})
 		}
 	}
 	if err != nil {

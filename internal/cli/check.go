@@ -37,6 +37,8 @@ type CheckOptions struct {
 	// Transport replaces the network transport (tests).
 	Transport http.RoundTripper
 	HTML      HTMLFlag
+	// pasted is the --curl/--fetch request, read by spec.
+	pasted *pasted
 }
 
 func init() { addCommand(func(a *App) *cobra.Command { return NewCmdCheck(a, nil) }) }
@@ -71,13 +73,18 @@ Exit codes: 0 every origin allowed, 1 any origin blocked (or blocked on a repeat
   corsdoctor check https://api.example.com/me --origin https://app.example.com \
     --credentials -H 'Cookie: session=abc' --expose X-Request-Id --json`,
 		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && (opts.Request.Curl != "" || opts.Request.Fetch != "") {
+				return nil // the URL comes from the paste
+			}
 			if len(args) != 1 {
 				return WithHint(Usagef("check takes exactly one URL, got %d", len(args)), "corsdoctor check https://api.example.com/items --origin https://app.example.com")
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.URL = args[0]
+			if len(args) > 0 {
+				opts.URL = args[0]
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -277,6 +284,11 @@ func runCheck(ctx context.Context, opts *CheckOptions) error {
 	}
 	spec.Now = app.Now
 	out := performCheck(ctx, spec)
+	if opts.pasted != nil {
+		for i := range out.Exchanges {
+			out.Notes[i] = append(append([]string{}, opts.pasted.Notes...), out.Notes[i]...)
+		}
+	}
 	var browserLines []string
 	if opts.Browser {
 		if ctx == nil {
@@ -349,11 +361,17 @@ func checkExit(exs []*evidence.Exchange) error {
 
 // spec validates the flags and builds the check.
 func (opts *CheckOptions) spec() (checkSpec, error) {
+	if err := opts.applyPaste(); err != nil {
+		return checkSpec{}, err
+	}
 	u, err := ParseURL("URL", opts.URL)
 	if err != nil {
 		return checkSpec{}, err
 	}
 	if len(opts.Origins) == 0 {
+		if opts.pasted != nil {
+			return checkSpec{}, WithHint(Usagef("--origin: missing page origin"), missingOriginHint)
+		}
 		return checkSpec{}, WithHint(Usagef("--origin: missing page origin"), "corsdoctor check "+opts.URL+" --origin https://your-app.example.com")
 	}
 	var origins []string

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 
 	"github.com/spf13/cobra"
@@ -21,6 +20,9 @@ type ExplainOptions struct {
 	Preflight string
 	Responses []string
 	HTML      HTMLFlag
+	// Status and PreflightStatus complete responses pasted without a
+	// status line (DevTools' Copy response headers of HTTP/2 responses).
+	Status, PreflightStatus int
 }
 
 func init() { addCommand(func(a *App) *cobra.Command { return NewCmdExplain(a, nil) }) }
@@ -59,6 +61,8 @@ chain, in order.`,
 	fs.StringVar(&opts.Origin, "origin", "", "the page's origin, e.g. https://app.example.com (required)")
 	fs.StringVar(&opts.Preflight, "preflight-response", "", "file with the raw OPTIONS preflight response ('-' for stdin)")
 	fs.StringArrayVar(&opts.Responses, "response", nil, "file with the raw response to the actual request ('-' for stdin); repeat for each redirect hop")
+	fs.IntVar(&opts.Status, "status", 0, "status code of a --response pasted without its status line (DevTools' Copy response headers)")
+	fs.IntVar(&opts.PreflightStatus, "preflight-status", 0, "status code of a --preflight-response pasted without its status line")
 	opts.Request.Register(fs)
 	opts.HTML.Register(fs)
 	return cmd
@@ -66,11 +70,19 @@ chain, in order.`,
 
 func runExplain(opts *ExplainOptions) error {
 	app := opts.App
+	pst, err := opts.Request.loadPaste(app)
+	if err != nil {
+		return err
+	}
+	opts.URL, opts.Origin = pst.target(opts.URL, opts.Origin)
 	url, err := ParseURL("--url", opts.URL)
 	if err != nil {
 		return err
 	}
 	if opts.Origin == "" {
+		if pst != nil {
+			return WithHint(Usagef("--origin: missing page origin"), missingOriginHint)
+		}
 		return WithHint(Usagef("--origin: missing page origin"), "add --origin https://your-app.example.com")
 	}
 	origin, err := ParseOriginFlag(opts.Origin)
@@ -82,6 +94,9 @@ func runExplain(opts *ExplainOptions) error {
 		return err
 	}
 	stdinUsed := 0
+	if opts.Request.Curl == "-" || opts.Request.Fetch == "-" {
+		stdinUsed++
+	}
 	if opts.Preflight == "-" {
 		stdinUsed++
 	}
@@ -91,12 +106,15 @@ func runExplain(opts *ExplainOptions) error {
 		}
 	}
 	if stdinUsed > 1 {
-		return Usagef("only one of --preflight-response and --response can read standard input ('-')")
+		return Usagef("only one of --curl, --fetch, --preflight-response and --response can read standard input ('-')")
+	}
+	if err := checkStatusFlags(opts); err != nil {
+		return err
 	}
 	ex := &evidence.Exchange{Request: req, Expose: opts.Request.Expose, Platform: opts.Request.Platform}
 	var pre *evidence.Response
 	if opts.Preflight != "" {
-		pre, err = app.parseResponseFile(opts.Preflight)
+		pre, err = app.parseResponseFile(opts.Preflight, opts.PreflightStatus, "--preflight-status")
 		if err != nil {
 			return err
 		}
@@ -105,7 +123,7 @@ func runExplain(opts *ExplainOptions) error {
 		ex.Hops = []evidence.Hop{{URL: url, Preflight: pre}}
 	}
 	for i, name := range opts.Responses {
-		r, err := app.parseResponseFile(name)
+		r, err := app.parseResponseFile(name, opts.Status, "--status")
 		if err != nil {
 			return err
 		}
@@ -133,7 +151,7 @@ func runExplain(opts *ExplainOptions) error {
 	if opts.Request.JSON {
 		err = report.JSON(app.IO.Out, doc)
 	} else {
-		err = report.Text(app.IO.Out, doc, report.TextOptions{})
+		err = report.Text(app.IO.Out, doc, report.TextOptions{Notes: pst.notes(len(doc.Results))})
 	}
 	if err != nil {
 		return err
@@ -147,19 +165,21 @@ func runExplain(opts *ExplainOptions) error {
 	return nil
 }
 
-// parseResponseFile reads and parses one raw response file.
-func (a *App) parseResponseFile(name string) (*evidence.Response, error) {
+// parseResponseFile reads and parses one raw response file; status
+// completes a response pasted without its status line (statusFlag names
+// the flag giving it).
+func (a *App) parseResponseFile(name string, status int, statusFlag string) (*evidence.Response, error) {
 	b, display, err := a.readInput(name)
 	if err != nil {
 		return nil, Usagef("%v", err)
 	}
-	r, err := evidence.ParseResponse(bytes.NewReader(b), display)
+	r, err := parseResponseText(b, display, status, statusFlag)
 	if err != nil {
 		var pe *evidence.ParseError
 		if errors.As(err, &pe) {
 			return nil, WithHint(Usagef("%v", err), "the file must hold a raw HTTP response: a status line (HTTP/1.1 200 OK) and header lines, as printed by curl -i")
 		}
-		return nil, Usagef("%v", err)
+		return nil, err
 	}
 	return r, nil
 }

@@ -30,6 +30,12 @@ type RequestFlags struct {
 	Platform        string
 	ShowSecrets     bool
 	JSON            bool
+	// Curl and Fetch hold a request pasted from DevTools (internal/paste);
+	// loadPaste fills the fields above that the command line left unset.
+	Curl, Fetch string
+
+	fs        *pflag.FlagSet // to tell flags given from defaults
+	pasteBody []byte         // the pasted body, used when --data is not given
 }
 
 // Register adds the request flags to fs.
@@ -47,6 +53,9 @@ func (f *RequestFlags) Register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Platform, "platform", "", "server platform for fixes: "+platformNames()+" (default: detected)")
 	fs.BoolVar(&f.ShowSecrets, "show-secrets", false, "print Authorization, Cookie, API keys and tokens instead of redacting them")
 	fs.BoolVar(&f.JSON, "json", false, "print the JSON report (docs/json.md)")
+	fs.StringVar(&f.Curl, "curl", "", "the request as DevTools copies it: Copy as cURL (bash or cmd) or Copy as PowerShell; '-' reads standard input; flags given as well override it (docs/paste.md)")
+	fs.StringVar(&f.Fetch, "fetch", "", "the request as DevTools' Copy as fetch (or fetch (Node.js)) writes it; '-' reads standard input")
+	f.fs = fs
 }
 
 func platformNames() string {
@@ -110,6 +119,9 @@ func (f *RequestFlags) Build(rawURL, origin string) (cors.Request, []byte, error
 		} else {
 			body = []byte(f.Data)
 		}
+		req.Body = cors.BodySimple
+	} else if f.pasteBody != nil {
+		body = f.pasteBody
 		req.Body = cors.BodySimple
 	}
 	switch f.Body {
