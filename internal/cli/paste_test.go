@@ -54,10 +54,10 @@ func capture(t *testing.T, file, base, path, origin string) string {
 // verdict keeps what a check concluded, for comparing two runs.
 type verdict struct {
 	URL, Origin, Method, Credentials, BlockedAt, ChromiumError, FailedParameter string
-	Allowed, PreflightRequired                                               bool
-	RequestHeaders                                                           string
-	PreflightStatus, ActualStatus                                            int
-	Findings                                                                 []string
+	Allowed, PreflightRequired                                                  bool
+	RequestHeaders                                                              string
+	PreflightStatus, ActualStatus                                               int
+	Findings                                                                    []string
 }
 
 func verdictsOf(t *testing.T, jsonOut string) []verdict {
