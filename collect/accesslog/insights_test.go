@@ -354,3 +354,66 @@ func FuzzInsightsFieldsFromFormat(f *testing.F) {
 		}
 	})
 }
+
+func realSample(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "internal", "fakeaws", "testdata", "real", "access-logs", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestRealAccessLogSamples: the console formats in the API Gateway
+// documentation are the ones testdata/formats holds (joined into one
+// line), and a real-shaped JSON access-log event (custom keys, every
+// value a string) reads the same locally and through its format's Logs
+// Insights query.
+func TestRealAccessLogSamples(t *testing.T) {
+	t.Parallel()
+	formats := formatFiles(t)
+	block := regexp.MustCompile("(?s)```\n(.*?)```")
+	for doc, prefix := range map[string]string{"awsdocs-rest-access-log-formats.md": "rest", "awsdocs-http-api-access-log-formats.md": "http"} {
+		blocks := block.FindAllStringSubmatch(realSample(t, doc), -1)
+		if len(blocks) != 4 {
+			t.Fatalf("%s: %d code blocks", doc, len(blocks))
+		}
+		for i, kind := range []string{"clf", "json", "xml", "csv"} {
+			var parts []string
+			for _, l := range strings.Split(blocks[i][1], "\n") {
+				if l = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(l), `\`)); l != "" {
+					parts = append(parts, l)
+				}
+			}
+			joined := strings.Join(parts, " ")
+			if kind == "csv" {
+				joined = strings.Join(parts, "")
+			}
+			if want := formats[prefix+"-"+kind]; joined != want {
+				t.Errorf("%s block %d:\n%s\nwant (testdata/formats/%s-%s.txt)\n%s", doc, i, joined, prefix, kind, want)
+			}
+		}
+	}
+	event := realSample(t, "reconstructed-rest-json-custom-keys.json")
+	var compact strings.Builder
+	for _, l := range strings.Split(event, "\n") {
+		compact.WriteString(strings.TrimSpace(l))
+	}
+	line := compact.String()
+	local, err := Scan([]Input{bytesInput("event.log", []byte(line+"\n"))}, Options{Format: APIGwJSON})
+	if err != nil || local.Records != 1 {
+		t.Fatalf("local scan: %v %+v", err, local)
+	}
+	r := route(t, local, "POST", "/products/{product}/table/{table}/schema")
+	if r.Client != 1 || r.FirstError.UnixMilli() != 1710408067512 {
+		t.Errorf("local: %+v", r)
+	}
+	fields, err := InsightsFieldsFromFormat(realSample(t, "reconstructed-rest-json-custom-keys.format"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := insightsStats(t, InsightsQuery(InsightsOptions{Fields: fields}), []fakeaws.LogEvent{{T: r.FirstError, Message: line}})
+	if d := cmp.Diff(aggregate(local), aggregate(got)); d != "" {
+		t.Errorf("(-local +insights):\n%s", d)
+	}
+}

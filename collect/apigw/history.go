@@ -196,8 +196,11 @@ func (r *run) change(e cttypes.Event) (c evidence.Change, ok bool, bad *trailUnr
 	if e.CloudTrailEvent != nil {
 		dec := json.NewDecoder(strings.NewReader(*e.CloudTrailEvent))
 		if err := dec.Decode(&te); err != nil {
-			mine := false
-			for _, id := range eventAPIs(e) {
+			// Unless LookupEvents' Resources name another API, the event
+			// may concern this one: partial evidence, with its raw value.
+			ids := eventAPIs(e)
+			mine := len(ids) == 0
+			for _, id := range ids {
 				mine = mine || id == r.opt.APIID
 			}
 			if !mine {
