@@ -171,3 +171,20 @@ func CredentialsWithheld(names []string, given, u string, hop int) cors.Warning 
 		"%s not sent to %s (after redirect %d): corsdoctor sends the credentials you give only to %s, the host you gave them for, never to another host or over http; the response of this hop is what the server answers without them",
 		strings.Join(names, ", "), u, hop, host)}
 }
+
+// CredentialHost reports whether credentials the user gave for the URL
+// given (a Cookie, API keys, tokens) may go to u: the same host name
+// (case-insensitive; ports are not compared, as cookie jars do not: RFC
+// 6265 § 5.4 host-only cookies) and not from https down to http. The
+// prober and the browser run follow it on every redirect hop.
+func CredentialHost(given, u string) bool {
+	gu, err1 := url.Parse(given)
+	uu, err2 := url.Parse(u)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	if !strings.EqualFold(gu.Hostname(), uu.Hostname()) {
+		return false
+	}
+	return !(strings.EqualFold(gu.Scheme, "https") && !strings.EqualFold(uu.Scheme, "https"))
+}

@@ -153,6 +153,9 @@ type Observation struct {
 	Expose []ReadCheck `json:"expose,omitempty"`
 	// Elapsed is the time from fetch() to the last event.
 	Elapsed time.Duration `json:"elapsed_ns"`
+	// Withheld lists the requests that went without the secret headers
+	// the page set, because they went to another host (credentialGuard).
+	Withheld []Withheld `json:"withheld,omitempty"`
 
 	// events are the DevTools events of the run and page the URL of the
 	// page that made the request: what HAR exports.
@@ -469,6 +472,14 @@ func (t *tab) run(ctx context.Context, req Request) (*Observation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("chromium: request: %w", err)
 	}
+	guard := newCredentialGuard(req)
+	if guard != nil {
+		stopGuard, err := guard.start(t.ctx)
+		if err != nil {
+			return nil, fmt.Errorf("chromium: credential guard: %w", err)
+		}
+		defer stopGuard()
+	}
 	t.rec.start()
 	begin := time.Now()
 	ectx, ecancel := context.WithCancel(t.ctx)
@@ -502,6 +513,7 @@ func (t *tab) run(ctx context.Context, req Request) (*Observation, error) {
 	a := analyze(events, req)
 	obs := a.observation(req, res)
 	obs.Elapsed = time.Since(begin)
+	obs.Withheld = guard.withheld()
 	obs.events, obs.page = events, t.page
 	return obs, nil
 }

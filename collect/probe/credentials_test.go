@@ -145,7 +145,7 @@ func TestCredentialHost(t *testing.T) {
 		{"https://api.example.com/a", "https://api.example.com.evil.test/b", false},
 		{"https://api.example.com/a", "%zz", false},
 	} {
-		if got := credentialHost(tc.given, tc.u); got != tc.want {
+		if got := evidence.CredentialHost(tc.given, tc.u); got != tc.want {
 			t.Errorf("credentialHost(%q, %q) = %v", tc.given, tc.u, got)
 		}
 	}

@@ -331,7 +331,7 @@ func (p *Prober) run(ctx context.Context, req cors.Request, body []byte, purpose
 // sorted. (Authorization is also dropped by the engine itself on every
 // cross-origin redirect, as Fetch § 4.4 HTTP-redirect fetch step 13 says.)
 func withholdCredentials(h http.Header, given, u string) []string {
-	if credentialHost(given, u) {
+	if evidence.CredentialHost(given, u) {
 		return nil
 	}
 	var names []string
@@ -343,21 +343,6 @@ func withholdCredentials(h http.Header, given, u string) []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-// credentialHost reports whether credentials given for the URL given may
-// go to u: same host name (case-insensitive; ports are not compared, as
-// cookie jars do not), and not from https down to http.
-func credentialHost(given, u string) bool {
-	gu, err1 := url.Parse(given)
-	uu, err2 := url.Parse(u)
-	if err1 != nil || err2 != nil {
-		return false
-	}
-	if !strings.EqualFold(gu.Hostname(), uu.Hostname()) {
-		return false
-	}
-	return !(strings.EqualFold(gu.Scheme, "https") && !strings.EqualFold(uu.Scheme, "https"))
 }
 
 func (r *run) fail(res cors.Result, err error, stage cors.Stage, timeout time.Duration) {

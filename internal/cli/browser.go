@@ -338,6 +338,15 @@ func browserSection(obs *browser.Observation, ds []browser.Disagreement, showSec
 	if n := lnaNote(obs.Request.Origin, obs.Request.URL); n != "" {
 		b.Notes = append(b.Notes, n)
 	}
+	for _, w := range obs.Withheld {
+		hop := 0
+		for i, h := range obs.Hops {
+			if h.URL == w.URL {
+				hop = i
+			}
+		}
+		b.Notes = append(b.Notes, text(evidence.CredentialsWithheld(w.Headers, obs.Request.URL, w.URL, hop).Message))
+	}
 	return b
 }
 
