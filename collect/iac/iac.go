@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/collect/iac/cfn"
@@ -34,7 +35,18 @@ type Options struct {
 	// OnFile, when set, sees every file read (for inline suppressions).
 	// It is called concurrently.
 	OnFile func(name string, data []byte)
+	// FileTimeout bounds the parsing of one file (or one Terraform
+	// module); 0 means DefaultFileTimeout. A file that takes longer is
+	// an error and the others are still read.
+	FileTimeout time.Duration
+	// hold, in tests, delays every parse until it is closed.
+	hold chan struct{}
 }
+
+// DefaultFileTimeout bounds the parsing of one file. Sizes and depths
+// are bounded (tree.MaxSize, tf.CheckLimits), so an ordinary file takes
+// milliseconds; this is the guard against what those bounds miss.
+const DefaultFileTimeout = 60 * time.Second
 
 // Result is what Load found.
 type Result struct {
@@ -137,7 +149,7 @@ func Load(paths []string, opt Options) *Result {
 		go func() {
 			defer wg.Done()
 			for j := range ch {
-				run(j, reader, opt)
+				runBounded(j, reader, opt)
 			}
 		}()
 	}
@@ -202,6 +214,33 @@ func dropIncluded(apis []*apimodel.API) []*apimodel.API {
 		out = append(out, a)
 	}
 	return out
+}
+
+// runBounded runs j, giving up after opt.FileTimeout: a parser cannot be
+// stopped from outside, so it keeps running on its own copy of the job
+// while Load goes on; the process (or serve's child process) ends it.
+func runBounded(j *job, r *reader, opt Options) {
+	limit := opt.FileTimeout
+	if limit <= 0 {
+		limit = DefaultFileTimeout
+	}
+	done := make(chan *job, 1)
+	go func() {
+		c := &job{files: j.files, tfDir: j.tfDir, given: j.given}
+		if opt.hold != nil {
+			<-opt.hold
+		}
+		run(c, r, opt)
+		done <- c
+	}()
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	select {
+	case c := <-done:
+		j.output, j.errs, j.format, j.notes = c.output, c.errs, c.format, c.notes
+	case <-t.C:
+		j.errs = append(j.errs, fmt.Errorf("%s: parsing took longer than %s; skipped (lint bounds the time spent on one file)", strings.Join(j.files, ", "), limit))
+	}
 }
 
 func run(j *job, r *reader, opt Options) {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func write(t *testing.T, dir string, files map[string]string) {
@@ -109,5 +110,45 @@ func TestLoadDropsIncludedDefinitions(t *testing.T) {
 	}
 	if res.Formats["openapi"] != 1 {
 		t.Errorf("the included file is still read and counted: %v", res.Formats)
+	}
+}
+
+// TestLoadBoundsTimePerFile: a file whose parsing does not end in
+// FileTimeout is an error naming it, and the other files are read.
+func TestLoadBoundsTimePerFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	slow := filepath.Join(dir, "slow.yaml")
+	if err := os.WriteFile(slow, []byte("openapi: 3.0.0\npaths: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hold := make(chan struct{})
+	defer close(hold)
+	res := Load([]string{slow}, Options{FileTimeout: time.Millisecond, hold: hold})
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Error(), "slow.yaml: parsing took longer than 1ms; skipped") {
+		t.Fatalf("errors = %v", res.Errors)
+	}
+}
+
+// TestLoadDeepTerraform: a .tf file nested 100,000 levels deep (it
+// overflowed the Go stack and killed the process) is an error at its
+// line and column, and the module's other files are still read.
+func TestLoadDeepTerraform(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	deep := "locals {\n  x = " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "deep.tf"), []byte(deep), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ok := "resource \"aws_apigatewayv2_api\" \"a\" {\n  name = \"a\"\n  protocol_type = \"HTTP\"\n  cors_configuration {\n    allow_origins = [\"*\"]\n    allow_credentials = true\n  }\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "ok.tf"), []byte(ok), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := Load([]string{dir}, Options{})
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Error(), "deep.tf:2:262: nested deeper than 256 levels") {
+		t.Fatalf("errors = %v", res.Errors)
+	}
+	if len(res.APIs) != 1 {
+		t.Fatalf("the other file was not read: %d APIs", len(res.APIs))
 	}
 }

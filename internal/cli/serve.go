@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -288,7 +289,7 @@ func lintTool(app *App) webui.Tool {
 			if len(paths) == 0 {
 				return nil, errors.New("give at least one file or directory")
 			}
-			res, err := Lint(&LintOptions{App: app, Paths: paths, Origins: strings.Fields(v["origins"])})
+			res, err := lintIsolated(ctx, paths, strings.Fields(v["origins"]))
 			if err != nil {
 				return nil, err
 			}
@@ -296,6 +297,32 @@ func lintTool(app *App) webui.Tool {
 			return &webui.Outcome{Page: &page, Blocked: len(res.Findings) > 0}, nil
 		},
 	}
+}
+
+// lintIsolated runs corsdoctor lint --format json in a child process
+// (runChild, serveToolLimits): the files are whatever the user points
+// at, and a hostile one must end that run only, never the server.
+func lintIsolated(ctx context.Context, paths, origins []string) (*LintResult, error) {
+	for _, o := range origins {
+		if _, err := ParseOriginFlag(o); err != nil {
+			return nil, err
+		}
+	}
+	args := []string{"lint", "--format", "json"}
+	for _, o := range origins {
+		args = append(args, "--origin", o)
+	}
+	args = append(args, "--")
+	args = append(args, paths...)
+	out, _, err := runChild(ctx, serveToolLimits, args...)
+	if err != nil {
+		return nil, err
+	}
+	var res LintResult
+	if err := json.Unmarshal(out, &res); err != nil {
+		return nil, fmt.Errorf("lint: unreadable report from the child process: %w", err)
+	}
+	return &res, nil
 }
 
 // awsTool runs corsdoctor aws diagnose (AWSDiagnose) with this machine's

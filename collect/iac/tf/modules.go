@@ -169,6 +169,10 @@ func (in *instance) refs(e hclsyntax.Expression, depth int) []string {
 func parseInstance(m *module, in *instance, files []File, o Options) (errs []error) {
 	var bodies []*hclsyntax.Body
 	for _, f := range files {
+		if err := CheckLimits(f.Name, f.Data); err != nil {
+			errs = append(errs, err) // before hclsyntax can overflow the stack
+			continue
+		}
 		hf, diags := hclsyntax.ParseConfig(f.Data, f.Name, hcl.Pos{Line: 1, Column: 1, Byte: 0})
 		if diags.HasErrors() {
 			for _, d := range diags {

@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary play corsdoctor for runChild: serve runs
+// tools in a child process of its own executable, which under go test is
+// this binary. Three test-only commands misbehave on purpose.
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		if len(os.Args) > 1 {
+			switch os.Args[1] {
+			case "test-crash": // a stack overflow: fatal, no recover
+				debug.SetMaxStack(1 << 20)
+				fmt.Println(recurse(1))
+			case "test-hog": // memory until killed
+				var keep [][]byte
+				for {
+					b := make([]byte, 8<<20)
+					for i := range b {
+						b[i] = 1
+					}
+					keep = append(keep, b)
+				}
+			case "test-hang":
+				time.Sleep(time.Hour)
+			}
+		}
+		os.Exit(Main())
+	}
+	os.Exit(m.Run())
+}
+
+func recurse(n int) int {
+	var pad [64]byte
+	pad[n%64] = byte(n)
+	return recurse(n+1) + int(pad[0])
+}
+
+func TestRunChildBounds(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		cmd  string
+		lim  childLimits
+		want string
+	}{
+		{"test-crash", childLimits{Timeout: time.Minute}, "test-crash failed: runtime: goroutine stack exceeds 1048576-byte limit"},
+		{"test-hog", childLimits{Timeout: time.Minute, MaxRSS: 64 << 20}, "test-hog stopped: it used"},
+		{"test-hang", childLimits{Timeout: 300 * time.Millisecond}, "test-hang stopped: it ran longer than the 300ms allowed for one run"},
+	} {
+		t.Run(tc.cmd, func(t *testing.T) {
+			t.Parallel()
+			if tc.cmd == "test-hog" {
+				if _, ok := rssOf(os.Getpid()); !ok {
+					t.Skip("no /proc: the memory bound is Linux only")
+				}
+			}
+			_, _, err := runChild(context.Background(), tc.lim, tc.cmd)
+			var ce *childError
+			if !errors.As(err, &ce) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("runChild(%s) = %v, want %q", tc.cmd, err, tc.want)
+			}
+		})
+	}
+	out, code, err := runChild(context.Background(), childLimits{Timeout: time.Minute}, "lint", "--format", "json", "../../rules/testdata/CD2001/fail.yaml")
+	if err != nil || code != ExitFindings || !strings.Contains(string(out), `"CD2001"`) {
+		t.Fatalf("lint in a child: exit %d, %v, %s", code, err, out)
+	}
+}
+
+// TestServeSurvivesHostileLint: the deep Terraform file that killed the
+// whole server through the Lint page now gets its error on the page, and
+// the server goes on answering.
+func TestServeSurvivesHostileLint(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	deep := "locals {\n  x = " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "deep.tf"), []byte(deep), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base, _ := startServe(t, &ServeOptions{NoBrowser: true})
+	resp, err := http.Get(base + "/tools/lint")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfRe.FindSubmatch(page)
+	if m == nil {
+		t.Fatal("no CSRF token")
+	}
+	resp, err = http.PostForm(base+"/tools/lint", url.Values{"csrf": {string(m[1])}, "paths": {dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "nested deeper than 256 levels") {
+		t.Errorf("lint page lacks the depth error: status %d", resp.StatusCode)
+	}
+	resp, err = http.Get(base + "/")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("server gone after the hostile input: %v", err)
+	}
+	resp.Body.Close()
+}
