@@ -79,7 +79,8 @@ func preflightTwin(e ErrorName) ErrorName {
 func accessTwin(e ErrorName) ErrorName {
 	if strings.HasPrefix(string(e), "Preflight") {
 		switch e {
-		case PreflightInvalidStatus, PreflightDisallowedRedirect:
+		case PreflightInvalidStatus, PreflightDisallowedRedirect,
+			PreflightMissingAllowPrivateNetwork, PreflightInvalidAllowPrivateNetwork:
 			return e
 		}
 		return ErrorName(strings.TrimPrefix(string(e), "Preflight"))
@@ -96,7 +97,8 @@ func (e ErrorName) IsPreflightError() bool {
 	case PreflightWildcardOriginNotAllowed, PreflightMissingAllowOriginHeader,
 		PreflightMultipleAllowOriginValues, PreflightInvalidAllowOriginValue,
 		PreflightAllowOriginMismatch, PreflightInvalidAllowCredentials,
-		PreflightInvalidStatus, PreflightDisallowedRedirect:
+		PreflightInvalidStatus, PreflightDisallowedRedirect,
+		PreflightMissingAllowPrivateNetwork, PreflightInvalidAllowPrivateNetwork:
 		return true
 	}
 	return false

@@ -127,6 +127,11 @@ type Result struct {
 	// NetError is a net:: error such as net::ERR_TOO_MANY_REDIRECTS.
 	NetError string
 
+	// TargetAddressSpace is the target's IP address space for the local
+	// network errors (DevTools CorsErrorStatus.resourceIPAddressSpace);
+	// set by EvaluatePrivateNetwork.
+	TargetAddressSpace AddressSpace
+
 	Firefox      FirefoxCode
 	firefoxParam string
 	firefoxURL   string
@@ -176,7 +181,11 @@ func (r *Result) ConsoleMessage() string {
 	if r.Error.IsPreflightError() {
 		b.WriteString("Response to preflight request doesn't pass access control check: ")
 	}
-	b.WriteString(detail(r.Error, EncodeHint(r.FailedParameter), r.Initiator))
+	d := detail(r.Error, EncodeHint(r.FailedParameter), r.Initiator)
+	if d == "" {
+		d = localNetworkDetail(r)
+	}
+	b.WriteString(d)
 	return b.String()
 }
 
@@ -379,8 +388,11 @@ func (f *Fetch) validate() bool {
 			f.res.Error = DisallowedByMode
 			return refuse("Fetch API cannot load " + req.URL + ". Request mode is \"same-origin\" but the URL's origin is not same as the request origin " + req.Origin + ".")
 		}
+		// A request declaring a non-public targetAddressSpace is exempt:
+		// Local Network Access relaxes mixed content for it once the user
+		// grants the permission (see EvaluatePrivateNetwork).
 		if okOrigin && equalFold(o.scheme, "https") &&
-			equalFold(p.scheme, "http") && !isPotentiallyTrustworthyHost(p.host) {
+			equalFold(p.scheme, "http") && !isPotentiallyTrustworthyHost(p.host) && !req.TargetAddressSpace.private() {
 			return refuse("Mixed Content: The page at '" + req.Origin + "/' was loaded over HTTPS, but requested an insecure resource '" +
 				CanonicalURL(req.URL) + "'. This request has been blocked; the content must be served over HTTPS.")
 		}

@@ -75,6 +75,11 @@ type Request struct {
 	UploadListeners bool
 	// Initiator defaults to fetch.
 	Initiator Initiator
+	// TargetAddressSpace is fetch()'s targetAddressSpace option (Local
+	// Network Access): "local" or "loopback" declares a private network
+	// request, which mixed content does not block (the user's permission
+	// decides). Empty: not declared.
+	TargetAddressSpace AddressSpace
 }
 
 func (r *Request) credentials() Credentials {
