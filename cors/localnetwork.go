@@ -1,5 +1,10 @@
 package cors
 
+import (
+	"net/netip"
+	"strings"
+)
+
 // Private Network Access (PNA, https://wicg.github.io/private-network-access/)
 // and its successor Local Network Access (LNA,
 // https://wicg.github.io/local-network-access/) guard devices and
@@ -39,6 +44,29 @@ const (
 	// AddressSpacePublic: everything else.
 	AddressSpacePublic AddressSpace = "public"
 )
+
+// AddressSpaceOf classifies an IP address literal (IPv6 with or without
+// brackets and zone): loopback for 127.0.0.0/8 and ::1, local for the
+// RFC 1918 ranges, 100.64.0.0/10 (carrier-grade NAT), link-local,
+// fc00::/7 and the unspecified address, public otherwise (IPv4-mapped
+// IPv6 as its IPv4 address; Chromium net/base/ip_address_space_util.cc,
+// LNA § 2.1). "" when s is not an IP address.
+func AddressSpaceOf(s string) AddressSpace {
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	ip, err := netip.ParseAddr(s)
+	if err != nil {
+		return ""
+	}
+	ip = ip.Unmap()
+	switch {
+	case ip.IsLoopback():
+		return AddressSpaceLoopback
+	case ip.IsPrivate(), ip.IsLinkLocalUnicast(), ip.IsUnspecified(),
+		ip.Is4() && ip.As4()[0] == 100 && ip.As4()[1]&0xc0 == 64:
+		return AddressSpaceLocal
+	}
+	return AddressSpacePublic
+}
 
 // rank orders spaces by privacy; 0 for an unknown space.
 func (s AddressSpace) rank() int {

@@ -34,6 +34,10 @@ type SARIFOptions struct {
 	// be parsed), reported as tool execution notifications of one
 	// invocation; executionSuccessful is false when there are any.
 	Notifications []SARIFNotification
+	// Fingerprint, when set, computes each result's "corsdoctor/v1"
+	// partial fingerprint instead of the default (rule, file, URL and
+	// detail): scan keys it on the host and the finding.
+	Fingerprint func(diag.Finding) string
 }
 
 // SARIFNotification is one tool execution notification.
@@ -188,7 +192,11 @@ func SARIF(w io.Writer, findings []diag.Finding, rules []*diag.Rule, opt SARIFOp
 		if loc, ok := sarifLoc(f.Location, opt.BaseDir); ok {
 			res.Locations = []sarifLocation{loc}
 		}
-		res.PartialFingerprints = map[string]string{"corsdoctor/v1": fingerprint(f)}
+		fp := fingerprint(f)
+		if opt.Fingerprint != nil {
+			fp = opt.Fingerprint(f)
+		}
+		res.PartialFingerprints = map[string]string{"corsdoctor/v1": fp}
 		results = append(results, res)
 	}
 	run := sarifRun{

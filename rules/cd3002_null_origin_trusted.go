@@ -34,5 +34,5 @@ https://portswigger.net/web-security/cors#whitelisted-null-origin-value`,
 	},
 	Check: scanOriginRule("null", func(*evidence.Probe) string {
 		return "the server answers Origin: null with Access-Control-Allow-Origin: null, and any site can send Origin: null from a sandboxed iframe"
-	}),
+	}, "arbitrary"),
 })

@@ -32,5 +32,5 @@ See https://portswigger.net/web-security/cors#errors-parsing-origin-headers`,
 	},
 	Check: scanOriginRule("suffix", func(pr *evidence.Probe) string {
 		return "the server trusts " + pr.Request.Origin + ", a domain anyone can register, because it ends with the trusted domain"
-	}, "substring"),
+	}, "arbitrary", "substring"),
 })

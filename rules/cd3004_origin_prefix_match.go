@@ -30,5 +30,5 @@ See https://portswigger.net/web-security/cors#errors-parsing-origin-headers`,
 	},
 	Check: scanOriginRule("prefix", func(pr *evidence.Probe) string {
 		return "the server trusts " + pr.Request.Origin + " (a subdomain of a domain anyone can register) because it starts with a trusted origin"
-	}, "substring"),
+	}, "arbitrary", "substring"),
 })

@@ -31,5 +31,5 @@ See https://portswigger.net/web-security/cors#errors-parsing-origin-headers`,
 	},
 	Check: scanOriginRule("substring", func(pr *evidence.Probe) string {
 		return "the server trusts " + pr.Request.Origin + ", which only contains the trusted host somewhere in the middle"
-	}),
+	}, "arbitrary"),
 })

@@ -30,5 +30,5 @@ See https://portswigger.net/web-security/cors#errors-parsing-origin-headers`,
 	},
 	Check: scanOriginRule("unescaped-dot", func(pr *evidence.Probe) string {
 		return "the server trusts " + pr.Request.Origin + ", which differs from a trusted host only where a dot should be: the origin regexp has an unescaped dot"
-	}),
+	}, "arbitrary", "substring", "suffix"),
 })

@@ -30,5 +30,5 @@ See https://portswigger.net/web-security/cors#exploiting-xss-via-cors-trust-rela
 	},
 	Check: scanOriginRule("subdomain", func(pr *evidence.Probe) string {
 		return "the server trusts " + pr.Request.Origin + ", a subdomain nobody configured: every subdomain is trusted, so XSS or a subdomain takeover anywhere under the domain exposes this API"
-	}),
+	}, "arbitrary", "substring", "suffix"),
 })

@@ -19,6 +19,12 @@ any plain-http page of that host and read the API with the victim's cookies: the
 TLS of the API no longer protects its data. Severity warning with credentials,
 info without.
 
+The scan tries the http twin when the attacker's pages are https: for https
+targets, and for http targets on loopback (potentially trustworthy, so reachable
+from https pages, and invisible to the network attacker). For any other http
+target every attacker page is plain http already, and the attacker this rule is
+about reads the target's own plain-http traffic.
+
 Before:  Origin: http://app.example.com
          Access-Control-Allow-Origin: http://app.example.com
 After:   trust https://app.example.com only (and serve the front end with HSTS)
@@ -28,6 +34,6 @@ See https://portswigger.net/web-security/cors#breaking-tls-with-poorly-configure
 		diag.Generic: "Remove http:// origins from the production allowlist; serve front ends over https with HSTS.",
 	},
 	Check: scanOriginRule("http", func(pr *evidence.Probe) string {
-		return "the https API trusts " + pr.Request.Origin + ", a plain-http origin a network attacker can inject scripts into"
-	}),
+		return "the API trusts " + pr.Request.Origin + ", the plain-http twin of a trusted https origin, which a network attacker can inject scripts into"
+	}, "arbitrary", "substring"),
 })

@@ -29,5 +29,5 @@ After:   trust your exact page (https://yourorg.github.io) or a custom domain`,
 	},
 	Check: scanOriginRule("third-party", func(pr *evidence.Probe) string {
 		return "the server trusts " + pr.Request.Origin + ", on a hosting domain where anyone can publish a page"
-	}),
+	}, "arbitrary"),
 })

@@ -33,7 +33,7 @@ See https://corben.io/blog/18-6-16-advanced-cors-techniques`,
 	Check: scanOriginRule("special-char", func(pr *evidence.Probe) string {
 		c := scanSpecialChar(pr.Request.Origin)
 		return "the server trusts " + pr.Request.Origin + ": its origin check stops at \"" + c + "\", which " + scanCharBrowsers(c) + " keep in host names"
-	}),
+	}, "arbitrary", "substring", "prefix"),
 })
 
 // scanSpecialChar extracts the character a special-char probe inserted

@@ -142,7 +142,38 @@ func scanProofWith(pr *evidence.Probe, mark, verdict string) []string {
 	if v := header(r, "Set-Cookie"); v != "" {
 		out = append(out, "  Set-Cookie: "+v)
 	}
+	if l := scanPageLine(pr); l != "" {
+		out = append(out, l)
+	}
 	return append(out, verdict)
+}
+
+// scanPageLine says, for an http target, which page the attacker hosts
+// and why: an http page where an https one would be blocked as mixed
+// content, an https page where the target is potentially trustworthy.
+// "" for https targets, where the page is https as the origin says.
+func scanPageLine(pr *evidence.Probe) string {
+	u := pr.Request.URL
+	if !strings.HasPrefix(u, "http:") {
+		return ""
+	}
+	trustworthy := cors.PotentiallyTrustworthy(u)
+	o := pr.Request.Origin
+	switch {
+	case pr.Purpose == "scan:private-network":
+		return "attacker's page: " + o + ", https: Chromium lets only secure pages make private network requests (InsecureLocalNetwork), and lifts mixed content for them once the user allows local network access"
+	case o == cors.Null && !trustworthy:
+		return "attacker's page: a sandboxed iframe (Origin: null) in a plain-http page: in an https page the request to " + scanHost(u) + " would be blocked as mixed content"
+	case o == cors.Null:
+		return "attacker's page: a sandboxed iframe (Origin: null) in any page: " + scanHost(u) + " is potentially trustworthy, so mixed content does not apply"
+	case strings.HasPrefix(o, "http:") && !trustworthy:
+		return "attacker's page: " + o + ", plain http like the target: from an https page the request to " + scanHost(u) + " would be blocked as mixed content"
+	case strings.HasPrefix(o, "http:"):
+		return "attacker's page: " + o + ", plain http like the target: no mixed content"
+	case strings.HasPrefix(o, "https:") && trustworthy:
+		return "attacker's page: " + o + ", https: " + scanHost(u) + " is potentially trustworthy (loopback), so mixed content does not block it"
+	}
+	return ""
 }
 
 // scanReport reports one probe that an attacker's origin got through.

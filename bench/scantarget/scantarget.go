@@ -22,7 +22,8 @@ import (
 	"time"
 )
 
-// TrustedOrigin is the front end every allowlist policy trusts.
+// TrustedOrigin is the front end every allowlist policy trusts, unless
+// Config.Trusted names another (an http front end for an http API).
 const TrustedOrigin = "https://app.example.com"
 
 // Policy is one CORS behaviour an endpoint can have.
@@ -32,12 +33,19 @@ type Policy struct {
 	// lists the rule IDs it must raise.
 	Vulnerable bool
 	Rules      []string
-	// allow decides the Access-Control-Allow-Origin for a request origin:
-	// "" for none.
-	allow func(origin, self string) string
+	// HTTPPageRules, when not nil, replaces Rules for targets whose
+	// attacker pages are plain http (an http target on a host name; see
+	// scan.PageScheme).
+	HTTPPageRules []string
+	// allow decides the Access-Control-Allow-Origin for a request origin
+	// given the target's own origin and the trusted front end: "" for
+	// none.
+	allow func(origin, self, trusted string) string
 	creds bool
 	// noVary drops Vary: Origin from echoed responses.
 	noVary bool
+	// noCORS: the server knows nothing of CORS (no Vary either).
+	noCORS bool
 	// sensitive marks the response as user data (Set-Cookie, private).
 	sensitive bool
 	// preflight, when set, answers OPTIONS with these extra headers
@@ -47,15 +55,21 @@ type Policy struct {
 	methods   string
 }
 
-var dotRE = regexp.MustCompile(`^https://app.example.com$`) // unescaped dot, on purpose
-var hostRE = regexp.MustCompile(`^https://([a-z0-9.-]+)`)
+// RulesFor returns the rules a scan must raise for the policy when the
+// attacker's pages have scheme page ("http" or "https").
+func (p Policy) RulesFor(page string) []string {
+	if page == "http" && p.HTTPPageRules != nil {
+		return p.HTTPPageRules
+	}
+	return p.Rules
+}
 
-func exact(allowed ...string) func(string, string) string {
-	return func(o, self string) string {
-		if o == self {
+func exact(extra ...string) func(string, string, string) string {
+	return func(o, self, trusted string) string {
+		if o == self || o == trusted {
 			return o
 		}
-		for _, a := range allowed {
+		for _, a := range extra {
 			if o == a {
 				return o
 			}
@@ -64,74 +78,108 @@ func exact(allowed ...string) func(string, string) string {
 	}
 }
 
-func reflect(o, _ string) string { return o }
+func reflect(o, _, _ string) string { return o }
 
-// Policies are the endpoint behaviours, correct ones first.
+// schemeOf is "https://" or "http://" as origin starts.
+func schemeOf(origin string) string {
+	s, _, _ := strings.Cut(origin, "://")
+	return s + "://"
+}
+
+// unescapedDot compiles the trusted origin into a regexp with its dots
+// left unescaped, the mistake CD3006 is about (compiled once per origin).
+func unescapedDot(trusted string) *regexp.Regexp {
+	if re, ok := dotREs.Load(trusted); ok {
+		return re.(*regexp.Regexp)
+	}
+	re := regexp.MustCompile("^" + trusted + "$")
+	dotREs.Store(trusted, re)
+	return re
+}
+
+var dotREs sync.Map
+
+var hostRE = regexp.MustCompile(`^(https?)://([a-z0-9.-]+)`)
+
+// Policies are the endpoint behaviours, correct ones first. Every
+// allowlist is written against the trusted origin's scheme, as a real
+// one is.
 var Policies = []Policy{
-	{Name: "ok", allow: exact(TrustedOrigin), creds: true},
-	{Name: "ok-public", allow: func(string, string) string { return "*" }},
-	{Name: "ok-none", allow: func(string, string) string { return "" }},
-	{Name: "ok-static", allow: func(string, string) string { return TrustedOrigin }, creds: true},
+	{Name: "ok", allow: exact(), creds: true},
+	{Name: "ok-public", allow: func(string, string, string) string { return "*" }},
+	{Name: "ok-none", allow: func(string, string, string) string { return "" }, noCORS: true},
+	{Name: "ok-static", allow: func(_, _, trusted string) string { return trusted }, creds: true},
 	{Name: "reflect", Vulnerable: true, Rules: []string{"CD3001"}, allow: reflect},
 	{Name: "reflect-creds", Vulnerable: true, Rules: []string{"CD3001"}, allow: reflect, creds: true, methods: "GET, POST, PUT, DELETE"},
-	{Name: "null", Vulnerable: true, Rules: []string{"CD3002"}, allow: exact(TrustedOrigin, "null"), creds: true},
-	{Name: "suffix", Vulnerable: true, Rules: []string{"CD3003"}, creds: true, allow: func(o, self string) string {
-		if o == self || strings.HasPrefix(o, "https://") && strings.HasSuffix(o, "example.com") {
+	{Name: "null", Vulnerable: true, Rules: []string{"CD3002"}, allow: exact("null"), creds: true},
+	{Name: "suffix", Vulnerable: true, Rules: []string{"CD3003"}, creds: true, allow: func(o, self, trusted string) string {
+		if o == self || strings.HasPrefix(o, schemeOf(trusted)) && strings.HasSuffix(o, "example.com") {
 			return o
 		}
 		return ""
 	}},
-	{Name: "prefix", Vulnerable: true, Rules: []string{"CD3004"}, creds: true, allow: func(o, self string) string {
-		if o == self || strings.HasPrefix(o, TrustedOrigin) {
+	{Name: "prefix", Vulnerable: true, Rules: []string{"CD3004"}, creds: true, allow: func(o, self, trusted string) string {
+		if o == self || strings.HasPrefix(o, trusted) {
 			return o
 		}
 		return ""
 	}},
-	{Name: "substring", Vulnerable: true, Rules: []string{"CD3005"}, creds: true, allow: func(o, self string) string {
+	{Name: "substring", Vulnerable: true, Rules: []string{"CD3005"}, creds: true, allow: func(o, self, _ string) string {
 		if o == self || strings.Contains(o, "example.com") {
 			return o
 		}
 		return ""
 	}},
-	{Name: "unescaped-dot", Vulnerable: true, Rules: []string{"CD3006"}, creds: true, allow: func(o, self string) string {
-		if o == self || dotRE.MatchString(o) {
+	{Name: "unescaped-dot", Vulnerable: true, Rules: []string{"CD3006"}, creds: true, allow: func(o, self, trusted string) string {
+		if o == self || unescapedDot(trusted).MatchString(o) {
 			return o
 		}
 		return ""
 	}},
-	{Name: "subdomain", Vulnerable: true, Rules: []string{"CD3007"}, creds: true, allow: func(o, self string) string {
-		if o == self || o == TrustedOrigin || strings.HasPrefix(o, "https://") && strings.HasSuffix(o, ".example.com") {
+	{Name: "subdomain", Vulnerable: true, Rules: []string{"CD3007"}, creds: true, allow: func(o, self, trusted string) string {
+		if o == self || o == trusted || strings.HasPrefix(o, schemeOf(trusted)) && strings.HasSuffix(o, ".example.com") {
 			return o
 		}
 		return ""
 	}},
-	{Name: "http", Vulnerable: true, Rules: []string{"CD3008"}, allow: exact(TrustedOrigin, "http://app.example.com"), creds: true},
-	{Name: "third-party", Vulnerable: true, Rules: []string{"CD3009"}, creds: true, allow: func(o, self string) string {
-		if o == self || o == TrustedOrigin || strings.HasSuffix(o, ".github.io") || strings.HasSuffix(o, ".netlify.app") {
+	// http: the https front end's plain-http twin is trusted too. For
+	// targets attacked from http pages the class does not apply (every
+	// attacker page is http, and the network attacker reads the http
+	// target's traffic directly): no finding.
+	{Name: "http", Vulnerable: true, Rules: []string{"CD3008"}, HTTPPageRules: []string{}, creds: true,
+		allow: func(o, self, trusted string) string {
+			if o == self || o == trusted || o == "http://"+strings.TrimPrefix(trusted, "https://") {
+				return o
+			}
+			return ""
+		}},
+	{Name: "third-party", Vulnerable: true, Rules: []string{"CD3009"}, creds: true, allow: func(o, self, trusted string) string {
+		if o == self || o == trusted || strings.HasSuffix(o, ".github.io") || strings.HasSuffix(o, ".netlify.app") || strings.HasSuffix(o, ".herokuapp.com") {
 			return o
 		}
 		return ""
 	}},
-	{Name: "special-char", Vulnerable: true, Rules: []string{"CD3010"}, creds: true, allow: func(o, self string) string {
+	{Name: "special-char", Vulnerable: true, Rules: []string{"CD3010"}, creds: true, allow: func(o, self, trusted string) string {
 		// Extracts the host with a regexp that stops at the first
 		// character it does not expect, then compares it.
 		if o == self {
 			return o
 		}
-		if m := hostRE.FindStringSubmatch(o); m != nil && m[1] == "app.example.com" {
+		m, t := hostRE.FindStringSubmatch(o), hostRE.FindStringSubmatch(trusted)
+		if m != nil && t != nil && m[1] == t[1] && m[2] == t[2] {
 			return o
 		}
 		return ""
 	}},
-	{Name: "wildcard-sensitive", Vulnerable: true, Rules: []string{"CD3011"}, allow: func(string, string) string { return "*" }, sensitive: true},
-	{Name: "private-network", Vulnerable: true, Rules: []string{"CD3012"}, allow: exact(TrustedOrigin), creds: true,
+	{Name: "wildcard-sensitive", Vulnerable: true, Rules: []string{"CD3011"}, allow: func(string, string, string) string { return "*" }, sensitive: true},
+	{Name: "private-network", Vulnerable: true, Rules: []string{"CD3012"}, allow: exact(), creds: true,
 		preflight: func(o string) http.Header {
 			return http.Header{"Access-Control-Allow-Origin": {o}, "Access-Control-Allow-Private-Network": {"true"},
 				"Access-Control-Allow-Methods": {"GET"}, "Vary": {"Origin"}}
 		}},
-	{Name: "preflight-cache", Vulnerable: true, Rules: []string{"CD3013"}, allow: func(string, string) string { return "*" },
+	{Name: "preflight-cache", Vulnerable: true, Rules: []string{"CD3013"}, allow: func(string, string, string) string { return "*" },
 		methods: "*", maxAge: "86400"},
-	{Name: "no-vary", Vulnerable: true, Rules: []string{"CD3014"}, allow: exact(TrustedOrigin), creds: true, noVary: true},
+	{Name: "no-vary", Vulnerable: true, Rules: []string{"CD3014"}, allow: exact(), creds: true, noVary: true},
 }
 
 // PolicyByName returns the named policy.
@@ -154,6 +202,12 @@ type Config struct {
 	// SlowHeaders is how long /fault/slow-headers waits before its
 	// status line (default 30 s).
 	SlowHeaders time.Duration
+	// Trusted is the front-end origin the allowlists trust (default
+	// TrustedOrigin).
+	Trusted string
+	// RecordTimes keeps the arrival time of every request per Host, for
+	// PeakRates.
+	RecordTimes bool
 }
 
 // Server is the target. Use it as an http.Handler; Close releases the
@@ -163,6 +217,9 @@ type Server struct {
 	requests atomic.Int64
 	closed   chan struct{}
 	once     sync.Once
+
+	timesMu sync.Mutex
+	times   map[string][]time.Time
 }
 
 // New returns a Server.
@@ -170,7 +227,29 @@ func New(cfg Config) *Server {
 	if cfg.SlowHeaders == 0 {
 		cfg.SlowHeaders = 30 * time.Second
 	}
-	return &Server{cfg: cfg, closed: make(chan struct{})}
+	if cfg.Trusted == "" {
+		cfg.Trusted = TrustedOrigin
+	}
+	return &Server{cfg: cfg, closed: make(chan struct{}), times: map[string][]time.Time{}}
+}
+
+// PeakRates returns, for every Host the server was asked for, the most
+// requests that arrived within any window of length w (RecordTimes).
+func (s *Server) PeakRates(w time.Duration) map[string]int {
+	s.timesMu.Lock()
+	defer s.timesMu.Unlock()
+	out := make(map[string]int, len(s.times))
+	for host, ts := range s.times {
+		peak, j := 0, 0
+		for i := range ts { // arrival order is time order
+			for ts[i].Sub(ts[j]) >= w {
+				j++
+			}
+			peak = max(peak, i-j+1)
+		}
+		out[host] = peak
+	}
+	return out
 }
 
 // Requests returns how many requests the server has received.
@@ -196,6 +275,11 @@ func (s *Server) sleep(d time.Duration) bool {
 // ServeHTTP serves /p/<policy>, /e/<n> and /fault/<name>.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
+	if s.cfg.RecordTimes {
+		s.timesMu.Lock()
+		s.times[r.Host] = append(s.times[r.Host], time.Now())
+		s.timesMu.Unlock()
+	}
 	path := r.URL.Path
 	switch {
 	case strings.HasPrefix(path, "/fault/"):
@@ -225,6 +309,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, p Policy) {
 		return
 	}
 	self := "http://" + r.Host
+	if r.TLS != nil {
+		self = "https://" + r.Host
+	}
 	origin := r.Header.Get("Origin")
 	h := w.Header()
 	if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
@@ -263,12 +350,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, p Policy) {
 }
 
 func (s *Server) cors(h http.Header, p Policy, origin, self string) {
-	if origin == "" {
+	if origin == "" || p.noCORS {
 		return
 	}
-	acao := p.allow(origin, self)
+	acao := p.allow(origin, self, s.cfg.Trusted)
 	if acao == "" {
-		if !p.noVary && p.allow("x", self) != "*" {
+		if !p.noVary && p.allow("x", self, s.cfg.Trusted) != "*" {
 			h.Add("Vary", "Origin")
 		}
 		return

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"sort"
 	"strings"
@@ -45,12 +46,20 @@ type client struct {
 }
 
 func newClient(cfg *Config) *client {
+	dialer := &net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}
+	dial := dialer.DialContext
+	if len(cfg.Resolve) > 0 {
+		resolve := cfg.Resolve
+		dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if to, ok := resolve[strings.ToLower(addr)]; ok {
+				addr = to
+			}
+			return dialer.DialContext(ctx, network, addr)
+		}
+	}
 	tr := &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
-		DialContext: (&net.Dialer{
-			Timeout:   cfg.Timeout,
-			KeepAlive: 30 * time.Second,
-		}).DialContext,
+		Proxy:                  http.ProxyFromEnvironment,
+		DialContext:            dial,
 		ForceAttemptHTTP2:      true,
 		MaxIdleConns:           max(100, 2*cfg.Concurrency),
 		MaxIdleConnsPerHost:    cfg.Concurrency,
@@ -60,7 +69,7 @@ func newClient(cfg *Config) *client {
 		ExpectContinueTimeout:  time.Second,
 		MaxResponseHeaderBytes: maxHeaderBytes,
 		DisableCompression:     true,
-		TLSClientConfig:        &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Insecure},
+		TLSClientConfig:        &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Insecure, RootCAs: cfg.RootCAs},
 	}
 	if cfg.Transport != nil {
 		tr = cfg.Transport
@@ -194,6 +203,14 @@ func (c *client) once(ctx context.Context, w *wire) (*evidence.Response, error) 
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", UserAgent)
 	}
+	// The remote address tells the target's IP address space (private
+	// network access); through a proxy it would be the proxy's.
+	var remote string
+	if tr, ok := c.hc.Transport.(*http.Transport); !ok || tr.Proxy == nil || proxyOf(tr, req) == nil {
+		req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{GotConn: func(ci httptrace.GotConnInfo) {
+			remote = ci.Conn.RemoteAddr().String()
+		}}))
+	}
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
@@ -213,8 +230,16 @@ func (c *client) once(ctx context.Context, w *wire) (*evidence.Response, error) 
 		URL: w.url, Proto: resp.Proto, Status: resp.StatusCode,
 		StatusText: strings.TrimSpace(strings.TrimPrefix(resp.Status, fmt.Sprint(resp.StatusCode))),
 		Header:     resp.Header, Body: body, Duration: time.Since(start),
-		Source: evidence.Source{URL: w.url},
+		Source: evidence.Source{URL: w.url}, RemoteAddr: remote,
 	}, nil
+}
+
+func proxyOf(tr *http.Transport, req *http.Request) *url.URL {
+	u, err := tr.Proxy(req)
+	if err != nil {
+		return nil
+	}
+	return u
 }
 
 // UserAgent identifies the scanner to the targets.

@@ -2,15 +2,15 @@ package scan
 
 import (
 	"context"
-	"errors"
+	"crypto/x509"
+	"net"
 	"net/http"
 	"net/url"
-	"sort"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/corsdoctor/corsdoctor/cors"
-	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
@@ -36,24 +36,40 @@ type Config struct {
 	Header http.Header
 	// Trusted are the legitimate front-end origins (--trusted-origin).
 	Trusted []string
-	// Rules turn probes into findings (rules.Family("CD3")).
-	Rules []*diag.Rule
+	// Thorough sends every probe of every class (--thorough) instead of
+	// skipping the probes earlier answers make redundant and keeping to
+	// the most frequent hosting domains and special characters.
+	Thorough bool
 	// Insecure skips TLS certificate verification (--insecure: targets
 	// with self-signed certificates).
 	Insecure bool
+	// RootCAs, when set, are the certificate authorities trusted for
+	// https targets instead of the system's (--cacert).
+	RootCAs *x509.CertPool
+	// Resolve maps "host:port" to the "address:port" to connect to
+	// instead of resolving host (--resolve); the Host header, TLS server
+	// name and certificate check still use host.
+	Resolve map[string]string
 	// Transport replaces the default transport (tests).
 	Transport *http.Transport
 }
 
-// Result is the outcome for one target: its probes as an exchange, the
-// findings, and the number of requests sent.
+// Adaptive probe budgets for the classes with many candidate origins
+// (--thorough sends them all).
+const (
+	adaptiveSpecialChars = 2
+	adaptiveThirdParty   = 3
+)
+
+// Result is the outcome for one target: its probes as an exchange and the
+// number of requests sent. The scanner only collects: the findings come
+// from the CD3xxx rules run over Exchange (see RunJudged).
 type Result struct {
 	Target   Target
 	Exchange *evidence.Exchange
-	Findings []diag.Finding
 	Requests int
 	// Err is set when the target could not be scanned to the end; the
-	// findings proven before the failure are kept.
+	// probes sent before the failure are kept.
 	Err      error
 	Duration time.Duration
 }
@@ -94,15 +110,34 @@ func (s *Scanner) Close() { s.c.hc.CloseIdleConnections() }
 // error and no new target is started; Run returns ctx's error then.
 // Every target next yields gets exactly one emit.
 func (s *Scanner) Run(ctx context.Context, next func() (Target, bool), emit func(*Result)) error {
+	return RunJudged(ctx, s, next, func(*Result) struct{} { return struct{}{} }, func(r *Result, _ struct{}) { emit(r) })
+}
+
+// RunJudged is Run with a judge: judge(r) runs on the worker goroutine
+// that scanned the target, so judging (the rules) runs in parallel, and
+// its value reaches emit with the result. After judge returns, response
+// bodies are dropped from r (memory stays bounded by the targets in
+// flight). A target ctx stopped before it started gets a result with
+// Err set and a nil Exchange, judged too.
+func RunJudged[V any](ctx context.Context, s *Scanner, next func() (Target, bool), judge func(*Result) V, emit func(*Result, V)) error {
+	type judged struct {
+		r *Result
+		v V
+	}
 	jobs := make(chan Target)
-	results := make(chan *Result, s.cfg.Concurrency)
+	results := make(chan judged, s.cfg.Concurrency)
+	finish := func(r *Result) judged {
+		v := judge(r)
+		r.dropBodies()
+		return judged{r, v}
+	}
 	var wg sync.WaitGroup
 	for i := 0; i < s.cfg.Concurrency; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for t := range jobs {
-				results <- s.Scan(ctx, t)
+				results <- finish(s.Scan(ctx, t))
 			}
 		}()
 	}
@@ -118,7 +153,7 @@ func (s *Scanner) Run(ctx context.Context, next func() (Target, bool), emit func
 			case <-ctx.Done():
 				// Not started: report it as not scanned, so the
 				// one-record-per-target contract holds.
-				results <- &Result{Target: t, Err: ctx.Err()}
+				results <- finish(&Result{Target: t, Err: ctx.Err()})
 				return
 			}
 		}
@@ -127,30 +162,20 @@ func (s *Scanner) Run(ctx context.Context, next func() (Target, bool), emit func
 		wg.Wait()
 		close(results)
 	}()
-	for r := range results {
-		emit(r)
+	for j := range results {
+		emit(j.r, j.v)
 	}
 	return ctx.Err()
 }
 
-// Scan scans one target.
-func (s *Scanner) Scan(ctx context.Context, t Target) *Result {
-	start := time.Now()
-	st := &state{s: s, ctx: ctx, t: t, sent: map[string]bool{}}
-	st.ex = &evidence.Exchange{
-		Request: cors.Request{URL: t.URL, Method: t.Method, Origin: ArbitraryOrigin, Credentials: cors.CredentialsInclude},
-		Source:  evidence.Source{URL: t.URL},
+// dropBodies forgets the response bodies (kept for the judge: the
+// sensitivity heuristics read them).
+func (r *Result) dropBodies() {
+	if r.Exchange == nil {
+		return
 	}
-	err := st.run()
-	res := &Result{Target: t, Exchange: st.ex, Requests: st.requests, Err: err}
-	if err != nil {
-		st.ex.Err = err.Error()
-	}
-	if len(s.cfg.Rules) > 0 {
-		res.Findings = diag.Run(s.cfg.Rules, &diag.Input{Exchanges: []*evidence.Exchange{st.ex}})
-	}
-	for i := range st.ex.Probes {
-		for _, h := range st.ex.Probes[i].Hops {
+	for i := range r.Exchange.Probes {
+		for _, h := range r.Exchange.Probes[i].Hops {
 			if h.Response != nil {
 				h.Response.Body = nil
 			}
@@ -158,6 +183,26 @@ func (s *Scanner) Scan(ctx context.Context, t Target) *Result {
 				h.Preflight.Body = nil
 			}
 		}
+	}
+}
+
+// Scan scans one target.
+func (s *Scanner) Scan(ctx context.Context, t Target) *Result {
+	start := time.Now()
+	page := PageScheme(t.URL)
+	arb := ArbitraryOrigin
+	if page == "http" {
+		arb = ArbitraryHTTPOrigin
+	}
+	st := &state{s: s, ctx: ctx, t: t, sent: map[string]bool{}, page: page, arb: arb}
+	st.ex = &evidence.Exchange{
+		Request: cors.Request{URL: t.URL, Method: t.Method, Origin: arb, Credentials: cors.CredentialsInclude},
+		Source:  evidence.Source{URL: t.URL},
+	}
+	err := st.run()
+	res := &Result{Target: t, Exchange: st.ex, Requests: st.requests, Err: err}
+	if err != nil {
+		st.ex.Err = err.Error()
 	}
 	res.Duration = time.Since(start)
 	return res
@@ -171,87 +216,133 @@ type state struct {
 	ex       *evidence.Exchange
 	requests int
 	sent     map[string]bool
+	// page is the attacker's page scheme (PageScheme); arb the unrelated
+	// origin with that scheme.
+	page, arb string
 	// arbACAO is what the arbitrary origin got: an origin echoed to every
 	// probe with the same value is a static policy, not an echo.
 	arbACAO string
+	// cors is set once any response carried a CORS response header or
+	// Vary: Origin.
+	cors bool
+	// space is the target's address space, from the first response's
+	// remote address ("" when unknown, e.g. through a proxy).
+	space cors.AddressSpace
 }
 
 // preflightOnly is true for targets whose method is not GET or HEAD: the
 // scan never sends them (it could change data), only their preflight.
 func (st *state) preflightOnly() bool { return st.t.Method != "GET" && st.t.Method != "HEAD" }
 
-// errStop ends a scan early without being an error.
-var errStop = errors.New("stop")
-
 func (st *state) run() error {
-	arb, err := st.probe(KindArbitrary, ArbitraryOrigin)
+	arb, err := st.probe(KindArbitrary, st.arb)
 	if err != nil {
 		return err
 	}
 	st.arbACAO = acao(arb)
-	if !st.echoed(arb) {
+	if r := probeResponse(arb); r != nil {
+		if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+			st.space = cors.AddressSpaceOf(h)
+		}
+	}
+	// An echo of the unrelated origin proves reflection, and every other
+	// origin probe would only repeat it (the rules report reflection as
+	// the root cause of any look-alike it implies).
+	if st.s.cfg.Thorough || !st.echoed(arb) {
 		if err := st.variants(); err != nil {
 			return err
 		}
 	}
 	if !st.preflightOnly() {
-		if _, err := st.probe(KindPreflight, ArbitraryOrigin); err != nil {
+		if _, err := st.probe(KindPreflight, st.arb); err != nil {
+			return err
+		}
+	}
+	// Only a secure page may ask for private network access (Chromium
+	// refuses it from http pages: InsecureLocalNetwork), so when the
+	// probes above came from an http page, the private network preflight
+	// of a private or loopback target comes from the https one.
+	if st.page == "http" && st.space.MorePrivateThan(cors.AddressSpacePublic) {
+		if _, err := st.probe(KindPrivateNetwork, ArbitraryOrigin); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// variants learns the legitimate origins (the target's own, the trusted
-// ones), then tries attacker look-alikes of every origin the server
-// echoes, skipping those an earlier answer makes redundant.
+// variants learns the legitimate origins (the trusted ones, the target's
+// own, its siblings), then tries attacker look-alikes of every origin the
+// server echoes. The adaptive scan skips what an earlier answer decides:
+// no look-alike for a server that sent no CORS header to any of these
+// origins, none for a fixed policy, no probe whose class a looser class
+// already passed; --thorough sends everything.
 func (st *state) variants() error {
+	thorough := st.s.cfg.Thorough
 	var bases []base
 	self, err := cors.OriginOf(st.t.URL)
 	if err != nil {
 		return err
 	}
-	legit := append([]string{self}, st.s.cfg.Trusted...)
-	for i, o := range legit {
-		kind := KindTrusted
-		if i == 0 {
-			kind = KindSelf
+	type legit struct {
+		kind   Kind
+		origin string
+	}
+	// Trusted origins first: they are what an allowlist was written for.
+	// The target's own origin and its siblings are tried after them, by
+	// the adaptive scan only when the trusted origins taught nothing: a
+	// trusted origin echoed gives the bases, and the same answer for the
+	// trusted origins as for the unrelated one (no CORS at all, or a
+	// fixed policy) is the server's policy for everyone.
+	var legits []legit
+	for _, o := range st.s.cfg.Trusted {
+		legits = append(legits, legit{KindTrusted, o})
+	}
+	trusted := len(legits)
+	legits = append(legits, legit{KindSelf, self})
+	if sb, ok := parseBase(self, st.page); ok {
+		for _, o := range sb.siblings() {
+			legits = append(legits, legit{KindSibling, o})
 		}
-		if st.sent[o] {
+	}
+	fixed := true // every legitimate origin got the unrelated origin's answer
+	for i, l := range legits {
+		if i == trusted && trusted > 0 && !thorough && (len(bases) > 0 || fixed) {
+			break
+		}
+		if st.sent[l.origin] {
 			continue
 		}
-		p, err := st.probe(kind, o)
+		p, err := st.probe(l.kind, l.origin)
 		if err != nil {
 			return err
 		}
+		if acao(p) != st.arbACAO {
+			fixed = false
+		}
 		if st.echoed(p) {
-			if b, ok := parseBase(o); ok {
+			if b, ok := parseBase(l.origin, st.page); ok {
 				bases = append(bases, b)
 			}
 		}
 	}
-	if sb, ok := parseBase(self); ok {
-		for _, o := range sb.siblings() {
-			if st.sent[o] {
-				continue
-			}
-			p, err := st.probe(KindSibling, o)
-			if err != nil {
-				return err
-			}
-			if st.echoed(p) {
-				if b, ok := parseBase(o); ok {
-					bases = append(bases, b)
-				}
-			}
+	if !thorough {
+		if !st.cors {
+			// No CORS header for any of these origins: CORS is not
+			// configured, only the preflight can still grant something.
+			return nil
+		}
+		if len(bases) == 0 && st.arbACAO != "" {
+			// A fixed policy (*, one origin for everyone): no other
+			// origin, null included, gets a different answer.
+			return nil
 		}
 	}
 	if _, err := st.probe(KindNull, cors.Null); err != nil {
 		return err
 	}
-	if len(bases) == 0 {
-		// No origin is echoed: a fixed policy (none, *, one origin)
-		// that no look-alike can change.
+	if len(bases) == 0 && !thorough {
+		// Origin-dependent but none of the legitimate origins is
+		// echoed: no base to build look-alikes of.
 		return nil
 	}
 	try := func(k Kind, origin string) (bool, error) {
@@ -266,25 +357,27 @@ func (st *state) variants() error {
 	}
 	rds := map[string]bool{}
 	specialDone := false
-	// Trusted bases first: they are what the allowlist was written for.
-	sort.SliceStable(bases, func(i, j int) bool { return bases[i].origin != self && bases[j].origin == self })
 	for _, b := range bases {
 		prefix, err := try(KindPrefix, b.prefix())
 		if err != nil {
 			return err
 		}
 		suffix, substring := false, false
-		if b.rd != "" && !rds[b.rd] {
+		if b.rd != "" && (thorough || !rds[b.rd]) {
 			rds[b.rd] = true
 			if suffix, err = try(KindSuffix, b.suffix()); err != nil {
 				return err
 			}
-			if prefix && suffix {
+			// substring is looser than prefix and suffix: only a server
+			// passing both can be a "contains" check.
+			if thorough || prefix && suffix {
 				if substring, err = try(KindSubstring, b.substring()); err != nil {
 					return err
 				}
 			}
-			if !suffix {
+			// suffix (and substring) imply any subdomain and the
+			// unescaped dot.
+			if thorough || !suffix && !substring {
 				if _, err = try(KindSubdomain, b.subdomain()); err != nil {
 					return err
 				}
@@ -293,25 +386,37 @@ func (st *state) variants() error {
 				}
 			}
 		}
-		if !substring {
+		if thorough || !substring {
 			if _, err = try(KindHTTP, b.http()); err != nil {
 				return err
 			}
 		}
-		if !prefix && !specialDone && !isIPv6(b.host) {
+		// prefix and substring imply the special characters.
+		if thorough || !prefix && !substring && !specialDone && !isIPv6(b.host) {
 			specialDone = true
-			for _, c := range SpecialChars {
+			chars := SpecialChars
+			if !thorough {
+				chars = chars[:adaptiveSpecialChars]
+			}
+			for _, c := range chars {
+				if isIPv6(b.host) {
+					break
+				}
 				ok, err := try(KindSpecialChar, b.special(c))
 				if err != nil {
 					return err
 				}
-				if ok {
+				if ok && !thorough {
 					break
 				}
 			}
 		}
 	}
-	for _, o := range ThirdPartyOrigins {
+	n := adaptiveThirdParty
+	if thorough {
+		n = 0
+	}
+	for _, o := range thirdParty(st.page, n) {
 		if _, err := try(KindThirdParty, o); err != nil {
 			return err
 		}
@@ -360,6 +465,22 @@ func probeResponse(p *evidence.Probe) *evidence.Response {
 	return p.Hops[0].Preflight
 }
 
+// corsSignal reports whether a response carries any CORS response header
+// or Vary: Origin (the server looks at Origin).
+func corsSignal(r *evidence.Response) bool {
+	for k := range r.Header {
+		if strings.HasPrefix(k, "Access-Control-") {
+			return true
+		}
+	}
+	for _, v := range r.Header.Values("Vary") {
+		if strings.Contains(strings.ToLower(v), "origin") || strings.Contains(v, "*") {
+			return true
+		}
+	}
+	return false
+}
+
 // probe sends the request a page at origin would make (or its preflight)
 // and records it with the engine's verdict for a credentialed request.
 func (st *state) probe(k Kind, origin string) (*evidence.Probe, error) {
@@ -374,7 +495,7 @@ func (st *state) probe(k Kind, origin string) (*evidence.Probe, error) {
 	}
 	h.Set("Origin", origin)
 	w := &wire{method: t.Method, url: t.URL, header: h}
-	preflight := k == KindPreflight || st.preflightOnly()
+	preflight := k == KindPreflight || k == KindPrivateNetwork || st.preflightOnly()
 	if preflight {
 		w.method = http.MethodOptions
 		m := t.Method
@@ -387,7 +508,7 @@ func (st *state) probe(k Kind, origin string) (*evidence.Probe, error) {
 			// call makes.
 			h.Set(cors.HeaderRequestHeaders, "content-type")
 		}
-		if k == KindPreflight || k == KindArbitrary {
+		if k == KindPreflight || k == KindPrivateNetwork || k == KindArbitrary {
 			h.Set(cors.HeaderRequestPrivateNetwork, "true")
 		}
 	}
@@ -407,6 +528,9 @@ func (st *state) probe(k Kind, origin string) (*evidence.Probe, error) {
 		p.Err = err.Error()
 		st.ex.Probes = append(st.ex.Probes, p)
 		return nil, err
+	}
+	if !st.cors && corsSignal(resp) {
+		st.cors = true
 	}
 	hop := evidence.Hop{URL: t.URL}
 	if preflight {

@@ -3,10 +3,12 @@ package cli
 import (
 	"bufio"
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -51,6 +53,9 @@ type ScanOptions struct {
 	NoProgress  bool
 	Rules       []string
 	Insecure    bool
+	Thorough    bool
+	Resolve     []string
+	CACert      string
 
 	// ctx, when set, replaces the command's context (tests interrupt
 	// a scan through it).
@@ -73,6 +78,11 @@ third-party hosting domains) and reports every origin the browser would let read
 response, with the exact request sent, the response lines that show it, and the CORS
 engine's verdict. The target's own origin and --trusted-origin values are learned
 first, so correct allowlists are not reported.
+
+The attacker chooses the page: for an http target that is not loopback the probes
+come from plain-http pages (an https page could not read it: mixed content). The
+probes adapt to the answers (reflection needs no look-alike, a server without CORS
+only its preflight); --thorough sends every probe of every class.
 
 A TARGET is a URL, or "METHOD URL". GET and HEAD targets are requested with GET/HEAD;
 any other method is only preflighted (OPTIONS), never sent. Redirects are never
@@ -118,6 +128,9 @@ not be scanned (and no findings). See docs/scan.md.`,
 	fs.BoolVar(&opts.ShowSecrets, "show-secrets", false, "print Authorization, Cookie, API keys and tokens instead of redacting them")
 	fs.BoolVar(&opts.NoProgress, "no-progress", false, "no progress line on standard error (shown only when it is a terminal)")
 	fs.BoolVar(&opts.Insecure, "insecure", false, "do not verify TLS certificates (targets with self-signed certificates)")
+	fs.StringVar(&opts.CACert, "cacert", "", "PEM file of the certificate authorities to trust for https targets instead of the system's")
+	fs.StringArrayVar(&opts.Resolve, "resolve", nil, "connect to ADDR for HOST:PORT instead of resolving HOST, 'HOST:PORT:ADDR' (repeatable), as curl --resolve")
+	fs.BoolVar(&opts.Thorough, "thorough", false, "send every probe of every class (about 50 requests per target) instead of adapting to the answers")
 	fs.StringSliceVar(&opts.Rules, "rules", []string{"all"}, "rules to run: all, IDs, or -ID to leave one out (all,-CD3014)")
 	return cmd
 }
@@ -161,8 +174,16 @@ func parseRate(flag, s string) (float64, error) {
 	return r, nil
 }
 
-func (o *ScanOptions) config() (scan.Config, error) {
-	cfg := scan.Config{Concurrency: o.Concurrency, Timeout: o.Timeout, Retries: o.Retries, Transport: o.transport, Insecure: o.Insecure}
+// scanConfig is the scanner's configuration and the rules that judge its
+// results.
+type scanConfig struct {
+	scan.Config
+	Rules []*diag.Rule
+}
+
+func (o *ScanOptions) config() (scanConfig, error) {
+	cfg := scanConfig{Config: scan.Config{Concurrency: o.Concurrency, Timeout: o.Timeout, Retries: o.Retries, Transport: o.transport,
+		Insecure: o.Insecure, Thorough: o.Thorough}}
 	if o.Concurrency < 1 || o.Concurrency > 10000 {
 		return cfg, Usagef("-c: concurrency %d out of range 1-10000", o.Concurrency)
 	}
@@ -208,6 +229,19 @@ func (o *ScanOptions) config() (scan.Config, error) {
 		}
 		cfg.Trusted = append(cfg.Trusted, origin)
 	}
+	if cfg.Resolve, err = parseResolve(o.Resolve); err != nil {
+		return cfg, err
+	}
+	if o.CACert != "" {
+		b, err := os.ReadFile(o.CACert)
+		if err != nil {
+			return cfg, Usagef("--cacert: %v", err)
+		}
+		cfg.RootCAs = x509.NewCertPool()
+		if !cfg.RootCAs.AppendCertsFromPEM(b) {
+			return cfg, Usagef("--cacert: %s: no PEM certificate in it", o.CACert)
+		}
+	}
 	sel, err := diag.Select(rules.Family("CD3"), o.Rules)
 	if err != nil {
 		return cfg, WithHint(Usagef("--rules: %v", err), "scan runs the CD3xxx rules; see docs/rules.md")
@@ -217,6 +251,32 @@ func (o *ScanOptions) config() (scan.Config, error) {
 	}
 	cfg.Rules = sel
 	return cfg, nil
+}
+
+// parseResolve reads --resolve HOST:PORT:ADDR values (ADDR an IP
+// address, IPv6 in brackets) into the scanner's host:port -> addr:port
+// map.
+func parseResolve(vals []string) (map[string]string, error) {
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	m := make(map[string]string, len(vals))
+	for _, v := range vals {
+		host, rest, ok1 := strings.Cut(v, ":")
+		port, addr, ok2 := strings.Cut(rest, ":")
+		addr = strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]")
+		n, err := strconv.Atoi(port)
+		switch {
+		case !ok1 || !ok2 || host == "":
+			return nil, WithHint(Usagef("--resolve: %q is not HOST:PORT:ADDR", v), "e.g. --resolve api.example.test:443:127.0.0.1")
+		case err != nil || n < 1 || n > 65535:
+			return nil, Usagef("--resolve: invalid port %q in %q", port, v)
+		case net.ParseIP(addr) == nil:
+			return nil, Usagef("--resolve: %q in %q is not an IP address", addr, v)
+		}
+		m[strings.ToLower(net.JoinHostPort(host, port))] = net.JoinHostPort(addr, port)
+	}
+	return m, nil
 }
 
 func runScan(opts *ScanOptions) error {
@@ -310,7 +370,7 @@ func runScan(opts *ScanOptions) error {
 	defer cancel()
 
 	w := &scanWriter{opts: opts, out: bufio.NewWriterSize(out, 64<<10), errOut: app.IO.ErrOut, html: html != nil, sarif: sarif != nil,
-		tty: app.IO.ErrTTY && !opts.NoProgress, cancel: cancel}
+		tty: app.IO.ErrTTY && !opts.NoProgress, cancel: cancel, problems: newScanProblems(maxReportFindings)}
 	// Targets: arguments, then the spec, then the input file, streamed
 	// through a small channel so the file is never held in memory.
 	targets := make(chan scan.Target, 64)
@@ -354,15 +414,18 @@ func runScan(opts *ScanOptions) error {
 			return scan.Target{}, false
 		}
 	}
-	s := scan.New(cfg)
+	s := scan.New(cfg.Config)
 	defer s.Close()
 	start := app.Now()
 	stopProgress := w.progress(w.tty, start, app.Now)
-	runErr := s.Run(ctx, next, w.emit)
+	runErr := scan.RunJudged(ctx, s, next, cfg.judge, w.emit)
 	stopProgress()
 	var readErr error
 	if runErr == nil {
 		readErr = <-readDone
+	}
+	if !opts.JSON && w.err == nil {
+		w.err = writeScanProblems(w.out, w.problems)
 	}
 	if err := w.out.Flush(); err != nil && w.err == nil {
 		w.err = err
@@ -371,18 +434,18 @@ func runScan(opts *ScanOptions) error {
 		return fmt.Errorf("writing the report: %w", w.err)
 	}
 	if html != nil {
-		page := scanPage(w.findings, w.scanned.Load(), w.vulnerable.Load(), w.dropped)
+		page := w.problems.page(w.scanned.Load(), w.vulnerable.Load())
 		if err := report.HTMLPage(html, page, report.HTMLOptions{Title: "corsdoctor scan"}); err != nil {
 			return fmt.Errorf("--html: %w", err)
 		}
 	}
 	if sarif != nil {
-		if err := report.SARIF(sarif, w.sarifFindings, cfg.Rules, report.SARIFOptions{}); err != nil {
+		if err := report.SARIF(sarif, w.problems.sarif(), cfg.Rules, report.SARIFOptions{Fingerprint: scanFingerprint}); err != nil {
 			return fmt.Errorf("--sarif: %w", err)
 		}
 	}
-	if w.dropped > 0 {
-		w.warn(fmt.Errorf("--html/--sarif: only the first %d findings are included (%d more are in the --json output)", maxReportFindings, w.dropped))
+	if n := w.problems.dropped; n > 0 && (html != nil || sarif != nil) {
+		w.warn(fmt.Errorf("--html/--sarif: only the first %d problems are included (%d more findings are in the --json output)", maxReportFindings, n))
 	}
 	elapsed := app.Now().Sub(start)
 	w.summary(elapsed)
@@ -471,9 +534,19 @@ func readResume(name string) (map[string]bool, error) {
 	return done, nil
 }
 
-// maxReportFindings bounds the findings kept in memory for --html and
-// --sarif, which are written at the end.
+// maxReportFindings bounds the problems (findings grouped across
+// targets) kept in memory for the text summary, --html and --sarif,
+// which are written at the end.
 const maxReportFindings = 20000
+
+// judge runs the rules over one scanned target, on the scanner's worker
+// goroutine: the collector only collects, every verdict is a rule's.
+func (c scanConfig) judge(r *scan.Result) []diag.Finding {
+	if r.Exchange == nil || len(c.Rules) == 0 {
+		return nil
+	}
+	return diag.Run(c.Rules, &diag.Input{Exchanges: []*evidence.Exchange{r.Exchange}})
+}
 
 // scanWriter prints results as they arrive and keeps the counts.
 type scanWriter struct {
@@ -487,10 +560,10 @@ type scanWriter struct {
 	// cancel stops the scan when the report cannot be written.
 	cancel context.CancelFunc
 
-	findings      []report.Finding
-	sarif         bool
-	sarifFindings []diag.Finding
-	kept, dropped int
+	sarif bool
+	// problems groups the findings across targets (text summary, --html,
+	// --sarif).
+	problems *scanProblems
 
 	scanned, vulnerable, failed, invalid, skipped, interrupted, requests atomic.Int64
 }
@@ -504,8 +577,8 @@ func (w *scanWriter) warn(err error) {
 	termsafe.Fprintf(w.errOut, "corsdoctor: warning: %v\n", err)
 }
 
-// emit writes one result; it runs on one goroutine.
-func (w *scanWriter) emit(r *scan.Result) {
+// emit writes one result and its findings; it runs on one goroutine.
+func (w *scanWriter) emit(r *scan.Result, findings []diag.Finding) {
 	w.requests.Add(int64(r.Requests))
 	if r.Err != nil && errors.Is(r.Err, context.Canceled) {
 		// Interrupted: no record, so --resume scans it again.
@@ -513,27 +586,23 @@ func (w *scanWriter) emit(r *scan.Result) {
 		return
 	}
 	w.scanned.Add(1)
-	rec := scanRecordOf(r, w.opts.ShowSecrets)
+	rec := scanRecordOf(r, findings, w.opts.ShowSecrets)
 	if rec.Status == statusError {
 		w.failed.Add(1)
 	}
-	if len(r.Findings) > 0 {
+	if len(findings) > 0 {
 		w.vulnerable.Add(1)
 	}
-	if w.html || w.sarif {
-		for i, f := range rec.Findings {
-			if w.kept >= maxReportFindings {
-				w.dropped++
-				continue
-			}
-			w.kept++
-			if w.html {
-				w.findings = append(w.findings, f)
-			}
-			if w.sarif {
-				w.sarifFindings = append(w.sarifFindings, sarifFinding(r.Findings[i], r.Target, w.opts.ShowSecrets))
-			}
+	// Group every finding; the text output proves a problem once and
+	// points back to it for the other places.
+	seen := make([]string, len(findings))
+	for i, f := range rec.Findings {
+		var sf *diag.Finding
+		if w.sarif {
+			d := sarifFinding(findings[i], r.Target, w.opts.ShowSecrets)
+			sf = &d
 		}
+		seen[i] = w.problems.add(r.Target, f, sf)
 	}
 	if w.err != nil {
 		return
@@ -547,7 +616,7 @@ func (w *scanWriter) emit(r *scan.Result) {
 		b = append(b, '\n')
 		_, w.err = w.out.Write(b)
 	} else {
-		w.err = writeScanText(w.out, rec)
+		w.err = writeScanText(w.out, rec, seen)
 	}
 	if w.err == nil {
 		// Each record reaches the file whole as soon as it is known.
@@ -563,14 +632,14 @@ func (w *scanWriter) emit(r *scan.Result) {
 // redacted unless showSecrets. It is the only conversion: the text,
 // --json, --html and --sarif outputs and the web UI's Scan page all start
 // from it.
-func scanRecordOf(r *scan.Result, showSecrets bool) scanRecord {
+func scanRecordOf(r *scan.Result, findings []diag.Finding, showSecrets bool) scanRecord {
 	rec := scanRecord{Target: r.Target.URL, Method: r.Target.Method, Input: r.Target.Location(), Requests: r.Requests,
-		Findings: report.FindingsFromDiag(r.Findings, report.Options{ShowSecrets: showSecrets})}
+		Findings: report.FindingsFromDiag(findings, report.Options{ShowSecrets: showSecrets})}
 	rec.Note = redirectNote(r)
 	switch {
 	case r.Err != nil:
 		rec.Status, rec.Error = statusError, r.Err.Error()
-	case len(r.Findings) > 0:
+	case len(findings) > 0:
 		rec.Status = statusVulnerable
 	default:
 		rec.Status = statusClean
@@ -582,20 +651,22 @@ func scanRecordOf(r *scan.Result, showSecrets bool) scanRecord {
 	return rec
 }
 
-// scanPage is the findings report of a scan (--html, the web UI).
+// scanPage is the findings report of a scan in the web UI: the findings,
+// as records carry them, grouped into problems as --html does.
 func scanPage(findings []report.Finding, scanned, vulnerable int64, dropped int) report.Page {
-	page := report.Page{Title: "corsdoctor scan", Subtitle: fmt.Sprintf("%d targets scanned, %d vulnerable", scanned, vulnerable), Findings: findings}
-	if dropped > 0 {
-		page.Sections = append(page.Sections, report.Section{Heading: "Truncated", Text: fmt.Sprintf("%d further findings are in the --json output only.", dropped)})
+	ps := newScanProblems(maxReportFindings)
+	for _, f := range findings {
+		ps.add(scan.Target{URL: f.Location}, f, nil)
 	}
-	return page
+	ps.dropped += dropped
+	return ps.page(scanned, vulnerable)
 }
 
 // scanList scans a list of targets in-process (the web UI) and returns
 // one record per target, in the order given. Targets a cancelled ctx
 // stopped have status "error" with the context's error; the records of
 // finished targets are kept, and the context's error is returned too.
-func scanList(ctx context.Context, cfg scan.Config, targets []scan.Target, showSecrets bool) ([]scanRecord, error) {
+func scanList(ctx context.Context, cfg scanConfig, targets []scan.Target, showSecrets bool) ([]scanRecord, error) {
 	pos := make(map[string][]int, len(targets))
 	for i, t := range targets {
 		pos[t.Key()] = append(pos[t.Key()], i)
@@ -609,15 +680,15 @@ func scanList(ctx context.Context, cfg scan.Config, targets []scan.Target, showS
 		i++
 		return targets[i-1], true
 	}
-	s := scan.New(cfg)
+	s := scan.New(cfg.Config)
 	defer s.Close()
-	err := s.Run(ctx, next, func(r *scan.Result) {
+	err := scan.RunJudged(ctx, s, next, cfg.judge, func(r *scan.Result, findings []diag.Finding) {
 		q := pos[r.Target.Key()]
 		if len(q) == 0 {
 			return
 		}
 		pos[r.Target.Key()] = q[1:]
-		recs[q[0]] = scanRecordOf(r, showSecrets)
+		recs[q[0]] = scanRecordOf(r, findings, showSecrets)
 	})
 	// Targets never handed to the scanner (ctx ended first) still get
 	// their record.
@@ -669,14 +740,20 @@ func redirectNote(r *scan.Result) string {
 	return fmt.Sprintf("answers %d with Location: %s (not followed; scan that URL to audit it)", resp.Status, loc)
 }
 
-// writeScanText renders one record for a terminal.
-func writeScanText(out io.Writer, rec scanRecord) error {
+// writeScanText renders one record for a terminal. seen[i], when set,
+// names the target whose output already proved finding i's problem:
+// the finding is then one line pointing there.
+func writeScanText(out io.Writer, rec scanRecord, seen []string) error {
 	tw := &scanTextWriter{w: out}
 	tw.printf("%s\n", scanStatusLine(rec))
 	if rec.Note != "" {
 		tw.printf("  note: %s\n", rec.Note)
 	}
-	for _, f := range rec.Findings {
+	for i, f := range rec.Findings {
+		if i < len(seen) && seen[i] != "" {
+			tw.printf("  %s %s %s: the same problem as %s (proof above)\n", f.ID, f.Severity, f.Name, seen[i])
+			continue
+		}
 		tw.printf("  %s %s %s: %s\n", f.ID, f.Severity, f.Name, f.Title)
 		tw.printf("    %s\n", f.Detail)
 		for _, e := range f.Evidence {
@@ -749,8 +826,12 @@ func (w *scanWriter) summary(elapsed time.Duration) {
 	w.errMu.Lock()
 	defer w.errMu.Unlock()
 	sec := max(elapsed.Seconds(), 0.001)
-	fmt.Fprintf(w.errOut, "corsdoctor: scanned %d targets with %d requests in %s (%.0f requests/s): %d vulnerable, %d failed",
-		w.scanned.Load(), w.requests.Load(), elapsed.Round(time.Millisecond), float64(w.requests.Load())/sec, w.vulnerable.Load(), w.failed.Load())
+	perTarget := 0.0
+	if n := w.scanned.Load() + w.interrupted.Load(); n > 0 {
+		perTarget = float64(w.requests.Load()) / float64(n)
+	}
+	fmt.Fprintf(w.errOut, "corsdoctor: scanned %d targets with %d requests (%.1f per target) in %s (%.0f requests/s): %d vulnerable, %d failed",
+		w.scanned.Load(), w.requests.Load(), perTarget, elapsed.Round(time.Millisecond), float64(w.requests.Load())/sec, w.vulnerable.Load(), w.failed.Load())
 	if n := w.invalid.Load(); n > 0 {
 		fmt.Fprintf(w.errOut, ", %d invalid lines skipped", n)
 	}

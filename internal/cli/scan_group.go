@@ -1,0 +1,204 @@
+package cli
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/corsdoctor/corsdoctor/collect/scan"
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/report"
+)
+
+// A scan problem is one finding repeated across targets: the same rule
+// with the same severity and detail, on targets of the same origin
+// (scheme, host, port), with the same deciding response lines. 5,000
+// endpoints behind one misconfigured gateway are one problem with 5,000
+// places. The JSON Lines output keeps one record per target; the text
+// output proves a problem once, --html and --sarif list each problem once
+// with its places.
+
+// maxPlaces bounds the places a problem remembers by name; the count
+// goes on.
+const maxPlaces = 20
+
+type scanProblem struct {
+	host  string
+	first report.Finding
+	// sarif is the first place's finding as SARIF carries it.
+	sarif  *diag.Finding
+	places []string
+	count  int
+}
+
+type scanProblems struct {
+	max   int
+	byKey map[string]*scanProblem
+	list  []*scanProblem
+	// dropped counts the findings of problems beyond max (their records
+	// are complete in --json).
+	dropped int
+}
+
+func newScanProblems(max int) *scanProblems {
+	return &scanProblems{max: max, byKey: map[string]*scanProblem{}}
+}
+
+// scanDecidingLines are the lines of a finding's proof that say what the
+// server decided: the evidence without the request block (it names the
+// path and carries secrets), the status lines (an error page and a 200
+// share one policy) and cookie values (they differ on every response).
+func scanDecidingLines(evidence []string) []string {
+	var out []string
+	inRequest := false
+	for _, l := range evidence {
+		t := strings.TrimSpace(l)
+		switch {
+		case l == "request sent:":
+			inRequest = true
+			continue
+		case inRequest && strings.HasPrefix(l, "  "):
+			continue
+		}
+		inRequest = false
+		if strings.HasPrefix(t, "response: ") || strings.HasPrefix(t, "preflight response: ") || strings.HasPrefix(t, "Set-Cookie:") {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// scanProblemKey identifies a problem; host is the target's origin.
+func scanProblemKey(targetURL, id, severity, detail string, evidence []string) (key, host string) {
+	host, err := cors.OriginOf(targetURL)
+	if err != nil {
+		host = targetURL
+	}
+	return strings.Join(append([]string{host, id, severity, detail}, scanDecidingLines(evidence)...), "\x00"), host
+}
+
+func scanPlace(t scan.Target) string { return strings.TrimSpace(t.Method + " " + t.URL) }
+
+// add records one finding of target t (sf: its SARIF form, when --sarif
+// is on). It returns "" when the finding starts a problem (or the bound
+// is reached: it stands alone), else the first place of its problem.
+func (ps *scanProblems) add(t scan.Target, f report.Finding, sf *diag.Finding) string {
+	key, host := scanProblemKey(t.URL, f.ID, f.Severity, f.Detail, f.Evidence)
+	p := ps.byKey[key]
+	if p == nil {
+		if len(ps.list) >= ps.max {
+			ps.dropped++
+			return ""
+		}
+		p = &scanProblem{host: host, first: f, sarif: sf}
+		ps.byKey[key] = p
+		ps.list = append(ps.list, p)
+	}
+	p.count++
+	if len(p.places) < maxPlaces {
+		p.places = append(p.places, scanPlace(t))
+	}
+	if p.count == 1 {
+		return ""
+	}
+	return p.places[0]
+}
+
+// placesText lists up to n places and how many more there are.
+func (p *scanProblem) placesText(n int) string {
+	shown := p.places[:min(n, len(p.places))]
+	s := strings.Join(shown, ", ")
+	if more := p.count - len(shown); more > 0 {
+		s += fmt.Sprintf(" and %d more", more)
+	}
+	return s
+}
+
+func (p *scanProblem) targets() string {
+	if p.count == 1 {
+		return "1 target"
+	}
+	return fmt.Sprintf("%d targets", p.count)
+}
+
+// writeScanProblems ends the text report with the problems found on more
+// than one target, each with its places.
+func writeScanProblems(out io.Writer, ps *scanProblems) error {
+	var rep []*scanProblem
+	findings := 0
+	for _, p := range ps.list {
+		findings += p.count
+		if p.count > 1 {
+			rep = append(rep, p)
+		}
+	}
+	if len(rep) == 0 {
+		return nil
+	}
+	tw := &scanTextWriter{w: out}
+	tw.printf("\n%d findings are %d problems (the same rule and response on targets of one origin):\n", findings, len(ps.list))
+	for _, p := range ps.list {
+		tw.printf("  %s %s %s on %s: %s: %s\n", p.first.ID, p.first.Severity, p.first.Name, p.host, p.targets(), p.placesText(3))
+	}
+	return tw.err
+}
+
+// page is the --html report: one entry per problem, its proof from the
+// first place, and where else it holds.
+func (ps *scanProblems) page(scanned, vulnerable int64) report.Page {
+	findings := 0
+	page := report.Page{Title: "corsdoctor scan"}
+	for _, p := range ps.list {
+		findings += p.count
+		f := p.first
+		if p.count > 1 {
+			f.Location = p.targets() + " on " + p.host + ": " + p.placesText(maxPlaces)
+		}
+		page.Findings = append(page.Findings, f)
+	}
+	page.Subtitle = fmt.Sprintf("%d targets scanned, %d vulnerable: %d findings, %d problems", scanned, vulnerable, findings+ps.dropped, len(ps.list))
+	if ps.dropped > 0 {
+		page.Sections = append(page.Sections, report.Section{Heading: "Truncated",
+			Text: fmt.Sprintf("%d further findings are in the --json output only.", ps.dropped)})
+	}
+	return page
+}
+
+// sarif returns one SARIF result per problem, anchored at its first
+// place, the message carrying the proof and the other places.
+func (ps *scanProblems) sarif() []diag.Finding {
+	var out []diag.Finding
+	for _, p := range ps.list {
+		if p.sarif == nil {
+			continue
+		}
+		f := *p.sarif
+		if p.count > 1 {
+			f.Detail += fmt.Sprintf("\nThe same on %s of %s: %s", p.targets(), p.host, p.placesText(maxPlaces))
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// scanFingerprint is a problem's SARIF partial fingerprint: the rule, the
+// target's origin and the deciding response lines, so code scanning
+// keeps one alert per host and finding across runs (input files move,
+// paths and cookie values change, the severity may follow the
+// credentials).
+func scanFingerprint(f diag.Finding) string {
+	host, err := cors.OriginOf(f.Location.URL)
+	if err != nil {
+		host = f.Location.URL
+	}
+	h := sha256.New()
+	for _, s := range append([]string{f.RuleID, host}, scanDecidingLines(f.Evidence)...) {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
