@@ -175,7 +175,7 @@ func TestAddressSpaceOf(t *testing.T) {
 	for in, want := range map[string]AddressSpace{
 		"127.0.0.1": AddressSpaceLoopback, "127.8.9.10": AddressSpaceLoopback, "::1": AddressSpaceLoopback, "[::1]": AddressSpaceLoopback,
 		"::ffff:127.0.0.1": AddressSpaceLoopback,
-		"10.1.2.3": AddressSpaceLocal, "172.16.0.1": AddressSpaceLocal, "172.31.255.255": AddressSpaceLocal, "192.168.1.1": AddressSpaceLocal,
+		"10.1.2.3":         AddressSpaceLocal, "172.16.0.1": AddressSpaceLocal, "172.31.255.255": AddressSpaceLocal, "192.168.1.1": AddressSpaceLocal,
 		"169.254.169.254": AddressSpaceLocal, "100.64.0.1": AddressSpaceLocal, "100.127.255.255": AddressSpaceLocal,
 		"fd00::1": AddressSpaceLocal, "fe80::1%eth0": AddressSpaceLocal, "0.0.0.0": AddressSpaceLocal, "::ffff:10.0.0.1": AddressSpaceLocal,
 		"172.32.0.1": AddressSpacePublic, "100.128.0.1": AddressSpacePublic, "8.8.8.8": AddressSpacePublic, "2001:db8::1": AddressSpacePublic,
