@@ -41,6 +41,8 @@ func TestDeps(t *testing.T) {
 		{"apimodel", []string{module + "/cors", module + "/evidence"}, "the API model is built by lint and aws alike"},
 		{"rules", []string{module + "/cors", module + "/evidence", module + "/apimodel", module + "/diag"}, "rules read evidence; collectors did the I/O"},
 		{"internal/redact", nil, "redaction is standard library only"},
+		{"internal/paste", []string{module + "/cors"}, "reading a pasted request needs the engine's header rules only"},
+		{"corstest", []string{module}, "users import corstest into their own tests: the standard library and corsdoctor's own packages only, no third-party module"},
 	} {
 		t.Run(tc.pkg, func(t *testing.T) {
 			t.Parallel()
@@ -80,6 +82,11 @@ func TestHeavyLibrariesStayInTheirCollector(t *testing.T) {
 		{"collect/apigw", "github.com/chromedp", "the AWS collector needs no browser"},
 		{"collect/probe", "github.com/chromedp", "the prober speaks HTTP; the browser lives in collect/browser"},
 		{"apimodel", "github.com/hashicorp/hcl", "the model is format-neutral"},
+		{"corstest", "github.com/spf13/cobra", "corstest runs in users' test binaries: no CLI framework"},
+		{"corstest", "github.com/aws/aws-sdk-go-v2", "corstest runs in users' test binaries: no AWS SDK"},
+		{"corstest", "github.com/aws/smithy-go", "corstest runs in users' test binaries: no AWS SDK"},
+		{"corstest", "github.com/chromedp", "corstest runs in users' test binaries: no browser driver"},
+		{"corstest", module + "/internal/cli", "corstest is a library: the CLI wires commands, it does not assert"},
 	} {
 		t.Run(tc.pkg+"!"+tc.forbidden, func(t *testing.T) {
 			t.Parallel()
