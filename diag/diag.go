@@ -73,11 +73,23 @@ const (
 	GoPlatform Platform = "go"
 	Nginx      Platform = "nginx"
 	CloudFront Platform = "cloudfront"
+	S3         Platform = "s3"
+	Flask      Platform = "flask"
+	Spring     Platform = "spring"
+	ASPNET     Platform = "aspnet"
+	Envoy      Platform = "envoy"
+	Kong       Platform = "kong"
+	Traefik    Platform = "traefik"
+	Cloudflare Platform = "cloudflare"
+	Azure      Platform = "azure"
+	GCP        Platform = "gcp"
+	Vercel     Platform = "vercel"
+	Netlify    Platform = "netlify"
 	Unknown    Platform = ""
 )
 
 // Platforms lists every platform name accepted by --platform.
-var Platforms = []Platform{Generic, APIGwREST, APIGwHTTP, LambdaURL, LambdaPy, LambdaNode, FastAPI, Django, Express, GoPlatform, Nginx, CloudFront}
+var Platforms = []Platform{Generic, APIGwREST, APIGwHTTP, LambdaURL, LambdaPy, LambdaNode, S3, FastAPI, Django, Flask, Express, Spring, ASPNET, GoPlatform, Nginx, Envoy, Kong, Traefik, CloudFront, Cloudflare, Azure, GCP, Vercel, Netlify}
 
 // ParsePlatform validates a --platform value.
 func ParsePlatform(s string) (Platform, error) {
@@ -196,9 +208,19 @@ func (p *Pass) ReportFix(i int, loc evidence.Source, plat Platform, detail strin
 	if _, ok := p.Rule.Fix[plat]; !ok {
 		shown = Generic
 	}
+	p.ReportFixText(i, loc, shown, fix, detail, ev...)
+}
+
+// ReportFixText is Report with a fix the rule wrote from the evidence
+// (the layer it recognised, what the probes showed), for platform plat.
+// Placeholders in the fix are filled in from exchange i (see FillFix).
+func (p *Pass) ReportFixText(i int, loc evidence.Source, plat Platform, fix, detail string, ev ...string) {
+	if i >= 0 && i < len(p.in.Exchanges) {
+		fix = FillFix(fix, ValuesOf(p.in.Exchanges[i]))
+	}
 	p.findings = append(p.findings, Finding{
 		RuleID: p.Rule.ID, Name: p.Rule.Name, Severity: p.Rule.Severity, Title: p.Rule.Title,
-		Detail: detail, Fix: fix, Platform: shown, Location: loc, Evidence: ev, Exchange: i, rank: p.Rule.Rank,
+		Detail: detail, Fix: fix, Platform: plat, Location: loc, Evidence: ev, Exchange: i, rank: p.Rule.Rank,
 	})
 }
 

@@ -134,3 +134,22 @@ func TestSelect(t *testing.T) {
 		}
 	}
 }
+
+func TestFillFix(t *testing.T) {
+	t.Parallel()
+	v := FixValues{Origin: "http://localhost:5173", Method: "DELETE", Headers: []string{"authorization", "x-request-id"}}
+	for _, tc := range []struct{ in, want string }{
+		{"allow_origins=['{{origin}}']", "allow_origins=['http://localhost:5173']"},
+		{"allow_methods=[{{methods|q}}]", "allow_methods=['GET', 'POST', 'DELETE']"},
+		{"AllowedHeaders: []string{{{headers|qq}}}", `AllowedHeaders: []string{"authorization", "x-request-id"}`},
+		{"AllowHeaders={{headers|csv}}", "AllowHeaders=authorization,x-request-id"},
+		{"Access-Control-Allow-Methods: {{method}}", "Access-Control-Allow-Methods: DELETE"},
+		{"{ statusCode: 204, headers: {} } {{unknown}}", "{ statusCode: 204, headers: {} } {{unknown}}"},
+		{"no placeholder", "no placeholder"},
+		{"{{origin", "{{origin"},
+	} {
+		if got := FillFix(tc.in, v); got != tc.want {
+			t.Errorf("FillFix(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

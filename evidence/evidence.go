@@ -112,6 +112,8 @@ type Exchange struct {
 	Expose []string
 	// Platform is the detected or user-given server platform (see diag).
 	Platform string
+	// Detection is what Identify recognised (nil before Identify).
+	Detection *Detection
 	// Probes are extra requests sent for diagnosis.
 	Probes []Probe
 	// Err is set when the exchange could not be observed (network error).

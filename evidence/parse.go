@@ -15,6 +15,9 @@ import (
 const (
 	maxLineBytes   = 64 << 10
 	maxHeaderLines = 1000
+	// MaxBody is the most of a response body kept: enough for the error
+	// pages and JSON errors that name a cause (see Recognise).
+	MaxBody = 64 << 10
 )
 
 // ParseError locates a problem in raw response text.
@@ -34,7 +37,8 @@ func (e *ParseError) Error() string {
 // ParseResponse reads a raw HTTP response as users paste it from
 // `curl -i`, `curl -v` (lines starting with "< "), or DevTools' "raw"
 // response headers view: a status line, then header lines, then an
-// optional blank line and body (ignored). Leading blank lines, CRLF line
+// optional blank line and body (the first MaxBody bytes are kept: error
+// bodies name their cause). Leading blank lines, CRLF line
 // ends, curl's "> " request lines and "* " info lines are tolerated; when
 // curl printed several responses (redirects, "HTTP/1.1 100 Continue"),
 // the last one is returned. name is used in error locations.
@@ -88,6 +92,15 @@ func ParseResponses(r io.Reader, name string) ([]*Response, error) {
 			return nil, &ParseError{File: name, Line: lineNo, Msg: fmt.Sprintf("expected a status line such as \"HTTP/1.1 200 OK\", found %q", clip(line))}
 		}
 		if inBody {
+			if room := MaxBody - len(cur.Body); room > 0 {
+				if len(cur.Body) > 0 {
+					cur.Body = append(cur.Body, '\n')
+				}
+				if len(line) > room {
+					line = line[:room]
+				}
+				cur.Body = append(cur.Body, line...)
+			}
 			continue
 		}
 		if line == "" {

@@ -1,0 +1,119 @@
+package diag
+
+import (
+	"strings"
+
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/evidence"
+)
+
+// Fixes speak in the user's values: a fix text may hold placeholders,
+// filled in from the exchange a finding is about; the rule catalogue
+// (docs/rules.md) shows them as written. A placeholder is {{NAME}} or
+// {{NAME|FORMAT}}:
+//
+//	{{origin}}   the page's origin (https://app.example.com)
+//	{{method}}   the request's method as sent (PUT)
+//	{{methods}}  GET, POST and the request's method, without repeats
+//	{{headers}}  the request headers the preflight asks for
+//	             (Access-Control-Request-Headers, lower case), or
+//	             content-type when it asks for none
+//
+// Lists render as "a, b" by default; FORMAT csv gives "a,b", q gives
+// "'a', 'b'" (Python, JavaScript), qq gives "\"a\", \"b\"" (Go, JSON).
+
+// FixValues are what placeholders stand for.
+type FixValues struct {
+	Origin  string
+	Method  string
+	Headers []string
+}
+
+// ExampleValues fill placeholders where no exchange is known.
+var ExampleValues = FixValues{Origin: "https://app.example.com", Method: "PUT", Headers: []string{"content-type", "authorization"}}
+
+// ValuesOf returns the placeholder values of an exchange; fields it does
+// not know fall back to ExampleValues.
+func ValuesOf(ex *evidence.Exchange) FixValues {
+	v := ExampleValues
+	if ex == nil {
+		return v
+	}
+	if ex.Request.Origin != "" {
+		v.Origin = ex.Request.Origin
+	}
+	if m := ex.Result.Method; m != "" {
+		v.Method = m
+	} else if ex.Request.Method != "" {
+		v.Method = cors.NormalizeMethod(ex.Request.Method)
+	}
+	v.Headers = nil
+	for _, h := range strings.Split(ex.Result.Plan.RequestHeaders, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			v.Headers = append(v.Headers, h)
+		}
+	}
+	if len(v.Headers) == 0 {
+		v.Headers = []string{"content-type"}
+	}
+	return v
+}
+
+// FillFix replaces the placeholders in fix with v; unknown names are
+// left as written.
+func FillFix(fix string, v FixValues) string {
+	if !strings.Contains(fix, "{{") {
+		return fix
+	}
+	methods := []string{"GET", "POST"}
+	if v.Method != "" && v.Method != "GET" && v.Method != "POST" {
+		methods = append(methods, v.Method)
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(fix, "{{")
+		if i < 0 {
+			b.WriteString(fix)
+			return b.String()
+		}
+		for i+2 < len(fix) && fix[i+2] == '{' { // Go's []string{{{headers|qq}}}
+			i++
+		}
+		j := strings.Index(fix[i:], "}}")
+		if j < 0 {
+			b.WriteString(fix)
+			return b.String()
+		}
+		b.WriteString(fix[:i])
+		name, format, _ := strings.Cut(fix[i+2:i+j], "|")
+		var list []string
+		switch name {
+		case "origin":
+			list = []string{v.Origin}
+		case "method":
+			list = []string{v.Method}
+		case "methods":
+			list = methods
+		case "headers":
+			list = v.Headers
+		default:
+			b.WriteString(fix[i : i+j+2])
+			fix = fix[i+j+2:]
+			continue
+		}
+		b.WriteString(renderList(list, format))
+		fix = fix[i+j+2:]
+	}
+}
+
+func renderList(list []string, format string) string {
+	switch format {
+	case "csv":
+		return strings.Join(list, ",")
+	case "q":
+		return "'" + strings.Join(list, "', '") + "'"
+	case "qq":
+		return `"` + strings.Join(list, `", "`) + `"`
+	}
+	return strings.Join(list, ", ")
+}
