@@ -429,6 +429,73 @@ var catalogue = []Case{
 		Method:      "GET", Origin: ProdOrigin, Verdict: Allowed, Rule: "CD1027",
 		handler: static("express", nil, reply{Header: echoOrigin, Body: okBody}),
 	},
+
+	// CORS layers that answer in their own words (the known response
+	// shapes), and mistakes in the request itself.
+	{
+		Path: "/app/starlette-default-methods", Group: "Layers", Platform: "fastapi",
+		Title:       "FastAPI CORSMiddleware refuses PUT: allow_methods defaults to GET",
+		Description: "CORSMiddleware(allow_origins=[...]) without allow_methods allows GET only; the PUT's preflight is answered 400 \"Disallowed CORS method\". Nothing is wrong with OPTIONS handling.",
+		RealWorld:   "fastapi/fastapi#133; starlette/middleware/cors.py preflight_response",
+		Method:      "PUT", Headers: []string{jsonCT}, Body: `{"name":"x"}`, Origin: DevOrigin, Verdict: Blocked, Rule: "CD1035",
+		handler: static("fastapi", pre(reply{Status: 400, Header: []string{"Content-Type: text/plain; charset=utf-8", "Vary: Origin", "Access-Control-Allow-Methods: GET",
+			"Access-Control-Max-Age: 600", "Access-Control-Allow-Headers: Accept, Accept-Language, Content-Language, Content-Type"}, Body: "Disallowed CORS method"}),
+			reply{Header: echoOrigin, Body: okBody}),
+	},
+	{
+		Path: "/aws/s3/no-cors", Group: "Layers", Platform: "s3",
+		Title:       "S3 bucket without a CORS configuration (presigned PUT)",
+		Description: "The browser uploads to a presigned URL; S3 answers the preflight 403 AccessForbidden \"CORSResponse: CORS is not enabled for this bucket\". It is not an authentication failure.",
+		RealWorld:   "eddturtle/direct-upload-s3-signaturev4#1, chriskiehl/Dropler#5",
+		Method:      "PUT", Headers: []string{"Content-Type: image/png"}, Body: "png", Origin: DevOrigin, Verdict: Blocked, Rule: "CD1036",
+		handler: static("s3", pre(reply{Status: 403, Header: []string{"Content-Type: application/xml"},
+			Body: `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<Error><Code>AccessForbidden</Code><Message>CORSResponse: CORS is not enabled for this bucket.</Message><Method>PUT</Method><ResourceType>BUCKET</ResourceType><RequestId>7QJ3E1XY2ZK4</RequestId></Error>`}),
+			reply{Body: ""}),
+	},
+	{
+		Path: "/app/spring-credentials-wildcard", Group: "Layers", Platform: "spring",
+		Title:       "Spring: allowCredentials with allowedOrigins \"*\" fails every preflight (500)",
+		Description: "Spring 5.3+ throws IllegalArgumentException from CorsConfiguration on every CORS request when allowCredentials is true and allowedOrigins holds \"*\"; the preflight is a 500.",
+		RealWorld:   "activeviam/pivot-spring-boot#46, Taskana/taskana#2219, comixed/comixed#1156",
+		Method:      "DELETE", Origin: DevOrigin, Credentials: true, Verdict: Blocked, Rule: "CD1037",
+		handler: static("spring", pre(reply{Status: 500, Header: []string{"Content-Type: application/json"},
+			Body: `{"timestamp":"2026-11-20T09:31:00.000+00:00","status":500,"error":"Internal Server Error","path":"/app/spring-credentials-wildcard"}`}),
+			reply{Header: echoOrigin, Body: okBody}),
+	},
+	{
+		Path: "/app/upload-too-large", Group: "Layers", Platform: "nginx",
+		Title:       "upload over nginx's client_max_body_size: 413 without CORS headers",
+		Description: "nginx refuses the body before the application runs and its 413 page has no CORS headers (add_header without always).",
+		RealWorld:   "fruitcake/laravel-cors#306, department-of-veterans-affairs/va.gov-team#15687",
+		Method:      "POST", Headers: []string{"Content-Type: text/plain"}, Body: "a large upload", Origin: DevOrigin, Verdict: Blocked, Rule: "CD1038",
+		handler: static("nginx", nil, reply{Status: 413, Header: []string{"Content-Type: text/html"},
+			Body: "<html>\n<head><title>413 Request Entity Too Large</title></head>\n<body>\n<center><h1>413 Request Entity Too Large</h1></center>\n<hr><center>nginx/1.27.3</center>\n</body>\n</html>\n"}),
+	},
+	{
+		Path: "/app/request-sends-acao", Group: "Layers", Platform: "express",
+		Title:       "the page sends Access-Control-Allow-Origin as a request header",
+		Description: "The client sets a response header on its request; it makes the GET non-simple, and the preflight does not allow it. The fix is in the client.",
+		RealWorld:   "pi-apps/demo#255, Draymonders/Code-Life#36",
+		Method:      "GET", Headers: []string{"Access-Control-Allow-Origin: *"}, Origin: DevOrigin, Verdict: Blocked, Rule: "CD1039",
+		handler: static("express", pre(reply{Status: 204, Header: []string{"Access-Control-Allow-Origin: {allowed-origin}", "Vary: Origin, Access-Control-Request-Headers",
+			"Access-Control-Allow-Methods: GET,HEAD,PUT,PATCH,POST,DELETE", "Access-Control-Allow-Headers: content-type"}}),
+			reply{Header: echoOrigin, Body: okBody}),
+	},
+	{
+		Path: "/app/get-with-content-type", Group: "Layers", Platform: "express",
+		Title:       "Content-Type: application/json on a GET forces a preflight nobody answers",
+		Description: "A GET has no body, but the client sets Content-Type: application/json; the request needs a preflight, and the server has no OPTIONS route.",
+		RealWorld:   "axios/axios#475, ajbrown/angular-loggly-logger#64",
+		Method:      "GET", Headers: []string{jsonCT}, Origin: DevOrigin, Verdict: Blocked, Rule: "CD1040",
+		handler: func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodOptions {
+				write(w, r, "express", reply{Status: 404, Header: []string{"Content-Type: text/html; charset=utf-8", "Content-Security-Policy: default-src 'none'", "X-Content-Type-Options: nosniff"},
+					Body: "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot OPTIONS /app/get-with-content-type</pre>\n</body>\n</html>\n"})
+				return
+			}
+			write(w, r, "express", reply{Header: echoOrigin, Body: okBody})
+		},
+	},
 }
 
 // devOnly allows the dev origin only (express cors with a one-entry

@@ -22,11 +22,13 @@ var platformHeaders = map[string][]string{
 	"apigw-http": {"Content-Type: application/json", "apigw-requestid: Zq3fKjOboAMEV-g="},
 	"lambda-url": {"Content-Type: application/json", "x-amzn-RequestId: 7d2e4b10-9c3f-4d8a-b1e2-0f9a8c7d6e5f", "X-Amzn-Trace-Id: Root=1-6740a1b2-3c4d5e6f7a8b9c0d1e2f3a4b"},
 	"fastapi":    {"Content-Type: application/json", "Server: uvicorn"},
-	"django":     {"Content-Type: application/json", "Server: gunicorn", "X-Frame-Options: DENY"},
+	"django":     {"Content-Type: application/json", "Server: gunicorn", "X-Frame-Options: DENY", "Referrer-Policy: same-origin", "X-Content-Type-Options: nosniff"},
 	"express":    {"Content-Type: application/json; charset=utf-8", "X-Powered-By: Express"},
 	"nginx":      {"Content-Type: application/json", "Server: nginx/1.27.3"},
 	"cloudfront": {"Content-Type: application/json", "Via: 1.1 5e2f1c0a9b8d7e6f.cloudfront.net (CloudFront)", "X-Amz-Cf-Pop: FRA56-P1", "X-Amz-Cf-Id: 3nP7sK2vQ9xL0mR4tY6uW8zA1bC3dE5fG7hJ9kL1mN3pQ5rS7tU9vw=="},
 	"go":         {"Content-Type: application/json"},
+	"s3":         {"Server: AmazonS3", "x-amz-request-id: 7QJ3E1XY2ZK4", "x-amz-id-2: Zm9vYmFyYmF6cXV4cXV1eA=="},
+	"spring":     {"X-Content-Type-Options: nosniff", "X-XSS-Protection: 0", "Cache-Control: no-cache, no-store, max-age=0, must-revalidate", "Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers"},
 }
 
 // write sends rep as platform plat would.

@@ -52,9 +52,12 @@ type Result struct {
 	Explanation    *Explanation   `json:"explanation,omitempty"`
 	Warnings       []cors.Warning `json:"warnings,omitempty"`
 	Platform       string         `json:"platform,omitempty"`
-	Source         string         `json:"source,omitempty"`
-	Probes         []Probe        `json:"probes,omitempty"`
-	Browser        *Browser       `json:"browser,omitempty"`
+	// PlatformDetection is the evidence for Platform: what was recognised,
+	// the other layers seen, and where signals disagree (extension).
+	PlatformDetection *evidence.Detection `json:"platform_detection,omitempty"`
+	Source            string              `json:"source,omitempty"`
+	Probes            []Probe             `json:"probes,omitempty"`
+	Browser           *Browser            `json:"browser,omitempty"`
 	// Curl reproduces every request a live probe sent (check), secrets
 	// redacted unless --show-secrets.
 	Curl []string `json:"curl,omitempty"`
@@ -130,20 +133,21 @@ func NewResult(ex *evidence.Exchange, findings []diag.Finding, opt Options) Resu
 	}
 	out := Result{
 		URL: ex.Request.URL, Origin: ex.Request.Origin, Method: r.Method,
-		Credentials:     string(r.Credentials),
-		Allowed:         r.Allowed,
-		BlockedAt:       string(r.Stage),
-		ChromiumError:   string(r.Error),
-		FailedParameter: r.FailedParameter,
-		FirefoxError:    string(r.Firefox),
-		ConsoleMessage:  r.ConsoleMessage(),
-		Incomplete:      r.Incomplete,
-		Error:           ex.Err,
-		FirefoxMessage:  r.FirefoxMessage(),
-		FirefoxDocs:     r.Firefox.MDN(),
-		Warnings:        r.Warnings,
-		Platform:        ex.Platform,
-		Findings:        []Finding{},
+		Credentials:       string(r.Credentials),
+		Allowed:           r.Allowed,
+		BlockedAt:         string(r.Stage),
+		ChromiumError:     string(r.Error),
+		FailedParameter:   r.FailedParameter,
+		FirefoxError:      string(r.Firefox),
+		ConsoleMessage:    r.ConsoleMessage(),
+		Incomplete:        r.Incomplete,
+		Error:             ex.Err,
+		FirefoxMessage:    r.FirefoxMessage(),
+		FirefoxDocs:       r.Firefox.MDN(),
+		Warnings:          r.Warnings,
+		Platform:          ex.Platform,
+		PlatformDetection: ex.Detection,
+		Findings:          []Finding{},
 	}
 	if r.Allowed {
 		out.BlockedAt = ""

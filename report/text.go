@@ -76,6 +76,14 @@ func writeResult(w *errWriter, r Result, notes []string) {
 	if r.Source != "" {
 		w.printf("  source: %s\n", r.Source)
 	}
+	if d := r.PlatformDetection; d != nil {
+		if line := d.Line(); line != "" {
+			w.printf("  platform: %s\n", line)
+		}
+		if d.Conflict != "" {
+			w.printf("  platform note: %s\n", d.Conflict)
+		}
+	}
 	for _, n := range notes {
 		w.printf("  %s\n", n)
 	}

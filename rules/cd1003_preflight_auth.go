@@ -36,6 +36,13 @@ Fix pattern: handle OPTIONS before auth middleware.`,
 		diag.Express:    "Register app.use(cors(opts)) before the auth middleware (app.use(passport...)/jwt()).",
 		diag.GoPlatform: "Wrap the auth middleware inside the CORS middleware: cors.Wrap(auth(mux)), not auth(cors.Wrap(mux)).",
 		diag.Nginx:      "Answer OPTIONS with 204 in the location before auth_request/auth_basic applies (if ($request_method = OPTIONS) { ... return 204; }).",
+		diag.Spring:     "Let preflights through Spring Security: http.cors(withDefaults()) with a CorsConfigurationSource bean for {{origin}} (the CorsFilter then answers OPTIONS before authorization), or .requestMatchers(HttpMethod.OPTIONS, \"/**\").permitAll().",
+		diag.ASPNET:     "app.UseCors(...) must come after UseRouting and before UseAuthentication/UseAuthorization; endpoint policies with [Authorize] still let CORS preflights through when UseCors runs first.",
+		diag.Flask:      "Skip authentication for OPTIONS (in before_request or the auth decorator: if request.method == 'OPTIONS': return) and let Flask-CORS answer it.",
+		diag.Kong:       "Attach the cors plugin (preflight_continue=false) to the same service or route so Kong answers preflights before key-auth/jwt/acl run; recent Kong versions let auth plugins skip OPTIONS (run_on_preflight=false).",
+		diag.Azure:      "API Management: put the <cors> policy first in <inbound> (before validate-jwt / check-header) so preflights are answered without a subscription key; Functions: authLevel anonymous on OPTIONS, or let the platform CORS answer.",
+		diag.GCP:        "Preflights carry no credentials, so an IAM-protected Cloud Run service or function refuses them before your code runs: allow unauthenticated invocations (roles/run.invoker for allUsers) and authenticate in the code, or serve the API through a gateway that answers OPTIONS.",
+		diag.S3:         s3CORSFix,
 	},
 	Check: func(p *diag.Pass) {
 		blocked(p, func(i int, ex *evidence.Exchange) {
@@ -44,12 +51,20 @@ Fix pattern: handle OPTIONS before auth middleware.`,
 			if st != 401 && st != 403 || isMissingAuthToken(r) {
 				return
 			}
+			rec := recognised(ex)
+			if rec != nil && rec.Kind != evidence.KindAuth {
+				return // a CORS layer refused (CD1035) or is not configured (CD1036): no authentication here
+			}
 			d := fmt.Sprintf("the preflight OPTIONS %s was answered %d: authentication runs on the preflight, which never carries credentials", ex.Result.URL, st)
 			if r != nil && header(r, "x-amzn-errortype") != "" {
 				d += fmt.Sprintf(" (API Gateway error type %s)", header(r, "x-amzn-errortype"))
 			}
+			if rec != nil {
+				d += fmt.Sprintf("; %s answered (%s): %s", rec.Layer, rec.Marker, rec.Meaning)
+			}
 			d += forceActualNote(ex)
-			p.Report(i, loc(ex), d, exchangeEvidence(ex, "")...)
+			plat, fix := fixFor(p.Rule.Fix, fixPlatform(ex, rec))
+			p.ReportFixText(i, loc(ex), plat, fix, d, exchangeEvidence(ex, "")...)
 		}, cors.PreflightMissingAllowOriginHeader, cors.PreflightInvalidStatus, cors.PreflightAllowOriginMismatch)
 	},
 })

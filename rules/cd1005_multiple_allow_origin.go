@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
@@ -42,12 +44,78 @@ After:   Access-Control-Allow-Origin: https://a.example      (the one that asked
 				lines = len(r.Header.Values(cors.HeaderAllowOrigin))
 			}
 			d := fmt.Sprintf("Access-Control-Allow-Origin is %q: only one origin is allowed", ex.Result.FailedParameter)
-			if lines > 1 {
-				d += fmt.Sprintf("; the response has %d separate Access-Control-Allow-Origin lines, so two layers (proxy/gateway and application) both add CORS headers", lines)
-			} else {
-				d += "; the server put a list of origins in one header"
+			items := splitOrigins(ex.Result.FailedParameter)
+			twoLayers := lines > 1 || repeats(items) || contains(items, "*") && len(items) > 1
+			layers := layerNames(ex)
+			switch {
+			case lines > 1:
+				d += fmt.Sprintf("; the response has %d separate Access-Control-Allow-Origin lines, so two layers both add CORS headers", lines)
+			case twoLayers:
+				d += "; the values repeat or mix * with an origin, which a single configuration does not produce: two layers each add the header (the browser joins the lines with \", \")"
+			default:
+				d += "; one layer put its whole list of allowed origins in the header instead of the one that asked"
+			}
+			switch {
+			case twoLayers && ex.Platform == evidence.PlatformLambdaURL:
+				d += ": the function URL's CORS configuration and the function's own headers"
+			case twoLayers && len(layers) > 1:
+				d += ": " + strings.Join(layers, " and ")
+			case !twoLayers && samLocal(ex):
+				d += ": sam local start-api returns CorsConfiguration AllowOrigins joined with commas (aws-sam-cli issue 3719); the deployed API answers with the matching origin"
+			case !twoLayers && ex.Platform == evidence.PlatformAPIGwREST:
+				d += ": an API Gateway mapping or SAM Cors AllowOrigin holds the comma-separated list (\"'https://a,https://b'\"), which API Gateway returns verbatim"
+			case !twoLayers && len(layers) > 0:
+				d += " (" + layers[0] + ")"
 			}
 			p.Report(i, loc(ex), d, exchangeEvidence(ex, cors.HeaderAllowOrigin)...)
 		}, cors.MultipleAllowOriginValues, cors.PreflightMultipleAllowOriginValues)
 	},
 })
+
+func splitOrigins(v string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+		out = append(out, f)
+	}
+	return out
+}
+
+func repeats(items []string) bool {
+	seen := map[string]bool{}
+	for _, it := range items {
+		if seen[it] {
+			return true
+		}
+		seen[it] = true
+	}
+	return false
+}
+
+// layerNames names the layers the detection saw, with their evidence:
+// "express (X-Powered-By: Express)", "nginx (Server: nginx)".
+func layerNames(ex *evidence.Exchange) []string {
+	d := ex.Detection
+	if d == nil || d.Platform == "" {
+		return nil
+	}
+	out := []string{d.Platform + " (" + strings.Join(d.Signals, ", ") + ")"}
+	for _, l := range d.Also {
+		out = append(out, l.Platform+" ("+strings.Join(l.Signals, ", ")+")")
+	}
+	return out
+}
+
+// samLocal recognises sam local start-api: Werkzeug (it is a Flask app)
+// serving on a loopback address.
+func samLocal(ex *evidence.Exchange) bool {
+	u, err := url.Parse(ex.Request.URL)
+	if err != nil || addressSpace(u.Hostname()) != "loopback" {
+		return false
+	}
+	for _, r := range ex.Responses() {
+		if strings.Contains(strings.ToLower(header(r, "Server")), "werkzeug") {
+			return true
+		}
+	}
+	return false
+}

@@ -26,15 +26,15 @@ After:   Access-Control-Allow-Origin: https://app.example.com
 
 See https://fetch.spec.whatwg.org/#cors-protocol-and-credentials`,
 	Fix: map[diag.Platform]string{
-		diag.Generic:    "Echo the request's Origin when it is on an allowlist (never any origin), add Access-Control-Allow-Credentials: true and Vary: Origin; or drop credentials from the request if it needs none.",
-		diag.LambdaURL:  "Function URL CORS: AllowCredentials true requires explicit origins: --cors '{\"AllowOrigins\":[\"https://app.example.com\"],\"AllowCredentials\":true}'",
-		diag.GoPlatform: "rs/cors: cors.Options{AllowedOrigins: []string{\"https://app.example.com\"}, AllowCredentials: true}; jub0bs/cors: cors.Config{Origins: []string{\"https://app.example.com\"}, Credentialed: true} (it refuses * with credentials at construction).",
-		diag.Nginx:      "Echo an allowlisted origin instead of '*': map $http_origin $cors_origin { \"https://app.example.com\" $http_origin; default \"\"; } add_header Access-Control-Allow-Origin $cors_origin always; add_header Access-Control-Allow-Credentials true always; add_header Vary Origin always;",
-		diag.APIGwREST:  "Map a specific origin, \"'https://app.example.com'\", plus method.response.header.Access-Control-Allow-Credentials = \"'true'\" (for several origins return them from a Lambda); redeploy.",
-		diag.APIGwHTTP:  "CorsConfiguration with AllowCredentials=true requires explicit AllowOrigins (API Gateway rejects '*' with credentials): aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=https://app.example.com,AllowCredentials=true",
-		diag.FastAPI:    "CORSMiddleware(allow_origins=['https://app.example.com'], allow_credentials=True) — allow_origins=['*'] with allow_credentials=True is rejected by browsers.",
-		diag.Django:     "CORS_ALLOWED_ORIGINS = ['https://app.example.com'] and CORS_ALLOW_CREDENTIALS = True (not CORS_ALLOW_ALL_ORIGINS).",
-		diag.Express:    "cors({ origin: ['https://app.example.com'], credentials: true })",
+		diag.Generic:    "Two ways, pick by need: if the page does not need cookies or HTTP authentication for this API, drop credentials from the request (fetch credentials: 'same-origin' or 'omit', withCredentials = false in XHR/axios); if it does, make the server echo the allowed origin {{origin}} instead of *, with Access-Control-Allow-Credentials: true and Vary: Origin.",
+		diag.LambdaURL:  "Function URL CORS: AllowCredentials true requires explicit origins: --cors '{\"AllowOrigins\":[\"{{origin}}\"],\"AllowCredentials\":true}'",
+		diag.GoPlatform: "rs/cors: cors.Options{AllowedOrigins: []string{\"{{origin}}\"}, AllowCredentials: true}; jub0bs/cors: cors.Config{Origins: []string{\"{{origin}}\"}, Credentialed: true} (it refuses * with credentials at construction).",
+		diag.Nginx:      "Echo an allowlisted origin instead of '*': map $http_origin $cors_origin { \"{{origin}}\" $http_origin; default \"\"; } add_header Access-Control-Allow-Origin $cors_origin always; add_header Access-Control-Allow-Credentials true always; add_header Vary Origin always;",
+		diag.APIGwREST:  "Map a specific origin, \"'{{origin}}'\", plus method.response.header.Access-Control-Allow-Credentials = \"'true'\" (for several origins return them from a Lambda); redeploy.",
+		diag.APIGwHTTP:  "CorsConfiguration with AllowCredentials=true requires explicit AllowOrigins (API Gateway rejects '*' with credentials): aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins={{origin}},AllowCredentials=true",
+		diag.FastAPI:    "CORSMiddleware(allow_origins=['{{origin}}'], allow_credentials=True) — allow_origins=['*'] with allow_credentials=True is rejected by browsers.",
+		diag.Django:     "CORS_ALLOWED_ORIGINS = ['{{origin}}'] and CORS_ALLOW_CREDENTIALS = True (not CORS_ALLOW_ALL_ORIGINS).",
+		diag.Express:    "cors({ origin: ['{{origin}}'], credentials: true })",
 	},
 	Check: func(p *diag.Pass) {
 		blocked(p, func(i int, ex *evidence.Exchange) {

@@ -24,11 +24,11 @@ preflight handler is configured separately.
 See https://fetch.spec.whatwg.org/#http-access-control-allow-credentials`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:    "Add Access-Control-Allow-Credentials: true (exactly, lower case) to the preflight and actual responses, with a specific Access-Control-Allow-Origin.",
-		diag.LambdaURL:  "Function URL CORS: set AllowCredentials: aws lambda update-function-url-config --function-name FN --cors '{\"AllowOrigins\":[\"https://app.example.com\"],\"AllowCredentials\":true}'",
+		diag.LambdaURL:  "Function URL CORS: set AllowCredentials: aws lambda update-function-url-config --function-name FN --cors '{\"AllowOrigins\":[\"{{origin}}\"],\"AllowCredentials\":true}'",
 		diag.GoPlatform: "rs/cors: AllowCredentials: true; jub0bs/cors: Credentialed: true.",
 		diag.Nginx:      "add_header Access-Control-Allow-Credentials true always;  (on the OPTIONS answer and the actual responses)",
 		diag.APIGwREST:  "Add method.response.header.Access-Control-Allow-Credentials = \"'true'\" to the OPTIONS integration response and to every method's integration responses (declare it in the method responses too); redeploy.",
-		diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowCredentials=true,AllowOrigins=https://app.example.com",
+		diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowCredentials=true,AllowOrigins={{origin}}",
 		diag.FastAPI:    "CORSMiddleware(..., allow_credentials=True)",
 		diag.Django:     "CORS_ALLOW_CREDENTIALS = True",
 		diag.Express:    "cors({ origin: [...], credentials: true })",

@@ -27,15 +27,19 @@ After:   Access-Control-Allow-Methods: GET, POST, PUT, PATCH, DELETE
 
 See https://fetch.spec.whatwg.org/#concept-method-normalize`,
 	Fix: map[diag.Platform]string{
-		diag.Generic:    "Add the method to Access-Control-Allow-Methods on the preflight response, spelled exactly as the browser sends it.",
-		diag.LambdaURL:  "Add the method (upper case) to the function URL's CORS AllowMethods, e.g. --cors '{\"AllowMethods\":[\"GET\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"]}'",
-		diag.GoPlatform: "rs/cors: AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}; jub0bs/cors: Methods: []string{...}.",
-		diag.APIGwREST:  "Update the OPTIONS integration response mapping method.response.header.Access-Control-Allow-Methods = \"'GET,POST,PUT,PATCH,DELETE,OPTIONS'\" to match the resource's methods; redeploy.",
-		diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowMethods=GET,POST,PUT,PATCH,DELETE",
-		diag.FastAPI:    "CORSMiddleware(..., allow_methods=['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])",
-		diag.Django:     "CORS_ALLOW_METHODS = [*default_methods] (from corsheaders.defaults), plus any custom method",
-		diag.Express:    "cors({ methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] })",
-		diag.Nginx:      "add_header Access-Control-Allow-Methods 'GET, POST, PUT, PATCH, DELETE' always;",
+		diag.Generic:    "Add {{method}} to Access-Control-Allow-Methods on the preflight response, spelled exactly as the browser sends it.",
+		diag.LambdaURL:  "Add the method (upper case) to the function URL's CORS AllowMethods: --cors '{\"AllowMethods\":[{{methods|qq}}]}'",
+		diag.GoPlatform: "rs/cors: AllowedMethods: []string{{{methods|qq}}}; jub0bs/cors: Methods: []string{{{methods|qq}}}.",
+		diag.APIGwREST:  "Update the OPTIONS integration response mapping method.response.header.Access-Control-Allow-Methods = \"'{{methods|csv}},OPTIONS'\" to match the resource's methods; redeploy.",
+		diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowMethods={{methods|csv}}",
+		diag.FastAPI:    "CORSMiddleware(..., allow_methods=[{{methods|q}}]) (the default is GET only)",
+		diag.Django:     "CORS_ALLOW_METHODS = [*default_methods] (from corsheaders.defaults), plus {{method}} if it is not a standard method",
+		diag.Flask:      "CORS(app, methods=[{{methods|q}}])",
+		diag.Express:    "cors({ methods: [{{methods|q}}] })",
+		diag.Spring:     "config.setAllowedMethods(List.of({{methods|qq}})) (Spring allows only GET, HEAD and POST by default)",
+		diag.ASPNET:     "p.WithMethods({{methods|qq}}) or AllowAnyMethod()",
+		diag.S3:         s3CORSFix,
+		diag.Nginx:      "add_header Access-Control-Allow-Methods '{{methods}}' always;",
 	},
 	Check: func(p *diag.Pass) {
 		blocked(p, func(i int, ex *evidence.Exchange) {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
@@ -25,19 +26,26 @@ other custom header fails.
 Before:  Access-Control-Allow-Headers: Content-Type
 After:   Access-Control-Allow-Headers: Content-Type, Authorization, X-Request-Id`,
 	Fix: map[diag.Platform]string{
-		diag.Generic:    "Add the header name to Access-Control-Allow-Headers on the preflight response, or stop sending the header.",
-		diag.LambdaURL:  "Add the header to the function URL's CORS AllowHeaders: --cors '{\"AllowHeaders\":[\"content-type\",\"authorization\",\"x-request-id\"]}'",
-		diag.GoPlatform: "rs/cors: AllowedHeaders: []string{\"Content-Type\", \"Authorization\", \"X-Request-Id\"}; jub0bs/cors: RequestHeaders: []string{...}.",
-		diag.APIGwREST:  "Update the OPTIONS integration response mapping method.response.header.Access-Control-Allow-Headers = \"'Content-Type,Authorization,X-Api-Key,X-Amz-Date,X-Amz-Security-Token,<your header>'\"; redeploy.",
-		diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowHeaders=content-type,authorization,<your header>",
-		diag.FastAPI:    "CORSMiddleware(..., allow_headers=['content-type', 'authorization', '<your header>'])",
-		diag.Django:     "CORS_ALLOW_HEADERS = (*default_headers, '<your header>')",
-		diag.Express:    "cors({ allowedHeaders: ['Content-Type', 'Authorization', '<your header>'] })",
-		diag.Nginx:      "add_header Access-Control-Allow-Headers 'content-type, authorization, <your header>' always;",
+		diag.Generic:    "Add {{headers}} to Access-Control-Allow-Headers on the preflight response, or stop sending the header.",
+		diag.LambdaURL:  "Add the headers to the function URL's CORS AllowHeaders: --cors '{\"AllowHeaders\":[{{headers|qq}}]}' (one header per list item)",
+		diag.GoPlatform: "rs/cors: AllowedHeaders: []string{{{headers|qq}}}; jub0bs/cors: RequestHeaders: []string{{{headers|qq}}}.",
+		diag.APIGwREST:  "Update the OPTIONS integration response mapping method.response.header.Access-Control-Allow-Headers = \"'{{headers|csv}}'\" (keep the ones already listed); redeploy.",
+		diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowHeaders={{headers|csv}}",
+		diag.FastAPI:    "CORSMiddleware(..., allow_headers=[{{headers|q}}])",
+		diag.Django:     "CORS_ALLOW_HEADERS = (*default_headers, {{headers|q}})  (from corsheaders.defaults import default_headers)",
+		diag.Flask:      "CORS(app, allow_headers=[{{headers|q}}])",
+		diag.Express:    "cors({ allowedHeaders: [{{headers|q}}] })",
+		diag.Spring:     "config.setAllowedHeaders(List.of({{headers|qq}}))",
+		diag.ASPNET:     "p.WithHeaders({{headers|qq}}) or AllowAnyHeader()",
+		diag.S3:         s3CORSFix,
+		diag.Nginx:      "add_header Access-Control-Allow-Headers '{{headers}}' always;",
 	},
 	Check: func(p *diag.Pass) {
 		blocked(p, func(i int, ex *evidence.Exchange) {
 			h := ex.Result.FailedParameter
+			if strings.HasPrefix(strings.ToLower(h), "access-control-") {
+				return // CD1039: the page must not send it; allowing it would hide the mistake
+			}
 			allowed := header(failedResponse(ex), cors.HeaderAllowHeaders)
 			d := fmt.Sprintf("the request sends header %s, but the preflight allows only %q", h, allowed)
 			if allowed == "" {

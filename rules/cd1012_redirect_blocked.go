@@ -41,7 +41,16 @@ Fix pattern: call the final URL directly.`,
 			case r.Stage == cors.StageRedirect && r.Error == cors.CorsDisabledScheme:
 				d = "a redirect leads to a URL whose scheme does not support CORS"
 			case r.Stage == cors.StageRedirect:
+				rr := failedResponse(ex)
 				d = fmt.Sprintf("the redirect response itself fails the CORS check (%s): redirect responses need Access-Control-Allow-Origin too", r.Error)
+				if rr != nil {
+					d = fmt.Sprintf("the %s redirect from %s (Location: %s) fails the CORS check (%s): a redirect response needs Access-Control-Allow-Origin too, and the browser never reaches the next hop", statusName(rr.Status), r.URL, header(rr, "location"), r.Error)
+					if got := r.FailedParameter; got != "" && r.Error != cors.MissingAllowOriginHeader {
+						if parts := OriginDiff(r.Origin, got); len(parts) > 0 {
+							d += ": " + strings.Join(parts, "; ")
+						}
+					}
+				}
 			case len(r.Redirects) > 0 && r.Tainted:
 				d = fmt.Sprintf("after the redirects %s the browser sent Origin: null (the request crossed origins), and the final response does not allow it", strings.Join(r.Redirects, " -> "))
 			default:

@@ -33,7 +33,7 @@ Fix pattern: add CORS headers to all response types, including 4xx and 5xx. Then
 the error itself, which the page can now read.`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:    "Add the CORS headers to every response, errors included (apply CORS in the outermost layer, around error handling), then fix the error the status reports.",
-		diag.APIGwREST:  "Add CORS headers to the gateway responses DEFAULT_4XX and DEFAULT_5XX: aws apigateway put-gateway-response --rest-api-id ID --response-type DEFAULT_4XX --response-parameters file://cors.json with cors.json = {\"gatewayresponse.header.Access-Control-Allow-Origin\": \"'https://app.example.com'\"} (CloudFormation: AWS::ApiGateway::GatewayResponse; SAM: GatewayResponses); proxy integrations must also return the headers from the backend's error paths; then redeploy the stage.",
+		diag.APIGwREST:  "Add CORS headers to the gateway responses DEFAULT_4XX and DEFAULT_5XX: aws apigateway put-gateway-response --rest-api-id ID --response-type DEFAULT_4XX --response-parameters file://cors.json with cors.json = {\"gatewayresponse.header.Access-Control-Allow-Origin\": \"'{{origin}}'\"} (CloudFormation: AWS::ApiGateway::GatewayResponse; SAM: GatewayResponses); proxy integrations must also return the headers from the backend's error paths; then redeploy the stage.",
 		diag.APIGwHTTP:  "With a CorsConfiguration, API Gateway adds the headers to integration responses; make sure the backend error is returned through the integration (not a Lambda crash) and the route exists.",
 		diag.LambdaPy:   "Wrap the handler: try: ... except Exception: return {'statusCode': 500, 'headers': cors_headers(event), 'body': ...} so every return path, errors included, carries the headers.",
 		diag.LambdaNode: "Wrap the handler in try/catch and return { statusCode: 500, headers: corsHeaders(event), body } from the catch, so error paths carry the headers.",
@@ -49,6 +49,9 @@ the error itself, which the page can now read.`,
 			r := ex.Final()
 			if r == nil || r.Status < 400 || ex.Result.Stage != cors.StageActual {
 				return
+			}
+			if recognisedAs(ex, evidence.KindRefused, evidence.KindConfigError, evidence.KindTooLarge, evidence.KindNotConfigured) {
+				return // CD1035-CD1038 read the recognised answer
 			}
 			d := fmt.Sprintf("the actual request got %s without Access-Control-Allow-Origin: the error path skips the CORS headers, so the page sees a CORS error instead of the %d", statusName(r.Status), r.Status)
 			switch et := errorType(r); {

@@ -47,7 +47,7 @@ errors carry CORS headers so the page sees the 401.`,
 				continue
 			}
 			r := ex.Final()
-			if r == nil || !authFailure(r) {
+			if r == nil || !authFailure(r) || recognisedAs(ex, evidence.KindRefused, evidence.KindNotConfigured, evidence.KindConfigError) {
 				continue
 			}
 			d := fmt.Sprintf("the request reached the server and authentication rejected it with %s; the rejection has no CORS headers, so the browser reports a CORS error instead of the %d", statusName(r.Status), r.Status)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
 // CD1025 fires when the actual request fails with a 5xx without CORS
@@ -40,7 +41,7 @@ Fix both: the server error, and CORS headers on 5xx responses.`,
 				continue
 			}
 			r := ex.Final()
-			if r == nil || r.Status < 500 {
+			if r == nil || r.Status < 500 || recognisedAs(ex, evidence.KindRefused, evidence.KindConfigError) {
 				continue
 			}
 			d := fmt.Sprintf("the server failed with %s; the error response has no CORS headers, so the browser shows a CORS error instead of the %d", statusName(r.Status), r.Status)
@@ -52,6 +53,9 @@ Fix both: the server error, and CORS headers on 5xx responses.`,
 				d += "; API Gateway got an invalid response from the integration (malformed Lambda proxy response or a crashed function)"
 			case r.Status == 502 || r.Status == 503 || r.Status == 504:
 				d += "; a proxy or gateway could not get an answer from the application"
+			}
+			if rec := recognised(ex); rec != nil && rec.Kind == evidence.KindServerError {
+				d += fmt.Sprintf("; %s answered (%s): %s", rec.Layer, rec.Marker, rec.Meaning)
 			}
 			p.Report(i, loc(ex), d, statusEvidence(r, "response")...)
 		}

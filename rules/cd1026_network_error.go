@@ -30,7 +30,7 @@ net::ERR_TIMED_OUT); people often read it as a CORS failure. No CORS header can 
 			if ex.Err == "" {
 				continue
 			}
-			d := fmt.Sprintf("no HTTP response: %s", ex.Err)
+			d := fmt.Sprintf("no HTTP response: %s: %s", ex.Err, netErrorMeaning(ex.Err))
 			if ne := ex.Result.NetError; ne != "" {
 				d += fmt.Sprintf("; the browser would log %s and fetch() rejects with \"TypeError: Failed to fetch\"", ne)
 			}

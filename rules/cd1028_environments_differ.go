@@ -26,10 +26,10 @@ first because the comparison is direct evidence: the same request, from another 
 passes.`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:    "Add every environment's exact origin (scheme, host, port) to the allowlist, from configuration per environment rather than hard-coded, and check them all with corsdoctor check --origin A --origin B ...",
-		diag.LambdaURL:  "Function URL CORS: list every environment's origin: --cors '{\"AllowOrigins\":[\"https://app.example.com\",\"https://staging.example.com\",\"http://localhost:3000\"]}'",
+		diag.LambdaURL:  "Function URL CORS: list every environment's origin: --cors '{\"AllowOrigins\":[\"{{origin}}\",\"https://staging.example.com\",\"http://localhost:3000\"]}'",
 		diag.GoPlatform: "Read the allowlist from configuration per environment: cors.Options{AllowedOrigins: strings.Split(os.Getenv(\"CORS_ORIGINS\"), \",\")}.",
 		diag.APIGwREST:  "Map Access-Control-Allow-Origin per request (proxy integration: pick the request's Origin from an allowlist in the backend), or use one stage per environment with its own origin in the integration responses and gateway responses; redeploy.",
-		diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=https://app.example.com,https://staging.example.com,http://localhost:3000",
+		diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins={{origin}},https://staging.example.com,http://localhost:3000",
 		diag.FastAPI:    "CORSMiddleware(allow_origins=settings.cors_origins) with one entry per environment (or allow_origin_regex for preview deployments).",
 		diag.Django:     "CORS_ALLOWED_ORIGINS = env.list('CORS_ALLOWED_ORIGINS') with every environment's origin.",
 		diag.Express:    "cors({ origin: process.env.CORS_ORIGINS.split(',') }) with every environment's origin.",

@@ -11,7 +11,7 @@ var CD1033 = register(&diag.Rule{
 	ID:       "CD1033",
 	Name:     "opaque-no-cors",
 	Severity: diag.Warning,
-	Rank:     65,
+	Rank:     30,
 	Since:    "0.1.0",
 	Title:    "mode: 'no-cors' gives an opaque response the page cannot read",
 	Doc: `fetch(url, {mode: 'no-cors'}) is often added to "silence" a CORS error. The
@@ -19,7 +19,7 @@ request is sent, but the response is opaque: status 0, no headers, an empty body
 custom headers such as Content-Type: application/json are not allowed. It never fixes a
 CORS problem; it only hides it.`,
 	Fix: map[diag.Platform]string{
-		diag.Generic: "Remove mode: 'no-cors' and fix the server's CORS headers (see the other findings for the exact response).",
+		diag.Generic: "Remove mode: 'no-cors' from the fetch call: it cannot make a response readable. Then fix the server's CORS headers for {{origin}} (corsdoctor check URL --origin {{origin}} shows what the server answers), or call the API from your own server when you do not control it.",
 	},
 	Check: func(p *diag.Pass) {
 		for i, ex := range p.Exchanges() {

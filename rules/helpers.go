@@ -32,17 +32,59 @@ func blocked(p *diag.Pass, fn func(i int, ex *evidence.Exchange), names ...cors.
 	}
 }
 
+// failingHop returns the index of the hop whose response decided the
+// verdict: the engine walks one hop per URL, so the last one it reached
+// is len(Result.Redirects) (a redirect to a non-HTTP scheme is recorded
+// before it fails, so the decision then belongs to the hop before).
+func failingHop(ex *evidence.Exchange) int {
+	k := len(ex.Result.Redirects)
+	if k >= len(ex.Hops) {
+		k = len(ex.Hops) - 1
+	}
+	return max(k, 0)
+}
+
 // failedResponse returns the response whose check failed: the preflight
-// for preflight-stage errors, else the last actual response.
+// of the failing hop for preflight-stage errors, else the response of the
+// failing hop (for a redirect that failed, the redirect response itself).
 func failedResponse(ex *evidence.Exchange) *evidence.Response {
+	if len(ex.Hops) == 0 {
+		return nil
+	}
+	k := failingHop(ex)
 	if ex.Result.Stage == cors.StagePreflight {
-		for i := len(ex.Hops) - 1; i >= 0; i-- {
+		for i := k; i >= 0; i-- {
 			if ex.Hops[i].Preflight != nil {
 				return ex.Hops[i].Preflight
 			}
 		}
+		return nil
+	}
+	if ex.Result.Blocked() && ex.Hops[k].Response != nil {
+		return ex.Hops[k].Response
 	}
 	return ex.Final()
+}
+
+// recognised matches the failing response against the table of known
+// responses (evidence.KnownResponses), or returns nil.
+func recognised(ex *evidence.Exchange) *evidence.Recognition {
+	return evidence.Recognise(failedResponse(ex), ex.Result.Stage == cors.StagePreflight)
+}
+
+// recognisedAs reports whether the failing response is a known shape of
+// one of the kinds.
+func recognisedAs(ex *evidence.Exchange, kinds ...evidence.KnownKind) bool {
+	rec := recognised(ex)
+	if rec == nil {
+		return false
+	}
+	for _, k := range kinds {
+		if rec.Kind == k {
+			return true
+		}
+	}
+	return false
 }
 
 // loc is where the failing response came from, or the request URL.
@@ -85,14 +127,33 @@ func corsLines(r *evidence.Response, kind string, mark string) []string {
 	return out
 }
 
-// exchangeEvidence is the evidence for the failing step of an exchange.
-func exchangeEvidence(ex *evidence.Exchange, mark string) []string {
-	r := failedResponse(ex)
+// hopKind names the failing response for the evidence block; on a
+// redirect chain it says which hop it is, so the headers quoted are
+// never taken for another hop's.
+func hopKind(ex *evidence.Exchange, preflight bool) string {
 	kind := "response"
-	if ex.Result.Stage == cors.StagePreflight {
+	if preflight {
 		kind = "preflight response (OPTIONS)"
 	}
-	return corsLines(r, kind, mark)
+	if len(ex.Hops) < 2 {
+		return kind
+	}
+	k := failingHop(ex)
+	h := ex.Hops[k]
+	what := "final hop"
+	if k < len(ex.Hops)-1 {
+		what = "redirect"
+	}
+	u := h.URL
+	if u == "" && k == 0 {
+		u = ex.Request.URL
+	}
+	return fmt.Sprintf("%s of hop %d of %d (%s, %s)", kind, k+1, len(ex.Hops), what, u)
+}
+
+// exchangeEvidence is the evidence for the failing step of an exchange.
+func exchangeEvidence(ex *evidence.Exchange, mark string) []string {
+	return corsLines(failedResponse(ex), hopKind(ex, ex.Result.Stage == cors.StagePreflight), mark)
 }
 
 func header(r *evidence.Response, name string) string {

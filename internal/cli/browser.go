@@ -193,6 +193,7 @@ func runBrowser(ctx context.Context, opts *BrowserOptions) error {
 	res, ds := browser.Compare(obs)
 	ex := exchangeOf(obs, creq, f)
 	ex.Result = res
+	ex.Identify(f.Platform)
 	in := &diag.Input{Exchanges: []*evidence.Exchange{ex}}
 	findings := diag.Run(rules.All(), in)
 	ropt := report.Options{ShowSecrets: f.ShowSecrets}

@@ -123,6 +123,8 @@ type checkSpec struct {
 	Now       func() time.Time
 	// Prober is reused when set (demo), else one is built for the check.
 	Prober *probe.Prober
+	// Warnings are printed on standard error before the report.
+	Warnings []string
 }
 
 // checkOutcome is what a check observed and concluded.
@@ -150,7 +152,6 @@ func performCheck(ctx context.Context, spec checkSpec) *checkOutcome {
 		defer p.Close()
 	}
 	out := &checkOutcome{Curl: map[int][]string{}, Notes: map[int][]string{}}
-	var dets []evidence.Detection
 	for i, origin := range spec.Origins {
 		req := spec.Request
 		req.Origin = origin
@@ -162,28 +163,22 @@ func performCheck(ctx context.Context, spec checkSpec) *checkOutcome {
 		out.Total += res.Total
 		out.Network += res.Network
 		out.Curl[i] = curlLines(res.Sent, spec.ShowSecrets)
-		dets = append(dets, evidence.DetectPlatform(ex.Responses()...))
+		ex.Identify(spec.Platform)
 	}
-	// Platform: --platform, else detected per origin, else what another
-	// origin's responses revealed (same server).
-	var other evidence.Detection
-	for _, d := range dets {
-		if d.Platform != "" {
+	// Without --platform and nothing recognised for one origin, what
+	// another origin's responses revealed applies (same server).
+	var other *evidence.Detection
+	for _, ex := range out.Exchanges {
+		if d := ex.Detection; d != nil && d.Platform != "" {
 			other = d
 			break
 		}
 	}
-	for i, ex := range out.Exchanges {
-		switch {
-		case spec.Platform != "":
-			ex.Platform = spec.Platform
-			out.Notes[i] = append(out.Notes[i], "platform: "+spec.Platform+" (--platform)")
-		case dets[i].Platform != "":
-			ex.Platform = dets[i].Platform
-			out.Notes[i] = append(out.Notes[i], "platform: "+dets[i].Platform+" (detected from "+strings.Join(dets[i].Signals, ", ")+")")
-		case other.Platform != "":
-			ex.Platform = other.Platform
-			out.Notes[i] = append(out.Notes[i], "platform: "+other.Platform+" (detected from "+strings.Join(other.Signals, ", ")+", another origin's responses)")
+	for _, ex := range out.Exchanges {
+		if spec.Platform == "" && ex.Platform == "" && other != nil {
+			d := *other
+			d.Signals = append(append([]string(nil), d.Signals...), "(another origin's responses)")
+			ex.Detection, ex.Platform = &d, d.Platform
 		}
 	}
 	for i, ex := range out.Exchanges {
@@ -283,6 +278,9 @@ func runCheck(ctx context.Context, opts *CheckOptions) error {
 		return err
 	}
 	spec.Now = app.Now
+	for _, w := range spec.Warnings {
+		fmt.Fprintf(app.IO.ErrOut, "corsdoctor: warning: %s\n", w)
+	}
 	out := performCheck(ctx, spec)
 	if opts.pasted != nil {
 		for i := range out.Exchanges {
@@ -396,25 +394,35 @@ func (opts *CheckOptions) spec() (checkSpec, error) {
 	if err != nil {
 		return checkSpec{}, err
 	}
-	// A Cookie given with -H is the browser's cookie jar, not a header
-	// the page sets (pages cannot set Cookie): send it as the credential.
+	// With --credentials, a Cookie given with -H is the browser's cookie
+	// jar: send it as the credential. Without, it is a header the page's
+	// script sets, which Chromium drops silently (a forbidden header name)
+	// and sends the request anyway: do the same (the engine drops it and
+	// CD1016 reports it), with a warning.
 	var cookie []string
-	kept := req.Headers[:0:0]
-	for _, h := range req.Headers {
-		if strings.EqualFold(h.Name, "Cookie") {
-			cookie = append(cookie, h.Value)
-			continue
+	var warnings []string
+	if req.Credentials == cors.CredentialsInclude {
+		kept := req.Headers[:0:0]
+		for _, h := range req.Headers {
+			if strings.EqualFold(h.Name, "Cookie") {
+				cookie = append(cookie, h.Value)
+				continue
+			}
+			kept = append(kept, h)
 		}
-		kept = append(kept, h)
-	}
-	req.Headers = kept
-	if len(cookie) > 0 && req.Credentials != cors.CredentialsInclude {
-		return checkSpec{}, WithHint(Usagef("-H 'Cookie: ...': cookies are only sent with credentials"), "add --credentials (fetch credentials: 'include')")
+		req.Headers = kept
+	} else {
+		for _, h := range req.Headers {
+			if strings.EqualFold(h.Name, "Cookie") {
+				warnings = append(warnings, "-H 'Cookie: ...' without --credentials: a page cannot set Cookie (forbidden header), so the browser drops it and sends the request without cookies; add --credentials to send the cookie as the browser's own (credentials: 'include')")
+				break
+			}
+		}
 	}
 	return checkSpec{
 		URL: u, Origins: origins, Request: req, Body: body, Cookie: strings.Join(cookie, "; "),
 		Expose: opts.Request.Expose, Platform: opts.Request.Platform, Repeat: opts.Repeat,
 		Timeout: opts.Timeout, Insecure: opts.Insecure, ForceActual: opts.ForceActual,
-		ShowSecrets: opts.Request.ShowSecrets, Transport: opts.Transport,
+		ShowSecrets: opts.Request.ShowSecrets, Transport: opts.Transport, Warnings: warnings,
 	}, nil
 }

@@ -111,7 +111,7 @@ func runExplain(opts *ExplainOptions) error {
 	if err := checkStatusFlags(opts); err != nil {
 		return err
 	}
-	ex := &evidence.Exchange{Request: req, Expose: opts.Request.Expose, Platform: opts.Request.Platform}
+	ex := &evidence.Exchange{Request: req, Expose: opts.Request.Expose}
 	var pre *evidence.Response
 	if opts.Preflight != "" {
 		pre, err = app.parseResponseFile(opts.Preflight, opts.PreflightStatus, "--preflight-status")
@@ -142,9 +142,7 @@ func runExplain(opts *ExplainOptions) error {
 	if len(ex.Hops) > len(ex.Result.Redirects)+1 && ex.Result.Allowed {
 		return Usagef("--response: %d responses given but the chain ends after %d (only a redirect with a Location header leads to the next response)", len(ex.Hops), len(ex.Result.Redirects)+1)
 	}
-	if ex.Platform == "" {
-		ex.Platform = evidence.DetectPlatform(ex.Responses()...).Platform
-	}
+	ex.Identify(opts.Request.Platform)
 	in := &diag.Input{Exchanges: []*evidence.Exchange{ex}}
 	findings := diag.Run(rules.All(), in)
 	doc := report.NewDocument(in.Exchanges, findings, report.Options{ShowSecrets: opts.Request.ShowSecrets})

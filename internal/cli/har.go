@@ -210,12 +210,7 @@ func (p *harPrinter) flush() {
 		return
 	}
 	for _, ex := range p.batch {
-		switch {
-		case p.plat != "":
-			ex.Platform = string(p.plat)
-		default:
-			ex.Platform = evidence.DetectPlatform(ex.Preflight(), ex.Final()).Platform
-		}
+		ex.Identify(string(p.plat))
 		switch {
 		case ex.Err != "":
 			p.neterr++

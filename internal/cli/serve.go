@@ -194,17 +194,6 @@ func liveCheck(opts *ServeOptions) func(ctx context.Context, req webui.CheckRequ
 	}
 }
 
-// platformOf is the user's platform, else the one the responses reveal.
-func platformOf(given string, ex *evidence.Exchange) string {
-	if given != "" {
-		return given
-	}
-	var rs []*evidence.Response
-	for _, h := range ex.Hops {
-		rs = append(rs, h.Preflight, h.Response)
-	}
-	return evidence.DetectPlatform(rs...).Platform
-}
 
 func outcomeOf(exs []*evidence.Exchange, curl map[int][]string, browsers []*report.Browser) *webui.Outcome {
 	findings := diag.Run(rules.All(), &diag.Input{Exchanges: exs})
@@ -267,7 +256,7 @@ func liveBrowser(opts *ServeOptions, execPath string) func(ctx context.Context, 
 			res, ds := browser.Compare(obs)
 			ex := exchangeOf(obs, creq, &f)
 			ex.Result = res
-			ex.Platform = platformOf(req.Platform, ex)
+			ex.Identify(req.Platform)
 			exs = append(exs, ex)
 			sections = append(sections, browserSection(obs, ds, false))
 		}
