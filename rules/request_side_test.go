@@ -9,7 +9,6 @@ import (
 	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
-
 func init() {
 	starlette := func() *evidence.Response {
 		return withBody(resp(400, "Server: uvicorn", "Vary: Origin", "Access-Control-Allow-Methods: GET", "Content-Type: text/plain; charset=utf-8"), "Disallowed CORS origin, method")
@@ -73,7 +72,9 @@ func init() {
 func TestFirstFindingUsesUserValues(t *testing.T) {
 	t.Parallel()
 	const origin = "http://localhost:5173"
-	local := func(method string, headers ...string) cors.Request { return fromOrigin(req(method, headers...), origin) }
+	local := func(method string, headers ...string) cors.Request {
+		return fromOrigin(req(method, headers...), origin)
+	}
 	for _, tc := range []struct {
 		desc    string
 		ex      *evidence.Exchange

@@ -194,7 +194,6 @@ func liveCheck(opts *ServeOptions) func(ctx context.Context, req webui.CheckRequ
 	}
 }
 
-
 func outcomeOf(exs []*evidence.Exchange, curl map[int][]string, browsers []*report.Browser) *webui.Outcome {
 	findings := diag.Run(rules.All(), &diag.Input{Exchanges: exs})
 	doc := report.NewDocument(exs, findings, report.Options{})
