@@ -21,6 +21,9 @@ const (
 	Unauthorized Scenario = "unauthorized"
 	// BackendError: the backend fails (an exception, a timeout).
 	BackendError Scenario = "backend-error"
+	// Throttled: API Gateway throttles the request (a REST API answers
+	// with the THROTTLED gateway response, 429).
+	Throttled Scenario = "throttled"
 )
 
 // Simulation is what API Gateway (or Lambda) would answer.
@@ -39,6 +42,10 @@ type Simulation struct {
 	// values, function code not found); when non-empty the predicted
 	// headers may be incomplete and a verdict is a guess.
 	Unknown []string `json:"unknown,omitempty"`
+	// PreflightUnknown counts the entries of Unknown that concern the
+	// preflight (the first ones): a verdict decided at the preflight
+	// depends only on those.
+	PreflightUnknown int `json:"-"`
 }
 
 // Result runs package cors over the simulated responses.
@@ -233,6 +240,7 @@ func (s *Simulation) rest(api *API, path string, req *cors.Request, plan cors.Pl
 			s.note("the browser does not send the actual request when the preflight fails")
 		}
 	}
+	s.PreflightUnknown = len(s.Unknown)
 	s.Actual = s.restAnswer(api, res, method, req, sc, false)
 }
 
@@ -264,6 +272,10 @@ func (s *Simulation) restAnswer(api *API, res *Resource, verb string, req *cors.
 			}
 			return s.gateway(api, "UNAUTHORIZED", req)
 		}
+	}
+	if sc == Throttled && !preflight {
+		s.note("API Gateway throttles " + verb + " " + res.Path)
+		return s.gateway(api, "THROTTLED", req)
 	}
 	if m.APIKeyRequired == TriYes && (preflight || sc == Unauthorized) {
 		s.note(verb + " " + res.Path + " requires an API key; the request carries none")
@@ -527,6 +539,7 @@ func (s *Simulation) httpAPI(api *API, path string, req *cors.Request, plan cors
 			s.Preflight = s.httpRoute(api, name, "OPTIONS", path, req, Success, true)
 		}
 	}
+	s.PreflightUnknown = len(s.Unknown)
 	s.Actual = s.httpRoute(api, name, method, path, req, sc, false)
 	if api.Cors != nil {
 		// "API Gateway ignores CORS headers returned from your backend

@@ -55,7 +55,9 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.htm
 					continue
 				}
 				var why []string
+				var first *apimodel.Method
 				for _, m := range res.Methods {
+					n := len(why)
 					switch {
 					case m.HTTPMethod != "GET" && m.HTTPMethod != "HEAD" && m.HTTPMethod != "POST":
 						why = append(why, m.HTTPMethod+" is not a CORS-safelisted method")
@@ -64,8 +66,15 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.htm
 					case m.APIKeyRequired == apimodel.TriYes:
 						why = append(why, m.HTTPMethod+" requires an API key, sent as the non-safelisted X-Api-Key header")
 					}
+					if first == nil && len(why) > n {
+						first = m
+					}
 				}
 				if len(why) == 0 {
+					continue
+				}
+				pr := proveMethod(p, api, res, first, apimodel.Success, nil)
+				if pr == nil {
 					continue
 				}
 				loc := res.Source
@@ -73,7 +82,7 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.htm
 					loc = res.Methods[0].Source
 				}
 				reportAPI(p, api, loc, fmt.Sprintf("resource %s of %s has no OPTIONS method, but browsers preflight it (%s); API Gateway answers the preflight with 403 Missing Authentication Token and no CORS headers",
-					res.Path, apiName(api), strings.Join(why, "; ")), methodsList(res))
+					res.Path, apiName(api), strings.Join(why, "; ")), append([]string{methodsList(res)}, pr.evidence()...)...)
 			}
 		}
 		for _, api := range p.APIs() {
@@ -92,9 +101,13 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.htm
 				if api.FindRoute("OPTIONS", r.Path) != nil {
 					continue
 				}
+				pr := proveRoute(p, api, r, apimodel.Success, nil)
+				if pr == nil {
+					continue
+				}
 				seen[r.Path] = true
 				reportAPI(p, api, r.Source, fmt.Sprintf("%s has no CORS configuration and no route answers OPTIONS %s, but browsers preflight route %s: the preflight gets 404 Not Found without CORS headers",
-					apiName(api), r.Path, r.Key))
+					apiName(api), r.Path, r.Key), pr.evidence()...)
 			}
 		}
 	},

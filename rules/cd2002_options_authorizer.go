@@ -44,6 +44,7 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.h
 			}
 			var g byLoc
 			what := map[evidence.Source]*apimodel.Method{}
+			proofs := map[evidence.Source]*proof{}
 			for _, res := range api.Resources {
 				for _, m := range res.Methods {
 					if m.HTTPMethod != "OPTIONS" && !(m.HTTPMethod == "ANY" && res.Method("OPTIONS") == nil) {
@@ -51,6 +52,13 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.h
 					}
 					if m.Authorized() != apimodel.TriYes {
 						continue
+					}
+					pr := proveMethod(p, api, res, firstOther(res), apimodel.Success, forcePreflight)
+					if pr == nil {
+						continue
+					}
+					if proofs[m.AuthorizationType.Source] == nil {
+						proofs[m.AuthorizationType.Source] = pr
 					}
 					g.add(m.AuthorizationType.Source, m.HTTPMethod+" "+res.Path)
 					what[m.AuthorizationType.Source] = m
@@ -63,7 +71,7 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.h
 					how = " (SAM adds Auth.DefaultAuthorizer " + m.AuthorizerID + " to the OPTIONS methods it generates for Cors, because AddDefaultAuthorizerToCorsPreflight is not false)"
 				}
 				reportAPI(p, api, loc, fmt.Sprintf("%s of %s %s %s authorization%s; the browser's preflight carries no credentials, so API Gateway rejects it with 401/403 and the real request is never sent",
-					items, apiName(api), verb(items, "requires", "require"), m.AuthorizationType.S, how))
+					items, apiName(api), verb(items, "requires", "require"), m.AuthorizationType.S, how), proofs[loc].evidence()...)
 			})
 		}
 		for _, api := range p.APIs() {
@@ -77,9 +85,24 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.h
 				if r.Authorized() != apimodel.TriYes {
 					continue
 				}
+				pr := proveRoute(p, api, r, apimodel.Success, forcePreflight)
+				if pr == nil {
+					continue
+				}
 				reportAPI(p, api, r.Source, fmt.Sprintf("route %s of %s catches OPTIONS preflights and requires %s authorization, and the API has no CORS configuration: preflights get 401",
-					r.Key, apiName(api), r.AuthorizationType.S))
+					r.Key, apiName(api), r.AuthorizationType.S), pr.evidence()...)
 			}
 		}
 	},
 })
+
+// firstOther returns the first method of a resource that is not OPTIONS
+// (the request a page sends there), or nil.
+func firstOther(res *apimodel.Resource) *apimodel.Method {
+	for _, m := range res.Methods {
+		if m.HTTPMethod != "OPTIONS" {
+			return m
+		}
+	}
+	return nil
+}

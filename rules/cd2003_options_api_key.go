@@ -29,13 +29,21 @@ After:   OPTIONS /items  ApiKeyRequired: false`,
 	Check: func(p *diag.Pass) {
 		for _, api := range p.APIs() {
 			var g byLoc
+			proofs := map[evidence.Source]*proof{}
 			for _, res := range api.Resources {
 				if m := res.Method("OPTIONS"); m != nil && m.APIKeyRequired == apimodel.TriYes {
+					pr := proveMethod(p, api, res, firstOther(res), apimodel.Success, forcePreflight)
+					if pr == nil {
+						continue
+					}
+					if proofs[m.Source] == nil {
+						proofs[m.Source] = pr
+					}
 					g.add(m.Source, "OPTIONS "+res.Path)
 				}
 			}
 			g.each(func(loc evidence.Source, items string) {
-				reportAPI(p, api, loc, fmt.Sprintf("%s of %s %s an API key; preflights never carry X-Api-Key, so API Gateway answers 403", items, apiName(api), verb(items, "requires", "require")))
+				reportAPI(p, api, loc, fmt.Sprintf("%s of %s %s an API key; preflights never carry X-Api-Key, so API Gateway answers 403", items, apiName(api), verb(items, "requires", "require")), proofs[loc].evidence()...)
 			})
 		}
 	},

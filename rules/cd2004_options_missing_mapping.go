@@ -57,6 +57,12 @@ After:   + method.response.header.Access-Control-Allow-Methods: "'GET,PUT,OPTION
 			if len(missing) == 0 {
 				return
 			}
+			// A request that needs the missing headers: the resource's
+			// method with a JSON body (Access-Control-Allow-Headers).
+			pr := proveMethod(p, api, res, firstOther(res), apimodel.Success, forcePreflight)
+			if pr == nil {
+				return
+			}
 			var have []string
 			for _, k := range apimodel.SortedKeys(ir.ResponseParameters) {
 				have = append(have, "  "+k+" = "+ir.ResponseParameters[k].String())
@@ -67,7 +73,7 @@ After:   + method.response.header.Access-Control-Allow-Methods: "'GET,PUT,OPTION
 			miss := strings.Join(missing, ", ")
 			g.add(api, ir.Source, miss, "OPTIONS "+res.Path, func(paths string) string {
 				return fmt.Sprintf("%s of %s %s %s, so the preflight response lacks %s", paths, apiName(api), verb(paths, "does not map", "do not map"), miss, plural(len(missing), "that header", "those headers"))
-			}, append([]string{"integration response " + ir.StatusCode + ":"}, have...)...)
+			}, append(append([]string{"integration response " + ir.StatusCode + ":"}, have...), pr.evidence()...)...)
 		})
 	},
 })

@@ -66,10 +66,18 @@ After:   ACAM 'GET,PUT,DELETE,OPTIONS'`,
 			if len(missing) == 0 {
 				return
 			}
+			m0 := res.Method(strings.Fields(missing[0])[0])
+			if m0 == nil {
+				m0 = res.Method("ANY")
+			}
+			pr := proveMethod(p, api, res, m0, apimodel.Success, nil)
+			if pr == nil {
+				return
+			}
 			miss := strings.Join(missing, ", ")
 			g.add(api, v.Source, miss, "OPTIONS "+res.Path, func(paths string) string {
 				return fmt.Sprintf("%s of %s %s %s, but the resource also serves %s: browsers block those requests at the preflight", paths, apiName(api), verb(paths, "allows", "allow"), v.S, miss)
-			}, methodsList(res))
+			}, append([]string{methodsList(res)}, pr.evidence()...)...)
 		})
 	},
 })

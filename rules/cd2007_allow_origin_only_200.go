@@ -44,8 +44,21 @@ After:   every integration response maps ACAO`,
 			if !with || len(without) == 0 {
 				return
 			}
+			ev := []string{}
+			if pr := proveActual(p, api, res, m, nil, apimodel.BackendError, nil, missingOrigin...); pr != nil {
+				ev = pr.evidence()
+			} else {
+				// The simulation maps backend errors to the 5xx
+				// integration response; a 4xx pattern needs its own
+				// request, so show the mapping instead.
+				for _, ir := range m.Integration.Responses {
+					if _, ok := ir.Header("Access-Control-Allow-Origin"); !ok {
+						ev = append(ev, fmt.Sprintf("integration response %s (pattern %q) maps no Access-Control-Allow-Origin: the browser blocks that response (MissingAllowOriginHeader)", ir.StatusCode, ir.StatusPattern))
+					}
+				}
+			}
 			reportAPI(p, api, m.Source, fmt.Sprintf("%s %s of %s maps Access-Control-Allow-Origin on some integration responses but not on %s: those errors reach the page as CORS failures",
-				m.HTTPMethod, res.Path, apiName(api), strings.Join(without, ", ")))
+				m.HTTPMethod, res.Path, apiName(api), strings.Join(without, ", ")), ev...)
 		})
 	},
 })

@@ -35,12 +35,16 @@ After:   return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": o
 			fn  string
 		}
 		seen := map[key]bool{}
-		check := func(api *apimodel.API, what string, in *apimodel.Integration, loc apimodel.Value) {
+		check := func(api *apimodel.API, what string, in *apimodel.Integration, loc apimodel.Value, prove func() *proof) {
 			if in == nil || !in.Type.IsProxy() || in.Function == nil || in.Function.SetsAllowOrigin != apimodel.TriNo {
 				return
 			}
 			k := key{api, in.Function.ID}
 			if seen[k] {
+				return
+			}
+			pr := prove()
+			if pr == nil {
 				return
 			}
 			seen[k] = true
@@ -49,7 +53,7 @@ After:   return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": o
 				code = "its inline code"
 			}
 			reportAPI(p, api, loc.Source, fmt.Sprintf("%s of %s is a proxy integration to function %s, and %s never sets Access-Control-Allow-Origin: the actual responses reach the browser without it",
-				what, apiName(api), in.Function.ID, code), "function source: "+in.Function.Source.String())
+				what, apiName(api), in.Function.ID, code), append([]string{"function source: " + in.Function.Source.String()}, pr.evidence()...)...)
 		}
 		for _, api := range p.APIs() {
 			switch api.Kind {
@@ -60,16 +64,26 @@ After:   return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": o
 				for _, res := range api.Resources {
 					for _, m := range res.Methods {
 						if m.HTTPMethod != "OPTIONS" {
-							check(api, m.HTTPMethod+" "+res.Path, m.Integration, apimodel.Value{Source: m.Source})
+							res, m := res, m
+							check(api, m.HTTPMethod+" "+res.Path, m.Integration, apimodel.Value{Source: m.Source}, func() *proof {
+								return proveActual(p, api, res, m, nil, apimodel.Success, nil, missingOrigin...)
+							})
 						}
 					}
 				}
 			case apimodel.HTTP:
-				if api.Cors != nil {
+				// Without a CORS configuration the API is meant for
+				// browsers only when some function behind it sets
+				// Access-Control-Allow-Origin or front-end code calls
+				// it; otherwise it serves servers and this is no defect.
+				if api.Cors != nil || !codeSetsOrigin(api) && len(api.Clients) == 0 {
 					continue
 				}
 				for _, r := range api.Routes {
-					check(api, "route "+r.Key, r.Integration, apimodel.Value{Source: r.Source})
+					r := r
+					check(api, "route "+r.Key, r.Integration, apimodel.Value{Source: r.Source}, func() *proof {
+						return proveActual(p, api, nil, nil, r, apimodel.Success, nil, missingOrigin...)
+					})
 				}
 			}
 		}

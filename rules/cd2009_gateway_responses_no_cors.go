@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
 )
 
@@ -50,12 +51,45 @@ After:   DEFAULT_4XX and DEFAULT_5XX with gatewayresponse.header.Access-Control-
 			if len(bad) == 0 {
 				continue
 			}
+			// A request that meets one of those responses and whose
+			// preflight (if any) passes: a plain GET/POST that lost its
+			// token (401 from the authorizer) or is throttled (429), else
+			// the request a page sends when the API's preflight works.
+			var pr *proof
+			for _, res := range api.Resources {
+				for _, m := range res.Methods {
+					if pr != nil || m.HTTPMethod != "GET" && m.HTTPMethod != "POST" {
+						continue
+					}
+					sc := apimodel.Throttled
+					if m.Authorized() == apimodel.TriYes {
+						sc = apimodel.Unauthorized
+					}
+					req := &cors.Request{Origin: originFor(p, api), Method: m.HTTPMethod}
+					req.URL = simulatedRequest(api, req.Origin, simRoute{method: m.HTTPMethod, path: res.Path}).URL
+					if x := simulate(api, res.Path, req, sc); x.blocked() && x.res.Stage == cors.StageActual {
+						pr = x
+					}
+				}
+			}
+			for _, res := range api.Resources {
+				for _, m := range res.Methods {
+					if pr == nil && m.HTTPMethod != "OPTIONS" {
+						if x := proveMethod(p, api, res, m, apimodel.Throttled, nil); x != nil && x.res.Stage == cors.StageActual {
+							pr = x
+						}
+					}
+				}
+			}
+			if pr == nil || pr.res.Stage != cors.StageActual {
+				continue // a failing preflight is another rule's finding
+			}
 			loc := api.Source
 			if g := api.GatewayResponses["DEFAULT_4XX"]; g != nil {
 				loc = g.Source
 			}
 			reportAPI(p, api, loc, fmt.Sprintf("%s answers errors it generates itself without Access-Control-Allow-Origin: %s; auth failures, throttling and timeouts reach the page as CORS errors",
-				apiName(api), strings.Join(bad, ", ")))
+				apiName(api), strings.Join(bad, ", ")), pr.evidence()...)
 		}
 	},
 })

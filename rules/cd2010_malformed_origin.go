@@ -74,7 +74,11 @@ After:   AllowOrigins: ["https://app.example.com"]`,
 					why = ""
 				}
 				if why != "" {
-					reportAPI(p, api, v.Source, fmt.Sprintf("allowed origin %q (%s of %s) has %s, so it never matches a browser's Origin", o, where, apiName(api), why))
+					pr := proveAnyWith(p, api, withOrigin(intendedOrigin(o)), originErrorsFor(where)...)
+					if pr == nil {
+						return
+					}
+					reportAPI(p, api, v.Source, fmt.Sprintf("allowed origin %q (%s of %s) has %s, so it never matches a browser's Origin", o, where, apiName(api), why), pr.evidence()...)
 				}
 			})
 		}

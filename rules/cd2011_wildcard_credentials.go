@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
 )
 
@@ -34,7 +35,12 @@ After:   AllowOrigins: ["https://app.example.com"], AllowCredentials: true`,
 			}
 			originValues(api, func(o string, v apimodel.Value, where string) {
 				if o == "*" {
-					reportAPI(p, api, v.Source, fmt.Sprintf("%s allows origin \"*\" (%s) and credentials (%s): browsers block every credentialed request", apiName(api), where, credLoc))
+					pr := proveAnyWith(p, api, func(r *cors.Request) *cors.Request { return withCredentials(withOrigin(defaultOrigin)(r)) },
+						cors.WildcardOriginNotAllowed, cors.PreflightWildcardOriginNotAllowed)
+					if pr == nil {
+						return
+					}
+					reportAPI(p, api, v.Source, fmt.Sprintf("%s allows origin \"*\" (%s) and credentials (%s): browsers block every credentialed request", apiName(api), where, credLoc), pr.evidence()...)
 				}
 			})
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
 )
 
@@ -30,50 +31,146 @@ After:   AllowHeaders: ["authorization", "content-type"]`,
 	},
 	Check: func(p *diag.Pass) {
 		for _, api := range p.APIs() {
+			if api.Kind == apimodel.REST {
+				restWildcardHeaders(p, api)
+				continue
+			}
 			c := api.Cors
-			if c == nil {
+			if c == nil || len(api.Routes) == 0 && api.Kind != apimodel.FunctionURL {
 				continue
 			}
 			var hs []string
+			unknown := false
 			for _, v := range c.AllowHeaders {
 				if v.Unknown {
-					hs = nil
-					goto next
+					unknown = true
 				}
-				hs = append(hs, strings.TrimSpace(v.S))
+				hs = append(hs, strings.TrimSpace(v.String()))
 			}
-			{
-				authed := ""
-				for _, r := range api.Routes {
-					t := strings.ToUpper(r.AuthorizationType.S)
-					if !r.AuthorizationType.Unknown && (t == "JWT" || t == "CUSTOM") {
-						authed = r.Key
-						break
-					}
-				}
-				var missing []string
-				if authed != "" && !containsFold(hs, "authorization") {
-					why := "route " + authed + " uses an authorizer, so the page sends Authorization"
-					if containsFold(hs, "*") {
-						why += " (the Fetch standard says \"*\" never covers Authorization; Chromium and Firefox still accept it with a deprecation warning, and will stop)"
-					}
-					missing = append(missing, "authorization: "+why)
-				}
-				if len(hs) > 0 && !containsFold(hs, "*") && !containsFold(hs, "content-type") {
-					missing = append(missing, "content-type: JSON request bodies send Content-Type: application/json, which is not safelisted")
-				}
-				if len(missing) == 0 {
+			if unknown {
+				continue
+			}
+			loc := c.Source
+			if len(c.AllowHeaders) > 0 {
+				loc = c.AllowHeaders[0].Source
+			}
+			// The request each route's client sends: Authorization for
+			// JWT and Lambda authorizers, a JSON Content-Type for bodies
+			// (SigV4 headers for AWS_IAM are CD2025's).
+			routes := api.Routes
+			if api.Kind == apimodel.FunctionURL {
+				routes = []*apimodel.Route{{Key: "function URL", Method: "POST", Path: "/", AuthorizationType: api.AuthType}}
+			}
+			for _, r := range routes {
+				if isIAM(r.AuthorizationType) {
 					continue
 				}
-				loc := c.Source
-				if len(c.AllowHeaders) > 0 {
-					loc = c.AllowHeaders[0].Source
+				t := strings.ToUpper(r.AuthorizationType.S)
+				body := r.Method == "POST" || r.Method == "PUT" || r.Method == "PATCH" || r.Method == "ANY" || r.Key == "$default"
+				if r.AuthorizationType.Unknown || (t != "JWT" && t != "CUSTOM") && !body {
+					continue
 				}
-				reportAPI(p, api, loc, fmt.Sprintf("CORS AllowHeaders of %s is [%s] and lacks %s", apiName(api), strings.Join(hs, ", "), strings.Join(missing, "; ")))
+				route := r
+				if api.Kind == apimodel.FunctionURL {
+					route = nil
+				}
+				var why []string
+				if t == "JWT" || t == "CUSTOM" {
+					why = append(why, "route "+r.Key+" uses an authorizer, so the page sends Authorization")
+				}
+				if body {
+					why = append(why, r.Key+" takes a body, which a page sends as JSON (Content-Type: application/json is not safelisted)")
+				}
+				mod := func(req *cors.Request) *cors.Request {
+					if body && !requestHas(req, "Content-Type") {
+						req.Headers = append(req.Headers, cors.Header{Name: "Content-Type", Value: "application/json"})
+					}
+					return req
+				}
+				pr := proveRoute(p, api, route, apimodel.Success, mod)
+				if pr == nil {
+					// Allowed: only the wildcard-covers-Authorization
+					// deprecation is worth a finding.
+					if t != "JWT" && t != "CUSTOM" || !containsFold(hs, "*") || containsFold(hs, "authorization") {
+						continue
+					}
+					req := requestFor(api, originFor(p, api), "GET", "/", r.AuthorizationType, false)
+					if route != nil {
+						req = requestFor(api, originFor(p, api), r.Method, strings.ReplaceAll(r.Path, "{proxy+}", "x"), r.AuthorizationType, false)
+					}
+					pw := simulate(api, "", req, apimodel.Success)
+					if len(pw.res.Warnings) == 0 {
+						continue
+					}
+					reportAPI(p, api, loc, fmt.Sprintf("CORS AllowHeaders of %s is [%s]: route %s sends Authorization, which the Fetch standard says \"*\" never covers; Chromium and Firefox still accept it with a deprecation warning, and will stop",
+						apiName(api), strings.Join(hs, ", "), r.Key), pw.evidence()...)
+					break
+				}
+				reportAPI(p, api, loc, fmt.Sprintf("CORS AllowHeaders of %s is [%s] and the preflight of %s fails: %s",
+					apiName(api), strings.Join(hs, ", "), r.Key, strings.Join(why, "; ")), pr.evidence()...)
+				break
 			}
-		next:
 		}
 	},
 })
 
-var _ = apimodel.REST
+func requestHas(req *cors.Request, name string) bool {
+	for _, h := range req.Headers {
+		if strings.EqualFold(h.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// restWildcardHeaders reports REST OPTIONS methods that answer
+// Access-Control-Allow-Headers '*' for resources whose methods use a
+// Cognito or Lambda authorizer: a MOCK integration answers the literal
+// "*", which never covers Authorization for credentialed requests (Fetch
+// "CORS-preflight fetch" step 7) and covers it for the others only
+// through Chromium's deprecated behaviour.
+func restWildcardHeaders(p *diag.Pass, api *apimodel.API) {
+	seen := map[string]bool{}
+	for _, res := range api.Resources {
+		ir := optionsResponse(res.Method("OPTIONS"))
+		if ir == nil {
+			continue
+		}
+		v, ok := ir.Header("Access-Control-Allow-Headers")
+		if s, static := v.Static(); !ok || !static || strings.TrimSpace(s) != "*" || seen[v.Source.String()] {
+			continue
+		}
+		var authed *apimodel.Method
+		for _, m := range res.Methods {
+			t := strings.ToUpper(m.AuthorizationType.S)
+			if m.HTTPMethod != "OPTIONS" && (t == "CUSTOM" || t == "COGNITO_USER_POOLS") {
+				authed = m
+				break
+			}
+		}
+		if authed == nil {
+			continue
+		}
+		_, cred := credentialsAllowed(api)
+		mod := func(r *cors.Request) *cors.Request { return r }
+		if cred {
+			mod = withCredentials
+		}
+		verb := authed.HTTPMethod
+		if verb == "ANY" {
+			verb = "PUT"
+		}
+		req := mod(requestFor(api, originFor(p, api), verb, res.Path, authed.AuthorizationType, false))
+		pr := simulate(api, res.Path, req, apimodel.Success)
+		if !pr.blocked() && (len(pr.res.Warnings) == 0 || len(pr.sim.Unknown) > 0) {
+			continue
+		}
+		seen[v.Source.String()] = true
+		what := "Chromium and Firefox accept it today only with a deprecation warning, and will stop"
+		if pr.blocked() {
+			what = "the API allows credentials, so the browser reads \"*\" literally and blocks the request"
+		}
+		reportAPI(p, api, v.Source, fmt.Sprintf("OPTIONS %s of %s answers Access-Control-Allow-Headers '*' while %s %s requires %s authorization: \"*\" does not cover Authorization (%s)",
+			res.Path, apiName(api), authed.HTTPMethod, res.Path, authed.AuthorizationType.S, what), pr.evidence()...)
+	}
+}

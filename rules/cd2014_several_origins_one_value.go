@@ -32,11 +32,20 @@ After:   one static origin, or an HTTP API (AllowOrigins list), or a proxy funct
 				if !strings.ContainsAny(strings.TrimSpace(o), ", ") {
 					return
 				}
+				first := intendedOrigin(strings.FieldsFunc(o, func(r rune) bool { return r == ',' || r == ' ' })[0])
+				var ev []string
+				if len(api.Resources) > 0 || len(api.Routes) > 0 || api.Kind == apimodel.FunctionURL {
+					pr := proveAnyWith(p, api, withOrigin(first), originErrorsFor(where)...)
+					if pr == nil {
+						return
+					}
+					ev = pr.evidence()
+				}
 				if where == "allowOrigins" {
-					reportAPI(p, api, v.Source, fmt.Sprintf("allowOrigins item %q of %s lists several origins in one string: it matches no origin; give each origin its own item", o, apiName(api)))
+					reportAPI(p, api, v.Source, fmt.Sprintf("allowOrigins item %q of %s lists several origins in one string: it matches no origin; give each origin its own item", o, apiName(api)), ev...)
 					return
 				}
-				reportAPI(p, api, v.Source, fmt.Sprintf("%s of %s sends Access-Control-Allow-Origin %q: one header value with several origins matches none", where, apiName(api), o))
+				reportAPI(p, api, v.Source, fmt.Sprintf("%s of %s sends Access-Control-Allow-Origin %q: one header value with several origins matches none", where, apiName(api), o), ev...)
 			}
 			originValues(api, report)
 			if sc := api.SAMCors; sc != nil && sc.AllowOrigin != nil && !sc.AllowOrigin.Unknown {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
 )
 
@@ -48,11 +49,15 @@ After:   OPTIONS integration ContentHandling: CONVERT_TO_TEXT (or narrow binaryM
 			if len(broken) == 0 {
 				continue
 			}
+			pr := proveMethod(p, api, api.Resource(broken[0]), firstOther(api.Resource(broken[0])), apimodel.Success, forcePreflight).failsWith(cors.PreflightInvalidStatus, cors.PreflightMissingAllowOriginHeader)
+			if pr == nil {
+				continue
+			}
 			if len(broken) > 5 {
 				broken = append(broken[:5], fmt.Sprintf("... (%d more)", len(broken)-5))
 			}
 			reportAPI(p, api, star.Source, fmt.Sprintf("%s declares binaryMediaTypes \"*/*\" and its MOCK OPTIONS methods (%s) have no ContentHandling CONVERT_TO_TEXT: preflights fail with 500 \"Unable to transform request\"",
-				apiName(api), strings.Join(broken, ", ")))
+				apiName(api), strings.Join(broken, ", ")), pr.evidence()...)
 		}
 	},
 })

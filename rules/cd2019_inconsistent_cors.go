@@ -2,27 +2,35 @@ package rules
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
 )
 
 // CD2019 fires when the routes of one API disagree on CORS settings.
 var CD2019 = register(&diag.Rule{
 	ID: "CD2019", Name: "inconsistent-cors", Severity: diag.Warning, Rank: 218, Since: "0.1.0",
-	Title: "CORS settings differ between the resources and methods of one API",
+	Title: "A route fails in the browser where other routes of the same API work",
 	Doc: `When one resource or method allows a different origin, different headers or
 credentials than the others, the page works on most routes and fails on one: the
-classic "only POST fails" incident. The finding shows the settings side by side.
+classic "only POST fails" incident.
 
-Before:  OPTIONS /items and GET /items: 'https://app.example.com'
-         POST /items: 'https://old.example.com'      (only POST fails)
-After:   the same allowed origin, headers and credentials on every route and method
+A difference alone is not reported: a route that allows one more header, or lists
+that differ by a header no client sends, are harmless. corsdoctor builds the request
+each route's client sends (from the origins the API allows: JSON Content-Type for
+bodies, Authorization or the SigV4 headers when the route is authorized, X-Api-Key
+when it needs a key, and the headers the front-end code in the repository sets),
+predicts API Gateway's answers (apimodel.Simulate) and runs the browser's algorithm
+on them. It reports a route only when that request is blocked while the same kind of
+request succeeds on another route, and names the route, the request and the
+console message.
 
-Only values that are static in the definition are compared (proxy integrations set
-theirs in code).`,
+Before:  OPTIONS /items: Access-Control-Allow-Origin 'https://app.example.com'
+         OPTIONS /orders: Access-Control-Allow-Origin 'https://old.example.com'
+         (PUT /orders from https://app.example.com is blocked)
+After:   the same allowed origin, headers and credentials on every route and method`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Use one CORS setting for the whole API (one origin allowlist, one header list, one credentials choice).",
 		diag.APIGwREST: "Make the Access-Control-Allow-* mappings identical across OPTIONS methods and integration responses (a shared YAML anchor, CDK defaultCorsPreflightOptions, or a Terraform module), then redeploy.",
@@ -32,47 +40,112 @@ theirs in code).`,
 			if api.Kind != apimodel.REST {
 				continue
 			}
-			for _, h := range []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Headers", "Access-Control-Allow-Credentials"} {
-				byValue := map[string][]string{}
-				var first apimodel.Value
-				for _, res := range api.Resources {
-					for _, m := range res.Methods {
-						if h == "Access-Control-Allow-Headers" && m.HTTPMethod != "OPTIONS" {
-							continue
-						}
-						// The success response of every non-proxy method:
-						// OPTIONS answers the preflight, the others the
-						// actual request.
-						ir := optionsResponse(m)
-						if ir == nil {
-							continue
-						}
-						v, ok := ir.Header(h)
-						if !ok || v.Unknown {
-							continue
-						}
-						norm := strings.ToLower(strings.ReplaceAll(v.S, " ", ""))
-						if h == "Access-Control-Allow-Headers" {
-							items, _ := staticList(apimodel.Value{S: norm})
-							sort.Strings(items)
-							norm = strings.Join(items, ",")
-						}
-						if len(byValue) == 0 {
-							first = v
-						}
-						byValue[norm] = append(byValue[norm], fmt.Sprintf("%-28s %s  (%s)", m.HTTPMethod+" "+res.Path, v.S, v.Source))
-					}
-				}
-				if len(byValue) < 2 {
-					continue
-				}
-				var ev []string
-				for _, k := range apimodel.SortedKeys(byValue) {
-					ev = append(ev, byValue[k]...)
-				}
-				reportAPI(p, api, first.Source, fmt.Sprintf("the methods of %s answer with %d different %s values: routes with the odd value fail in the browser while the others work",
-					apiName(api), len(byValue), h), ev...)
-			}
+			checkConsistency(p, api)
 		}
 	},
 })
+
+// checkConsistency simulates every route's client request from every
+// origin the API allows and reports the routes that are blocked where
+// another route lets the same origin through.
+func checkConsistency(p *diag.Pass, api *apimodel.API) {
+	var origins []string
+	seen := map[string]bool{}
+	add := func(o string) {
+		if !seen[o] && len(origins) < 4 {
+			seen[o] = true
+			origins = append(origins, o)
+		}
+	}
+	for _, o := range p.Input().Origins {
+		add(o)
+	}
+	originValues(api, func(o string, _ apimodel.Value, _ string) {
+		if strings.HasPrefix(o, "http") && !strings.ContainsAny(o, "*, ") && strings.Count(o, "/") == 2 {
+			add(o)
+		}
+	})
+	if len(origins) == 0 {
+		return
+	}
+	type route struct {
+		res *apimodel.Resource
+		m   *apimodel.Method
+	}
+	var routes []route
+	for _, res := range api.Resources {
+		for _, m := range res.Methods {
+			if m.HTTPMethod != "OPTIONS" && m.Generated == "" {
+				routes = append(routes, route{res, m})
+			}
+		}
+	}
+	if len(routes) < 2 {
+		return
+	}
+	var clientHeaders []string
+	for _, c := range api.Clients {
+		clientHeaders = append(clientHeaders, c.Headers...)
+	}
+	for _, o := range origins {
+		var ok []string
+		type failure struct {
+			rt route
+			pr *proof
+		}
+		var failed []failure
+		for _, rt := range routes {
+			verb := rt.m.HTTPMethod
+			if verb == "ANY" {
+				verb = "PUT"
+			}
+			req := requestFor(api, o, verb, rt.res.Path, rt.m.AuthorizationType, rt.m.APIKeyRequired == apimodel.TriYes)
+			for _, h := range clientHeaders {
+				req.Headers = append(req.Headers, cors.Header{Name: h, Value: "x"})
+			}
+			pr := simulate(api, rt.res.Path, req, apimodel.Success)
+			opt := rt.res.Route("OPTIONS")
+			switch {
+			case pr.blocked() && pr.res.Stage == cors.StagePreflight && (opt == nil || opt.Authorized() == apimodel.TriYes || opt.APIKeyRequired == apimodel.TriYes):
+				// No answer to the preflight at all, or a guarded one:
+				// CD2001/CD2002/CD2003 report it; not a difference in
+				// CORS settings.
+			case pr.blocked():
+				failed = append(failed, failure{rt, pr})
+			case pr.allowed():
+				ok = append(ok, verb+" "+rt.res.Path)
+			}
+		}
+		if len(ok) == 0 {
+			continue // every route fails the same way: not an inconsistency
+		}
+		for _, f := range failed {
+			loc := f.rt.m.Source
+			if ir := optionsResponse(f.rt.m); ir != nil && f.pr.res.Stage != cors.StagePreflight {
+				// The actual response's mapping decided.
+				loc = ir.Source
+				if v, found := ir.Header("Access-Control-Allow-Origin"); found {
+					loc = v.Source
+				}
+			}
+			if opt := f.rt.res.Method("OPTIONS"); opt != nil && f.pr.res.Stage == cors.StagePreflight {
+				if ir := optionsResponse(opt); ir != nil {
+					loc = ir.Source
+					for _, h := range []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods"} {
+						if v, found := ir.Header(h); found && strings.Contains(string(f.pr.res.Error), strings.TrimPrefix(h, "Access-Control-Allow-")) {
+							loc = v.Source
+						}
+					}
+				}
+			}
+			works := ok
+			if len(works) > 3 {
+				works = append(works[:3:3], fmt.Sprintf("... (%d more)", len(ok)-3))
+			}
+			ev := append(f.pr.evidence(), "works from "+o+": "+strings.Join(works, ", "))
+			reportAPI(p, api, loc, fmt.Sprintf("%s %s of %s fails in the browser from %s (%s) while other routes of the API work from that origin: its CORS settings differ from theirs",
+				strings.ToUpper(f.pr.req.Method), f.rt.res.Path, apiName(api), o, f.pr.res.Error), ev...)
+		}
+		return // one origin is enough to show the difference
+	}
+}

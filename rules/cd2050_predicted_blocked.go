@@ -37,10 +37,7 @@ unknown values (unresolved references, function code not found) are not reported
 					if !r.Blocked() {
 						continue
 					}
-					ev := []string{"console: " + r.ConsoleMessage()}
-					for _, n := range s.Notes {
-						ev = append(ev, "  "+n)
-					}
+					ev := (&proof{req: req, sim: s, res: r}).evidence()
 					reportAPI(p, api, rt.src.Source, fmt.Sprintf("%s %s of %s from %s would be blocked (%s)", rt.method, rt.path, apiName(api), origin, r.Error), ev...)
 				}
 			}
@@ -52,6 +49,8 @@ type simRoute struct {
 	method, path string
 	auth, key    bool
 	src          apimodel.Value
+	// iam: the route uses AWS_IAM, so the page signs with SigV4.
+	iam bool
 }
 
 func routesOf(api *apimodel.API) []simRoute {
@@ -65,7 +64,7 @@ func routesOf(api *apimodel.API) []simRoute {
 			if verb == "ANY" {
 				verb = "PUT"
 			}
-			out = append(out, simRoute{verb, res.Path, m.Authorized() == apimodel.TriYes, m.APIKeyRequired == apimodel.TriYes, apimodel.Value{Source: m.Source}})
+			out = append(out, simRoute{verb, res.Path, m.Authorized() == apimodel.TriYes, m.APIKeyRequired == apimodel.TriYes, apimodel.Value{Source: m.Source}, isIAM(m.AuthorizationType)})
 		}
 	}
 	for _, r := range api.Routes {
@@ -80,12 +79,17 @@ func routesOf(api *apimodel.API) []simRoute {
 			path = "/"
 		}
 		path = strings.ReplaceAll(path, "{proxy+}", "x")
-		out = append(out, simRoute{verb, path, r.Authorized() == apimodel.TriYes, false, apimodel.Value{Source: r.Source}})
+		out = append(out, simRoute{verb, path, r.Authorized() == apimodel.TriYes, false, apimodel.Value{Source: r.Source}, isIAM(r.AuthorizationType)})
 	}
 	if api.Kind == apimodel.FunctionURL {
-		out = append(out, simRoute{"POST", "/", false, false, apimodel.Value{Source: api.Source}})
+		iam := isIAM(api.AuthType)
+		out = append(out, simRoute{"POST", "/", iam, false, apimodel.Value{Source: api.Source}, iam})
 	}
 	return out
+}
+
+func isIAM(v apimodel.Value) bool {
+	return !v.Unknown && strings.EqualFold(strings.TrimSpace(v.S), "AWS_IAM")
 }
 
 // pathParam matches a path parameter segment: {id} or {proxy+}.
@@ -111,7 +115,12 @@ func simulatedRequest(api *apimodel.API, origin string, rt simRoute) *cors.Reque
 	if rt.method != "GET" && rt.method != "HEAD" {
 		req.Headers = append(req.Headers, cors.Header{Name: "Content-Type", Value: "application/json"})
 	}
-	if rt.auth {
+	switch {
+	case rt.iam:
+		for _, h := range sigV4Headers {
+			req.Headers = append(req.Headers, cors.Header{Name: h, Value: "signed"})
+		}
+	case rt.auth:
 		req.Headers = append(req.Headers, cors.Header{Name: "Authorization", Value: "Bearer token"})
 	}
 	if rt.key {

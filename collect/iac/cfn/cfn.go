@@ -173,6 +173,7 @@ func Parse(file string, root *yaml.Node, opt Options) []*apimodel.API {
 			t.v2route(r)
 		case "AWS::Lambda::Url":
 			t.functionURL(r, t.prop(r, "Cors"), t.ref(t.prop(r, "TargetFunctionArn")))
+			t.apis[r.id].AuthType = t.value(t.prop(r, "AuthType"))
 		case "AWS::Serverless::Function":
 			t.samFunction(r)
 		}

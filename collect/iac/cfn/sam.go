@@ -218,6 +218,9 @@ func samAuth(api *apimodel.API, ev *yaml.Node, src apimodel.Value) (typ apimodel
 func (t *template) samFunction(r *resource) {
 	if u := t.prop(r, "FunctionUrlConfig"); u != nil {
 		t.functionURL(r, tree.Get(u, "Cors"), r.id)
+		if api := t.apis[r.id+"Url"]; api != nil {
+			api.AuthType = t.value(tree.Get(u, "AuthType"))
+		}
 	}
 	var fn *apimodel.Function
 	tree.Pairs(t.prop(r, "Events"), func(k, ev *yaml.Node) {

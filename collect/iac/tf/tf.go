@@ -337,6 +337,7 @@ func (m *module) build() []*apimodel.API {
 			api.Cors = corsConfig(c, b.src)
 		}
 		api.Function = m.function(b, "function_name")
+		api.AuthType = b.a.val("authorization_type")
 		m.list = append(m.list, api)
 	}
 	for _, api := range m.list {
