@@ -16,7 +16,6 @@
 package har
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -112,6 +111,9 @@ type File struct {
 	// Truncated is set when the file ends early or turns invalid: the
 	// entries before were read and are analysed.
 	Truncated *TruncatedError
+	// Cuts counts the strings and entries shortened to keep memory
+	// bounded (MaxString, MaxEntry); bodies are never needed.
+	Cuts Cuts
 }
 
 // TruncatedError locates where a HAR stops being readable.
@@ -194,6 +196,7 @@ type Reader struct {
 	File File
 	dec  *json.Decoder
 	cr   *counting
+	bd   *bound
 	// state: 0 before the log object, 1 inside log, 2 inside entries,
 	// 3 done.
 	state  int
@@ -205,7 +208,8 @@ type Reader struct {
 // HAR (a JSON object).
 func NewReader(r io.Reader, name string) (*Reader, error) {
 	cr := &counting{r: r}
-	rd := &Reader{cr: cr, dec: json.NewDecoder(bufio.NewReaderSize(cr, 64<<10)), File: File{Name: name, PageURL: map[string]string{}}}
+	bd := newBound(cr)
+	rd := &Reader{cr: cr, bd: bd, dec: json.NewDecoder(bd), File: File{Name: name, PageURL: map[string]string{}}}
 	if err := expectDelim(rd.dec, '{'); err != nil {
 		return nil, fmt.Errorf("%s: not a HAR file (want a JSON object): %w", name, err)
 	}
@@ -237,6 +241,12 @@ func (rd *Reader) fail(err error, entry int) error {
 // of it was read, File.Truncated is set too and the entries returned
 // before stay valid.
 func (rd *Reader) Next() (*Entry, error) {
+	e, err := rd.next()
+	rd.File.Cuts = rd.bd.cuts
+	return e, err
+}
+
+func (rd *Reader) next() (*Entry, error) {
 	dec := rd.dec
 	for {
 		switch rd.state {

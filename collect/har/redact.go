@@ -26,7 +26,7 @@ const Redacted = "REDACTED"
 func Redact(w io.Writer, r io.Reader, name string) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	cr := &counting{r: r}
-	dec := json.NewDecoder(bufio.NewReaderSize(cr, 64<<10))
+	dec := json.NewDecoder(newBound(cr))
 	dec.UseNumber()
 	entry := 0
 	var trunc error

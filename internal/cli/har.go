@@ -124,7 +124,9 @@ func runHAR(opts *HAROptions) error {
 			break
 		}
 		if err != nil {
-			if rd.File.Truncated == nil {
+			// A file of which nothing could be read is an input error,
+			// not a clean result (docs/exit-codes.md).
+			if rd.File.Truncated == nil || completeEntries(rd.File.Truncated, rd.File.Total) == 0 {
 				return WithHint(Usagef("%v", err), harHint)
 			}
 			termsafe.Fprintf(app.IO.ErrOut, "corsdoctor: warning: %v\n", rd.File.Truncated)
@@ -139,6 +141,9 @@ func runHAR(opts *HAROptions) error {
 	if err := pr.finish(sum); err != nil {
 		return err
 	}
+	if n := harCutsNote(rd.File.Cuts); n != "" && opts.JSON {
+		fmt.Fprintf(app.IO.ErrOut, "corsdoctor: note: %s\n", n)
+	}
 	if err := opts.HTML.WriteDocument(app, report.Document{Tool: "corsdoctor", Version: report.Version, Results: pr.kept}, report.HTMLOptions{Title: "corsdoctor har"}); err != nil {
 		return err
 	}
@@ -146,6 +151,14 @@ func runHAR(opts *HAROptions) error {
 		return ErrFindings
 	}
 	return nil
+}
+
+// completeEntries is how many entries were read before t.
+func completeEntries(t *har.TruncatedError, total int) int {
+	if t.Entry > 0 {
+		return t.Entry - 1
+	}
+	return total
 }
 
 const harHint = "export the HAR from DevTools: Network tab, right-click > \"Save all as HAR with content\""
@@ -298,5 +311,17 @@ func (p *harPrinter) finish(sum har.Summary) error {
 	if p.file.Truncated != nil {
 		p.write(termsafe.Sprintf("warning: %v\n", p.file.Truncated))
 	}
+	if n := harCutsNote(p.file.Cuts); n != "" {
+		p.write("note: " + n + "\n")
+	}
 	return p.err
+}
+
+// harCutsNote says what the reader left out to bound its memory.
+func harCutsNote(c har.Cuts) string {
+	if !c.Any() {
+		return ""
+	}
+	return fmt.Sprintf("%d %s longer than %d MiB shortened and %d %s larger than %d MiB cut short (%d bytes skipped): bodies and WebSocket messages are not needed for a CORS verdict",
+		c.Strings, plural(c.Strings, "value", "values"), har.MaxString>>20, c.Entries, plural(c.Entries, "entry", "entries"), har.MaxEntry>>20, c.Bytes)
 }

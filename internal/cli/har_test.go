@@ -112,3 +112,28 @@ func TestHARBadInput(t *testing.T) {
 		t.Errorf("stdin: exit %d, out %q", code, out)
 	}
 }
+
+// TestHARNothingReadable: a HAR whose first entry is not valid JSON, or
+// that breaks before any entry, had exit 0 as if clean; nothing could be
+// read, so it is an input error (exit 2). A HAR that breaks after some
+// entries still reports them.
+func TestHARNothingReadable(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		desc, har string
+		code      int
+		errHas    string
+	}{
+		{"first entry invalid", `{"log":{"version":"1.2","entries":[{"request": nope}]}}`, ExitUsage, "inside entry 1"},
+		{"pages invalid", `{"log":{"version":"1.2","pages":[{"id": ]}}`, ExitUsage, "error: "},
+		{"second entry invalid", `{"log":{"version":"1.2","entries":[{"request":{"method":"GET","url":"https://a.example/x","headers":[]},"response":{"status":200,"headers":[]}},{"request": nope}]}}`, ExitOK, "warning: "},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			_, errOut, code := run(t, "", "har", writeFile(t, "x.har", tc.har))
+			if code != tc.code || !strings.Contains(errOut, tc.errHas) {
+				t.Errorf("exit %d (want %d), stderr %q", code, tc.code, errOut)
+			}
+		})
+	}
+}

@@ -163,7 +163,9 @@ func runLogs(opts *LogsOptions) error {
 		return err
 	}
 	if st.Records == 0 && st.Lines > 0 {
-		fmt.Fprintf(app.IO.ErrOut, "corsdoctor: warning: no line of %d could be read as %s; try --format\n", st.Lines, strings.Join(st.Formats, ", "))
+		// Nothing could be read: not a clean result (docs/exit-codes.md).
+		return WithHint(Usagef("no line of %d could be read as %s", st.Lines, strings.Join(st.Formats, ", ")),
+			"name the log format with --format, or check that the file is an access log")
 	}
 	for _, f := range findings {
 		if f.Severity >= diag.Warning {

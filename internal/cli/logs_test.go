@@ -82,7 +82,7 @@ func TestLogsStdinAndErrors(t *testing.T) {
 		t.Errorf("stdin: exit %d, out:\n%s", code, out)
 	}
 	_, errOut, code := run(t, "garbage\n", "logs", "-")
-	if code != 0 || !strings.Contains(errOut, "warning: no line of 1 could be read") {
+	if code != ExitUsage || !strings.Contains(errOut, "corsdoctor: error: no line of 1 could be read") {
 		t.Errorf("unreadable lines: exit %d, stderr %q", code, errOut)
 	}
 	for _, tc := range []struct {

@@ -318,8 +318,9 @@ func runScan(opts *ScanOptions) error {
 		}
 	}
 	done := map[string]bool{}
+	var prev resumeCounts
 	if opts.Resume != "" {
-		if done, err = readResume(opts.Resume); err != nil {
+		if done, prev, err = readResume(opts.Resume); err != nil {
 			return Usagef("--resume: %v", err)
 		}
 	}
@@ -370,7 +371,7 @@ func runScan(opts *ScanOptions) error {
 	defer cancel()
 
 	w := &scanWriter{opts: opts, out: bufio.NewWriterSize(out, 64<<10), errOut: app.IO.ErrOut, html: html != nil, sarif: sarif != nil,
-		tty: app.IO.ErrTTY && !opts.NoProgress, cancel: cancel, problems: newScanProblems(maxReportFindings)}
+		tty: app.IO.ErrTTY && !opts.NoProgress, cancel: cancel, problems: newScanProblems(maxReportFindings), prev: prev}
 	// Targets: arguments, then the spec, then the input file, streamed
 	// through a small channel so the file is never held in memory.
 	targets := make(chan scan.Target, 64)
@@ -460,13 +461,15 @@ func runScan(opts *ScanOptions) error {
 		}
 		return WithHint(Usagef("interrupted: %d started targets were not finished and have no record", n), hint)
 	}
+	// The exit code is the whole result's: the records of the --resume
+	// file count as much as this run's.
 	switch {
-	case w.vulnerable.Load() > 0:
+	case w.vulnerable.Load() > 0 || prev.vulnerable > 0:
 		return ErrFindings
 	case w.invalid.Load() > 0:
 		return Usagef("%d invalid target lines were skipped", w.invalid.Load())
-	case w.failed.Load() > 0:
-		return Usagef("%d targets could not be scanned", w.failed.Load())
+	case w.failed.Load() > 0 || prev.failed > 0:
+		return Usagef("%d targets could not be scanned", w.failed.Load()+int64(prev.failed))
 	}
 	return nil
 }
@@ -502,17 +505,22 @@ func sameFile(a, b string) bool {
 	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
 
-// readResume collects the targets recorded in a previous --json output.
-// Lines that are not complete records (an interrupted write) are ignored,
-// so their targets are scanned again. A missing file is an empty one.
-func readResume(name string) (map[string]bool, error) {
+// resumeCounts are the outcomes recorded in a --resume file.
+type resumeCounts struct{ vulnerable, failed int }
+
+// readResume collects the targets recorded in a previous --json output,
+// and counts their outcomes. Lines that are not complete records (an
+// interrupted write) are ignored, so their targets are scanned again. A
+// missing file is an empty one.
+func readResume(name string) (map[string]bool, resumeCounts, error) {
 	done := map[string]bool{}
+	var counts resumeCounts
 	f, err := os.Open(name)
 	if errors.Is(err, os.ErrNotExist) {
-		return done, nil
+		return done, counts, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, counts, err
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
@@ -526,12 +534,21 @@ func readResume(name string) (map[string]bool, error) {
 		if json.Unmarshal(sc.Bytes(), &r) != nil || r.Target == "" || r.Status == "" {
 			continue
 		}
-		done[r.Method+" "+r.Target] = true
+		key := r.Method + " " + r.Target
+		if !done[key] {
+			switch r.Status {
+			case statusVulnerable:
+				counts.vulnerable++
+			case statusError:
+				counts.failed++
+			}
+		}
+		done[key] = true
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, counts, fmt.Errorf("%s: %w", name, err)
 	}
-	return done, nil
+	return done, counts, nil
 }
 
 // maxReportFindings bounds the problems (findings grouped across
@@ -559,6 +576,8 @@ type scanWriter struct {
 	tty    bool // the progress line is on
 	// cancel stops the scan when the report cannot be written.
 	cancel context.CancelFunc
+	// prev counts the records of the --resume file.
+	prev resumeCounts
 
 	sarif bool
 	// problems groups the findings across targets (text summary, --html,
@@ -836,7 +855,7 @@ func (w *scanWriter) summary(elapsed time.Duration) {
 		fmt.Fprintf(w.errOut, ", %d invalid lines skipped", n)
 	}
 	if n := w.skipped.Load(); n > 0 {
-		fmt.Fprintf(w.errOut, ", %d already in --resume file", n)
+		fmt.Fprintf(w.errOut, ", %d already in --resume file (which holds %d vulnerable, %d failed)", n, w.prev.vulnerable, w.prev.failed)
 	}
 	fmt.Fprintln(w.errOut)
 }

@@ -318,6 +318,12 @@ func TestScanResume(t *testing.T) {
 	if len(seen) != n {
 		t.Errorf("%d distinct targets, want %d", len(seen), n)
 	}
+	// Every target done: nothing is scanned, and the exit code is still
+	// the result file's (it holds vulnerable records), not 0.
+	_, stderr, code = run(t, "", args...)
+	if code != ExitFindings || !strings.Contains(stderr, fmt.Sprintf("%d already in --resume file", n)) {
+		t.Errorf("all done: exit %d (want 1); stderr:\n%s", code, stderr)
+	}
 }
 
 func mustRead(t *testing.T, name string) string {
