@@ -60,10 +60,10 @@ type bound struct {
 	kinds [8]byte
 
 	// string state
-	inString  bool
-	escape    int // bytes left of an escape sequence (\x: 1, \uXXXX: 5)
-	strLen    int // content bytes of the current string seen
-	strCut    bool
+	inString bool
+	escape   int // bytes left of an escape sequence (\x: 1, \uXXXX: 5)
+	strLen   int // content bytes of the current string seen
+	strCut   bool
 	// run counts the bytes of the current run of whitespace or of a
 	// literal; lastLit is the literal's last byte kept (0 outside one).
 	run     int

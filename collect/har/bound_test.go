@@ -27,7 +27,7 @@ func TestBound(t *testing.T) {
 		return `{"log":{"entries":[{"request":{"url":"https://a.example/"},"response":{"content":{"text":` + body + `}}}]}}`
 	}
 	for _, tc := range []struct {
-		desc, in, want string
+		desc, in, want   string
 		strings, entries int
 	}{
 		{"untouched", entry(`"short"`), entry(`"short"`), 0, 0},
