@@ -37,7 +37,7 @@ var classNames = [...]string{"4xx", "5xx", "other"}
 
 type routeAgg struct {
 	total, client, server, other int64
-	statuses                     map[int]int64
+	statuses                     statusCounts
 	errTypes                     map[uint32]int64
 	origins                      map[uint32]*evidence.Count
 	firstOK, lastOK              int64
@@ -45,6 +45,56 @@ type routeAgg struct {
 	firstErrAt                   evidence.Source
 	okAfterErr, flips            int64
 	last                         int8 // -1 nothing yet, 0 ok, 1 failed
+	// hot-path caches: the last origin's counts, and this route's
+	// counters of each deployment (a.deploys order)
+	lastOrigin uint32
+	lastCount  *evidence.Count
+	deps       []*[2]evidence.Count
+}
+
+// statusCounts counts responses per status: a short list (a route sees a
+// handful of statuses; lookups are a few compares, not a map access per
+// line), a map beyond 16 statuses.
+type statusCounts struct {
+	list []statusCount
+	more map[int]int64
+}
+
+type statusCount struct {
+	status int
+	n      int64
+}
+
+func (s *statusCounts) add(status int, n int64) {
+	for i := range s.list {
+		if s.list[i].status == status {
+			s.list[i].n += n
+			return
+		}
+	}
+	if len(s.list) < 16 {
+		s.list = append(s.list, statusCount{status, n})
+		return
+	}
+	if s.more == nil {
+		s.more = map[int]int64{}
+	}
+	s.more[status] += n
+}
+
+func (s *statusCounts) each(f func(status int, n int64)) {
+	for _, c := range s.list {
+		f(c.status, c.n)
+	}
+	for st, n := range s.more {
+		f(st, n)
+	}
+}
+
+func (s *statusCounts) asMap() map[int]int64 {
+	m := make(map[int]int64, len(s.list)+len(s.more))
+	s.each(func(st int, n int64) { m[st] += n })
+	return m
 }
 
 type seriesAgg struct {
@@ -68,6 +118,11 @@ type aggregator struct {
 
 	ids   map[string]uint32
 	names []string
+	// internCache and routeCache are direct-mapped caches in front of
+	// ids and routes: log lines repeat a few methods, routes and
+	// origins, and a hit costs a short compare instead of a map access.
+	internCache [256]internEntry
+	routeCache  [256]routeEntry
 
 	routes  map[rkey]*routeAgg
 	series  map[skey]*seriesAgg
@@ -80,6 +135,16 @@ type aggregator struct {
 	truncated                           []string
 	formats                             map[Format]bool
 	files                               []string
+}
+
+type internEntry struct {
+	s  string
+	id uint32
+}
+
+type routeEntry struct {
+	k  rkey
+	ra *routeAgg
 }
 
 func newAggregator(opt *Options) *aggregator {
@@ -99,14 +164,26 @@ func newAggregator(opt *Options) *aggregator {
 	for _, d := range opt.Deploys {
 		a.deploys = append(a.deploys, deployAgg{at: d.UnixMilli(), routes: map[rkey]*[2]evidence.Count{}})
 	}
-	a.intern([]byte("")) // id 0 is "no value"
+	// id 0 is "no value"; set directly (the intern cache's zero entries
+	// already read as "" -> 0)
+	a.ids[""] = 0
+	a.names = append(a.names, "")
 	return a
 }
 
 // intern returns the id of s; the map lookup with string(b) does not
 // allocate when s is known.
 func (a *aggregator) intern(b []byte) uint32 {
+	h := len(b)
+	if len(b) > 0 {
+		h = h*31 + int(b[0])*7 + int(b[len(b)-1]) + int(b[len(b)/2])*3
+	}
+	e := &a.internCache[h&255]
+	if e.s == string(b) && (len(b) > 0 || e.id == 0) {
+		return e.id
+	}
 	if id, ok := a.ids[string(b)]; ok {
+		e.s, e.id = a.names[id], id
 		return id
 	}
 	if len(a.names) >= maxNames {
@@ -158,25 +235,34 @@ func (a *aggregator) addN(rec *Record, file string, line int, n int64) {
 	}
 	a.records += n
 	k := rkey{a.intern(rec.Method), a.intern(rec.Route)}
-	ra := a.routes[k]
-	if ra == nil {
-		ra = &routeAgg{statuses: map[int]int64{}, last: -1}
-		a.routes[k] = ra
+	ce := &a.routeCache[(k.m*31+k.r)&255]
+	ra := ce.ra
+	if ra == nil || ce.k != k {
+		ra = a.routes[k]
+		if ra == nil {
+			ra = &routeAgg{last: -1}
+			a.routes[k] = ra
+		}
+		ce.k, ce.ra = k, ra
 	}
 	ra.total += n
-	ra.statuses[rec.Status] += n
+	ra.statuses.add(rec.Status, n)
 	bad, class := failed(rec.Method, rec.Status)
 	var o uint32
 	if len(rec.Origin) > 0 {
 		a.originsLogged = true
 		o = a.intern(rec.Origin)
-		if ra.origins == nil {
-			ra.origins = map[uint32]*evidence.Count{}
-		}
-		c := ra.origins[o]
-		if c == nil {
-			c = &evidence.Count{}
-			ra.origins[o] = c
+		c := ra.lastCount
+		if c == nil || ra.lastOrigin != o {
+			if ra.origins == nil {
+				ra.origins = map[uint32]*evidence.Count{}
+			}
+			c = ra.origins[o]
+			if c == nil {
+				c = &evidence.Count{}
+				ra.origins[o] = c
+			}
+			ra.lastOrigin, ra.lastCount = o, c
 		}
 		c.Total += n
 		if bad {
@@ -254,10 +340,17 @@ func (a *aggregator) addN(rec *Record, file string, line int, n int64) {
 			default:
 				continue
 			}
-			c := d.routes[k]
+			if ra.deps == nil {
+				ra.deps = make([]*[2]evidence.Count, len(a.deploys))
+			}
+			c := ra.deps[i]
 			if c == nil {
-				c = &[2]evidence.Count{}
-				d.routes[k] = c
+				c = d.routes[k]
+				if c == nil {
+					c = &[2]evidence.Count{}
+					d.routes[k] = c
+				}
+				ra.deps[i] = c
 			}
 			c[side].Total += n
 			w := &d.before
@@ -308,16 +401,14 @@ func (a *aggregator) merge(b *aggregator) {
 		nk := rkey{id(k.m), id(k.r)}
 		ra := a.routes[nk]
 		if ra == nil {
-			ra = &routeAgg{statuses: map[int]int64{}, last: -1}
+			ra = &routeAgg{last: -1}
 			a.routes[nk] = ra
 		}
 		ra.total += rb.total
 		ra.client += rb.client
 		ra.server += rb.server
 		ra.other += rb.other
-		for s, n := range rb.statuses {
-			ra.statuses[s] += n
-		}
+		rb.statuses.each(func(s int, n int64) { ra.statuses.add(s, n) })
 		for e, n := range rb.errTypes {
 			if ra.errTypes == nil {
 				ra.errTypes = map[uint32]int64{}
@@ -397,7 +488,7 @@ func (a *aggregator) stats() *evidence.LogStats {
 	for k, r := range a.routes {
 		rs := evidence.RouteStats{
 			Method: a.names[k.m], Route: a.names[k.r], Total: r.total, Client: r.client, Server: r.server, Other: r.other,
-			Statuses: r.statuses, FirstOK: msTime(r.firstOK), LastOK: msTime(r.lastOK),
+			Statuses: r.statuses.asMap(), FirstOK: msTime(r.firstOK), LastOK: msTime(r.lastOK),
 			FirstError: msTime(r.firstErr), LastError: msTime(r.lastErr), FirstErrorAt: r.firstErrAt,
 			OKAfterError: r.okAfterErr, Flips: r.flips,
 		}

@@ -3,6 +3,7 @@ package accesslog
 import (
 	"encoding/binary"
 	"errors"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -199,8 +200,14 @@ func scanString(b []byte, i int) (s []byte, esc bool, next int, ok bool) {
 	j := start
 	for {
 		// Eight bytes at a time while none is special: '"', '\\', a
-		// control character or a non-ASCII byte.
-		for j+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[j:])) {
+		// control character or a non-ASCII byte; then straight to the
+		// first special byte of the word (the mask's lowest set byte is
+		// exact).
+		for j+8 <= len(b) {
+			if m := specialMask(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+				j += bits.TrailingZeros64(m) >> 3
+				break
+			}
 			j += 8
 		}
 		if j >= len(b) {
@@ -253,11 +260,16 @@ const (
 // special reports whether any byte of the little-endian word x is '"',
 // '\\', below 0x20 or above 0x7f (SWAR: no false negatives, and no false
 // positives when the answer is no).
-func special(x uint64) bool {
+func special(x uint64) bool { return specialMask(x) != 0 }
+
+// specialMask sets the high bit of the special bytes of x. Bits above a
+// special byte may be set spuriously (borrows), never below: the lowest
+// set bit marks the first special byte.
+func specialMask(x uint64) uint64 {
 	lt20 := (x - 0x20*ones) & ^x
 	q := x ^ ('"' * ones)
 	bs := x ^ ('\\' * ones)
-	return (lt20|((q-ones)&^q)|((bs-ones)&^bs)|x)&highs != 0
+	return (lt20 | ((q - ones) &^ q) | ((bs - ones) &^ bs) | x) & highs
 }
 
 func isHex(c byte) bool {

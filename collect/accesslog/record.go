@@ -78,8 +78,10 @@ var (
 // parse parses one line (without its newline) into rec.
 func (p *parser) parse(line []byte, rec *Record) error {
 	*rec = Record{}
-	line = bytes.TrimRight(line, "\r")
-	if len(bytes.TrimSpace(line)) == 0 {
+	for len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
+	if len(line) == 0 || (line[0] <= ' ' || line[0] >= 0x80) && len(bytes.TrimSpace(line)) == 0 {
 		return errSkip
 	}
 	switch p.format {
@@ -100,7 +102,9 @@ func (p *parser) parse(line []byte, rec *Record) error {
 // JSON or the CLF template), or a CloudWatch export line
 // "2024-01-02T03:04:05.000Z {...}".
 func (p *parser) parseAPIGw(line []byte, rec *Record) error {
-	line = bytes.TrimLeft(line, " \t")
+	for len(line) > 0 && (line[0] == ' ' || line[0] == '\t') {
+		line = line[1:]
+	}
 	if len(line) > 0 && line[0] != '{' {
 		// CloudWatch export to S3: "<RFC 3339 time> <message>".
 		sp := bytes.IndexByte(line, ' ')
@@ -231,9 +235,10 @@ func (p *parser) cleanOrigin(v []byte) []byte {
 	if i <= 0 {
 		return nil
 	}
-	rest := v[i+3:]
-	if j := bytes.IndexAny(rest, "/?#"); j >= 0 {
-		v = v[:i+3+j]
+	for j, c := range v[i+3:] {
+		if c == '/' || c == '?' || c == '#' {
+			return v[:i+3+j]
+		}
 	}
 	return v
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/corsdoctor/corsdoctor/evidence"
@@ -28,6 +29,10 @@ type Options struct {
 	Window time.Duration
 	// Workers bounds parallel inputs (default GOMAXPROCS).
 	Workers int
+	// Read, when set, is increased by the bytes read from the inputs
+	// (compressed bytes for .gz), as they are read: a progress line
+	// compares it with the inputs' Size.
+	Read *atomic.Int64
 }
 
 func (o *Options) window() time.Duration {
@@ -44,6 +49,9 @@ type Input struct {
 	// Open returns the raw bytes; compressed input is detected by its
 	// magic number and decompressed by Scan.
 	Open func() (io.ReadCloser, error)
+	// Size is the input's size in bytes when known (a file), 0
+	// otherwise; only progress reports read it.
+	Size int64
 }
 
 // Scan reads every input in one streaming pass each, inputs in parallel,
@@ -70,7 +78,7 @@ func Scan(inputs []Input, opt Options) (*evidence.LogStats, error) {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			a := newAggregator(&opt)
-			errs[i] = a.scanInput(in, opt.Format)
+			errs[i] = a.scanInput(in, opt.Format, opt.Read)
 			aggs[i] = a
 		}()
 	}
@@ -89,28 +97,33 @@ func Scan(inputs []Input, opt Options) (*evidence.LogStats, error) {
 	return st, nil
 }
 
-// countingReader counts bytes read, to locate where compressed input ends.
+// countingReader counts bytes read, to locate where compressed input
+// ends, and adds them to the shared progress counter when there is one.
 type countingReader struct {
-	r io.Reader
-	n int64
+	r        io.Reader
+	n        int64
+	progress *atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if c.progress != nil && n > 0 {
+		c.progress.Add(int64(n))
+	}
 	return n, err
 }
 
 const bufSize = 1 << 20
 
-func (a *aggregator) scanInput(in Input, format Format) error {
+func (a *aggregator) scanInput(in Input, format Format, progress *atomic.Int64) error {
 	rc, err := in.Open()
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
 	a.files = append(a.files, in.Name)
-	cr := &countingReader{r: rc}
+	cr := &countingReader{r: rc, progress: progress}
 	br := bufio.NewReaderSize(cr, 64<<10)
 	var r io.Reader = br
 	compressed := false

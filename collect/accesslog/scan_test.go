@@ -3,6 +3,7 @@ package accesslog
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -307,5 +308,28 @@ func TestNamesAreCapped(t *testing.T) {
 	r := route(t, st, "GET", other)
 	if r.Total < 90 {
 		t.Errorf("(other) holds %d requests", r.Total)
+	}
+}
+
+// TestManyStatusesAndNames: a route with more statuses than the short
+// list holds, and more distinct routes than the intern cache, count
+// exactly.
+func TestManyStatusesAndNames(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&b, `{"httpMethod":"GET","resourcePath":"/r%d","status":"200","requestTime":"20/Nov/2026:14:00:00 +0000"}`+"\n", i%700)
+		fmt.Fprintf(&b, `{"httpMethod":"PUT","resourcePath":"/s","status":"%d","requestTime":"20/Nov/2026:14:00:00 +0000"}`+"\n", 400+i%40)
+	}
+	st, err := Scan([]Input{bytesInput("m.log", []byte(b.String()))}, Options{Format: APIGwJSON})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := route(t, st, "PUT", "/s")
+	if len(s.Statuses) != 40 || s.Statuses[439] != 75 || s.Client != 3000 {
+		t.Errorf("PUT /s: %d statuses, 439×%d, 4xx %d", len(s.Statuses), s.Statuses[439], s.Client)
+	}
+	if len(st.Routes) != 701 || route(t, st, "GET", "/r699").Total != 4 || route(t, st, "GET", "/r0").Total != 5 {
+		t.Errorf("%d routes", len(st.Routes))
 	}
 }

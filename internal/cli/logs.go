@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -34,6 +35,7 @@ type LogsOptions struct {
 	// AccessLogFormat is a stage's access-log format for --insights.
 	AccessLogFormat string
 	Workers         int
+	NoProgress      bool
 	HTML            HTMLFlag
 }
 
@@ -87,6 +89,7 @@ Exit codes: 0 no finding, 1 findings (warnings or errors), 2 unreadable input or
 	fs.BoolVar(&opts.Insights, "insights", false, "print the CloudWatch Logs Insights query computing this aggregation, and exit")
 	fs.StringVar(&opts.AccessLogFormat, "access-log-format", "", "with --insights: the stage's access-log format (its AccessLogSettings.Format: JSON, CLF, CSV or XML); the query reads the fields it names")
 	fs.IntVar(&opts.Workers, "workers", 0, "files read in parallel (default: the number of CPUs)")
+	fs.BoolVar(&opts.NoProgress, "no-progress", false, "no progress line on standard error (shown only when it is a terminal and the input is over 100 MB)")
 	return cmd
 }
 
@@ -141,7 +144,11 @@ func runLogs(opts *LogsOptions) error {
 	if err != nil {
 		return err
 	}
+	var read atomic.Int64
+	so.Read = &read
+	stop := logsProgress(app, inputs, &read, opts.NoProgress)
 	st, err := accesslog.Scan(inputs, so)
+	stop()
 	if err != nil {
 		return Usagef("%v", err)
 	}
@@ -173,6 +180,76 @@ func runLogs(opts *LogsOptions) error {
 		}
 	}
 	return nil
+}
+
+// Progress line of logs: shown on a terminal once the input is over
+// progressMinBytes (known from the files' sizes, or read so far from
+// standard input), refreshed every progressEvery.
+var (
+	progressMinBytes int64 = 100 << 20
+	progressEvery          = 250 * time.Millisecond
+)
+
+// logsProgress starts the progress line; the returned stop clears it.
+func logsProgress(app *App, inputs []accesslog.Input, read *atomic.Int64, off bool) (stop func()) {
+	if off || !app.IO.ErrTTY {
+		return func() {}
+	}
+	var total int64
+	known := true
+	for _, in := range inputs {
+		total += in.Size
+		known = known && in.Size > 0
+	}
+	if known && total <= progressMinBytes {
+		return func() {}
+	}
+	start := time.Now()
+	line := func() string {
+		n := read.Load()
+		el := time.Since(start).Seconds()
+		rate := float64(n) / 1e6 / max(el, 0.001)
+		if known {
+			return fmt.Sprintf("corsdoctor: read %s of %s (%.0f%%), %.0f MB/s", mb(n), mb(total), 100*float64(n)/float64(total), rate)
+		}
+		return fmt.Sprintf("corsdoctor: read %s, %.0f MB/s", mb(n), rate)
+	}
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(progressEvery)
+		defer t.Stop()
+		shown := known
+		if known {
+			fmt.Fprint(app.IO.ErrOut, "\r\x1b[K"+line())
+		}
+		for {
+			select {
+			case <-quit:
+				if shown {
+					fmt.Fprint(app.IO.ErrOut, "\r\x1b[K")
+				}
+				return
+			case <-t.C:
+				if known || read.Load() > progressMinBytes {
+					fmt.Fprint(app.IO.ErrOut, "\r\x1b[K"+line())
+					shown = true
+				}
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-done
+	}
+}
+
+// mb renders a byte count in MB (10^6) or GB.
+func mb(n int64) string {
+	if n >= 10e9 {
+		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+	}
+	return fmt.Sprintf("%.0f MB", float64(n)/1e6)
 }
 
 // logInputs expands files and globs; no file or "-" is standard input.
@@ -211,7 +288,7 @@ func (a *App) logInputs(args []string) ([]accesslog.Input, error) {
 			if fi.IsDir() {
 				return nil, WithHint(Usagef("%s: is a directory", n), "pass the files, e.g. "+filepath.Join(n, "*.log.gz"))
 			}
-			out = append(out, accesslog.Input{Name: n, Open: func() (io.ReadCloser, error) { return os.Open(n) }})
+			out = append(out, accesslog.Input{Name: n, Size: fi.Size(), Open: func() (io.ReadCloser, error) { return os.Open(n) }})
 		}
 	}
 	return out, nil

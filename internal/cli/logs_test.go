@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -115,6 +117,44 @@ func TestParseTimeFlag(t *testing.T) {
 		got, err := parseTimeFlag("--since", in, now)
 		if err != nil || !got.Equal(want) {
 			t.Errorf("%q: %v, %v; want %v", in, got, err, want)
+		}
+	}
+}
+
+// TestLogsProgress: on a terminal, inputs over the threshold get a
+// progress line on standard error, cleared at the end; not otherwise.
+// Not parallel: it lowers the package's threshold and period.
+func TestLogsProgress(t *testing.T) {
+	minBytes, every := progressMinBytes, progressEvery
+	defer func() { progressMinBytes, progressEvery = minBytes, every }()
+	progressMinBytes, progressEvery = 100, time.Millisecond
+	var b strings.Builder
+	for i := 0; b.Len() < 4<<20; i++ {
+		fmt.Fprintf(&b, `{"httpMethod":"GET","resourcePath":"/items","status":"200","requestTime":"20/Nov/2026:14:%02d:00 +0000"}`+"\n", i%60)
+	}
+	path := writeFile(t, "big.log", b.String())
+	for _, tc := range []struct {
+		desc      string
+		tty       bool
+		args      []string
+		want      bool
+		wantInErr string
+	}{
+		{"terminal, over the threshold", true, nil, true, "corsdoctor: read "},
+		{"not a terminal", false, nil, false, ""},
+		{"--no-progress", true, []string{"--no-progress"}, false, ""},
+	} {
+		var out, errOut bytes.Buffer
+		code := Run(append([]string{"logs", path}, tc.args...), &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, ErrTTY: tc.tty})
+		if code != 0 || !strings.Contains(out.String(), "records in 1 file") {
+			t.Fatalf("%s: exit %d\n%s%s", tc.desc, code, out.String(), errOut.String())
+		}
+		got := strings.Contains(errOut.String(), "\r\x1b[K")
+		if got != tc.want || !strings.Contains(errOut.String(), tc.wantInErr) {
+			t.Errorf("%s: stderr %q", tc.desc, errOut.String())
+		}
+		if tc.want && !strings.HasSuffix(errOut.String(), "\r\x1b[K") {
+			t.Errorf("%s: progress line not cleared: %q", tc.desc, errOut.String())
 		}
 	}
 }
