@@ -51,6 +51,12 @@ func netErrorMeaning(e string) string {
 		return "the request was cancelled (by the page, or by a navigation)"
 	case strings.Contains(e, "INTERNET_DISCONNECTED"):
 		return "the browser was offline"
+	case strings.Contains(strings.ToLower(e), "mixed content"):
+		return "the page is served over https and the request (or a redirect) goes to http: Chromium blocks it as mixed content before any CORS check; serve the API over https"
+	case strings.Contains(e, "EMPTY_RESPONSE"):
+		return "the server closed the connection without sending a response (a crashed process, or a proxy cutting the request)"
+	case strings.Contains(e, "ADDRESS_UNREACHABLE"), strings.Contains(e, "NETWORK_CHANGED"):
+		return "the network path to the server failed"
 	case strings.Contains(e, "BLOCKED_BY_RESPONSE"), strings.Contains(e, "BLOCKED_BY_ORB"):
 		return "the response was blocked by Cross-Origin-Resource-Policy or opaque response blocking, not by CORS"
 	}

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
 	"github.com/corsdoctor/corsdoctor/report"
@@ -23,6 +25,9 @@ type ExplainOptions struct {
 	// Status and PreflightStatus complete responses pasted without a
 	// status line (DevTools' Copy response headers of HTTP/2 responses).
 	Status, PreflightStatus int
+	// NetworkError is the error the browser got instead of a response
+	// (net::ERR_NAME_NOT_RESOLVED, mixed-content, ...).
+	NetworkError string
 }
 
 func init() { addCommand(func(a *App) *cobra.Command { return NewCmdExplain(a, nil) }) }
@@ -63,6 +68,7 @@ chain, in order.`,
 	fs.StringArrayVar(&opts.Responses, "response", nil, "file with the raw response to the actual request ('-' for stdin); repeat for each redirect hop")
 	fs.IntVar(&opts.Status, "status", 0, "status code of a --response pasted without its status line (DevTools' Copy response headers)")
 	fs.IntVar(&opts.PreflightStatus, "preflight-status", 0, "status code of a --preflight-response pasted without its status line")
+	fs.StringVar(&opts.NetworkError, "network-error", "", "the browser got no response but this error (net::ERR_NAME_NOT_RESOLVED, ERR_CONNECTION_REFUSED, ERR_CERT_..., ERR_BLOCKED_BY_CLIENT, mixed-content), for the next request after the responses given")
 	opts.Request.Register(fs)
 	opts.HTML.Register(fs)
 	return cmd
@@ -142,6 +148,11 @@ func runExplain(opts *ExplainOptions) error {
 	if len(ex.Hops) > len(ex.Result.Redirects)+1 && ex.Result.Allowed {
 		return Usagef("--response: %d responses given but the chain ends after %d (only a redirect with a Location header leads to the next response)", len(ex.Hops), len(ex.Result.Redirects)+1)
 	}
+	if opts.NetworkError != "" {
+		if err := applyNetworkError(ex, opts.NetworkError); err != nil {
+			return err
+		}
+	}
 	ex.Identify(opts.Request.Platform)
 	in := &diag.Input{Exchanges: []*evidence.Exchange{ex}}
 	findings := diag.Run(rules.All(), in)
@@ -180,4 +191,60 @@ func (a *App) parseResponseFile(name string, status int, statusFlag string) (*ev
 		return nil, err
 	}
 	return r, nil
+}
+
+// applyNetworkError records that the next request the browser would send
+// after the responses given got no response but a network error: the
+// preflight when none was given, else the actual request (or the next
+// redirect hop). The "not a CORS problem" rules (CD1026) then explain it.
+func applyNetworkError(ex *evidence.Exchange, raw string) error {
+	code, err := parseNetworkError(raw)
+	if err != nil {
+		return err
+	}
+	r := &ex.Result
+	if r.Incomplete == "" && r.Stage != cors.StageRequest {
+		return WithHint(Usagef("--network-error: the responses given already decide the request (%s); a network error applies to a request that got no response", verdictOf(r)),
+			"give the responses up to the one that never arrived, e.g. only --preflight-response when the actual request failed")
+	}
+	stage := cors.StageActual
+	if r.Plan.Required && !r.PreflightSent {
+		stage = cors.StagePreflight
+	}
+	if r.Stage == cors.StageRequest {
+		stage = cors.StageRequest
+	}
+	r.Allowed, r.Incomplete, r.Stage, r.NetError = false, "", stage, code
+	ex.Err = code
+	return nil
+}
+
+// parseNetworkError accepts net::ERR_NAME, ERR_NAME (net:: added) or
+// mixed-content.
+func parseNetworkError(raw string) (string, error) {
+	s := strings.TrimSpace(raw)
+	if strings.EqualFold(s, "mixed-content") || strings.EqualFold(s, "mixed content") {
+		return "mixed content", nil
+	}
+	name := strings.TrimPrefix(s, "net::")
+	ok := strings.HasPrefix(name, "ERR_") && len(name) > 4
+	for _, c := range name {
+		ok = ok && (c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')
+	}
+	if !ok {
+		return "", WithHint(Usagef("--network-error: %q is not a Chromium network error name", raw),
+			"use the name the console shows, e.g. --network-error net::ERR_NAME_NOT_RESOLVED, ERR_CONNECTION_REFUSED, ERR_CERT_AUTHORITY_INVALID, ERR_BLOCKED_BY_CLIENT, or mixed-content")
+	}
+	return "net::" + name, nil
+}
+
+// verdictOf names a result for messages.
+func verdictOf(r *cors.Result) string {
+	switch {
+	case r.Allowed:
+		return "allowed"
+	case r.Error != "":
+		return "blocked: " + string(r.Error)
+	}
+	return "blocked"
 }

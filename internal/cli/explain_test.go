@@ -204,3 +204,57 @@ func TestExplainRunF(t *testing.T) {
 		t.Fatalf("parsed options = %+v", got)
 	}
 }
+
+// TestExplainNetworkError: "no response" is describable offline, and the
+// not-a-CORS-problem rule ranks first with what the error means.
+func TestExplainNetworkError(t *testing.T) {
+	t.Parallel()
+	base := []string{"explain", "--url", "https://api.example.com/items", "--origin", "https://app.example.com"}
+	for _, tc := range []struct {
+		desc  string
+		args  []string
+		code  int
+		wants []string
+	}{
+		{"DNS", []string{"--network-error", "net::ERR_NAME_NOT_RESOLVED"}, 1, []string{"CD1026", "does not resolve", "Actual request: no response"}},
+		{"without net::", []string{"--network-error", "ERR_CONNECTION_REFUSED"}, 1, []string{"CD1026", "net::ERR_CONNECTION_REFUSED", "connection to the server failed"}},
+		{"ad blocker", []string{"--network-error", "net::ERR_BLOCKED_BY_CLIENT"}, 1, []string{"CD1026", "extension"}},
+		{"certificate on the preflight", []string{"-X", "PUT", "--network-error", "net::ERR_CERT_AUTHORITY_INVALID"}, 1, []string{"CD1026", "TLS certificate", "(no preflight response)"}},
+		{"mixed content", []string{"--network-error", "mixed-content"}, 1, []string{"CD1026", "mixed content"}},
+		{"after a passing preflight", []string{"-X", "DELETE", "--preflight-response", "PASSING", "--network-error", "net::ERR_CONNECTION_RESET"}, 1, []string{"CD1026", "-> 204", "Actual request: no response"}},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			for i, a := range tc.args {
+				if a == "PASSING" {
+					tc.args[i] = writeFile(t, "pre.txt", "HTTP/1.1 204 No Content\r\nAccess-Control-Allow-Origin: https://app.example.com\r\nAccess-Control-Allow-Methods: DELETE\r\n\r\n")
+				}
+			}
+			out, errOut, code := run(t, "", append(append([]string{}, base...), tc.args...)...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d; stderr %s\n%s", code, tc.code, errOut, out)
+			}
+			for _, w := range tc.wants {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			if !strings.Contains(out, "1. error CD1026") && tc.wants[0] == "CD1026" {
+				t.Errorf("CD1026 is not ranked first:\n%s", out)
+			}
+		})
+	}
+	for _, tc := range []struct{ desc, arg, want string }{
+		{"not a net error name", "timeout", "not a Chromium network error name"},
+		{"lower case", "net::err_failed", "not a Chromium network error name"},
+	} {
+		_, errOut, code := run(t, "", append(append([]string{}, base...), "--network-error", tc.arg)...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%s: exit %d, stderr %q", tc.desc, code, errOut)
+		}
+	}
+	_, errOut, code := run(t, "", append(append([]string{}, base...), "--response", examples+"response-wildcard.txt", "--network-error", "net::ERR_FAILED")...)
+	if code != 2 || !strings.Contains(errOut, "already decide") {
+		t.Errorf("network error with a complete chain: exit %d, stderr %q", code, errOut)
+	}
+}
