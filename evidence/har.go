@@ -27,4 +27,14 @@ type Recorded struct {
 	// FromCache is "memory" or "disk" when the response came from the
 	// browser's cache.
 	FromCache string `json:"from_cache,omitempty"`
+	// Mode is the request's Sec-Fetch-Mode as recorded ("cors",
+	// "no-cors"), empty when the HAR does not hold it.
+	Mode string `json:"mode,omitempty"`
+	// CredentialsInferred is true when the HAR holds no cookie but the
+	// browser's recorded failure is only reached with credentials:
+	// 'include', so the exchange is evaluated with them.
+	CredentialsInferred bool `json:"credentials_inferred,omitempty"`
+	// Disagrees says why the engine's verdict on the recorded responses
+	// differs from what the browser recorded, when it does.
+	Disagrees string `json:"disagrees,omitempty"`
 }

@@ -1,6 +1,7 @@
 package har
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -17,6 +18,7 @@ type Summary struct {
 	CrossOrigin int // cross-origin exchanges rebuilt
 	SameOrigin  int // skipped: same-origin requests
 	NoOrigin    int // skipped: page origin unknown
+	NotCORS     int // skipped: navigations and other requests not CORS-checked (Sec-Fetch-Mode)
 	Preflights  int // preflight entries
 	Unpaired    int // preflights without an actual request (rebuilt alone)
 }
@@ -199,6 +201,10 @@ func (p *Pairer) actual(e *Entry) {
 		p.sum.SameOrigin++
 		return
 	}
+	if notCORSChecked(e) {
+		p.sum.NotCORS++
+		return
+	}
 	if p.browser == "" {
 		p.browser = browserName(p.f.Creator)
 	}
@@ -278,6 +284,11 @@ func Exchanges(f *File) ([]*evidence.Exchange, Summary) {
 func (p *Pairer) build(e *Entry, origin string) *evidence.Exchange {
 	f, browser := p.f, p.browser
 	req := cors.Request{Origin: origin, URL: e.URL, Method: e.Method, Mode: cors.ModeCORS, Credentials: cors.CredentialsSameOrigin}
+	if strings.EqualFold(e.Header("Sec-Fetch-Mode"), "no-cors") {
+		// fetch(url, {mode: 'no-cors'}) and the like: the response is
+		// opaque and never CORS-checked, so it is never blocked.
+		req.Mode = cors.ModeNoCORS
+	}
 	if e.ResourceType == "xhr" {
 		req.Initiator = cors.InitiatorXHR
 	}
@@ -291,7 +302,7 @@ func (p *Pairer) build(e *Entry, origin string) *evidence.Exchange {
 	pf := p.findPreflight(e)
 	req.Headers = authorHeaders(e, pf)
 	rec := &evidence.Recorded{Browser: browser, Entry: e.Index, ResourceType: e.ResourceType, Error: e.Error,
-		ServiceWorker: e.ServiceWorker, FromCache: e.FromCache}
+		ServiceWorker: e.ServiceWorker, FromCache: e.FromCache, Mode: strings.ToLower(e.Header("Sec-Fetch-Mode"))}
 	hop := evidence.Hop{URL: e.URL, Response: response(f, e)}
 	if pf != nil {
 		hop.Preflight = response(f, pf)
@@ -313,6 +324,8 @@ func finish(ex *evidence.Exchange, last *Entry) {
 	if e := last.Error; e != "" && !isCORSError(e) && !r.Blocked() {
 		ex.Err = e
 	}
+	reconcile(ex, last)
+	r = &ex.Result
 	if !r.Allowed {
 		return
 	}
@@ -408,7 +421,7 @@ func response(f *File, e *Entry) *evidence.Response {
 	if proto == "HTTP/2.0" || proto == "H2" {
 		proto = "HTTP/2"
 	}
-	return &evidence.Response{URL: e.URL, Proto: proto, Status: e.Status, StatusText: e.StatusText, Header: h,
+	return &evidence.Response{URL: e.URL, Proto: proto, Status: e.Status, StatusText: e.StatusText, Header: h, Body: e.Body,
 		Source: evidence.Source{File: f.Name, Entry: e.Index}}
 }
 
@@ -477,4 +490,58 @@ func browserName(creator string) string {
 		return "Chromium"
 	}
 	return creator
+}
+
+// notCORSChecked reports whether the browser does not apply CORS to the
+// entry at all: navigations, WebSocket handshakes and same-origin-mode
+// requests, as its Sec-Fetch-Mode says (Fetch § 3.2 "Sec-Fetch-Mode";
+// "no-cors" requests are kept: they are rebuilt in no-cors mode, whose
+// opaque responses are never blocked), or, without that header, the
+// resource types DevTools records for them. A no-cors load (an <img>, a
+// classic <script>) without an Origin header is not CORS-checked either.
+func notCORSChecked(e *Entry) bool {
+	switch strings.ToLower(e.Header("Sec-Fetch-Mode")) {
+	case "navigate", "nested-navigate", "websocket", "same-origin":
+		return true
+	case "cors", "no-cors":
+		return false
+	}
+	switch e.ResourceType {
+	case "document", "websocket":
+		return true
+	case "image", "media", "script", "stylesheet", "font", "texttrack", "other":
+		return e.Header("Origin") == "" && e.ResourceType != "font"
+	}
+	return false
+}
+
+// reconcile makes the verdict agree with what the browser recorded, or
+// says why it cannot. A DevTools HAR is ground truth for the outcome:
+// when the browser failed the request as a CORS error but the recorded
+// responses pass, the credentials mode is the usual missing piece
+// (credentials: 'include' with no cookie to record): the exchange is
+// evaluated with credentials when that reproduces the failure, and the
+// inference is recorded. Otherwise the disagreement is recorded with its
+// likely reason, for rule CD1055.
+func reconcile(ex *evidence.Exchange, last *Entry) {
+	rec, r := ex.Recorded, &ex.Result
+	if rec == nil || ex.Err != "" || ex.Request.Mode == cors.ModeNoCORS {
+		return
+	}
+	failed := isCORSError(last.Error)
+	switch {
+	case failed && r.Allowed:
+		if ex.Request.Credentials != cors.CredentialsInclude {
+			v := ex.Request
+			v.Credentials = cors.CredentialsInclude
+			if res := cors.Evaluate(&v, evidence.CORSHops(ex.Hops)...); res.Blocked() {
+				ex.Request, ex.Result = v, res
+				rec.CredentialsInferred = true
+				return
+			}
+		}
+		rec.Disagrees = fmt.Sprintf("the browser recorded %s, but the responses the HAR holds pass the CORS check (with or without credentials): the HAR lacks what decided, such as a header DevTools did not keep, a preflight answered from the preflight cache, a service worker's answer, or a check after CORS (Cross-Origin-Resource-Policy, a cancelled request)", last.Error)
+	case !failed && last.Error == "" && last.Status > 0 && r.Blocked() && rec.ServiceWorker == "" && rec.Browser == "Chromium":
+		rec.Disagrees = fmt.Sprintf("the HAR records the %d response without an error, but the engine blocks it (%s): the recording may predate DevTools marking CORS failures, or it lost a header; when the page really read this response, the request was not what the HAR shows (credentials mode %s assumed from the recorded cookies)", last.Status, r.Error, ex.Request.Credentials)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -369,5 +370,85 @@ func TestOddFieldTypesKeepTheEntry(t *testing.T) {
 	exs, _ := Exchanges(f)
 	if len(exs) != 1 || exs[0].Result.Error != cors.MissingAllowOriginHeader {
 		t.Fatalf("exchanges %+v", exs)
+	}
+}
+
+// TestNotCORSChecked: entries the browser does not CORS-check are never
+// reported as blocked: navigations and WebSocket handshakes are skipped
+// (by Sec-Fetch-Mode, else by resource type), no-cors fetches are rebuilt
+// in no-cors mode (opaque, allowed), and an <img> without Origin is
+// skipped even when it failed.
+func TestNotCORSChecked(t *testing.T) {
+	t.Parallel()
+	entry := func(rt, method, url, mode string, status int, errs string, hdrs ...string) string {
+		h := `{"name":"Referer","value":"https://app.example.com/page"}`
+		if mode != "" {
+			h += `,{"name":"Sec-Fetch-Mode","value":"` + mode + `"}`
+		}
+		for _, x := range hdrs {
+			h += "," + x
+		}
+		e := ""
+		if errs != "" {
+			e = `,"_error":"` + errs + `"`
+		}
+		return fmt.Sprintf(`{"_resourceType":%q,"startedDateTime":"2026-11-20T14:00:00Z","request":{"method":%q,"url":%q,"headers":[%s]},"response":{"status":%d,"headers":[]%s}}`, rt, method, url, h, status, e)
+	}
+	origin := `{"name":"Origin","value":"https://app.example.com"}`
+	har := `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[` + strings.Join([]string{
+		entry("document", "POST", "https://api.example.com/login", "navigate", 302, "", origin),
+		entry("other", "GET", "https://api.example.com/socket", "websocket", 101, "", origin),
+		entry("fetch", "GET", "https://api.example.com/opaque", "no-cors", 200, ""),
+		entry("image", "GET", "https://cdn.example.com/a.png", "", 0, "net::ERR_BLOCKED_BY_CLIENT"),
+		entry("fetch", "GET", "https://api.example.com/items", "cors", 200, "net::ERR_FAILED", origin),
+	}, ",") + `]}}`
+	f, err := Read(strings.NewReader(har), "modes.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exs, sum := Exchanges(f)
+	// The navigation (a document) is not even kept by the reader.
+	if sum.NotCORS != 2 {
+		t.Errorf("not CORS-checked: %d, want 2 (websocket, img)", sum.NotCORS)
+	}
+	var blocked []string
+	for _, ex := range exs {
+		if ex.Result.Blocked() {
+			blocked = append(blocked, ex.Request.URL)
+		}
+		if strings.HasSuffix(ex.Request.URL, "/opaque") && (ex.Request.Mode != cors.ModeNoCORS || !ex.Result.Allowed || !ex.Result.Opaque) {
+			t.Errorf("no-cors fetch: mode %s, allowed %v, opaque %v", ex.Request.Mode, ex.Result.Allowed, ex.Result.Opaque)
+		}
+	}
+	if len(exs) != 2 || len(blocked) != 1 || blocked[0] != "https://api.example.com/items" {
+		t.Errorf("%d exchanges, blocked %v; want only the cors fetch blocked", len(exs), blocked)
+	}
+}
+
+// TestCredentialsInferred: Chrome recorded net::ERR_FAILED for a response
+// that passes without credentials; only credentials: 'include' (without
+// cookies, so none in the HAR) reproduces it, and the inference is
+// recorded. A failure nothing reproduces is recorded as a disagreement.
+func TestCredentialsInferred(t *testing.T) {
+	t.Parallel()
+	har := `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[
+	{"_resourceType":"fetch","_error":"net::ERR_FAILED","startedDateTime":"2026-11-20T14:00:00Z","request":{"method":"GET","url":"https://api.example.com/me","headers":[{"name":"Origin","value":"https://app.example.com"}]},
+	 "response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"*"}]}},
+	{"_resourceType":"fetch","_error":"net::ERR_FAILED","startedDateTime":"2026-11-20T14:00:01Z","request":{"method":"GET","url":"https://api.example.com/ok","headers":[{"name":"Origin","value":"https://app.example.com"}]},
+	 "response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"https://app.example.com"},{"name":"Access-Control-Allow-Credentials","value":"true"}]}}]}}`
+	f, err := Read(strings.NewReader(har), "cred.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exs, _ := Exchanges(f)
+	if len(exs) != 2 {
+		t.Fatalf("%d exchanges", len(exs))
+	}
+	me, ok := exs[0], exs[1]
+	if !me.Recorded.CredentialsInferred || me.Request.Credentials != cors.CredentialsInclude || me.Result.Error != cors.WildcardOriginNotAllowed {
+		t.Errorf("inferred %v, credentials %s, error %s", me.Recorded.CredentialsInferred, me.Request.Credentials, me.Result.Error)
+	}
+	if ok.Recorded.CredentialsInferred || ok.Recorded.Disagrees == "" || !ok.Result.Allowed {
+		t.Errorf("an unexplained failure must be said: inferred %v, disagrees %q", ok.Recorded.CredentialsInferred, ok.Recorded.Disagrees)
 	}
 }

@@ -60,7 +60,14 @@ type Entry struct {
 	ServiceWorker string
 	// FromCache is Chrome's _fromCache ("memory", "disk").
 	FromCache string
+	// Body is the start of the response body (at most maxBody bytes),
+	// kept only for error statuses and preflights: error bodies name their
+	// cause (evidence.Recognise).
+	Body []byte
 }
+
+// maxBody bounds Entry.Body.
+const maxBody = 4 << 10
 
 // Header returns the first value of the request header name
 // (case-insensitive).
@@ -175,6 +182,10 @@ type raw struct {
 		SWSource      string   `json:"_serviceWorkerResponseSource"`
 		SWRouterSrc   string   `json:"_serviceWorkerRouterActualSourceType"`
 		BlockedReason string   `json:"_blockedReason"`
+		Content       struct {
+			Text     string `json:"text"`
+			Encoding string `json:"encoding"`
+		} `json:"content"`
 	} `json:"response"`
 }
 
@@ -446,6 +457,9 @@ func convert(re *raw, index int, off int64) *Entry {
 		RedirectURL: re.Response.RedirectURL, FromCache: re.FromCache,
 		HasBody:    re.Request.BodySize > 0 || re.Request.PostData != nil,
 		HasCookies: len(re.Request.Cookies) > 0,
+	}
+	if t := re.Response.Content.Text; t != "" && re.Response.Content.Encoding == "" && (e.Status >= 400 || e.Method == "OPTIONS") {
+		e.Body = []byte(t[:min(len(t), maxBody)])
 	}
 	if t, err := time.Parse(time.RFC3339Nano, re.Started); err == nil {
 		e.Started = t

@@ -2,15 +2,21 @@ package cli
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/corsdoctor/corsdoctor/collect/browser"
 	"github.com/corsdoctor/corsdoctor/collect/har"
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/lab"
 )
 
 // TestBrowserHAR: --har writes the run as a HAR that `corsdoctor har`
@@ -68,5 +74,64 @@ func TestBrowserHAR(t *testing.T) {
 				t.Errorf("allowed %v (%s), preflight entry %d, origin %q", ex.Result.Allowed, ex.Result.Error, ex.Recorded.PreflightEntry, ex.Request.Origin)
 			}
 		})
+	}
+}
+
+// TestBrowserHARLab: every lab endpoint run in real Chromium and written
+// with browser --har's writer (redacted, as by default): corsdoctor's
+// reading of each HAR reaches the verdict Chromium recorded. Skipped
+// without Chromium, except in CI.
+func TestBrowserHARLab(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	b, err := browser.Start(ctx, browser.Config{Origins: []string{lab.DevOrigin, lab.ProdOrigin, lab.StagingOrigin}})
+	if errors.Is(err, browser.ErrNoChromium) && os.Getenv("CI") != "true" {
+		t.Skipf("Chromium not installed: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	srv := httptest.NewServer(lab.Handler())
+	defer srv.Close()
+	dir := t.TempDir()
+	for i, c := range lab.Catalogue() {
+		req := browser.Request{Origin: c.Origin, URL: srv.URL + c.Path, Method: c.Method, Body: c.Body, HasBody: c.Body != "", Expose: c.Expose}
+		for _, h := range c.Headers {
+			k, v, _ := strings.Cut(h, ":")
+			req.Headers = append(req.Headers, cors.Header{Name: strings.TrimSpace(k), Value: strings.TrimSpace(v)})
+		}
+		if c.Credentials {
+			req.Credentials = cors.CredentialsInclude
+		}
+		obs, err := b.Run(ctx, req)
+		if err != nil {
+			t.Errorf("%s: %v", c.Path, err)
+			continue
+		}
+		path := filepath.Join(dir, fmt.Sprintf("%02d.har", i))
+		if err := writeBrowserHAR(path, obs, false); err != nil {
+			t.Fatalf("%s: %v", c.Path, err)
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := har.Read(bytes.NewReader(raw), path)
+		if err != nil {
+			t.Fatalf("%s: %v", c.Path, err)
+		}
+		exs, _ := har.Exchanges(f)
+		if len(exs) != 1 {
+			t.Errorf("%s: %d exchanges in the HAR, want 1", c.Path, len(exs))
+			continue
+		}
+		ex := exs[0]
+		if ex.Result.Allowed != obs.Allowed {
+			t.Errorf("%s: the HAR reads %s (%s %s), Chromium recorded allowed=%v (%s)", c.Path, verdictOf(&ex.Result), ex.Result.Incomplete, ex.Result.Stage, obs.Allowed, obs.CorsError)
+		}
 	}
 }

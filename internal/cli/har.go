@@ -304,8 +304,12 @@ func (p *harPrinter) finish(sum har.Summary) error {
 	}
 	p.write(fmt.Sprintf("\nSummary: %d entries, %d cross-origin %s: %d blocked, %d undetermined, %d network %s, %d allowed",
 		sum.Entries, sum.CrossOrigin, plural(sum.CrossOrigin, "exchange", "exchanges"), p.blocked, p.incomplete, p.neterr, plural(p.neterr, "error", "errors"), p.allowed))
-	if sum.SameOrigin > 0 || sum.NoOrigin > 0 {
-		p.write(fmt.Sprintf(" (skipped: %d same-origin, %d without a known page origin)", sum.SameOrigin, sum.NoOrigin))
+	if sum.SameOrigin > 0 || sum.NoOrigin > 0 || sum.NotCORS > 0 {
+		p.write(fmt.Sprintf(" (skipped: %d same-origin, %d without a known page origin", sum.SameOrigin, sum.NoOrigin))
+		if sum.NotCORS > 0 {
+			p.write(fmt.Sprintf(", %d not CORS-checked: navigations, WebSocket and no-cors loads", sum.NotCORS))
+		}
+		p.write(")")
 	}
 	p.write("\n")
 	if p.file.Truncated != nil {
