@@ -182,6 +182,34 @@ var Policies = []Policy{
 	{Name: "no-vary", Vulnerable: true, Rules: []string{"CD3014"}, allow: exact(), creds: true, noVary: true},
 }
 
+// WildMix is a target list's composition as scanners meet it: of every
+// 60 targets, 30 send no CORS headers, 6 have a correct CORS policy
+// (allowlist, public *, one fixed origin) and 24 (40%) are vulnerable,
+// every class at least once and the frequent ones (reflection, null,
+// * on private data, missing Vary, any subdomain) more often. The names
+// come interleaved, as in a real list.
+func WildMix() []string {
+	mix := map[string]int{"ok-none": 30, "ok": 2, "ok-public": 2, "ok-static": 2,
+		"reflect-creds": 4, "reflect": 3, "null": 2, "wildcard-sensitive": 2, "no-vary": 2, "subdomain": 2}
+	for _, p := range Policies {
+		if p.Vulnerable && mix[p.Name] == 0 {
+			mix[p.Name] = 1
+		}
+	}
+	var out []string
+	for left := true; left; {
+		left = false
+		for _, p := range Policies { // policy order: deterministic
+			if mix[p.Name] > 0 {
+				mix[p.Name]--
+				out = append(out, p.Name)
+				left = true
+			}
+		}
+	}
+	return out
+}
+
 // PolicyByName returns the named policy.
 func PolicyByName(name string) (Policy, bool) {
 	for _, p := range Policies {
@@ -231,6 +259,13 @@ func New(cfg Config) *Server {
 		cfg.Trusted = TrustedOrigin
 	}
 	return &Server{cfg: cfg, closed: make(chan struct{}), times: map[string][]time.Time{}}
+}
+
+// ResetTimes forgets the recorded arrival times.
+func (s *Server) ResetTimes() {
+	s.timesMu.Lock()
+	defer s.timesMu.Unlock()
+	clear(s.times)
 }
 
 // PeakRates returns, for every Host the server was asked for, the most

@@ -360,3 +360,53 @@ func TestSiblingsLearned(t *testing.T) {
 		t.Fatalf("rules %v, want [CD3006] (http://wwwxexample.com)", got)
 	}
 }
+
+// TestPerHostRateHolds: with many workers and targets spread over ten
+// hosts, no host ever gets more than its rate (plus the limiter's burst)
+// within any second. An upper bound only: a slow machine only lowers
+// the rates.
+func TestPerHostRateHolds(t *testing.T) {
+	st := scantarget.New(scantarget.Config{RecordTimes: true})
+	defer st.Close()
+	var bases []string
+	for i := 0; i < 10; i++ {
+		srv := httptest.NewServer(st)
+		defer srv.Close()
+		bases = append(bases, srv.URL)
+	}
+	const rate = 20.0
+	s := New(Config{PerHostRate: rate, Concurrency: 50, Timeout: 10 * time.Second})
+	defer s.Close()
+	i := 0
+	next := func() (Target, bool) {
+		if i == 10*len(bases) {
+			return Target{}, false
+		}
+		tg, _ := ParseTarget(fmt.Sprintf("%s/p/ok-none?i=%d", bases[i%len(bases)], i))
+		i++
+		return tg, true
+	}
+	requests := 0
+	if err := s.Run(context.Background(), next, func(r *Result) {
+		if r.Err != nil {
+			t.Errorf("%s: %v", r.Target.URL, r.Err)
+		}
+		requests += r.Requests
+	}); err != nil {
+		t.Fatal(err)
+	}
+	peaks := st.PeakRates(time.Second)
+	if len(peaks) != len(bases) || int(st.Requests()) != requests {
+		t.Fatalf("%d hosts seen, %d requests received, %d sent", len(peaks), st.Requests(), requests)
+	}
+	// rate + burst, and half a second of slack for requests the loaded
+	// machine delivered late, bunched with later ones; without the
+	// limit, 50 workers send hundreds a second.
+	limit := int(rate) + burst(rate) + int(rate/2)
+	for host, n := range peaks {
+		if n > limit {
+			t.Errorf("%s got %d requests within one second; --per-host-rate %v/s allows %d", host, n, rate, limit)
+		}
+	}
+	t.Logf("peak requests per host per second: %v", peaks)
+}

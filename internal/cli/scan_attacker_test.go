@@ -109,46 +109,25 @@ func TestScanAttackerPage(t *testing.T) {
 // with --thorough: the adaptive run finds every class the full probe set
 // finds, on every target, with at most 8 requests per URL on average.
 func TestScanAdaptiveMatchesThorough(t *testing.T) {
-	// 60 targets: 30 without CORS, 6 correct with CORS, 24 vulnerable
-	// (every class once, the frequent ones more often).
-	mix := map[string]int{"ok-none": 30, "ok": 2, "ok-public": 2, "ok-static": 2,
-		"reflect-creds": 4, "reflect": 3, "null": 2, "wildcard-sensitive": 2, "no-vary": 2, "subdomain": 2}
-	for _, p := range scantarget.Policies {
-		if p.Vulnerable && mix[p.Name] == 0 {
-			mix[p.Name] = 1
-		}
-	}
-	total, vulnerable := 0, 0
-	for name, n := range mix {
-		total += n
+	mix := scantarget.WildMix()
+	total, vulnerable, none := len(mix), 0, 0
+	for _, name := range mix {
 		if p, _ := scantarget.PolicyByName(name); p.Vulnerable {
-			vulnerable += n
+			vulnerable++
+		}
+		if name == "ok-none" {
+			none++
 		}
 	}
-	if total != 60 || vulnerable != 24 || mix["ok-none"] != total/2 {
-		t.Fatalf("mix of %d targets, %d vulnerable: want 60 and 24", total, vulnerable)
+	if total != 60 || vulnerable != 24 || none != total/2 {
+		t.Fatalf("mix of %d targets, %d vulnerable, %d without CORS: want 60, 24, 30", total, vulnerable, none)
 	}
 	for _, https := range []bool{false, true} {
 		t.Run(map[bool]string{false: "http", true: "https"}[https], func(t *testing.T) {
 			base, flags, page := namedTarget(t, https)
 			var in strings.Builder
-			names := make([]string, 0, len(mix))
-			for name := range mix {
-				names = append(names, name)
-			}
-			sort.Strings(names)
-			left := map[string]int{}
-			for name, n := range mix {
-				left[name] = n
-			}
-			for i := 0; i < total; {
-				for _, name := range names { // interleaved, as a real list is
-					if left[name] > 0 {
-						left[name]--
-						fmt.Fprintf(&in, "%s/p/%s?i=%d\n", base, name, i)
-						i++
-					}
-				}
+			for i, name := range mix {
+				fmt.Fprintf(&in, "%s/p/%s?i=%d\n", base, name, i)
 			}
 			list := writeFile(t, "targets.txt", in.String())
 			scanRun := func(extra ...string) (map[string]scanRecord, float64) {
