@@ -85,8 +85,9 @@ for mode in $MODES; do
 	req=$(sed -n 's/.* with \([0-9]*\) requests.*/\1/p' "$tmp/err" | head -1)
 	vuln=$(sed -n 's/.*: \([0-9]*\) vulnerable.*/\1/p' "$tmp/err" | head -1)
 	peak=$(printf '%s' "$stats" | sed -n 's/.*"peak_per_host_per_second":\([0-9]*\).*/\1/p')
+	peak10=$(printf '%s' "$stats" | sed -n 's/.*"peak_per_host_per_10s":\([0-9]*\).*/\1/p')
 	awk -v mode="$mode" -v n="$N" -v rec="$records" -v req="$req" -v vuln="$vuln" -v c="$C" -v lat="$LAT" \
-		-v bare="$bare" -v hosts="$HOSTS" -v peak="$peak" -v phr="$PHR" '
+		-v bare="$bare" -v hosts="$HOSTS" -v peak="$peak" -v peak10="$peak10" -v phr="$PHR" '
 		/wall=/ {
 			split($0, f, /[ =]/)
 			wall = f[2]; cpu = f[4] + f[6]; rss = f[8]
@@ -100,7 +101,7 @@ for mode in $MODES; do
 				printf "          throughput=%.0f req/s; bare net/http loop %.0f req/s, scan/bare = %.0f%%\n", rps, bare, 100 * rps / bare
 			}
 			printf "          cpu=%.2f s = %.1f us per request; peak RSS %.1f MB\n", cpu, 1e6 * cpu / req, rss / 1024
-			if (hosts > 1) printf "          hosts=%d, peak requests any host got within 1 s: %s%s\n", hosts, peak, (phr != "" ? " (--per-host-rate " phr ")" : "")
+			if (hosts > 1) printf "          hosts=%d; the most requests one host got within 1 s: %s, within 10 s: %s%s\n", hosts, peak, peak10, (phr != "" ? " (--per-host-rate " phr ")" : "")
 		}' "$tmp/time"
 done
 kill "$spid"

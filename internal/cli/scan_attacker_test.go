@@ -200,7 +200,7 @@ func TestScanGroups(t *testing.T) {
 	if n := strings.Count(stdout, "CD3001 error origin-reflected: the same problem as "+first+" (proof above)"); n != 4 {
 		t.Errorf("%d back references to the first place, want 4:\n%s", n, stdout)
 	}
-	if !strings.Contains(stdout, "6 findings are 2 problems") ||
+	if !strings.Contains(stdout, "6 findings, 2 problems (the same rule and response on targets of one origin):") ||
 		!strings.Contains(stdout, "CD3001 error origin-reflected on "+base+": 5 targets: "+first+", ") || !strings.Contains(stdout, " and 2 more") {
 		t.Errorf("text summary of the problems missing:\n%s", stdout)
 	}

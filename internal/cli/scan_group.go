@@ -140,7 +140,11 @@ func writeScanProblems(out io.Writer, ps *scanProblems) error {
 		return nil
 	}
 	tw := &scanTextWriter{w: out}
-	tw.printf("\n%d findings are %d problems (the same rule and response on targets of one origin):\n", findings, len(ps.list))
+	problems := fmt.Sprintf("%d problems", len(ps.list))
+	if len(ps.list) == 1 {
+		problems = "1 problem"
+	}
+	tw.printf("\n%d findings, %s (the same rule and response on targets of one origin):\n", findings, problems)
 	for _, p := range ps.list {
 		tw.printf("  %s %s %s on %s: %s: %s\n", p.first.ID, p.first.Severity, p.first.Name, p.host, p.targets(), p.placesText(3))
 	}

@@ -6,8 +6,9 @@
 //
 // It prints the base URL of each host, one per line, then serves until
 // interrupted, and prints the number of requests received when it stops.
-// GET /_stats on any host answers the requests received and the peak
-// requests per host within one second, as JSON ("?reset=1" starts over).
+// GET /_stats on any host answers the requests received and the most
+// requests one host got within 1 s and 10 s, as JSON ("?reset=1" starts
+// over).
 package main
 
 import (
@@ -37,13 +38,14 @@ func main() {
 	faults := flag.Bool("faults", false, "also list the misbehaving endpoints in -targets")
 	targets := flag.String("targets", "", "file to write the target list to")
 	slow := flag.Duration("slow-headers", 30*time.Second, "delay of /fault/slow-headers")
+	trusted := flag.String("trusted", scantarget.TrustedOrigin, "the front-end origin the allowlist policies trust (http://app.example.com for an http API)")
 	flag.Parse()
 	if *hosts < 1 || *mix != "cycle" && *mix != "wild" {
 		fmt.Fprintln(os.Stderr, "scantarget: -hosts must be at least 1 and -mix cycle or wild")
 		os.Exit(2)
 	}
 
-	st := scantarget.New(scantarget.Config{Latency: *latency, SlowHeaders: *slow, RecordTimes: *hosts > 1})
+	st := scantarget.New(scantarget.Config{Latency: *latency, SlowHeaders: *slow, Trusted: *trusted, RecordTimes: *hosts > 1})
 	var conns atomic.Int64
 	var lns []net.Listener
 	var bases []string
@@ -108,17 +110,21 @@ func main() {
 var statsMu sync.Mutex
 var statsBase int64
 
-// stats answers {"requests": N, "peak_per_host_per_second": {"host": n}}
-// for the requests since the last reset.
+// stats answers {"requests", "hosts", "peak_per_host_per_second",
+// "peak_per_host_per_10s"}: the most requests one host got within any
+// 1 s and 10 s, since the last reset.
 func stats(w http.ResponseWriter, r *http.Request, st *scantarget.Server) {
 	statsMu.Lock()
 	defer statsMu.Unlock()
-	peaks := st.PeakRates(time.Second)
-	peak := 0
-	for _, n := range peaks {
-		peak = max(peak, n)
+	peak := func(w time.Duration) int {
+		p := 0
+		for _, n := range st.PeakRates(w) {
+			p = max(p, n)
+		}
+		return p
 	}
-	out := map[string]any{"requests": st.Requests() - statsBase, "hosts": len(peaks), "peak_per_host_per_second": peak, "peaks": peaks}
+	out := map[string]any{"requests": st.Requests() - statsBase, "hosts": len(st.PeakRates(time.Second)),
+		"peak_per_host_per_second": peak(time.Second), "peak_per_host_per_10s": peak(10 * time.Second)}
 	if r.URL.Query().Get("reset") == "1" {
 		st.ResetTimes()
 		statsBase = st.Requests()
@@ -137,7 +143,9 @@ func writeTargets(name string, bases []string, n int, mix string, faults bool) e
 	for i := 0; i < n; i++ {
 		base := bases[i%len(bases)]
 		if mix == "wild" {
-			fmt.Fprintf(w, "%s/p/%s?i=%d\n", base, wild[i%len(wild)], i)
+			// Every host cycles through the whole mix, so the hosts
+			// carry the same load.
+			fmt.Fprintf(w, "%s/p/%s?i=%d\n", base, wild[(i/len(bases))%len(wild)], i)
 		} else {
 			fmt.Fprintf(w, "%s/e/%d\n", base, i)
 		}
