@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -144,21 +143,10 @@ func addressSpace(host string) string {
 	if lh == "localhost" || strings.HasSuffix(lh, ".localhost") {
 		return "loopback"
 	}
-	ip := net.ParseIP(host)
-	if ip == nil {
-		if strings.HasSuffix(lh, ".local") || strings.HasSuffix(lh, ".internal") || strings.HasSuffix(lh, ".lan") || strings.HasSuffix(lh, ".home.arpa") {
-			return "local"
-		}
-		return "public"
+	if s := cors.AddressSpaceOf(host); s != "" {
+		return string(s)
 	}
-	switch {
-	case ip.IsLoopback():
-		return "loopback"
-	case ip.IsPrivate(), ip.IsLinkLocalUnicast(), ip.IsUnspecified():
-		return "local"
-	}
-	// 100.64.0.0/10 (carrier-grade NAT) is local for Chromium too.
-	if v4 := ip.To4(); v4 != nil && v4[0] == 100 && v4[1]&0xc0 == 64 {
+	if strings.HasSuffix(lh, ".local") || strings.HasSuffix(lh, ".internal") || strings.HasSuffix(lh, ".lan") || strings.HasSuffix(lh, ".home.arpa") {
 		return "local"
 	}
 	return "public"

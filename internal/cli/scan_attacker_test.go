@@ -65,14 +65,21 @@ func policyOf(target string) scantarget.Policy {
 	return p
 }
 
-// TestScanAttackerPage scans every bench policy, through the command,
-// on an http and an https target reached by host name: every class is
-// found from the page the attacker would host, the correct endpoints
-// raise nothing.
+// TestScanAttackerPage scans every bench policy through the command, on
+// http://127.0.0.1 and on an http and an https target reached by host
+// name: every class is found from the page the attacker would host, the
+// vulnerable targets raise exactly their rules, the correct ones none.
 func TestScanAttackerPage(t *testing.T) {
-	for _, https := range []bool{false, true} {
-		t.Run(map[bool]string{false: "http", true: "https"}[https], func(t *testing.T) {
-			base, flags, page := namedTarget(t, https)
+	for _, setup := range []string{"loopback", "http", "https"} {
+		t.Run(setup, func(t *testing.T) {
+			var base, page string
+			var flags []string
+			if setup == "loopback" {
+				base, page = benchTarget(t, scantarget.Config{}, nil), "https"
+				flags = []string{"--trusted-origin", scantarget.TrustedOrigin}
+			} else {
+				base, flags, page = namedTarget(t, setup == "https")
+			}
 			list := writeFile(t, "targets.txt", policyTargets(base))
 			stdout, stderr, code := run(t, "", append([]string{"scan", "-i", list, "--json", "-c", "4"}, flags...)...)
 			if code != ExitFindings {
@@ -88,6 +95,9 @@ func TestScanAttackerPage(t *testing.T) {
 				sort.Strings(want)
 				if got := recordRules(r); !slices.Equal(got, want) {
 					t.Errorf("%s: rules %v, want %v", p.Name, got, want)
+				}
+				if wantStatus := map[bool]string{true: statusVulnerable, false: statusClean}[len(want) > 0]; r.Status != wantStatus {
+					t.Errorf("%s: status %q, want %q", p.Name, r.Status, wantStatus)
 				}
 				for _, f := range r.Findings {
 					// Every origin the attacker hosts has the page's
