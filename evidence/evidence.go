@@ -156,6 +156,12 @@ func (ex *Exchange) Final() *Response {
 	return nil
 }
 
+// MaxHeaderBytes bounds the response headers a collector accepts from a
+// live server (check and scan alike): more is an error, not evidence.
+// Chromium's own limit is 256 KiB too (net::ERR_RESPONSE_HEADERS_TOO_BIG,
+// net/http/http_stream_parser.cc kMaxHeaderBufSize).
+const MaxHeaderBytes = 256 << 10
+
 // WarnCredentialsWithheld is the warning of a collector that sent a
 // request without the credentials the user gave (Cookie, API keys,
 // tokens), because a redirect led to another host than the one they were

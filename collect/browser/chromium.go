@@ -194,7 +194,7 @@ func Start(ctx context.Context, cfg Config) (b *Browser, err error) {
 		if _, dup := b.origins[o]; dup {
 			continue
 		}
-		s, err := serveOrigin(o)
+		s, err := serveOrigin(o, cfg.Output)
 		if err != nil {
 			return b, err
 		}

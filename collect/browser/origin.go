@@ -11,6 +11,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -88,7 +90,12 @@ func CheckOrigin(o string) (string, error) {
 // Chromium maps exactly o's host and port to it, so no privileged port is
 // needed and every other host (and every other port of o's host) resolves
 // as usual.
-func serveOrigin(o string) (*originServer, error) {
+//
+// The server's own log (TLS handshake errors, "http2: server: error
+// reading preface" when Chromium drops a connection) goes to logw, the
+// debug output (Config.Output), never to standard error: discarded when
+// logw is nil.
+func serveOrigin(o string, logw io.Writer) (*originServer, error) {
 	canon, err := CheckOrigin(o)
 	if err != nil {
 		return nil, err
@@ -99,7 +106,11 @@ func serveOrigin(o string) (*originServer, error) {
 			Suggest: "check that the loopback interface is up and ports are free"}
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
-	s := &originServer{origin: canon, srv: &http.Server{Handler: pageMux(), ReadHeaderTimeout: 10 * time.Second}}
+	if logw == nil {
+		logw = io.Discard
+	}
+	s := &originServer{origin: canon, srv: &http.Server{Handler: pageMux(), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: log.New(logw, "corsdoctor: origin server "+canon+": ", 0)}}
 	if canon == cors.Null {
 		s.pageURL = "http://" + NullHost + PagePath + "?sandbox=1"
 		s.rule = fmt.Sprintf("MAP %s:80 127.0.0.1:%d", NullHost, port)

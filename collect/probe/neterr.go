@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
 // NetError is a network failure in the words a user needs: what failed,
@@ -20,7 +22,8 @@ type NetError struct {
 	// Code is Chromium's net error, e.g. net::ERR_CONNECTION_REFUSED.
 	Code string
 	// Kind is a short machine word: dns, refused, reset, timeout, tls,
-	// certificate, proxy, other.
+	// certificate, proxy, protocol (an invalid or oversized response),
+	// other.
 	Kind string
 	// Message is one line, lower case, naming what failed.
 	Message string
@@ -70,7 +73,7 @@ func DescribeError(err error, timeout time.Duration) NetError {
 		return NetError{code, "certificate", where + "TLS certificate invalid: " + invalid.Error()}
 	case errors.As(err, &verify):
 		return NetError{"net::ERR_CERT_INVALID", "certificate", where + "TLS certificate verification failed: " + verify.Err.Error()}
-	case errors.As(err, &recErr):
+	case errors.As(err, &recErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return NetError{"net::ERR_SSL_PROTOCOL_ERROR", "tls", where + "TLS handshake failed: the server does not speak TLS on this port (http:// instead of https://?)"}
 	case isTimout:
 		return NetError{"net::ERR_TIMED_OUT", "timeout", where + fmt.Sprintf("timed out after %s", timeout)}
@@ -80,6 +83,17 @@ func DescribeError(err error, timeout time.Duration) NetError {
 		return NetError{"net::ERR_CONNECTION_RESET", "reset", where + "connection reset by the server"}
 	case errors.As(err, &opErr) && opErr.Op == "proxyconnect":
 		return NetError{"net::ERR_PROXY_CONNECTION_FAILED", "proxy", where + "proxy connection failed: " + opErr.Err.Error()}
+	case strings.Contains(err.Error(), "server response headers exceeded"):
+		// Chromium's limit is the same 256 KiB (net/http/http_stream_parser.h
+		// kMaxHeaderBufSize).
+		return NetError{"net::ERR_RESPONSE_HEADERS_TOO_BIG", "protocol", where + fmt.Sprintf("response headers larger than %d KiB: Chromium fails the request too (net::ERR_RESPONSE_HEADERS_TOO_BIG)", evidence.MaxHeaderBytes>>10)}
+	case strings.Contains(err.Error(), "malformed "):
+		// net/http: "...transport connection broken: malformed MIME
+		// header line: \"Access-Control-Allow-Or\"": keep what is
+		// malformed and the offending text, not only the last fragment.
+		msg := err.Error()
+		msg = msg[strings.Index(msg, "malformed "):]
+		return NetError{"net::ERR_INVALID_HTTP_RESPONSE", "protocol", where + "invalid HTTP response: " + msg}
 	case strings.Contains(err.Error(), "tls:"):
 		return NetError{"net::ERR_SSL_PROTOCOL_ERROR", "tls", where + "TLS handshake failed: " + lastPart(err.Error())}
 	}

@@ -112,9 +112,11 @@ func New(opt Options) *Prober {
 			TLSHandshakeTimeout:   opt.Timeout,
 			ResponseHeaderTimeout: opt.Timeout,
 			ForceAttemptHTTP2:     true,
-			MaxIdleConns:          16,
-			MaxIdleConnsPerHost:   4,
-			IdleConnTimeout:       30 * time.Second,
+			// One cap with scan (evidence.MaxHeaderBytes).
+			MaxResponseHeaderBytes: evidence.MaxHeaderBytes,
+			MaxIdleConns:           16,
+			MaxIdleConnsPerHost:    4,
+			IdleConnTimeout:        30 * time.Second,
 		}
 		rt = p.tr
 	}

@@ -23,7 +23,7 @@ import (
 
 // Limits on what one response may cost.
 const (
-	maxHeaderBytes = 256 << 10
+	maxHeaderBytes = evidence.MaxHeaderBytes
 	// maxBody is how much of a body is kept (for the sensitivity
 	// heuristics); drainBody is how much more is read to keep the
 	// connection reusable before giving up on it.
@@ -270,7 +270,7 @@ func describe(err error, timeout time.Duration) error {
 		return &timeoutError{d: timeout, err: err}
 	case strings.Contains(err.Error(), "server response headers exceeded"):
 		return fmt.Errorf("response headers larger than %d KiB: %w", maxHeaderBytes>>10, err)
-	case strings.Contains(err.Error(), "malformed HTTP"):
+	case strings.Contains(err.Error(), "malformed HTTP"), strings.Contains(err.Error(), "malformed MIME"):
 		return fmt.Errorf("invalid HTTP response: %w", err)
 	}
 	return err

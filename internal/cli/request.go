@@ -111,7 +111,7 @@ func (f *RequestFlags) Build(rawURL, origin string) (cors.Request, []byte, error
 	var body []byte
 	if f.Data != "" {
 		if strings.HasPrefix(f.Data, "@") {
-			b, err := os.ReadFile(f.Data[1:])
+			b, err := readFileCapped(f.Data[1:], maxInputFile)
 			if err != nil {
 				return req, nil, Usagef("--data: %v", err)
 			}
@@ -208,3 +208,21 @@ func (a *App) readInput(name string) ([]byte, string, error) {
 }
 
 const maxInputFile = 8 << 20
+
+// readFileCapped reads a file of at most max bytes; a larger one (or a
+// device that never ends, /dev/zero) is an error, never a memory bomb.
+func readFileCapped(name string, max int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s: larger than %d MiB", name, max>>20)
+	}
+	return b, nil
+}
