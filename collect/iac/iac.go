@@ -39,6 +39,10 @@ type Options struct {
 	// module); 0 means DefaultFileTimeout. A file that takes longer is
 	// an error and the others are still read.
 	FileTimeout time.Duration
+	// SkipUnknown treats files given by name like files met while walking
+	// a directory: one that is not infrastructure code is skipped, not
+	// an error (pre-commit passes every changed .yaml and .json file).
+	SkipUnknown bool
 	// hold, in tests, delays every parse until it is closed.
 	hold chan struct{}
 }
@@ -113,7 +117,7 @@ func Load(paths []string, opt Options) *Result {
 			continue
 		}
 		if !st.IsDir() {
-			addFile(p, true)
+			addFile(p, !opt.SkipUnknown)
 			continue
 		}
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {

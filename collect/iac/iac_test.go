@@ -100,6 +100,37 @@ func TestLoadExplicitFile(t *testing.T) {
 	}
 }
 
+// TestLoadSkipUnknown: with SkipUnknown (lint --skip-unknown, the
+// pre-commit hook), given files that are not infrastructure code are
+// skipped as in a directory walk; missing files and templates that do
+// not parse are still errors, and templates are still read.
+func TestLoadSkipUnknown(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"notes.yaml":    "title: not a template\n",
+		"package.json":  `{"name": "x", "version": "1.0.0"}`,
+		"settings.json": "{ // a comment: not JSON\n}",
+		"broken.yaml":   "AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n",
+		"template.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties: {Name: a}\n",
+	})
+	var paths []string
+	for _, n := range []string{"notes.yaml", "package.json", "settings.json", "broken.yaml", "template.yaml", "missing.yaml"} {
+		paths = append(paths, filepath.Join(dir, n))
+	}
+	res := Load(paths, Options{SkipUnknown: true})
+	var errs []string
+	for _, e := range res.Errors {
+		errs = append(errs, filepath.Base(strings.SplitN(e.Error(), ":", 2)[0]))
+	}
+	if strings.Join(errs, " ") != "broken.yaml missing.yaml" && strings.Join(errs, " ") != "missing.yaml broken.yaml" {
+		t.Errorf("errors for %v, want broken.yaml and missing.yaml only: %v", errs, res.Errors)
+	}
+	if len(res.APIs) != 1 {
+		t.Errorf("APIs = %d, want the template's", len(res.APIs))
+	}
+}
+
 func TestLoadDropsIncludedDefinitions(t *testing.T) {
 	t.Parallel()
 	res := Load([]string{filepath.Join("cfn", "testdata")}, Options{})

@@ -38,6 +38,8 @@ type LintOptions struct {
 	Rules   []string
 	// Workers bounds concurrent parsing (0: 2 x GOMAXPROCS).
 	Workers int
+	// SkipUnknown ignores given files that are not infrastructure code.
+	SkipUnknown bool
 	HTML    HTMLFlag
 }
 
@@ -88,6 +90,7 @@ file that could not be parsed (the other files are still linted).`,
 	fs.StringArrayVar(&opts.Origins, "origin", nil, "page origin to predict browser verdicts for (repeatable)")
 	fs.StringVar(&opts.Config, "config", "", "config file (YAML): rules selection and suppressions")
 	fs.StringSliceVar(&opts.Rules, "rules", nil, "rule selection, e.g. all,-CD2021 (overrides the config file)")
+	fs.BoolVar(&opts.SkipUnknown, "skip-unknown", false, "skip given files that are not infrastructure code instead of reporting them (pre-commit passes every changed .yaml/.json)")
 	return cmd
 }
 
@@ -241,7 +244,7 @@ func Lint(opts *LintOptions) (*LintResult, error) {
 	var mu sync.Mutex
 	var sups []*suppression
 	var bad []diag.Finding
-	loaded := iac.Load(opts.Paths, iac.Options{Workers: opts.Workers, OnFile: func(name string, data []byte) {
+	loaded := iac.Load(opts.Paths, iac.Options{Workers: opts.Workers, SkipUnknown: opts.SkipUnknown, OnFile: func(name string, data []byte) {
 		s, b := scanDirectives(name, data)
 		if s == nil && b == nil {
 			return

@@ -21,7 +21,7 @@ var psChar = regexp.MustCompile(`^\$\(\[char\]\s*(0x[0-9a-fA-F]+|[0-9]+)\)`)
 
 // lexPowerShell splits PowerShell source into tokens: "..." strings
 // (backtick escapes, "" for a quote, $([char]N) subexpressions as
-// "Copy as PowerShell" writes non-ASCII characters), '...' strings (” for
+// "Copy as PowerShell" writes non-ASCII characters), single-quoted strings (two quotes for
 // a quote), bare words, @{ } ( ) = ; , and statement ends (newline or ';'
 // outside brackets; a backtick before the newline continues the line).
 func lexPowerShell(s string) ([]psToken, error) {
