@@ -40,7 +40,7 @@ type LintOptions struct {
 	Workers int
 	// SkipUnknown ignores given files that are not infrastructure code.
 	SkipUnknown bool
-	HTML    HTMLFlag
+	HTML        HTMLFlag
 }
 
 func init() { addCommand(func(a *App) *cobra.Command { return NewCmdLint(a, nil) }) }
