@@ -208,13 +208,13 @@ func TestActionInputsMapped(t *testing.T) {
 	}
 }
 
-// workdir is a repository with a SAM template holding two findings (an
-// error and a warning) under a directory whose name needs escaping in a
-// workflow command, and a package.json lint must skip.
+// workdir is a repository with a SAM template holding an error finding
+// (testdata/template.yaml: CD2002) under a directory whose name needs
+// escaping in a workflow command.
 func workdir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	copyFile(t, "collect/iac/cfn/testdata/sam.yaml", filepath.Join(dir, "infra,v2:prod", "template.yaml"))
+	copyFile(t, "internal/citest/testdata/template.yaml", filepath.Join(dir, "infra,v2:prod", "template.yaml"))
 	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"name":"web"}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -228,19 +228,44 @@ func TestActionLint(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("job exit %d, want 1 (an error finding at fail-on error):\n%s", code, log)
 	}
-	if out["exit-code"] != "1" || out["findings"] != "2" || out["lint-sarif"] != "corsdoctor-sarif/lint.sarif" || out["scan-sarif"] != "" {
-		t.Errorf("outputs %v", out)
+	// What lint itself finds there, the ground truth of the outputs.
+	var lint struct {
+		Findings []struct {
+			ID       string `json:"id"`
+			Severity string `json:"severity"`
+			Location struct {
+				File         string `json:"file"`
+				Line, Column int
+			} `json:"location"`
+		} `json:"findings"`
+	}
+	cmd := exec.Command(bin, "lint", ".", "--format", "json")
+	cmd.Dir = dir
+	jout, _ := cmd.Output()
+	if err := json.Unmarshal(jout, &lint); err != nil || len(lint.Findings) == 0 {
+		t.Fatalf("lint --format json: %v\n%s", err, jout)
+	}
+	n := fmt.Sprint(len(lint.Findings))
+	if out["exit-code"] != "1" || out["findings"] != n || out["lint-sarif"] != "corsdoctor-sarif/lint.sarif" || out["scan-sarif"] != "" {
+		t.Errorf("outputs %v, want %s findings", out, n)
+	}
+	for _, f := range lint.Findings {
+		kind := map[string]string{"error": "error", "warning": "warning", "info": "notice"}[f.Severity]
+		want := fmt.Sprintf("::%s file=%s,line=%d,col=%d,title=corsdoctor %s::", kind,
+			strings.NewReplacer(",", "%2C", ":", "%3A").Replace(f.Location.File), f.Location.Line, f.Location.Column, f.ID)
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks the annotation %q:\n%s", want, log)
+		}
 	}
 	for _, want := range []string{
-		"::error file=infra%2Cv2%3Aprod/template.yaml,line=31,col=31,title=corsdoctor CD2011::function URL HttpFnUrl allows origin",
-		"::warning file=infra%2Cv2%3Aprod/template.yaml,line=13,col=1,title=corsdoctor CD2009::REST API ServerlessRestApi",
+		"::error file=infra%2Cv2%3Aprod/template.yaml,line=14,col=9,title=corsdoctor CD2002::OPTIONS /orders/{id} of REST API OrdersApi requires CUSTOM authorization",
 		"corsdoctor exit status: 1",
 	} {
 		if !strings.Contains(log, want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}
 	}
-	if !strings.Contains(out["(summary)"], "| lint | . | 2 finding(s) | exit 1 |") {
+	if !strings.Contains(out["(summary)"], "| lint | . | "+n+" finding(s) | exit 1 |") {
 		t.Errorf("summary %q", out["(summary)"])
 	}
 	var sarif struct {
@@ -255,7 +280,7 @@ func TestActionLint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(b, &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != 2 {
+	if err := json.Unmarshal(b, &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != len(lint.Findings) {
 		t.Errorf("lint.sarif: %v, %+v", err, sarif)
 	}
 }
@@ -269,8 +294,8 @@ func TestActionLintInputs(t *testing.T) {
 		want   []string
 		absent []string
 	}{
-		{"rules leave the findings out", map[string]string{"rules": "all,-CD2011,-CD2009"}, 0,
-			[]string{"corsdoctor lint . --fail-on error --rules all,-CD2011,-CD2009", "corsdoctor exit status: 0"}, []string{"::error", "::warning"}},
+		{"rules leave the error out", map[string]string{"rules": "all,-CD2002"}, 0,
+			[]string{"corsdoctor lint . --fail-on error --rules all,-CD2002", "corsdoctor exit status: 0"}, []string{"::error"}},
 		{"fail-on, origins, no annotations", map[string]string{"fail-on": "warning", "origins": "https://app.example.com\n  http://localhost:3000 \n", "annotate": "false"}, 1,
 			[]string{"--fail-on warning --origin https://app.example.com --origin http://localhost:3000"}, []string{"::error", "::warning"}},
 		{"no paths: nothing to do", map[string]string{"paths": ""}, 0, []string{"corsdoctor exit status: 0"}, []string{"corsdoctor lint"}},

@@ -121,10 +121,10 @@ func TestPreCommitHook(t *testing.T) {
 		t.Errorf("clean commit: the hook did not run and pass:\n%s", out)
 	}
 
-	copyFile(t, "collect/iac/cfn/testdata/sam.yaml", filepath.Join(proj, "infra", "sam.yaml"))
+	copyFile(t, "internal/citest/testdata/template.yaml", filepath.Join(proj, "infra", "sam.yaml"))
 	must(t, proj, env, "git", "add", ".")
 	out, code := sh(t, proj, env, "git", "commit", "-m", "bad")
-	if code == 0 || !strings.Contains(out, "Failed") || !strings.Contains(out, "infra/sam.yaml:31:31: error CD2011") {
+	if code == 0 || !strings.Contains(out, "Failed") || !strings.Contains(out, "infra/sam.yaml:14:9: error CD2002") {
 		t.Fatalf("a template with a CORS mistake was committed (exit %d):\n%s", code, out)
 	}
 
@@ -150,11 +150,11 @@ func TestPreCommitGolangHook(t *testing.T) {
 	env := sandbox(t)
 	proj := t.TempDir()
 	must(t, proj, env, "git", "init", "-q", ".")
-	copyFile(t, "collect/iac/cfn/testdata/sam.yaml", filepath.Join(proj, "template.yaml"))
+	copyFile(t, "internal/citest/testdata/template.yaml", filepath.Join(proj, "template.yaml"))
 	write(t, filepath.Join(proj, "package.json"), `{"name": "web"}`)
 	must(t, proj, env, "git", "add", ".")
 	out, code := sh(t, proj, env, pc, "try-repo", root, "corsdoctor-lint", "--files", "template.yaml", "package.json")
-	if code != 1 || !strings.Contains(out, "template.yaml:31:31: error CD2011") || !strings.Contains(out, "- hook id: corsdoctor-lint") {
+	if code != 1 || !strings.Contains(out, "template.yaml:14:9: error CD2002") || !strings.Contains(out, "- hook id: corsdoctor-lint") {
 		t.Fatalf("try-repo corsdoctor-lint: exit %d, want 1 with the finding:\n%s", code, out)
 	}
 	if strings.Contains(out, "package.json") {
