@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/spf13/cobra"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
@@ -36,6 +37,10 @@ type AWSDiagnoseOptions struct {
 	ShowSecrets  bool
 	FailOn       string
 	Timeout      time.Duration
+	// Record writes every AWS answer of the run, redacted, to this
+	// directory; Replay answers from such a directory instead of AWS.
+	Record string
+	Replay string
 
 	// LoadConfig builds the SDK config (tests inject one); nil uses the
 	// default credential chain.
@@ -107,6 +112,8 @@ API, wrong region, missing or expired credentials).`,
 	fs.BoolVar(&opts.ShowSecrets, "show-secrets", false, "do not redact credentials, tokens and secret headers in the report")
 	fs.StringVar(&opts.FailOn, "fail-on", "error", "exit 1 when a finding has at least this severity: error, warning or info")
 	fs.DurationVar(&opts.Timeout, "timeout", 2*time.Minute, "give up after this long")
+	fs.StringVar(&opts.Record, "record", "", "write every AWS answer of the run, redacted (account ids, ARNs' principals, user names, IPs, keys, tokens), to this directory, to replay it with --replay")
+	fs.StringVar(&opts.Replay, "replay", "", "answer from a directory written by --record instead of AWS (offline; the recorded clock, region and options are used)")
 	opts.HTML.Register(fs)
 	return cmd
 }
@@ -128,11 +135,38 @@ func defaultAWSConfig(ctx context.Context, opts *AWSDiagnoseOptions) (aws.Config
 
 // AWSDiagnose runs the playbook and the rules; the command and tests call it.
 func AWSDiagnose(ctx context.Context, opts *AWSDiagnoseOptions) (*apigw.Result, []diag.Finding, error) {
-	if opts.APIID == "" {
+	if opts.APIID == "" && opts.Replay == "" {
 		return nil, nil, WithHint(Usagef("--api-id is required"), "list your APIs: aws apigateway get-rest-apis; aws apigatewayv2 get-apis")
 	}
 	if opts.Since < time.Minute || opts.Since > 24*time.Hour {
 		return nil, nil, Usagef("--since %s: want a duration between 1m and 24h", opts.Since)
+	}
+	if opts.Record != "" && opts.Replay != "" {
+		return nil, nil, Usagef("--record and --replay cannot be used together")
+	}
+	now := opts.App.Now
+	if now == nil {
+		now = time.Now
+	}
+	if opts.Replay != "" {
+		rp, m, err := apigw.LoadReplay(opts.Replay)
+		if err != nil {
+			return nil, nil, WithHint(Usagef("%v", err), "give a directory written by corsdoctor aws diagnose --record DIR")
+		}
+		if opts.APIID != "" && opts.APIID != m.APIID {
+			return nil, nil, Usagef("--replay %s recorded API %s, not %s", opts.Replay, m.APIID, opts.APIID)
+		}
+		since, _ := time.ParseDuration(m.Since)
+		opts.APIID, opts.Stage, opts.Since, opts.Origins, opts.AppLogGroups, opts.TestInvoke = m.APIID, m.Stage, since, m.Origins, m.AppLogGroups, m.TestInvoke
+		opts.Region = m.Region
+		at := m.Now
+		now = func() time.Time { return at }
+		opts.LoadConfig = func(context.Context, *AWSDiagnoseOptions) (aws.Config, error) {
+			return aws.Config{Region: m.Region, HTTPClient: rp, Credentials: credentials.NewStaticCredentialsProvider("AKIAREPLAY0000000000", "replay", "")}, nil
+		}
+	}
+	if opts.APIID == "" {
+		return nil, nil, WithHint(Usagef("--api-id is required"), "list your APIs: aws apigateway get-rest-apis; aws apigatewayv2 get-apis")
 	}
 	var origins []string
 	for _, o := range opts.Origins {
@@ -174,10 +208,23 @@ func AWSDiagnose(ctx context.Context, opts *AWSDiagnoseOptions) (*apigw.Result, 
 	if creds.Expired() {
 		return nil, nil, WithHint(Usagef("AWS credentials expired at %s", creds.Expires.UTC().Format(time.RFC3339)), "refresh them: aws sso login --profile PROFILE, or export new AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN")
 	}
+	var rec *apigw.Recorder
+	if opts.Record != "" {
+		rec = apigw.NewRecorder(cfg.HTTPClient)
+		cfg.HTTPClient = rec
+	}
+	at := now()
 	res, err := apigw.Diagnose(ctx, apigw.NewClients(cfg, opts.Backoff), apigw.Options{
 		APIID: opts.APIID, Stage: opts.Stage, Origins: origins, Since: opts.Since, AppLogGroups: opts.AppLogGroups,
-		TestInvoke: opts.TestInvoke, Now: opts.App.Now, PollInterval: opts.PollInterval,
+		TestInvoke: opts.TestInvoke, Now: func() time.Time { return at }, PollInterval: opts.PollInterval,
 	})
+	if rec != nil {
+		m := apigw.ReplayManifest{Tool: report.Version, Now: at, Region: cfg.Region, APIID: opts.APIID, Stage: opts.Stage, Since: opts.Since.String(),
+			Origins: origins, AppLogGroups: opts.AppLogGroups, TestInvoke: opts.TestInvoke}
+		if werr := rec.Write(opts.Record, m); werr != nil {
+			return nil, nil, Usagef("--record: %v", werr)
+		}
+	}
 	if err != nil {
 		var ie *apigw.InputError
 		if errors.As(err, &ie) {

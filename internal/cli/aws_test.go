@@ -295,3 +295,94 @@ func TestAWSDiagnoseClean(t *testing.T) {
 		t.Errorf("report:\n%s", out)
 	}
 }
+
+// awsScenarios are the fake scenarios whose runs are also shipped as
+// recordings (testdata/aws/replay/NAME, written with -update).
+var awsScenarios = []struct {
+	desc, fixture string
+	args          []string
+	setup         func(*fakeaws.Server)
+}{
+	{"rest-incident", "rest-incident", []string{"--api-id", "a1b2c3d4e5", "--app-log-group", "/ecs/orders-web", "--test-invoke"}, nil},
+	{"rest-drift-widened", "rest-drift", []string{"--api-id", "a1b2c3d4e5"}, nil},
+	{"rest-method-widened", "rest-method", []string{"--api-id", "a1b2c3d4e5", "--stage", "prod"}, nil},
+	{"rest-origin-denied", "rest-origin", []string{"--api-id", "a1b2c3d4e5", "--app-log-group", "/ecs/orders-web", "--origin", "https://www.example.com"},
+		func(f *fakeaws.Server) { f.Deny("apigateway:GetGatewayResponses", "cloudtrail:LookupEvents") }},
+	{"http-no-cors", "http-no-cors", []string{"--api-id", "h7k8m9n0p1"}, nil},
+	{"http-credentials", "http-credentials", []string{"--api-id", "h7k8m9n0p1", "--app-log-group", "/ecs/orders-web", "--origin", "https://app.example.com"}, nil},
+}
+
+func findingIDs(t *testing.T, out string) []string {
+	t.Helper()
+	var doc report.PlaybookDocument
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("json: %v", err)
+	}
+	var ids []string
+	for _, f := range doc.Findings {
+		ids = append(ids, f.ID)
+	}
+	return ids
+}
+
+// TestAWSDiagnoseReplay replays the shipped recording of each fake
+// scenario offline (no endpoint, no credentials) and checks it reaches
+// the findings the live run reaches; the replayed text report is a
+// golden file too. With -update the recordings are made again from the
+// fake.
+func TestAWSDiagnoseReplay(t *testing.T) {
+	t.Parallel()
+	for _, tc := range awsScenarios {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join("testdata", "aws", "replay", tc.desc)
+			live, errOut, code, _ := runAWS(t, tc.fixture, tc.setup, "", append([]string{"diagnose", "--json", "--fail-on", "info"}, tc.args...)...)
+			if code != 1 {
+				t.Fatalf("live: exit %d: %s", code, errOut)
+			}
+			if golden.Update() {
+				os.RemoveAll(dir)
+				if _, errOut, _, _ := runAWS(t, tc.fixture, tc.setup, "", append([]string{"diagnose", "--record", dir}, tc.args...)...); errOut != "" {
+					t.Fatalf("record: %s", errOut)
+				}
+			}
+			var out, errBuf bytes.Buffer
+			code = Run([]string{"aws", "diagnose", "--replay", dir, "--json", "--fail-on", "info"}, &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errBuf})
+			if code != 1 || errBuf.Len() != 0 {
+				t.Fatalf("replay: exit %d: %s", code, errBuf.String())
+			}
+			if got, want := findingIDs(t, out.String()), findingIDs(t, live); strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("replay findings %v, live %v", got, want)
+			}
+			out.Reset()
+			Run([]string{"aws", "diagnose", "--replay", dir}, &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errBuf})
+			golden.Check(t, filepath.Join(dir+".txt"), out.Bytes())
+			calls, err := os.ReadFile(filepath.Join(dir, "calls.jsonl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, secret := range []string{"123456789012", "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI", "ASIAEXAMPLEKEY000000", "ci-pipeline", "203.0.113.10"} {
+				if bytes.Contains(calls, []byte(secret)) {
+					t.Errorf("recording holds %q", secret)
+				}
+			}
+		})
+	}
+}
+
+func TestAWSDiagnoseReplayErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--replay", t.TempDir()}, "replay:"},
+		{[]string{"--replay", "testdata/aws/replay/rest-incident", "--record", t.TempDir()}, "--record and --replay cannot be used together"},
+		{[]string{"--replay", "testdata/aws/replay/rest-incident", "--api-id", "zzz"}, "recorded API a1b2c3d4e5, not zzz"},
+	} {
+		out, errOut, code := run(t, "", append([]string{"aws", "diagnose"}, tc.args...)...)
+		if code != 2 || out != "" || !strings.Contains(errOut, "corsdoctor: error: ") || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d\n%s%s", tc.args, code, out, errOut)
+		}
+	}
+}
