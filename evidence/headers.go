@@ -2,7 +2,6 @@ package evidence
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -68,11 +67,8 @@ func ParseHeaderLines(r io.Reader, name string, status int) (*Response, error) {
 		}
 		lines = append(lines, numbered{n, l})
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, &ParseError{File: name, Line: n + 1, Msg: fmt.Sprintf("line longer than %d bytes", maxLineBytes)}
-		}
-		return nil, fmt.Errorf("%s: %w", name, err)
+	if err := scanError(sc.Err(), name, n); err != nil {
+		return nil, err
 	}
 	if len(lines) == 0 {
 		return nil, &ParseError{File: name, Line: max(n, 1), Msg: "no header lines"}

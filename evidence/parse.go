@@ -131,11 +131,8 @@ func ParseResponses(r io.Reader, name string) ([]*Response, error) {
 		lastKey = textproto.CanonicalMIMEHeaderKey(key)
 		cur.Header[lastKey] = append(cur.Header[lastKey], strings.Trim(line[colon+1:], " \t"))
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return out, &ParseError{File: name, Line: lineNo + 1, Msg: fmt.Sprintf("line longer than %d bytes", maxLineBytes)}
-		}
-		return out, fmt.Errorf("%s: %w", name, err)
+	if err := scanError(sc.Err(), name, lineNo); err != nil {
+		return out, err
 	}
 	if len(out) == 0 {
 		return nil, &ParseError{File: name, Line: max(lineNo, 1), Msg: "no HTTP response found (expected a status line such as \"HTTP/1.1 200 OK\")"}
@@ -151,6 +148,18 @@ func ParseResponses(r io.Reader, name string) ([]*Response, error) {
 		return out, nil
 	}
 	return final, nil
+}
+
+// scanError turns a line scanner's error after line lineNo into a
+// located error (nil when there is none).
+func scanError(err error, name string, lineNo int) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, bufio.ErrTooLong) {
+		return &ParseError{File: name, Line: lineNo + 1, Msg: fmt.Sprintf("line longer than %d bytes", maxLineBytes)}
+	}
+	return fmt.Errorf("%s: %w", name, err)
 }
 
 func clip(s string) string {

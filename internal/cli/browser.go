@@ -67,7 +67,9 @@ Chromium is found at $CHROME_PATH, /usr/bin/chromium or on PATH.`,
 		Example: `  corsdoctor browser https://api.example.com/items --origin https://app.example.com
 
   corsdoctor browser https://api.example.com/items --origin http://localhost:3000 \
-    -X PUT -H 'Content-Type: application/json' --data '{"a":1}' --credentials --json`,
+    -X PUT -H 'Content-Type: application/json' --data '{"a":1}' --credentials --json
+
+  corsdoctor browser --fetch "$(pbpaste)"`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && (opts.Request.Curl != "" || opts.Request.Fetch != "") {
 				return nil // the URL comes from the paste

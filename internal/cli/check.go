@@ -71,7 +71,10 @@ Exit codes: 0 every origin allowed, 1 any origin blocked (or blocked on a repeat
     -H 'Authorization: Bearer TOKEN' --data '{"name":"x"}'
 
   corsdoctor check https://api.example.com/me --origin https://app.example.com \
-    --credentials -H 'Cookie: session=abc' --expose X-Request-Id --json`,
+    --credentials -H 'Cookie: session=abc' --expose X-Request-Id --json
+
+  # the request as DevTools copies it (Copy as cURL / PowerShell / fetch)
+  pbpaste | corsdoctor check --curl -`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && (opts.Request.Curl != "" || opts.Request.Fetch != "") {
 				return nil // the URL comes from the paste

@@ -52,7 +52,10 @@ chain, in order.`,
 
   curl -si -X OPTIONS https://api.example.com/items -H 'Origin: https://app.example.com' \
     -H 'Access-Control-Request-Method: PUT' | corsdoctor explain --url https://api.example.com/items \
-    --origin https://app.example.com -X PUT --preflight-response -`,
+    --origin https://app.example.com -X PUT --preflight-response -
+
+  # the request and the preflight's headers as DevTools copies them
+  pbpaste | corsdoctor explain --curl "$(cat request.txt)" --preflight-response - --preflight-status 204`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {

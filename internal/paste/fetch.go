@@ -387,19 +387,11 @@ func (p *jsParser) escape(b *strings.Builder) error {
 	}
 	e := p.s[p.i+1]
 	p.i += 2
+	if c, ok := controlEscapes[e]; ok && e != 'a' {
+		b.WriteByte(c)
+		return nil
+	}
 	switch e {
-	case 'n':
-		b.WriteByte('\n')
-	case 'r':
-		b.WriteByte('\r')
-	case 't':
-		b.WriteByte('\t')
-	case 'b':
-		b.WriteByte('\b')
-	case 'f':
-		b.WriteByte('\f')
-	case 'v':
-		b.WriteByte('\v')
 	case '0':
 		b.WriteByte(0)
 	case '\r':

@@ -62,25 +62,15 @@ func lexPowerShell(s string) ([]psToken, error) {
 				}
 				if d == '`' && j+1 < len(s) {
 					j++
+					if c, ok := controlEscapes[s[j]]; ok {
+						b.WriteByte(c)
+						continue
+					}
 					switch e := s[j]; e {
 					case '0':
 						b.WriteByte(0)
-					case 'a':
-						b.WriteByte('\a')
-					case 'b':
-						b.WriteByte('\b')
 					case 'e':
 						b.WriteByte(0x1b)
-					case 'f':
-						b.WriteByte('\f')
-					case 'n':
-						b.WriteByte('\n')
-					case 'r':
-						b.WriteByte('\r')
-					case 't':
-						b.WriteByte('\t')
-					case 'v':
-						b.WriteByte('\v')
 					case 'u':
 						if k := strings.IndexByte(s[j:], '}'); j+1 < len(s) && s[j+1] == '{' && k > 0 {
 							v, err := strconv.ParseUint(s[j+2:j+k], 16, 32)

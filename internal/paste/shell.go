@@ -154,23 +154,13 @@ func ansiC(s string, b *strings.Builder) (int, error) {
 			continue
 		}
 		i++
+		if c, ok := controlEscapes[s[i]]; ok {
+			b.WriteByte(c)
+			continue
+		}
 		switch e := s[i]; e {
-		case 'a':
-			b.WriteByte('\a')
-		case 'b':
-			b.WriteByte('\b')
 		case 'e', 'E':
 			b.WriteByte(0x1b)
-		case 'f':
-			b.WriteByte('\f')
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case 't':
-			b.WriteByte('\t')
-		case 'v':
-			b.WriteByte('\v')
 		case '\\', '\'', '"', '?':
 			b.WriteByte(e)
 		case 'c':
@@ -213,6 +203,10 @@ func ansiC(s string, b *strings.Builder) (int, error) {
 	}
 	return 0, fmt.Errorf("unterminated $'...' string")
 }
+
+// controlEscapes are the C-style one-letter escapes bash's $'...',
+// PowerShell's backtick and JavaScript share.
+var controlEscapes = map[byte]byte{'a': '\a', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t', 'v': '\v'}
 
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
