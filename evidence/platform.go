@@ -120,7 +120,11 @@ func (d Detection) String() string {
 // hide it, and a host says nothing of what runs behind it); then proxies;
 // CDNs last, as they front everything.
 const (
-	tierService   = 0
+	tierService = 0
+	// tierKnown is a recognised response shape of a library or platform
+	// (KnownResponses): more specific than a Server header (Azure
+	// Functions runs on Kestrel), less than AWS's own headers.
+	tierKnown     = 1
 	tierFramework = 3
 	tierHost      = 4
 	tierProxy     = 5
@@ -184,7 +188,7 @@ func Detect(rawURL string, rs ...*Response) Detection {
 				seen = seen || s.plat == k.Platform
 			}
 			if !seen {
-				add(k.Platform, tierFramework, k.Marker+" ["+k.ID+"]")
+				add(k.Platform, tierKnown, k.Marker+" ["+k.ID+"]")
 			}
 			break
 		}
@@ -380,6 +384,11 @@ func responseSignals(r *Response, add func(string, int, string), note func(strin
 	}
 	if strings.EqualFold(h.Get("Referrer-Policy"), "same-origin") && has(h, "X-Content-Type-Options") && has(h, "X-Frame-Options") {
 		add(PlatformDjango, tierFramework, "Django SecurityMiddleware defaults (Referrer-Policy: same-origin, X-Content-Type-Options, X-Frame-Options)")
+	}
+	// Spring Security writes these cache headers on every response it
+	// handles (Spring Security reference, "Default Security Headers").
+	if h.Get("Cache-Control") == "no-cache, no-store, max-age=0, must-revalidate" && h.Get("Expires") == "0" && strings.EqualFold(h.Get("Pragma"), "no-cache") {
+		add(PlatformSpring, tierFramework, "Spring Security default headers (Cache-Control: no-cache, no-store, max-age=0, must-revalidate; Pragma; Expires: 0)")
 	}
 	if has(h, "X-Application-Context") || springErrorJSON(r) {
 		add(PlatformSpring, tierFramework, firstNonEmpty("X-Application-Context", !has(h, "X-Application-Context"), "Spring Boot error body"))

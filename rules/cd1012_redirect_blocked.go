@@ -36,6 +36,8 @@ Fix pattern: call the final URL directly.`,
 			switch {
 			case r.Stage == cors.StageRedirect && r.Error == cors.RedirectContainsCredentials:
 				d = "a redirect points at a URL with a user name or password, which browsers refuse for cross-origin requests"
+			case r.Stage == cors.StageRedirect && strings.HasPrefix(r.Script, "Mixed Content"):
+				d = fmt.Sprintf("the https page's request was redirected to %s, an http URL: Chromium blocks it as mixed content (%s); typically a proxy or framework builds the Location from the backend's http scheme (trailing-slash redirects behind a TLS-terminating proxy)", r.URL, r.NetError)
 			case r.Stage == cors.StageRedirect && r.NetError != "":
 				d = fmt.Sprintf("following the redirects failed with %s", r.NetError)
 			case r.Stage == cors.StageRedirect && r.Error == cors.CorsDisabledScheme:

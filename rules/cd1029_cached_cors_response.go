@@ -47,7 +47,14 @@ After:   Origin in the cache key, Vary: Origin from the origin server`,
 			} else {
 				d += fmt.Sprintf("with Access-Control-Allow-Origin: %s, made for another origin than %s: Origin is not part of the cache key", got, ex.Result.Origin)
 			}
-			p.Report(i, loc(ex), d, corsLines(r, "response", cors.HeaderAllowOrigin)...)
+			// The cache that served it is the layer to fix: CloudFront in
+			// front of S3 or an app is named by the detection.
+			plat := diag.Platform(ex.Platform)
+			if ex.Detection != nil && ex.Detection.Has(evidence.PlatformCloudFront) && (header(r, "x-cache") != "" || header(r, "via") != "") {
+				plat = diag.CloudFront
+			}
+			pl, fix := fixFor(p.Rule.Fix, plat)
+			p.ReportFixText(i, loc(ex), pl, fix, d, corsLines(r, "response", cors.HeaderAllowOrigin)...)
 		}, cors.AllowOriginMismatch, cors.MissingAllowOriginHeader)
 	},
 })
