@@ -40,15 +40,15 @@ import (
 // The data comes from public threads; only the facts are kept (status,
 // headers, bodies as quoted there), in our own files.
 type corpusCase struct {
-	file                  string
-	source, title         string
-	accepted, rebuilt     string
-	expect, platform      string
-	fixHas, fixNot        []string
-	knownMiss             string
-	args                  []string
-	preflight             string
-	responses             []string
+	file              string
+	source, title     string
+	accepted, rebuilt string
+	expect, platform  string
+	fixHas, fixNot    []string
+	knownMiss         string
+	args              []string
+	preflight         string
+	responses         []string
 }
 
 func readCorpusCase(path string) (*corpusCase, error) {
