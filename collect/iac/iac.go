@@ -45,6 +45,10 @@ type Options struct {
 	SkipUnknown bool
 	// hold, in tests, delays every parse until it is closed.
 	hold chan struct{}
+	// Read, when set, reads every file instead of the disk (corsdoctor
+	// fix lints its rewritten files in memory). The directory walk still
+	// lists the disk.
+	Read func(name string) ([]byte, error)
 }
 
 // DefaultFileTimeout bounds the parsing of one file. Sizes and depths
@@ -141,6 +145,7 @@ func Load(paths []string, opt Options) *Result {
 		}
 	}
 	reader := newReader()
+	reader.overlay = opt.Read
 	jobs = dropCalledModules(jobs, reader)
 	workers := opt.Workers
 	if workers <= 0 {
@@ -256,7 +261,7 @@ func run(j *job, r *reader, opt Options) {
 	if j.tfDir != "" {
 		var files []tf.File
 		for _, f := range j.files {
-			b, err := readFile(f)
+			b, err := r.file(f)
 			if err != nil {
 				j.errs = append(j.errs, fmt.Errorf("%s: %w", f, err))
 				continue
@@ -271,7 +276,7 @@ func run(j *job, r *reader, opt Options) {
 		return
 	}
 	name := j.files[0]
-	b, err := readFile(name)
+	b, err := r.file(name)
 	if err != nil {
 		j.errs = append(j.errs, fmt.Errorf("%s: %w", name, err))
 		return
@@ -407,8 +412,17 @@ func readFile(name string) ([]byte, error) {
 
 // reader caches file reads (function handlers are shared by templates).
 type reader struct {
-	mu    sync.Mutex
-	cache map[string][]byte
+	mu      sync.Mutex
+	cache   map[string][]byte
+	overlay func(string) ([]byte, error)
+}
+
+// file reads one input file (through the overlay when set).
+func (r *reader) file(name string) ([]byte, error) {
+	if r.overlay != nil {
+		return r.overlay(name)
+	}
+	return readFile(name)
 }
 
 func newReader() *reader { return &reader{cache: map[string][]byte{}} }
@@ -424,12 +438,18 @@ func (r *reader) read(name string) ([]byte, error) {
 		}
 		return b, nil
 	}
-	st, err := os.Stat(name)
-	if err == nil && st.Size() > tree.MaxSize {
-		err = fmt.Errorf("file larger than %d bytes", tree.MaxSize)
-	}
-	if err == nil {
-		b, err = os.ReadFile(name)
+	var err error
+	if r.overlay != nil {
+		b, err = r.overlay(name)
+	} else {
+		var st os.FileInfo
+		st, err = os.Stat(name)
+		if err == nil && st.Size() > tree.MaxSize {
+			err = fmt.Errorf("file larger than %d bytes", tree.MaxSize)
+		}
+		if err == nil {
+			b, err = os.ReadFile(name)
+		}
 	}
 	r.mu.Lock()
 	if err == nil {

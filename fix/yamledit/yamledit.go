@@ -1394,3 +1394,91 @@ func diffNodes(a, b *yaml.Node, path string, depth int) string {
 	}
 	return ""
 }
+
+// NodesAt returns the nodes that start at line:col (1-based, rune
+// column), outermost first: a mapping and its first key start at the same
+// place.
+func (d *Doc) NodesAt(line, col int) []*yaml.Node {
+	var out []*yaml.Node
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		if n == nil || depth > 256 || n.Line > line {
+			return
+		}
+		if n.Line == line && n.Column == col {
+			out = append(out, n)
+		}
+		for _, c := range n.Content {
+			walk(c, depth+1)
+		}
+	}
+	walk(d.root, 0)
+	return out
+}
+
+// Parent returns the collection holding n, or nil for the root.
+func (d *Doc) Parent(n *yaml.Node) *yaml.Node { return d.parent[n] }
+
+// KeyOf returns the key node of a mapping value, or nil.
+func (d *Doc) KeyOf(v *yaml.Node) *yaml.Node {
+	p := d.parent[v]
+	if p == nil || p.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 1; i < len(p.Content); i += 2 {
+		if p.Content[i] == v {
+			return p.Content[i-1]
+		}
+	}
+	return nil
+}
+
+// ValueOf returns the value of a mapping key node, or nil.
+func (d *Doc) ValueOf(k *yaml.Node) *yaml.Node {
+	p := d.parent[k]
+	if p == nil || p.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(p.Content); i += 2 {
+		if p.Content[i] == k {
+			return p.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// Path returns the keys (or sequence indexes as "[i]") from the root to
+// n.
+func (d *Doc) Path(n *yaml.Node) []string {
+	var rev []string
+	for c := n; c != nil; {
+		p := d.parent[c]
+		if p == nil {
+			break
+		}
+		switch p.Kind {
+		case yaml.MappingNode:
+			for i := 0; i < len(p.Content); i++ {
+				if p.Content[i] == c {
+					if i%2 == 1 {
+						rev = append(rev, p.Content[i-1].Value)
+					} else {
+						rev = append(rev, p.Content[i].Value)
+					}
+				}
+			}
+		case yaml.SequenceNode:
+			for i, x := range p.Content {
+				if x == c {
+					rev = append(rev, "["+strconv.Itoa(i)+"]")
+				}
+			}
+		}
+		c = p
+	}
+	out := make([]string, len(rev))
+	for i := range rev {
+		out[i] = rev[len(rev)-1-i]
+	}
+	return out
+}

@@ -41,6 +41,9 @@ type LintOptions struct {
 	// SkipUnknown ignores given files that are not infrastructure code.
 	SkipUnknown bool
 	HTML        HTMLFlag
+	// Read, when set, reads the files instead of the disk (fix lints its
+	// rewrites in memory).
+	Read func(string) ([]byte, error)
 }
 
 func init() { addCommand(func(a *App) *cobra.Command { return NewCmdLint(a, nil) }) }
@@ -205,6 +208,8 @@ type LintResult struct {
 	// as clean silently.
 	NotEvaluated []apimodel.Unread `json:"not_evaluated"`
 	rules        []*diag.Rule
+	apis         []*apimodel.API
+	fileNames    []string
 }
 
 // Lint runs the whole pipeline; the command and tests call it.
@@ -244,14 +249,13 @@ func Lint(opts *LintOptions) (*LintResult, error) {
 	var mu sync.Mutex
 	var sups []*suppression
 	var bad []diag.Finding
-	loaded := iac.Load(opts.Paths, iac.Options{Workers: opts.Workers, SkipUnknown: opts.SkipUnknown, OnFile: func(name string, data []byte) {
+	var names []string
+	loaded := iac.Load(opts.Paths, iac.Options{Workers: opts.Workers, SkipUnknown: opts.SkipUnknown, Read: opts.Read, OnFile: func(name string, data []byte) {
 		s, b := scanDirectives(name, data)
-		if s == nil && b == nil {
-			return
-		}
 		mu.Lock()
+		defer mu.Unlock()
+		names = append(names, name)
 		sups, bad = append(sups, s...), append(bad, b...)
-		mu.Unlock()
 	}})
 	if cfg != nil {
 		for _, ig := range cfg.Ignore {
@@ -259,7 +263,9 @@ func Lint(opts *LintOptions) (*LintResult, error) {
 				src: evidence.Source{File: opts.Config}})
 		}
 	}
-	res := &LintResult{Tool: "corsdoctor", Version: report.Version, Files: loaded.Files, Formats: loaded.Formats, APIs: len(loaded.APIs), rules: selected}
+	sort.Strings(names)
+	res := &LintResult{Tool: "corsdoctor", Version: report.Version, Files: loaded.Files, Formats: loaded.Formats, APIs: len(loaded.APIs), rules: selected,
+		apis: loaded.APIs, fileNames: names}
 	fs := runRules(selected, loaded.APIs, origins)
 	for _, f := range fs {
 		hidden := false

@@ -1,0 +1,470 @@
+// Package fix rewrites infrastructure code so that the findings of
+// `corsdoctor lint` go away, and proves each rewrite before anything is
+// written: `corsdoctor fix`.
+//
+// A run lints the paths, then takes the findings one at a time. For each
+// finding whose rule has a mechanical fix in the file's format
+// (CloudFormation/SAM YAML and JSON with inline OpenAPI bodies, OpenAPI
+// exports, Serverless Framework, Terraform; CDK output gets
+// construct-level advice instead, since it is generated), the format's
+// fixer edits the files in memory (package yamledit for YAML/JSON,
+// hclwrite for Terraform). The engine then proves the edit:
+//
+//  1. the rewritten files are linted again (parsed by the same collectors,
+//     so a file that no longer parses is refused) and the finding must be
+//     gone;
+//  2. every route of the API is simulated (package apimodel) for every
+//     --origin and the method and headers its clients send, and run
+//     through the browser engine (package cors), before and after: a fix
+//     is refused when any route gets worse, or when a route it targets
+//     does not pass (the whole request ALLOWED, or past the preflight for
+//     fixes of the preflight).
+//
+// Accepted edits become the input of the next finding, so fixes compose;
+// refused ones are reported with the reason, and fixes that need a value
+// the user did not give (an origin) name the flag. Nothing touches the
+// disk here: the caller writes Result.Files.
+package fix
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/collect/iac/openapi"
+	"github.com/corsdoctor/corsdoctor/collect/iac/sls"
+	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/fix/fixer"
+)
+
+// Linted is one lint of the run's paths.
+type Linted struct {
+	APIs     []*apimodel.API
+	Findings []diag.Finding
+	// Errors are files that could not be read or parsed.
+	Errors []string
+	// Files lists the files read (new Terraform resources go next to
+	// their API).
+	Files []string
+}
+
+// Options configure a run.
+type Options struct {
+	// Origins are the page origins (--origin, normalized): the values
+	// fixes allow and the proof simulates.
+	Origins []string
+	// Headers are request header names the API's clients send (--header).
+	Headers []string
+	// Lint lints the run's paths reading every file through read. The CLI
+	// passes its lint pipeline (rule selection, suppressions).
+	Lint func(read func(string) ([]byte, error)) (*Linted, error)
+	// ReadFile reads files from disk (nil: os.ReadFile, size-bounded).
+	ReadFile func(string) ([]byte, error)
+	// MaxFixes bounds the fixes tried in one run (default 500).
+	MaxFixes int
+}
+
+// FileChange is a rewritten file.
+type FileChange struct {
+	Name   string `json:"file"`
+	Before []byte `json:"-"`
+	After  []byte `json:"-"`
+	// Diff is the unified diff.
+	Diff string `json:"diff"`
+}
+
+// Applied is a fix that was made and proved.
+type Applied struct {
+	Finding diag.Finding `json:"finding"`
+	Summary string       `json:"summary"`
+	Files   []string     `json:"files"`
+	// Proof is "verdict" when a targeted route went from blocked to
+	// passing in the simulation, "lint" when the re-lint is the proof
+	// (the finding is gone and no route got worse).
+	Proof string `json:"proof"`
+	// Rows are the simulated requests whose verdict this fix changed.
+	Rows []Row `json:"rows,omitempty"`
+}
+
+// Skipped is a finding left alone, with the reason.
+type Skipped struct {
+	Finding diag.Finding `json:"finding"`
+	Reason  string       `json:"reason"`
+	// Flag names the flag that would give the missing value.
+	Flag string `json:"flag,omitempty"`
+}
+
+// Advice is a change to make by hand (CDK constructs, uncertain handler
+// code paths).
+type Advice struct {
+	Finding diag.Finding `json:"finding"`
+	Summary string       `json:"summary"`
+	Text    string       `json:"advice"`
+}
+
+// Result is a run's outcome.
+type Result struct {
+	Files   []FileChange `json:"files"`
+	Applied []Applied    `json:"fixed"`
+	Skipped []Skipped    `json:"skipped"`
+	Advice  []Advice     `json:"advice"`
+	// Table is every simulated request of the APIs the run changed,
+	// before and after all accepted fixes.
+	Table []Row `json:"table"`
+	// Before counts the findings of the first lint; Remaining lists the
+	// findings of the last one.
+	Before    int            `json:"findings_before"`
+	Remaining []diag.Finding `json:"remaining"`
+	// Revealed are findings of the last lint that the first did not
+	// report: a fix made a value known (a quoted SAM origin) and the
+	// rules could look further. They were there all along.
+	Revealed []diag.Finding `json:"revealed,omitempty"`
+	Errors   []string       `json:"errors"`
+}
+
+// Counts summarises a run.
+type Counts struct {
+	Findings, Fixed, ProvedByVerdict, Advice, Skipped, NoFix int
+}
+
+// Counts returns the run's counts: findings of the first lint, fixes
+// made (and how many a verdict change proves), advice given, skipped
+// findings, and remaining findings whose rule has no mechanical fix.
+func (r *Result) Counts() Counts {
+	c := Counts{Findings: r.Before, Fixed: len(r.Applied), Advice: len(r.Advice), Skipped: len(r.Skipped)}
+	for _, a := range r.Applied {
+		if a.Proof == "verdict" {
+			c.ProvedByVerdict++
+		}
+	}
+	handled := map[string]bool{}
+	for _, s := range r.Skipped {
+		handled[findingKey(s.Finding)] = true
+	}
+	for _, a := range r.Advice {
+		handled[findingKey(a.Finding)] = true
+	}
+	for _, f := range r.Remaining {
+		if !handled[findingKey(f)] {
+			c.NoFix++
+		}
+	}
+	return c
+}
+
+// locRe matches file:line[:col] references inside messages.
+var locRe = regexp.MustCompile(`[^\s(),]+:\d+(?::\d+)?`)
+
+// findingKey identifies a finding across lints of shifting files.
+func findingKey(f diag.Finding) string {
+	return f.RuleID + "\x00" + filepath.Clean(f.Location.File) + "\x00" + locRe.ReplaceAllString(f.Detail, "")
+}
+
+// Run fixes what it can.
+func Run(opts Options) (*Result, error) {
+	if opts.Lint == nil {
+		return nil, errors.New("fix: no lint function")
+	}
+	max := opts.MaxFixes
+	if max <= 0 {
+		max = 500
+	}
+	ws := newWorkspace(opts.ReadFile)
+	first, err := opts.Lint(ws.read)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Before: len(first.Findings), Errors: first.Errors}
+	cur := first
+	tried := map[string]bool{}
+	touched := map[string]bool{} // API keys changed by accepted fixes
+	deployments := map[string]bool{}
+	for n := 0; n < max; n++ {
+		f, ok := nextFinding(cur.Findings, tried)
+		if !ok {
+			break
+		}
+		tried[findingKey(f)] = true
+		e := &attempt{opts: opts, ws: ws, cur: cur, f: f, touched: touched, deployments: deployments}
+		next := e.run(res)
+		if next != nil {
+			cur = next
+		}
+	}
+	// Findings the run never tried have no mechanical fix.
+	res.Remaining = cur.Findings
+	firstKeys := map[string]bool{}
+	for _, f := range first.Findings {
+		firstKeys[findingKey(f)] = true
+	}
+	for _, f := range cur.Findings {
+		if !firstKeys[findingKey(f)] && f.RuleID != "CD2050" {
+			res.Revealed = append(res.Revealed, f)
+		}
+	}
+	for _, name := range ws.changed() {
+		fc := FileChange{Name: name, Before: ws.original[name], After: ws.current[name]}
+		fc.Diff = Unified("a/"+filepath.ToSlash(name), "b/"+filepath.ToSlash(name), fc.Before, fc.After)
+		res.Files = append(res.Files, fc)
+	}
+	// The overall table: the APIs the run changed, first lint vs last.
+	var beforeAPIs, afterAPIs []*apimodel.API
+	for _, a := range first.APIs {
+		if touched[apiKey(a)] {
+			beforeAPIs = append(beforeAPIs, a)
+		}
+	}
+	for _, a := range cur.APIs {
+		if touched[apiKey(a)] {
+			afterAPIs = append(afterAPIs, a)
+		}
+	}
+	res.Table = compare(simulate(beforeAPIs, opts.Origins, opts.Headers), simulate(afterAPIs, opts.Origins, opts.Headers))
+	if res.Errors == nil {
+		res.Errors = []string{}
+	}
+	return res, nil
+}
+
+// nextFinding picks the first untried finding whose rule has a fixer,
+// in rule order (so that structural fixes such as a missing OPTIONS
+// method come before the values inside it).
+func nextFinding(fs []diag.Finding, tried map[string]bool) (diag.Finding, bool) {
+	var cands []diag.Finding
+	for _, f := range fs {
+		if !tried[findingKey(f)] && hasFixer(f.RuleID) {
+			cands = append(cands, f)
+		}
+	}
+	if len(cands) == 0 {
+		return diag.Finding{}, false
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		pi, pj := priority(cands[i].RuleID), priority(cands[j].RuleID)
+		if pi != pj {
+			return pi < pj
+		}
+		return cands[i].RuleID < cands[j].RuleID
+	})
+	return cands[0], true
+}
+
+// priority orders fixes: values first (a malformed or unquoted origin
+// makes the rules blind to everything else), then structure, then
+// redeployment last (it must see every other change).
+func priority(id string) int {
+	switch id {
+	case "CD2015", "CD2010", "CD2014":
+		return 0
+	case "CD2016", "CD2023":
+		return 9
+	}
+	return 5
+}
+
+// attempt is one finding being fixed.
+type attempt struct {
+	opts        Options
+	ws          *workspace
+	cur         *Linted
+	f           diag.Finding
+	touched     map[string]bool
+	deployments map[string]bool
+}
+
+// run tries the fix and returns the new lint when it was accepted.
+func (e *attempt) run(res *Result) *Linted {
+	f := e.f
+	api := fixer.APIAt(e.cur.APIs, f.Location)
+	t := e.ws.begin(e.cur.Files)
+	ctx := &fixer.Ctx{Finding: f, API: api, APIs: e.cur.APIs, Origins: e.opts.Origins, Headers: e.opts.Headers, Files: t}
+	fx, why := fixerFor(ctx)
+	if fx == nil {
+		res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: why})
+		return nil
+	}
+	ch, err := fx(ctx)
+	if err != nil {
+		var nf *fixer.NeedFlag
+		sk := Skipped{Finding: f, Reason: err.Error()}
+		if errors.As(err, &nf) {
+			sk.Flag, sk.Reason = nf.Flag, nf.Why
+		}
+		res.Skipped = append(res.Skipped, sk)
+		return nil
+	}
+	pending, err := t.bytes()
+	if err != nil {
+		res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: "the rewrite was refused: " + err.Error()})
+		return nil
+	}
+	if len(pending) == 0 {
+		if ch.Advice != "" {
+			res.Advice = append(res.Advice, Advice{Finding: f, Summary: ch.Summary, Text: ch.Advice})
+			return nil
+		}
+		res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: "nothing to change: " + ch.Summary})
+		return nil
+	}
+	after, err := e.opts.Lint(e.ws.overlay(pending))
+	if err != nil {
+		res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: "re-lint failed: " + err.Error()})
+		return nil
+	}
+	if bad := newErrors(e.cur.Errors, after.Errors); len(bad) > 0 {
+		res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: "the rewritten files no longer lint: " + strings.Join(bad, "; ")})
+		return nil
+	}
+	for _, g := range after.Findings {
+		if findingKey(g) == findingKey(f) {
+			res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: "refused: the rewrite does not make the finding go away (" + ch.Summary + ")"})
+			return nil
+		}
+	}
+	// Simulate the APIs the edited files define, before and after.
+	files := map[string]bool{}
+	for name := range pending {
+		files[filepath.Clean(name)] = true
+	}
+	beforeAPIs, afterAPIs := apisIn(e.cur.APIs, files), apisIn(after.APIs, files)
+	if api != nil && !containsAPI(beforeAPIs, api) {
+		beforeAPIs = append(beforeAPIs, api)
+		for _, a := range after.APIs {
+			if apiKey(a) == apiKey(api) {
+				afterAPIs = append(afterAPIs, a)
+			}
+		}
+	}
+	rows := compare(simulate(beforeAPIs, e.opts.Origins, e.opts.Headers), simulate(afterAPIs, e.opts.Origins, e.opts.Headers))
+	keys := map[string]string{}
+	for _, a := range beforeAPIs {
+		keys[a.ID] = apiKey(a)
+	}
+	verdict, reason := proofOf(rows, keys, ch)
+	if reason != "" {
+		res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: "refused: " + reason})
+		return nil
+	}
+	if err := e.ws.apply(pending); err != nil {
+		res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: err.Error()})
+		return nil
+	}
+	for _, a := range beforeAPIs {
+		e.touched[apiKey(a)] = true
+	}
+	ap := Applied{Finding: f, Summary: ch.Summary, Proof: "lint"}
+	if verdict {
+		ap.Proof = "verdict"
+	}
+	for name := range pending {
+		ap.Files = append(ap.Files, name)
+	}
+	sort.Strings(ap.Files)
+	for _, r := range rows {
+		if r.Before.String() != r.After.String() {
+			ap.Rows = append(ap.Rows, r)
+		}
+	}
+	res.Applied = append(res.Applied, ap)
+	if ch.Advice != "" {
+		res.Advice = append(res.Advice, Advice{Finding: f, Summary: ch.Summary, Text: ch.Advice})
+	}
+	return after
+}
+
+func containsAPI(list []*apimodel.API, a *apimodel.API) bool {
+	for _, x := range list {
+		if apiKey(x) == apiKey(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// apisIn returns the APIs with an element in one of files.
+func apisIn(apis []*apimodel.API, files map[string]bool) []*apimodel.API {
+	var out []*apimodel.API
+	for _, a := range apis {
+		in := false
+		fixer.Sources(a, func(s fixerSource) {
+			if s.File != "" && files[filepath.Clean(s.File)] {
+				in = true
+			}
+		})
+		if in {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func newErrors(before, after []string) []string {
+	old := map[string]bool{}
+	for _, e := range before {
+		old[e] = true
+	}
+	var out []string
+	for _, e := range after {
+		if !old[e] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// fixerFor picks the format fixer for a finding, or says why there is
+// none.
+func fixerFor(ctx *fixer.Ctx) (func(*fixer.Ctx) (*fixer.Change, error), string) {
+	f := ctx.Finding
+	file := f.Location.File
+	if ctx.API != nil && ctx.API.Format == "cdk" {
+		if !cdkRules[f.RuleID] {
+			return nil, "no construct-level fix for " + f.RuleID
+		}
+		return cdkFix, ""
+	}
+	if f.RuleID == "CD2008" {
+		return handlerFix, ""
+	}
+	if strings.HasSuffix(strings.ToLower(file), ".tf") {
+		if !tfRules[f.RuleID] {
+			return nil, "no mechanical Terraform fix for " + f.RuleID
+		}
+		return tfFix, ""
+	}
+	if ctx.API != nil && ctx.API.Format == "terraform-plan" {
+		return nil, "a Terraform plan is generated: fix the .tf files it was planned from"
+	}
+	d, err := ctx.Files.Doc(file)
+	if err != nil {
+		return nil, "cannot edit " + file + ": " + err.Error()
+	}
+	root := d.Root()
+	switch {
+	case sls.Detect(root):
+		if !slsRules[f.RuleID] {
+			return nil, "no mechanical Serverless Framework fix for " + f.RuleID
+		}
+		return slsFix, ""
+	case openapi.Detect(root):
+		if !openapiRules[f.RuleID] {
+			return nil, "no mechanical OpenAPI fix for " + f.RuleID
+		}
+		return openapiFix, ""
+	}
+	if !cfnRules[f.RuleID] {
+		return nil, "no mechanical CloudFormation fix for " + f.RuleID
+	}
+	return cfnFix, ""
+}
+
+// hasFixer reports whether some format fixes rule id.
+func hasFixer(id string) bool {
+	return cfnRules[id] || tfRules[id] || slsRules[id] || openapiRules[id] || cdkRules[id] || id == "CD2008"
+}
+
+var _ = fmt.Sprintf

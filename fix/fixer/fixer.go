@@ -1,0 +1,698 @@
+// Package fixer holds what the format packages of `corsdoctor fix`
+// share: the context a fix runs in (the finding, the API model, the
+// user's --origin and --header values, the files open for editing), what
+// a fix returns (a one-line summary, the routes it must make pass, or
+// advice to apply by hand), the ways a fix declines (a value the user
+// must give, or a reason), and the values every format derives the same
+// way from the model: the origin to allow, the methods of a resource, the
+// headers its clients send.
+//
+// Values are never invented: an origin comes from --origin or from the
+// API's own configuration; when neither is certain the fix asks for the
+// flag by name.
+package fixer
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2/hclwrite"
+
+	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/fix/yamledit"
+)
+
+// Source is a location in a file.
+type Source = evidence.Source
+
+// Files gives a fix the files of the run, open for editing in the current
+// transaction. Edits to docs are applied when the engine commits.
+type Files interface {
+	// Doc opens a YAML/JSON file (once per transaction).
+	Doc(name string) (*yamledit.Doc, error)
+	// HCL opens a Terraform file (once per transaction).
+	HCL(name string) (*hclwrite.File, error)
+	// Read returns a file's current bytes.
+	Read(name string) ([]byte, error)
+	// Write replaces a text file's bytes (function handlers).
+	Write(name string, b []byte) error
+	// Names lists the files of the run (for new Terraform resources in
+	// the module of the API).
+	Names() []string
+}
+
+// Ctx is one fix being made.
+type Ctx struct {
+	Finding diag.Finding
+	// API is the API the finding is about (nil when it could not be
+	// matched); APIs every API of the run.
+	API  *apimodel.API
+	APIs []*apimodel.API
+	// Origins are the --origin values (normalized); Headers the --header
+	// names the API's clients send.
+	Origins []string
+	Headers []string
+	Files   Files
+	// ChangedAPI is set when an earlier fix of this run changed the API
+	// (a deployment must then be re-created to serve the change).
+	ChangedAPI bool
+}
+
+// Stage is the step of the browser's check a fix targets.
+type Stage string
+
+// Stages.
+const (
+	Preflight Stage = "preflight" // the preflight must pass
+	Actual    Stage = "actual"    // the whole request must be ALLOWED
+)
+
+// Scenario names the outcome simulated for a target.
+type Scenario = apimodel.Scenario
+
+// Target is a route the fix must make pass: method and path as the
+// proof's client requests name them ("PUT", "/items/{id}").
+type Target struct {
+	API      string
+	Method   string
+	Path     string
+	Stage    Stage
+	Scenario Scenario
+}
+
+// Change is what a fix did.
+type Change struct {
+	// Summary says what changed, in one line.
+	Summary string
+	// Targets are the routes the fix must make pass (none for fixes that
+	// do not change a simulated verdict, such as redeployment triggers:
+	// those are proved by the rule no longer firing).
+	Targets []Target
+	// Advice is the change to make by hand when the code is generated
+	// (CDK output) or uncertain (a handler): no file is edited.
+	Advice string
+	// Files the fix edited.
+	Files []string
+}
+
+// NeedFlag is a fix that needs a value only the user can give.
+type NeedFlag struct {
+	Flag string // "--origin"
+	Why  string
+}
+
+func (e *NeedFlag) Error() string { return "needs " + e.Flag + ": " + e.Why }
+
+// Needs returns a NeedFlag error.
+func Needs(flag, format string, a ...any) error {
+	return &NeedFlag{Flag: flag, Why: fmt.Sprintf(format, a...)}
+}
+
+// Skip is a fix declined for a reason (the construct is not mechanical
+// to change, or the change would be wrong).
+type Skip struct{ Reason string }
+
+func (e *Skip) Error() string { return e.Reason }
+
+// Skipf returns a Skip error.
+func Skipf(format string, a ...any) error { return &Skip{Reason: fmt.Sprintf(format, a...)} }
+
+// IsDecline reports whether err is a NeedFlag or a Skip.
+func IsDecline(err error) bool {
+	var nf *NeedFlag
+	var sk *Skip
+	return errors.As(err, &nf) || errors.As(err, &sk)
+}
+
+// ---- the model ----
+
+// Sources calls fn with every location an API's model records.
+func Sources(api *apimodel.API, fn func(evidence.Source)) {
+	fn(api.Source)
+	val := func(v apimodel.Value) { fn(v.Source) }
+	for _, r := range api.Resources {
+		fn(r.Source)
+		for _, m := range r.Methods {
+			fn(m.Source)
+			val(m.AuthorizationType)
+			if in := m.Integration; in != nil {
+				fn(in.Source)
+				for _, ir := range in.Responses {
+					fn(ir.Source)
+					for _, v := range ir.ResponseParameters {
+						val(v)
+					}
+				}
+			}
+			for _, mr := range m.MethodResponses {
+				fn(mr.Source)
+			}
+		}
+	}
+	for _, r := range api.Routes {
+		fn(r.Source)
+		val(r.AuthorizationType)
+	}
+	if c := api.Cors; c != nil {
+		fn(c.Source)
+		fn(c.CredentialsSource)
+		for _, l := range [][]apimodel.Value{c.AllowOrigins, c.AllowMethods, c.AllowHeaders, c.ExposeHeaders} {
+			for _, v := range l {
+				val(v)
+			}
+		}
+		if c.MaxAge != nil {
+			val(*c.MaxAge)
+		}
+	}
+	if s := api.SAMCors; s != nil {
+		fn(s.Source)
+		fn(s.AuthSource)
+		for _, v := range []*apimodel.Value{s.AllowOrigin, s.AllowMethods, s.AllowHeaders, s.MaxAge} {
+			if v != nil {
+				val(*v)
+			}
+		}
+	}
+	for _, g := range api.GatewayResponses {
+		fn(g.Source)
+		for _, v := range g.ResponseParameters {
+			val(v)
+		}
+	}
+	for _, v := range api.BinaryMediaTypes {
+		val(v)
+	}
+	for _, d := range api.Deployments {
+		fn(d.Source)
+	}
+	for _, s := range api.Stages {
+		fn(s.Source)
+	}
+	for _, a := range api.Authorizers {
+		fn(a.Source)
+	}
+}
+
+// APIAt returns the API whose model records loc, or nil.
+func APIAt(apis []*apimodel.API, loc evidence.Source) *apimodel.API {
+	for _, a := range apis {
+		found := false
+		Sources(a, func(s evidence.Source) {
+			if s.File != "" && s.File == loc.File && s.Line == loc.Line && s.Column == loc.Column {
+				found = true
+			}
+		})
+		if found {
+			return a
+		}
+	}
+	return nil
+}
+
+// Same reports whether two locations are the same place.
+func Same(a, b evidence.Source) bool {
+	return a.File == b.File && a.Line == b.Line && a.Column == b.Column && a.URL == b.URL
+}
+
+// ResourceAt returns the REST resource one of whose methods is at loc.
+func ResourceAt(api *apimodel.API, loc evidence.Source) *apimodel.Resource {
+	for _, r := range api.Resources {
+		for _, m := range r.Methods {
+			if Same(m.Source, loc) || Same(m.AuthorizationType.Source, loc) {
+				return r
+			}
+		}
+	}
+	for _, r := range api.Resources {
+		if Same(r.Source, loc) {
+			return r
+		}
+	}
+	return nil
+}
+
+// ---- values ----
+
+// AllMethods are the methods ANY stands for in Access-Control-Allow-Methods.
+var AllMethods = []string{"DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"}
+
+// Methods returns the methods a resource serves plus OPTIONS, sorted (as
+// SAM and Serverless generate them).
+func Methods(res *apimodel.Resource) []string {
+	set := map[string]bool{"OPTIONS": true}
+	for _, m := range res.Methods {
+		if m.HTTPMethod == "ANY" {
+			for _, x := range AllMethods {
+				set[x] = true
+			}
+			continue
+		}
+		set[strings.ToUpper(m.HTTPMethod)] = true
+	}
+	out := make([]string, 0, len(set))
+	for m := range set {
+		out = append(out, m)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// RouteMethods returns the methods of an HTTP API's routes plus OPTIONS.
+func RouteMethods(api *apimodel.API) []string {
+	set := map[string]bool{"OPTIONS": true}
+	for _, r := range api.Routes {
+		switch r.Method {
+		case "", "ANY", "*":
+			for _, x := range AllMethods {
+				set[x] = true
+			}
+		default:
+			set[strings.ToUpper(r.Method)] = true
+		}
+	}
+	if api.Kind == apimodel.FunctionURL {
+		for _, x := range AllMethods {
+			set[x] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for m := range set {
+		out = append(out, m)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// headerOrder fixes the order of well-known request headers.
+var headerOrder = []string{"Content-Type", "Authorization", "X-Api-Key", "X-Amz-Date", "X-Amz-Security-Token"}
+
+// ClientHeaders returns the request headers a page sends to the methods
+// (all of the API's when methods is nil): Content-Type for methods with a
+// body, Authorization for authorized ones (with X-Amz-Date and
+// X-Amz-Security-Token for SigV4), X-Api-Key when a key is required, the
+// --header names, and the headers the API already allows elsewhere. The
+// first spelling seen of a name wins; the order is stable.
+func (c *Ctx) ClientHeaders(methods []*apimodel.Method) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(h string) {
+		h = strings.TrimSpace(h)
+		if h == "" || h == "*" || seen[strings.ToLower(h)] {
+			return
+		}
+		seen[strings.ToLower(h)] = true
+		out = append(out, h)
+	}
+	if methods == nil && c.API != nil {
+		for _, r := range c.API.Resources {
+			methods = append(methods, r.Methods...)
+		}
+	}
+	need := map[string]bool{}
+	for _, m := range methods {
+		switch m.HTTPMethod {
+		case "OPTIONS":
+			continue
+		case "GET", "HEAD":
+		default:
+			need["Content-Type"] = true
+		}
+		if m.Authorized() == apimodel.TriYes {
+			need["Authorization"] = true
+			if strings.EqualFold(m.AuthorizationType.S, "AWS_IAM") {
+				need["X-Amz-Date"], need["X-Amz-Security-Token"] = true, true
+			}
+		}
+		if m.APIKeyRequired == apimodel.TriYes {
+			need["X-Api-Key"] = true
+		}
+	}
+	if c.API != nil {
+		for _, r := range c.API.Routes {
+			if r.Method != "GET" && r.Method != "HEAD" && r.Method != "OPTIONS" {
+				need["Content-Type"] = true
+			}
+			if r.Authorized() == apimodel.TriYes {
+				need["Authorization"] = true
+			}
+		}
+	}
+	for _, h := range headerOrder {
+		if need[h] {
+			add(h)
+		}
+	}
+	for _, h := range c.Headers {
+		add(h)
+	}
+	if c.API != nil {
+		for _, h := range AllowedHeaders(c.API) {
+			add(h)
+		}
+	}
+	return out
+}
+
+// AllowedHeaders lists the header names an API already allows somewhere
+// (static Access-Control-Allow-Headers mappings, allowHeaders, SAM Cors).
+func AllowedHeaders(api *apimodel.API) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		for _, h := range strings.Split(s, ",") {
+			h = strings.TrimSpace(h)
+			if h != "" && h != "*" && !seen[strings.ToLower(h)] {
+				seen[strings.ToLower(h)] = true
+				out = append(out, h)
+			}
+		}
+	}
+	for _, r := range api.Resources {
+		for _, m := range r.Methods {
+			if m.Integration == nil {
+				continue
+			}
+			for _, ir := range m.Integration.Responses {
+				if v, ok := ir.Header("Access-Control-Allow-Headers"); ok {
+					if s, ok := v.Static(); ok {
+						add(s)
+					}
+				}
+			}
+		}
+	}
+	if api.Cors != nil {
+		for _, v := range api.Cors.AllowHeaders {
+			if !v.Unknown {
+				add(v.S)
+			}
+		}
+	}
+	if api.SAMCors != nil && api.SAMCors.AllowHeaders != nil {
+		if s, ok := api.SAMCors.AllowHeaders.Static(); ok {
+			add(s)
+		}
+	}
+	return out
+}
+
+// ConfiguredOrigins lists the distinct origins an API allows statically
+// (REST mappings, allowOrigins, SAM Cors), "*" included.
+func ConfiguredOrigins(api *apimodel.API) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, r := range api.Resources {
+		for _, m := range r.Methods {
+			if m.Integration == nil {
+				continue
+			}
+			for _, ir := range m.Integration.Responses {
+				if v, ok := ir.Header("Access-Control-Allow-Origin"); ok {
+					if s, ok := v.Static(); ok {
+						add(s)
+					}
+				}
+			}
+		}
+	}
+	for _, t := range apimodel.SortedKeys(api.GatewayResponses) {
+		if v, ok := api.GatewayResponses[t].Header("Access-Control-Allow-Origin"); ok {
+			if s, ok := v.Static(); ok {
+				add(s)
+			}
+		}
+	}
+	if api.Cors != nil {
+		for _, v := range api.Cors.AllowOrigins {
+			if !v.Unknown {
+				add(v.S)
+			}
+		}
+	}
+	if api.SAMCors != nil && api.SAMCors.AllowOrigin != nil {
+		if s, ok := api.SAMCors.AllowOrigin.Static(); ok {
+			add(s)
+		}
+	}
+	return out
+}
+
+// WellFormedOrigin reports whether s is a serialized origin a browser
+// sends (scheme://host[:port], lower case, no path, no default port) or
+// "*".
+func WellFormedOrigin(s string) bool {
+	if s == "*" {
+		return true
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil || u.Fragment != "" {
+		return false
+	}
+	if s != strings.ToLower(s) {
+		return false
+	}
+	if p := u.Port(); p == "443" && u.Scheme == "https" || p == "80" && u.Scheme == "http" {
+		return false
+	}
+	return u.Scheme+"://"+u.Host == s
+}
+
+// RESTOrigin returns the one origin a REST static mapping should send:
+// the single --origin, else the single well-formed origin the API
+// already uses. REST mappings are static strings: several origins cannot
+// be served by one mapping. credentials forbids "*".
+func (c *Ctx) RESTOrigin(credentials bool) (string, error) {
+	switch len(c.Origins) {
+	case 1:
+		return c.Origins[0], nil
+	case 0:
+	default:
+		return "", Needs("--origin", "an API Gateway REST mapping sends one static Access-Control-Allow-Origin; give one --origin for this API (several origins need the function to echo the allowed one)")
+	}
+	var good []string
+	if c.API != nil {
+		for _, o := range ConfiguredOrigins(c.API) {
+			if WellFormedOrigin(o) && !(credentials && o == "*") {
+				good = append(good, o)
+			}
+		}
+	}
+	if len(good) == 1 {
+		return good[0], nil
+	}
+	if len(good) == 0 {
+		return "", Needs("--origin", "the API allows no origin this fix can reuse; give the page's origin, e.g. --origin https://app.example.com")
+	}
+	return "", Needs("--origin", "the API allows several origins (%s); give the one this route serves", strings.Join(good, ", "))
+}
+
+// ListOrigins returns the origins for an allowOrigins list: every
+// --origin, else the well-formed non-wildcard ones the API already lists.
+func (c *Ctx) ListOrigins() ([]string, error) {
+	if len(c.Origins) > 0 {
+		return c.Origins, nil
+	}
+	var good []string
+	if c.API != nil {
+		for _, o := range ConfiguredOrigins(c.API) {
+			if WellFormedOrigin(o) && o != "*" {
+				good = append(good, o)
+			}
+		}
+	}
+	if len(good) == 0 {
+		return nil, Needs("--origin", "the allowed origins are not known; give each page origin, e.g. --origin https://app.example.com")
+	}
+	return good, nil
+}
+
+// Quote writes a REST static mapping value: 'value'.
+func Quote(s string) string { return "'" + s + "'" }
+
+// CredentialsAllowed reports whether the API sends
+// Access-Control-Allow-Credentials: true anywhere.
+func CredentialsAllowed(api *apimodel.API) bool {
+	if api.Cors != nil && api.Cors.AllowCredentials == apimodel.TriYes {
+		return true
+	}
+	if api.SAMCors != nil && api.SAMCors.AllowCredentials == apimodel.TriYes {
+		return true
+	}
+	for _, r := range api.Resources {
+		for _, m := range r.Methods {
+			if m.Integration == nil {
+				continue
+			}
+			for _, ir := range m.Integration.Responses {
+				if v, ok := ir.Header("Access-Control-Allow-Credentials"); ok {
+					if s, ok := v.Static(); ok && strings.EqualFold(s, "true") {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// FixOrigin repairs a malformed origin where the repair is certain: a
+// trailing slash or path, upper case, a default port. An origin without a
+// scheme is repaired only from an --origin with the same host. ok is
+// false when no certain repair exists.
+func (c *Ctx) FixOrigin(o string) (string, bool) {
+	s := strings.TrimSpace(o)
+	if s == "*" || WellFormedOrigin(s) {
+		return s, s != o
+	}
+	if !strings.Contains(s, "://") {
+		host := strings.ToLower(strings.TrimSuffix(s, "/"))
+		for _, g := range c.Origins {
+			if u, err := url.Parse(g); err == nil && strings.EqualFold(u.Host, host) {
+				return g, true
+			}
+		}
+		return "", false
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https" && !strings.EqualFold(u.Scheme, "http") && !strings.EqualFold(u.Scheme, "https")) {
+		return "", false
+	}
+	scheme := strings.ToLower(u.Scheme)
+	host := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if port == "443" && scheme == "https" || port == "80" && scheme == "http" {
+		port = ""
+	}
+	out := scheme + "://" + host
+	if port != "" {
+		out += ":" + port
+	}
+	if !WellFormedOrigin(out) {
+		return "", false
+	}
+	return out, true
+}
+
+// PreflightAnswer is what an OPTIONS answer maps.
+type PreflightAnswer struct {
+	Origin      string
+	Methods     []string
+	Headers     []string
+	Credentials bool
+}
+
+// Params lists the method.response.header mappings, name then value.
+func (p PreflightAnswer) Params() []string {
+	kv := []string{
+		"method.response.header.Access-Control-Allow-Origin", Quote(p.Origin),
+		"method.response.header.Access-Control-Allow-Methods", Quote(strings.Join(p.Methods, ",")),
+		"method.response.header.Access-Control-Allow-Headers", Quote(strings.Join(p.Headers, ",")),
+	}
+	if p.Credentials {
+		kv = append(kv, "method.response.header.Access-Control-Allow-Credentials", "'true'")
+	}
+	return kv
+}
+
+// PreflightFor computes the OPTIONS answer of a REST resource.
+func (c *Ctx) PreflightFor(res *apimodel.Resource) (PreflightAnswer, error) {
+	cred := c.API != nil && CredentialsAllowed(c.API)
+	o, err := c.RESTOrigin(cred)
+	if err != nil {
+		return PreflightAnswer{}, err
+	}
+	return PreflightAnswer{Origin: o, Methods: Methods(res), Headers: c.ClientHeaders(res.Methods), Credentials: cred && o != "*"}, nil
+}
+
+// PreflightTargets are the routes of res that need a preflight: each must
+// pass it after the fix.
+func PreflightTargets(api *apimodel.API, res *apimodel.Resource) []Target {
+	var out []Target
+	for _, m := range res.Methods {
+		if m.HTTPMethod == "OPTIONS" {
+			continue
+		}
+		verb := m.HTTPMethod
+		if verb == "ANY" {
+			verb = "PUT"
+		}
+		out = append(out, Target{API: api.ID, Method: verb, Path: res.Path, Stage: Preflight})
+	}
+	return out
+}
+
+// AllPreflightTargets lists PreflightTargets for every resource.
+func AllPreflightTargets(api *apimodel.API) []Target {
+	var out []Target
+	for _, r := range api.Resources {
+		out = append(out, PreflightTargets(api, r)...)
+	}
+	return out
+}
+
+// ActualTargets: every route of the API must be ALLOWED.
+func ActualTargets(api *apimodel.API) []Target {
+	var out []Target
+	for _, res := range api.Resources {
+		for _, m := range res.Methods {
+			if m.HTTPMethod == "OPTIONS" {
+				continue
+			}
+			verb := m.HTTPMethod
+			if verb == "ANY" {
+				verb = "PUT"
+			}
+			out = append(out, Target{API: api.ID, Method: verb, Path: res.Path, Stage: Actual})
+		}
+	}
+	return out
+}
+
+// UnauthorizedTargets: authorized routes must let the page read the
+// gateway's 401/403.
+func UnauthorizedTargets(api *apimodel.API) []Target {
+	var out []Target
+	for _, res := range api.Resources {
+		for _, m := range res.Methods {
+			if m.HTTPMethod == "OPTIONS" || m.Authorized() != apimodel.TriYes && m.APIKeyRequired != apimodel.TriYes {
+				continue
+			}
+			verb := m.HTTPMethod
+			if verb == "ANY" {
+				verb = "PUT"
+			}
+			out = append(out, Target{API: api.ID, Method: verb, Path: res.Path, Stage: Actual, Scenario: apimodel.Unauthorized})
+		}
+	}
+	return out
+}
+
+// RouteTargets are the HTTP API routes that must pass the preflight
+// (authorized only, when authorizedOnly).
+func RouteTargets(api *apimodel.API, authorizedOnly bool) []Target {
+	var out []Target
+	for _, rt := range api.Routes {
+		if rt.Method == "" || rt.Method == "OPTIONS" || authorizedOnly && rt.Authorized() != apimodel.TriYes {
+			continue
+		}
+		verb := rt.Method
+		if verb == "ANY" {
+			verb = "PUT"
+		}
+		out = append(out, Target{API: api.ID, Method: verb, Path: rt.Path, Stage: Preflight})
+	}
+	return out
+}

@@ -1,0 +1,418 @@
+package oas
+
+import (
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/fix/fixer"
+	"github.com/corsdoctor/corsdoctor/fix/yamledit"
+)
+
+// Fix fixes one finding in a standalone OpenAPI document.
+func Fix(c *fixer.Ctx) (*fixer.Change, error) {
+	if c.API == nil {
+		return nil, fixer.Skipf("the finding could not be matched to an API")
+	}
+	d, err := c.Files.Doc(c.Finding.Location.File)
+	if err != nil {
+		return nil, err
+	}
+	o := &Doc{D: d, Root: d.Root()}
+	return o.Fix(c)
+}
+
+// Fix fixes one finding located in this definition (standalone, or the
+// Body of a template).
+func (o *Doc) Fix(c *fixer.Ctx) (*fixer.Change, error) {
+	api := c.API
+	loc := c.Finding.Location
+	switch c.Finding.RuleID {
+	case "CD2001":
+		if api.Kind != apimodel.REST {
+			return o.httpCors(c)
+		}
+		res := fixer.ResourceAt(api, loc)
+		if res == nil {
+			return nil, fixer.Skipf("no resource at %s", loc)
+		}
+		return o.options(c, res)
+	case "CD2002", "CD2003":
+		if api.Kind != apimodel.REST {
+			return o.httpCors(c)
+		}
+		var targets []fixer.Target
+		var did []string
+		for _, res := range api.Resources {
+			for _, m := range res.Methods {
+				if !fixer.Same(m.Source, loc) && !fixer.Same(m.AuthorizationType.Source, loc) {
+					continue
+				}
+				if m.HTTPMethod == "ANY" && res.Method("OPTIONS") == nil {
+					ch, err := o.options(c, res)
+					if err != nil {
+						return nil, err
+					}
+					did = append(did, ch.Summary)
+					targets = append(targets, ch.Targets...)
+					continue
+				}
+				if m.HTTPMethod != "OPTIONS" {
+					continue
+				}
+				op := o.OpAt(first(o.D, m.Source))
+				if op == nil {
+					return nil, fixer.Skipf("operation OPTIONS %s not found", res.Path)
+				}
+				if err := o.NoSecurity(op.Node); err != nil {
+					return nil, err
+				}
+				did = append(did, "options "+res.Path+": security: []")
+				targets = append(targets, fixer.PreflightTargets(api, res)...)
+			}
+		}
+		if len(did) == 0 {
+			return nil, fixer.Skipf("no options operation at %s", loc)
+		}
+		return &fixer.Change{Summary: strings.Join(did, "; "), Targets: targets}, nil
+	case "CD2004":
+		return o.missingMappings(c)
+	case "CD2005":
+		n := fixer.ValueAt(o.D, loc)
+		var add []string
+		var targets []fixer.Target
+		for _, res := range api.Resources {
+			if ir := optionsIR(res); ir != nil {
+				if v, ok := ir.Header("Access-Control-Allow-Methods"); ok && fixer.Same(v.Source, loc) {
+					add = append(add, fixer.Methods(res)...)
+					targets = append(targets, fixer.PreflightTargets(api, res)...)
+				}
+			}
+		}
+		if n == nil {
+			return nil, fixer.Skipf("no value at %s", loc)
+		}
+		nv, err := fixer.AddListItems(o.D, n, add)
+		if err != nil {
+			return nil, err
+		}
+		return &fixer.Change{Summary: "Access-Control-Allow-Methods is now " + nv, Targets: targets}, nil
+	case "CD2006":
+		return o.declareMapped(c)
+	case "CD2007":
+		return o.errorResponses(c)
+	case "CD2009":
+		return o.gateway(c)
+	case "CD2010", "CD2011", "CD2012", "CD2014", "CD2020":
+		n := fixer.ValueAt(o.D, loc)
+		if api.Cors != nil {
+			for _, v := range api.Cors.AllowOrigins {
+				if fixer.Same(v.Source, loc) {
+					return c.RewriteOriginItem(o.D, n)
+				}
+			}
+		}
+		ch, err := c.RewriteOrigin(o.D, n)
+		if err != nil {
+			return nil, err
+		}
+		ch.Targets = fixer.ActualTargets(api)
+		return ch, nil
+	case "CD2013":
+		return o.allowHeaders(c)
+	case "CD2018":
+		var did []string
+		var targets []fixer.Target
+		for _, op := range o.OptionsOps() {
+			in := Integration(op.Node)
+			if in == nil {
+				continue
+			}
+			if t, _ := fixer.ScalarValue(yamledit.Get(in, "type")); !strings.EqualFold(t, "mock") {
+				continue
+			}
+			if ch, _ := fixer.ScalarValue(yamledit.Get(in, "contentHandling")); strings.EqualFold(ch, "CONVERT_TO_TEXT") {
+				continue
+			}
+			if err := o.D.Set(in, "contentHandling", fixer.Str("CONVERT_TO_TEXT")); err != nil {
+				return nil, err
+			}
+			did = append(did, "options "+op.Path)
+			if res := api.Resource(op.Path); res != nil {
+				targets = append(targets, fixer.PreflightTargets(api, res)...)
+			}
+		}
+		if len(did) == 0 {
+			return nil, fixer.Skipf("no mock options integration to change")
+		}
+		return &fixer.Change{Summary: "contentHandling CONVERT_TO_TEXT on " + strings.Join(did, ", "), Targets: targets}, nil
+	case "CD2021":
+		return fixer.CapMaxAge(o.D, fixer.ValueAt(o.D, loc))
+	}
+	return nil, fixer.Skipf("no OpenAPI fix for %s", c.Finding.RuleID)
+}
+
+func first(d *yamledit.Doc, loc fixer.Source) *yaml.Node {
+	if loc.File != d.Name {
+		return nil
+	}
+	ns := d.NodesAt(loc.Line, loc.Column)
+	if len(ns) == 0 {
+		return nil
+	}
+	return ns[0]
+}
+
+func optionsIR(res *apimodel.Resource) *apimodel.IntegrationResponse {
+	m := res.Method("OPTIONS")
+	if m == nil || m.Integration == nil {
+		return nil
+	}
+	for _, ir := range m.Integration.Responses {
+		if ir.IsDefault() {
+			return ir
+		}
+	}
+	for _, ir := range m.Integration.Responses {
+		if strings.HasPrefix(ir.StatusCode, "2") {
+			return ir
+		}
+	}
+	return nil
+}
+
+// options adds an options operation to a path.
+func (o *Doc) options(c *fixer.Ctx, res *apimodel.Resource) (*fixer.Change, error) {
+	pf, err := c.PreflightFor(res)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.AddOptions(res.Path, pf); err != nil {
+		return nil, err
+	}
+	return &fixer.Change{Summary: fmt.Sprintf("added an options operation to %s (mock integration, Access-Control-Allow-Origin %s)", res.Path, pf.Origin),
+		Targets: fixer.PreflightTargets(c.API, res)}, nil
+}
+
+// httpCors adds x-amazon-apigateway-cors to an HTTP API definition.
+func (o *Doc) httpCors(c *fixer.Ctx) (*fixer.Change, error) {
+	if o.Cors() != nil {
+		return nil, fixer.Skipf("x-amazon-apigateway-cors is set already")
+	}
+	origins, err := c.ListOrigins()
+	if err != nil {
+		return nil, err
+	}
+	if err := o.AddCors(origins, fixer.RouteMethods(c.API), c.ClientHeaders(nil)); err != nil {
+		return nil, err
+	}
+	return &fixer.Change{Summary: "added x-amazon-apigateway-cors (allowOrigins " + strings.Join(origins, ", ") + "): API Gateway answers preflights itself",
+		Targets: fixer.RouteTargets(c.API, false)}, nil
+}
+
+// irSite is an integration response of an operation.
+type irSite struct {
+	op     *Op
+	ir     *yaml.Node
+	status string
+	model  *apimodel.IntegrationResponse
+	res    *apimodel.Resource
+	method *apimodel.Method
+}
+
+func (o *Doc) irAt(c *fixer.Ctx, loc fixer.Source) (*irSite, error) {
+	n := first(o.D, loc)
+	if n == nil {
+		return nil, fixer.Skipf("nothing at %s", loc)
+	}
+	op := o.OpAt(n)
+	ir := o.D.ValueOf(n)
+	if op == nil || ir == nil || ir.Kind != yaml.MappingNode {
+		return nil, fixer.Skipf("no integration response at %s", loc)
+	}
+	st, _ := fixer.ScalarValue(yamledit.Get(ir, "statusCode"))
+	s := &irSite{op: op, ir: ir, status: st}
+	for _, res := range c.API.Resources {
+		for _, m := range res.Methods {
+			if m.Integration == nil {
+				continue
+			}
+			for _, x := range m.Integration.Responses {
+				if fixer.Same(x.Source, loc) {
+					s.model, s.res, s.method = x, res, m
+				}
+			}
+		}
+	}
+	if s.model == nil {
+		return nil, fixer.Skipf("no integration response at %s", loc)
+	}
+	return s, nil
+}
+
+func (o *Doc) set(s *irSite, kv []string) error {
+	var names []string
+	for i := 0; i+1 < len(kv); i += 2 {
+		if err := o.SetParam(s.ir, kv[i], kv[i+1]); err != nil {
+			return err
+		}
+		names = append(names, strings.TrimPrefix(kv[i], "method.response.header."))
+	}
+	return o.Declare(s.op.Node, s.status, names)
+}
+
+func (o *Doc) missingMappings(c *fixer.Ctx) (*fixer.Change, error) {
+	s, err := o.irAt(c, c.Finding.Location)
+	if err != nil {
+		return nil, err
+	}
+	pf, err := c.PreflightFor(s.res)
+	if err != nil {
+		return nil, err
+	}
+	want := pf.Params()
+	var kv, added []string
+	for i := 0; i+1 < len(want); i += 2 {
+		name := strings.TrimPrefix(want[i], "method.response.header.")
+		if _, ok := s.model.Header(name); ok || name == "Access-Control-Allow-Credentials" {
+			continue
+		}
+		kv = append(kv, want[i], want[i+1])
+		added = append(added, name+" "+want[i+1])
+	}
+	if len(kv) == 0 {
+		return nil, fixer.Skipf("every header is mapped already")
+	}
+	if err := o.set(s, kv); err != nil {
+		return nil, err
+	}
+	return &fixer.Change{Summary: "options " + s.res.Path + " now maps " + strings.Join(added, ", "), Targets: fixer.PreflightTargets(c.API, s.res)}, nil
+}
+
+func (o *Doc) declareMapped(c *fixer.Ctx) (*fixer.Change, error) {
+	s, err := o.irAt(c, c.Finding.Location)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, k := range apimodel.SortedKeys(s.model.ResponseParameters) {
+		if h, ok := strings.CutPrefix(k, "method.response.header."); ok && strings.HasPrefix(strings.ToLower(h), "access-control-") {
+			names = append(names, h)
+		}
+	}
+	if err := o.Declare(s.op.Node, s.status, names); err != nil {
+		return nil, err
+	}
+	return &fixer.Change{Summary: fmt.Sprintf("response %s of %s %s declares %s", s.status, strings.ToUpper(s.op.Verb), s.op.Path, strings.Join(names, ", "))}, nil
+}
+
+func (o *Doc) errorResponses(c *fixer.Ctx) (*fixer.Change, error) {
+	loc := c.Finding.Location
+	var m *apimodel.Method
+	for _, r := range c.API.Resources {
+		for _, x := range r.Methods {
+			if fixer.Same(x.Source, loc) {
+				m = x
+			}
+		}
+	}
+	if m == nil || m.Integration == nil {
+		return nil, fixer.Skipf("no method at %s", loc)
+	}
+	val := ""
+	for _, ir := range m.Integration.Responses {
+		if v, ok := ir.Header("Access-Control-Allow-Origin"); ok && !v.Unknown {
+			val = v.S
+			break
+		}
+	}
+	if val == "" {
+		return nil, fixer.Skipf("no Access-Control-Allow-Origin value to reuse")
+	}
+	n := 0
+	for _, ir := range m.Integration.Responses {
+		if _, ok := ir.Header("Access-Control-Allow-Origin"); ok {
+			continue
+		}
+		s, err := o.irAt(c, ir.Source)
+		if err != nil {
+			return nil, err
+		}
+		if err := o.set(s, []string{"method.response.header.Access-Control-Allow-Origin", val}); err != nil {
+			return nil, err
+		}
+		n++
+	}
+	return &fixer.Change{Summary: fmt.Sprintf("%s maps Access-Control-Allow-Origin %s on %d more integration response(s)", m.ID, val, n)}, nil
+}
+
+func (o *Doc) gateway(c *fixer.Ctx) (*fixer.Change, error) {
+	cred := fixer.CredentialsAllowed(c.API)
+	origin, err := c.RESTOrigin(cred)
+	if err != nil {
+		return nil, err
+	}
+	kv := []string{"gatewayresponse.header.Access-Control-Allow-Origin", fixer.Quote(origin)}
+	if cred && origin != "*" {
+		kv = append(kv, "gatewayresponse.header.Access-Control-Allow-Credentials", "'true'")
+	}
+	types := []string{"DEFAULT_4XX", "DEFAULT_5XX"}
+	for _, t := range apimodel.SortedKeys(c.API.GatewayResponses) {
+		if _, ok := c.API.GatewayResponses[t].Header("Access-Control-Allow-Origin"); !ok && t != "DEFAULT_4XX" && t != "DEFAULT_5XX" {
+			types = append(types, t)
+		}
+	}
+	if err := o.GatewayResponses(types, kv); err != nil {
+		return nil, err
+	}
+	return &fixer.Change{Summary: fmt.Sprintf("x-amazon-apigateway-gateway-responses %s carry Access-Control-Allow-Origin %s", strings.Join(types, ", "), origin),
+		Targets: fixer.UnauthorizedTargets(c.API)}, nil
+}
+
+func (o *Doc) allowHeaders(c *fixer.Ctx) (*fixer.Change, error) {
+	cors := o.Cors()
+	if cors == nil {
+		return nil, fixer.Skipf("no x-amazon-apigateway-cors")
+	}
+	have := map[string]bool{}
+	hs := yamledit.Get(cors, "allowHeaders")
+	for _, it := range itemsOf(hs) {
+		have[strings.ToLower(it.Value)] = true
+	}
+	var add []string
+	for _, h := range c.ClientHeaders(nil) {
+		if !have[strings.ToLower(h)] {
+			add = append(add, strings.ToLower(h))
+		}
+	}
+	if len(add) == 0 {
+		return nil, fixer.Skipf("allowHeaders lists every header the clients send")
+	}
+	if hs == nil || hs.Kind != yaml.SequenceNode {
+		if err := o.D.Set(cors, "allowHeaders", fixer.Strs(add)); err != nil {
+			return nil, err
+		}
+	} else {
+		for _, h := range add {
+			if err := o.D.Append(hs, fixer.Str(h)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return &fixer.Change{Summary: "allowHeaders now includes " + strings.Join(add, ", "), Targets: fixer.RouteTargets(c.API, true)}, nil
+}
+
+func itemsOf(n *yaml.Node) []*yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.SequenceNode {
+		return n.Content
+	}
+	if n.Kind == yaml.ScalarNode {
+		return []*yaml.Node{n}
+	}
+	return nil
+}

@@ -1,0 +1,280 @@
+package fix
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/fix/fixer"
+	"github.com/corsdoctor/corsdoctor/rules"
+)
+
+// Verdict is the browser's verdict on one simulated request.
+type Verdict struct {
+	Allowed bool `json:"allowed"`
+	// Unknown is set when the simulation depends on values only known at
+	// run time (unresolved references, function code not found): the
+	// verdict is then a guess and is not used as proof.
+	Unknown bool `json:"unknown,omitempty"`
+	// Stage and Error say where and why the browser blocks
+	// (Chromium's CorsError name).
+	Stage string `json:"stage,omitempty"`
+	Error string `json:"error,omitempty"`
+	// Missing is true when the route does not exist on this side.
+	Missing bool `json:"missing,omitempty"`
+}
+
+func (v Verdict) String() string {
+	var s string
+	switch {
+	case v.Missing:
+		return "-"
+	case v.Allowed:
+		s = "ALLOWED"
+	case v.Error != "":
+		s = "BLOCKED (" + v.Error + ")"
+	default:
+		s = "BLOCKED"
+	}
+	if v.Unknown {
+		s += "?"
+	}
+	return s
+}
+
+// rank orders verdicts: blocked at the preflight < blocked at the actual
+// request < allowed.
+func (v Verdict) rank() int {
+	switch {
+	case v.Allowed:
+		return 3
+	case v.Stage == string(cors.StagePreflight):
+		return 1
+	}
+	return 2
+}
+
+// Row is one simulated request, before and after.
+type Row struct {
+	API      string           `json:"api"`
+	Method   string           `json:"method"`
+	Path     string           `json:"path"`
+	Origin   string           `json:"origin"`
+	Scenario apimodel.Scenario `json:"scenario"`
+	// Request describes the request as the page sends it.
+	Request string  `json:"request"`
+	Before  Verdict `json:"before"`
+	After   Verdict `json:"after"`
+}
+
+// Route renders "PUT /items/{id}".
+func (r Row) Route() string { return r.Method + " " + r.Path }
+
+func (r Row) key() string {
+	return strings.Join([]string{r.API, r.Method, r.Path, r.Origin, string(r.Scenario)}, "\x00")
+}
+
+// apiKey identifies an API across two lints of the same files.
+func apiKey(a *apimodel.API) string { return a.Format + "\x00" + a.Source.File + "\x00" + a.ID }
+
+// simOrigins are the origins a proof simulates for an API: --origin, else
+// the well-formed origins the API allows, else one stand-in origin for
+// APIs that allow any ("*") or none.
+func simOrigins(api *apimodel.API, given []string) []string {
+	if len(given) > 0 {
+		return given
+	}
+	var out []string
+	for _, o := range fixer.ConfiguredOrigins(api) {
+		if o != "*" && fixer.WellFormedOrigin(o) {
+			out = append(out, o)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{anyOrigin}
+	}
+	return out
+}
+
+// anyOrigin stands for "a page on any origin" when no --origin is given
+// and the API names none.
+const anyOrigin = "https://page.example"
+
+// simulate runs every client request of every API through the model and
+// the engine. Keys are Row.key().
+func simulate(apis []*apimodel.API, origins, headers []string) map[string]Row {
+	out := map[string]Row{}
+	var extra []cors.Header
+	for _, h := range headers {
+		extra = append(extra, cors.Header{Name: h, Value: "x"})
+	}
+	for _, api := range apis {
+		for _, origin := range simOrigins(api, origins) {
+			for _, rt := range rules.ClientRoutes(api) {
+				scen := []apimodel.Scenario{apimodel.Success}
+				if rt.Auth || rt.Key {
+					scen = append(scen, apimodel.Unauthorized)
+				}
+				for _, sc := range scen {
+					req := rules.ClientRequest(api, origin, rt, extra...)
+					s := apimodel.Simulate(api, "", req, sc)
+					res := s.Result(req)
+					v := Verdict{Allowed: res.Allowed, Unknown: len(s.Unknown) > 0}
+					if !res.Allowed {
+						v.Stage, v.Error = string(res.Stage), string(res.Error)
+					}
+					row := Row{API: apiKey(api), Method: rt.Method, Path: rt.Path, Origin: origin, Scenario: sc, Request: describe(req, sc)}
+					if old, dup := out[row.key()]; dup && old.Before.rank() <= v.rank() {
+						continue
+					}
+					row.Before = v
+					out[row.key()] = row
+				}
+			}
+		}
+	}
+	return out
+}
+
+func describe(req *cors.Request, sc apimodel.Scenario) string {
+	var hs []string
+	for _, h := range req.Headers {
+		hs = append(hs, strings.ToLower(h.Name))
+	}
+	s := "from " + req.Origin
+	if req.Origin == anyOrigin {
+		s = "from any origin"
+	}
+	if len(hs) > 0 {
+		s += " with " + strings.Join(hs, ", ")
+	}
+	switch sc {
+	case apimodel.Unauthorized:
+		s += "; authorizer rejects"
+	case apimodel.BackendError:
+		s += "; backend fails"
+	}
+	return s
+}
+
+// compare pairs two simulations into rows (sorted).
+func compare(before, after map[string]Row) []Row {
+	var out []Row
+	for k, b := range before {
+		r := b
+		if a, ok := after[k]; ok {
+			r.After = a.Before
+		} else {
+			r.After = Verdict{Missing: true}
+		}
+		out = append(out, r)
+	}
+	for k, a := range after {
+		if _, ok := before[k]; !ok {
+			r := a
+			r.After = a.Before
+			r.Before = Verdict{Missing: true}
+			out = append(out, r)
+		}
+	}
+	sortRows(out)
+	return out
+}
+
+func sortRows(rows []Row) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if a.API != b.API {
+			return a.API < b.API
+		}
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Method != b.Method {
+			return a.Method < b.Method
+		}
+		if a.Origin != b.Origin {
+			return a.Origin < b.Origin
+		}
+		return a.Scenario < b.Scenario
+	})
+}
+
+// worse lists rows whose verdict got worse.
+func worse(rows []Row) []Row {
+	var out []Row
+	for _, r := range rows {
+		if r.Before.Missing || r.Before.Unknown || r.After.Unknown {
+			continue
+		}
+		if r.After.Missing || r.After.rank() < r.Before.rank() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// targetRows finds the rows a target names.
+func targetRows(rows []Row, apiKeys map[string]string, t fixer.Target) []Row {
+	var out []Row
+	sc := t.Scenario
+	if sc == "" {
+		sc = apimodel.Success
+	}
+	for _, r := range rows {
+		if apiKeys[t.API] != "" && r.API != apiKeys[t.API] {
+			continue
+		}
+		if t.Method != "" && !strings.EqualFold(r.Method, t.Method) || t.Path != "" && r.Path != t.Path || r.Scenario != sc {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// passes reports whether a row passes the targeted stage after the fix.
+func passes(r Row, st fixer.Stage) bool {
+	if r.After.Missing {
+		return false
+	}
+	if st == fixer.Preflight {
+		return r.After.Allowed || r.After.Stage != string(cors.StagePreflight)
+	}
+	return r.After.Allowed
+}
+
+// proofOf checks one fix's targets and regressions. ok is false with a
+// reason when the fix must be refused; verdict is true when a target row
+// changed verdict (proof by simulation), false when only the re-lint
+// proves the fix.
+func proofOf(rows []Row, apiKeys map[string]string, ch *fixer.Change) (verdict bool, reason string) {
+	if w := worse(rows); len(w) > 0 {
+		var parts []string
+		for _, r := range w {
+			parts = append(parts, fmt.Sprintf("%s %s: %s -> %s", r.Route(), r.Request, r.Before, r.After))
+		}
+		return false, "it would make another route worse: " + strings.Join(parts, "; ")
+	}
+	for _, t := range ch.Targets {
+		trs := targetRows(rows, apiKeys, t)
+		for _, r := range trs {
+			if r.After.Unknown {
+				continue
+			}
+			if !passes(r, t.Stage) {
+				what := "ALLOWED"
+				if t.Stage == fixer.Preflight {
+					what = "past the preflight"
+				}
+				return false, fmt.Sprintf("it does not turn %s %s into %s (after the fix: %s)", r.Route(), r.Request, what, r.After)
+			}
+			if r.After.rank() > r.Before.rank() {
+				verdict = true
+			}
+		}
+	}
+	return verdict, ""
+}
