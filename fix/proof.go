@@ -58,10 +58,10 @@ func (v Verdict) rank() int {
 
 // Row is one simulated request, before and after.
 type Row struct {
-	API      string           `json:"api"`
-	Method   string           `json:"method"`
-	Path     string           `json:"path"`
-	Origin   string           `json:"origin"`
+	API      string            `json:"api"`
+	Method   string            `json:"method"`
+	Path     string            `json:"path"`
+	Origin   string            `json:"origin"`
 	Scenario apimodel.Scenario `json:"scenario"`
 	// Request describes the request as the page sends it.
 	Request string  `json:"request"`

@@ -291,8 +291,6 @@ func (t *tmpl) methodNode(m *apimodel.Method) *yaml.Node {
 
 func (t *tmpl) credentials() bool { return fixer.CredentialsAllowed(t.c.API) }
 
-
-
 // ---- CD2001: OPTIONS method ----
 
 func (t *tmpl) resourceOfFinding() *apimodel.Resource {
@@ -689,7 +687,6 @@ func (t *tmpl) cd2002() (*fixer.Change, error) {
 	}
 	return &fixer.Change{Summary: "preflights no longer require authorization: " + strings.Join(changed, "; "), Targets: targets}, nil
 }
-
 
 // noAuth takes the authorizer off an OPTIONS method (CFN method or an
 // operation of an inline definition).
@@ -1173,7 +1170,7 @@ func (t *tmpl) cd2009() (*fixer.Change, error) {
 			for i := 0; i+1 < len(kv); i += 2 {
 				params.Content = append(params.Content, fixer.Str(kv[i]), fixer.Str(kv[i+1]))
 			}
-			id := t.newID(api.ID + "GatewayResponse" + "Default"+strings.TrimPrefix(typ, "DEFAULT_"))
+			id := t.newID(api.ID + "GatewayResponse" + "Default" + strings.TrimPrefix(typ, "DEFAULT_"))
 			r := fixer.Map("Type", "AWS::ApiGateway::GatewayResponse", "Properties", fixer.Map(
 				"RestApiId", t.ref(api.ID), "ResponseType", typ, "ResponseParameters", params))
 			key := fixer.Str(id)
@@ -1280,7 +1277,6 @@ func (t *tmpl) origin() (*fixer.Change, error) {
 }
 
 func (t *tmpl) valueNodeAt(loc evidence.Source) *yaml.Node { return fixer.ValueAt(t.d, loc) }
-
 
 // ---- CD2013: AllowHeaders ----
 

@@ -143,7 +143,9 @@ func (o *Doc) NoSecurity(op *yaml.Node) error {
 }
 
 // Integration returns an operation's x-amazon-apigateway-integration.
-func Integration(op *yaml.Node) *yaml.Node { return yamledit.Get(op, "x-amazon-apigateway-integration") }
+func Integration(op *yaml.Node) *yaml.Node {
+	return yamledit.Get(op, "x-amazon-apigateway-integration")
+}
 
 // SetParam sets responseParameters[name] = value on an integration
 // response (a mapping under integration.responses).
@@ -286,7 +288,6 @@ func DefaultResponse(in *yaml.Node) *yaml.Node {
 	}
 	return nil
 }
-
 
 // MethodsOf lists the model methods of a path item.
 func MethodsOf(api *apimodel.API, p string) []*apimodel.Method {
