@@ -208,7 +208,8 @@ func Run(opts Options) (*Result, error) {
 	}
 	for _, name := range ws.changed() {
 		fc := FileChange{Name: name, Before: ws.original[name], After: ws.current[name]}
-		fc.Diff = Unified("a/"+filepath.ToSlash(name), "b/"+filepath.ToSlash(name), fc.Before, fc.After)
+		slash := strings.TrimPrefix(filepath.ToSlash(name), "/")
+		fc.Diff = Unified("a/"+slash, "b/"+slash, fc.Before, fc.After)
 		res.Files = append(res.Files, fc)
 	}
 	// The overall table: the APIs the run changed, first lint vs last.
@@ -282,6 +283,9 @@ func (e *attempt) run(res *Result) *Linted {
 	api := fixer.APIAt(e.cur.APIs, f.Location)
 	t := e.ws.begin(e.cur.Files)
 	ctx := &fixer.Ctx{Finding: f, API: api, APIs: e.cur.APIs, Origins: e.opts.Origins, Headers: e.opts.Headers, Files: t}
+	if api != nil {
+		ctx.ChangedAPI = e.touched[apiKey(api)]
+	}
 	fx, why := fixerFor(ctx)
 	if fx == nil {
 		res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: why})

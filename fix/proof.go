@@ -246,6 +246,15 @@ func passes(r Row, st fixer.Stage) bool {
 	return r.After.Allowed
 }
 
+// masked reports a target row that another failure blocks before the
+// targeted stage, unchanged by the fix: a gateway response fix cannot be
+// seen while the preflight fails for another reason (which its own
+// finding reports).
+func masked(r Row, st fixer.Stage) bool {
+	return st == fixer.Actual && !r.After.Allowed && r.After.Stage == string(cors.StagePreflight) &&
+		r.Before.Stage == r.After.Stage && r.Before.Error == r.After.Error
+}
+
 // proofOf checks one fix's targets and regressions. ok is false with a
 // reason when the fix must be refused; verdict is true when a target row
 // changed verdict (proof by simulation), false when only the re-lint
@@ -261,7 +270,7 @@ func proofOf(rows []Row, apiKeys map[string]string, ch *fixer.Change) (verdict b
 	for _, t := range ch.Targets {
 		trs := targetRows(rows, apiKeys, t)
 		for _, r := range trs {
-			if r.After.Unknown {
+			if r.After.Unknown || masked(r, t.Stage) {
 				continue
 			}
 			if !passes(r, t.Stage) {

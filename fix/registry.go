@@ -1,6 +1,8 @@
 package fix
 
 import (
+	"sort"
+
 	"github.com/corsdoctor/corsdoctor/evidence"
 	"github.com/corsdoctor/corsdoctor/fix/cfn"
 	"github.com/corsdoctor/corsdoctor/fix/fixer"
@@ -32,3 +34,19 @@ func tfFix(c *fixer.Ctx) (*fixer.Change, error)      { return nil, fixer.Skipf("
 func slsFix(c *fixer.Ctx) (*fixer.Change, error)     { return nil, fixer.Skipf("todo") }
 func cdkFix(c *fixer.Ctx) (*fixer.Change, error)     { return nil, fixer.Skipf("todo") }
 func handlerFix(c *fixer.Ctx) (*fixer.Change, error) { return nil, fixer.Skipf("todo") }
+
+// MechanicalRules lists the rules some format fixes, sorted.
+func MechanicalRules() []string {
+	set := map[string]bool{"CD2008": true}
+	for _, m := range []map[string]bool{cfnRules, openapiRules, tfRules, slsRules, cdkRules} {
+		for k := range m {
+			set[k] = true
+		}
+	}
+	var out []string
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

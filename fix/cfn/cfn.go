@@ -53,6 +53,7 @@ var Rules = map[string]string{
 	"CD2018": "sets ContentHandling: CONVERT_TO_TEXT on the MOCK OPTIONS integrations",
 	"CD2020": "replaces the http origin with the https --origin of the same host",
 	"CD2021": "lowers the max age to 7200 s, Chromium's cap",
+	"CD2050": "for a predicted block at the preflight: adds the missing request headers or methods to the OPTIONS answer (REST mapping, SAM Cors, AllowHeaders/AllowMethods), or adds the OPTIONS method",
 	"CD2023": "when the run changed the API: renames the deployment to a logical ID carrying a hash of the API's methods (references updated), so the stack update deploys the change",
 }
 
@@ -145,6 +146,8 @@ func Fix(c *fixer.Ctx) (*fixer.Change, error) {
 		return t.cd2021()
 	case "CD2023":
 		return t.cd2023()
+	case "CD2050":
+		return t.cd2050()
 	}
 	return nil, fixer.Skipf("no CloudFormation fix for %s", c.Finding.RuleID)
 }
@@ -1281,67 +1284,20 @@ func (t *tmpl) valueNodeAt(loc evidence.Source) *yaml.Node { return fixer.ValueA
 // ---- CD2013: AllowHeaders ----
 
 func (t *tmpl) cd2013() (*fixer.Change, error) {
-	api := t.c.API
-	c := api.Cors
+	c := t.c.API.Cors
 	if c == nil {
 		return nil, fixer.Skipf("no CORS configuration")
 	}
-	need := t.c.ClientHeaders(nil)
-	have := map[string]bool{}
-	for _, v := range c.AllowHeaders {
-		have[strings.ToLower(strings.TrimSpace(v.S))] = true
-	}
 	var add []string
-	for _, h := range need {
-		if !have[strings.ToLower(h)] {
-			add = append(add, strings.ToLower(h))
-		}
+	for _, h := range t.c.ClientHeaders(nil) {
+		add = append(add, strings.ToLower(h))
 	}
-	if len(add) == 0 {
-		return nil, fixer.Skipf("AllowHeaders lists every header the clients send")
+	ch, err := t.appendList(c, c.AllowHeaders, "AllowHeaders", add)
+	if err != nil {
+		return nil, err
 	}
-	if len(c.AllowHeaders) > 0 {
-		n := t.valueNodeAt(c.AllowHeaders[0].Source)
-		seq := t.d.Parent(n)
-		if seq == nil || seq.Kind != yaml.SequenceNode {
-			return nil, fixer.Skipf("AllowHeaders is not a list")
-		}
-		for _, h := range add {
-			if err := t.d.Append(seq, fixer.Str(h)); err != nil {
-				return nil, err
-			}
-		}
-	} else {
-		cfg := t.valueNodeAt(c.Source)
-		if cfg == nil || cfg.Kind != yaml.MappingNode {
-			for _, n := range t.at(c.Source) {
-				if n.Kind == yaml.MappingNode {
-					cfg = n
-				}
-			}
-		}
-		if cfg == nil || cfg.Kind != yaml.MappingNode {
-			return nil, fixer.Skipf("CORS configuration is not a mapping")
-		}
-		key := "AllowHeaders"
-		if yamledit.Get(cfg, "allowOrigins") != nil || yamledit.Get(cfg, "allowMethods") != nil {
-			key = "allowHeaders"
-		}
-		if err := t.d.Set(cfg, key, fixer.Strs(add)); err != nil {
-			return nil, err
-		}
-	}
-	var targets []fixer.Target
-	for _, rt := range api.Routes {
-		if rt.Authorized() == apimodel.TriYes && rt.Method != "" {
-			verb := rt.Method
-			if verb == "ANY" {
-				verb = "PUT"
-			}
-			targets = append(targets, fixer.Target{API: api.ID, Method: verb, Path: rt.Path, Stage: fixer.Preflight})
-		}
-	}
-	return &fixer.Change{Summary: "AllowHeaders now includes " + strings.Join(add, ", "), Targets: targets}, nil
+	ch.Targets = fixer.RouteTargets(t.c.API, true)
+	return ch, nil
 }
 
 // ---- CD2015: SAM quoting ----
@@ -1559,4 +1515,151 @@ func (t *tmpl) inDependsOnOrGetAtt(n *yaml.Node) bool {
 		return true
 	}
 	return false
+}
+
+// ---- CD2050: a predicted block at the preflight ----
+
+var corsErrorRe = regexp.MustCompile(`\(([A-Za-z]+)\)$`)
+
+// PredictedError returns the Chromium CorsError a CD2050 finding names.
+func PredictedError(detail string) string {
+	if m := corsErrorRe.FindStringSubmatch(strings.TrimSpace(detail)); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+func (t *tmpl) cd2050() (*fixer.Change, error) {
+	api := t.c.API
+	e := PredictedError(t.c.Finding.Detail)
+	if api.Kind != apimodel.REST {
+		return t.httpPreflight(e)
+	}
+	res := t.resourceOfFinding()
+	if res == nil {
+		return nil, fixer.Skipf("no resource at %s", t.c.Finding.Location)
+	}
+	switch e {
+	case "HeaderDisallowedByPreflightResponse", "MethodDisallowedByPreflightResponse":
+	case "PreflightMissingAllowOriginHeader", "PreflightInvalidStatus":
+		if res.Method("OPTIONS") == nil {
+			return t.addOptions(res)
+		}
+		return nil, fixer.Skipf("the preflight fails with %s although %s has an OPTIONS method: see the more specific finding", e, res.Path)
+	default:
+		return nil, fixer.Skipf("%s has no mechanical fix here: see the more specific finding on the route", e)
+	}
+	name, add := "Access-Control-Allow-Headers", t.c.ClientHeaders(res.Methods)
+	if e == "MethodDisallowedByPreflightResponse" {
+		name, add = "Access-Control-Allow-Methods", fixer.Methods(res)
+	}
+	m := res.Method("OPTIONS")
+	if m != nil && m.Generated == "sam-cors" && api.SAMCors != nil {
+		field := "AllowHeaders"
+		v := api.SAMCors.AllowHeaders
+		if name == "Access-Control-Allow-Methods" {
+			field, v = "AllowMethods", api.SAMCors.AllowMethods
+		}
+		if v == nil {
+			holder, c := t.samSetting("Api", "Cors")
+			if c == nil || c.Kind != yaml.MappingNode {
+				_ = holder
+				return nil, fixer.Skipf("SAM Cors is not a mapping")
+			}
+			if err := t.d.Set(c, field, fixer.Str(fixer.Quote(strings.Join(add, ",")))); err != nil {
+				return nil, err
+			}
+			return &fixer.Change{Summary: "SAM Cors." + field + " " + fixer.Quote(strings.Join(add, ",")), Targets: fixer.AllPreflightTargets(api)}, nil
+		}
+		nv, err := fixer.AddListItems(t.d, t.valueNodeAt(v.Source), add)
+		if err != nil {
+			return nil, err
+		}
+		return &fixer.Change{Summary: "SAM Cors." + field + " is now " + nv, Targets: fixer.AllPreflightTargets(api)}, nil
+	}
+	ir := optionsIR(res)
+	if ir == nil {
+		return nil, fixer.Skipf("OPTIONS %s has no integration response to change", res.Path)
+	}
+	v, ok := ir.Header(name)
+	if !ok {
+		s, err := t.irAt(ir.Source)
+		if err != nil {
+			return nil, err
+		}
+		val := fixer.Quote(strings.Join(add, ","))
+		if err := t.setParams(s, []string{"method.response.header." + name, val}); err != nil {
+			return nil, err
+		}
+		return &fixer.Change{Summary: "OPTIONS " + res.Path + " maps " + name + " " + val, Targets: fixer.PreflightTargets(api, res)}, nil
+	}
+	nv, err := fixer.AddListItems(t.d, t.valueNodeAt(v.Source), add)
+	if err != nil {
+		return nil, err
+	}
+	return &fixer.Change{Summary: "OPTIONS " + res.Path + " " + name + " is now " + nv, Targets: fixer.PreflightTargets(api, res)}, nil
+}
+
+// httpPreflight adds what a CORS configuration lacks for a predicted
+// block of an HTTP API or function URL.
+func (t *tmpl) httpPreflight(e string) (*fixer.Change, error) {
+	api := t.c.API
+	c := api.Cors
+	if c == nil {
+		return t.httpCors()
+	}
+	var list []apimodel.Value
+	var add []string
+	key := "AllowHeaders"
+	switch e {
+	case "HeaderDisallowedByPreflightResponse":
+		list, add = c.AllowHeaders, t.c.ClientHeaders(nil)
+	case "MethodDisallowedByPreflightResponse":
+		list, add, key = c.AllowMethods, fixer.RouteMethods(api), "AllowMethods"
+	default:
+		return nil, fixer.Skipf("%s has no mechanical fix here: see the more specific finding on the route", e)
+	}
+	return t.appendList(c, list, key, add)
+}
+
+// appendList adds items to an AllowHeaders/AllowMethods list of a CORS
+// configuration (creating the key when absent).
+func (t *tmpl) appendList(c *apimodel.CorsConfig, list []apimodel.Value, key string, add []string) (*fixer.Change, error) {
+	have := map[string]bool{}
+	for _, v := range list {
+		have[strings.ToLower(strings.TrimSpace(v.S))] = true
+	}
+	var missing []string
+	for _, h := range add {
+		if !have[strings.ToLower(h)] {
+			have[strings.ToLower(h)] = true
+			missing = append(missing, h)
+		}
+	}
+	if len(missing) == 0 {
+		return nil, fixer.Skipf("%s lists every value already", key)
+	}
+	if len(list) > 0 {
+		seq := t.d.Parent(t.valueNodeAt(list[0].Source))
+		if seq == nil || seq.Kind != yaml.SequenceNode {
+			return nil, fixer.Skipf("%s is not a list", key)
+		}
+		for _, h := range missing {
+			if err := t.d.Append(seq, fixer.Str(h)); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		cfg := fixer.MappingAt(t.d, c.Source)
+		if cfg == nil {
+			return nil, fixer.Skipf("the CORS configuration is not a mapping")
+		}
+		if yamledit.Get(cfg, "allowOrigins") != nil || yamledit.Get(cfg, "allowMethods") != nil {
+			key = strings.ToLower(key[:1]) + key[1:]
+		}
+		if err := t.d.Set(cfg, key, fixer.Strs(missing)); err != nil {
+			return nil, err
+		}
+	}
+	return &fixer.Change{Summary: key + " now includes " + strings.Join(missing, ", "), Targets: fixer.RouteTargets(t.c.API, false)}, nil
 }

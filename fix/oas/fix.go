@@ -223,14 +223,20 @@ type irSite struct {
 }
 
 func (o *Doc) irAt(c *fixer.Ctx, loc fixer.Source) (*irSite, error) {
-	n := first(o.D, loc)
+	var n, ir *yaml.Node
+	if loc.File == o.D.Name {
+		for _, x := range o.D.NodesAt(loc.Line, loc.Column) {
+			if v := o.D.ValueOf(x); v != nil && v.Kind == yaml.MappingNode {
+				n, ir = x, v
+			}
+		}
+	}
 	if n == nil {
-		return nil, fixer.Skipf("nothing at %s", loc)
+		return nil, fixer.Skipf("no integration response at %s", loc)
 	}
 	op := o.OpAt(n)
-	ir := o.D.ValueOf(n)
-	if op == nil || ir == nil || ir.Kind != yaml.MappingNode {
-		return nil, fixer.Skipf("no integration response at %s", loc)
+	if op == nil {
+		return nil, fixer.Skipf("no operation holds the integration response at %s", loc)
 	}
 	st, _ := fixer.ScalarValue(yamledit.Get(ir, "statusCode"))
 	s := &irSite{op: op, ir: ir, status: st}

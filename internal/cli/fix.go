@@ -265,7 +265,7 @@ func FixText(w io.Writer, res *fix.Result, applied bool) {
 		}
 	}
 	if len(res.Revealed) > 0 {
-		fmt.Fprintln(w, "Now visible (the fixes made values known; run fix again or see lint):")
+		fmt.Fprintln(w, "Reported after the fixes, not before (review them):")
 		for _, f := range res.Revealed {
 			fmt.Fprintf(w, "  %s %s %s\n", loc(f), f.RuleID, termSafe(f.Detail))
 		}

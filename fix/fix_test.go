@@ -1,0 +1,161 @@
+package fix_test
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/corsdoctor/corsdoctor/collect/iac"
+	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/fix"
+	"github.com/corsdoctor/corsdoctor/internal/golden"
+	"github.com/corsdoctor/corsdoctor/rules"
+)
+
+// lintFunc is the lint pipeline without suppressions: the CD20xx rules
+// over iac.Load, reading through read.
+func lintFunc(paths, origins []string) func(read func(string) ([]byte, error)) (*fix.Linted, error) {
+	return func(read func(string) ([]byte, error)) (*fix.Linted, error) {
+		var names []string
+		res := iac.Load(paths, iac.Options{Read: read, Workers: 1, OnFile: func(name string, _ []byte) { names = append(names, name) }})
+		l := &fix.Linted{APIs: res.APIs, Files: names}
+		for _, e := range res.Errors {
+			l.Errors = append(l.Errors, e.Error())
+		}
+		l.Findings = diag.Run(rules.Family("CD20"), &diag.Input{APIs: res.APIs, Origins: origins})
+		return l, nil
+	}
+}
+
+// fixtures are the failing templates of every CD20xx rule, and this
+// package's own cases (other formats, JSON, SAM variants).
+func fixtures(t *testing.T) []string {
+	var out []string
+	for _, pat := range []string{"../rules/testdata/CD20*/fail*", "testdata/cases/*"} {
+		m, err := filepath.Glob(pat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, m...)
+	}
+	sort.Strings(out)
+	return out
+}
+
+const testOrigin = "https://app.example.com"
+
+func run(t *testing.T, path string, read func(string) ([]byte, error)) *fix.Result {
+	t.Helper()
+	res, err := fix.Run(fix.Options{Origins: []string{testOrigin}, Lint: lintFunc([]string{path}, []string{testOrigin}), ReadFile: read})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// report renders a run for the golden file: the diff and every outcome.
+func report(res *fix.Result) string {
+	var b strings.Builder
+	for _, f := range res.Files {
+		b.WriteString(f.Diff)
+	}
+	for _, a := range res.Applied {
+		fmt.Fprintf(&b, "fixed %s %s: %s [proof: %s]\n", a.Finding.RuleID, a.Finding.Location, a.Summary, a.Proof)
+		for _, r := range a.Rows {
+			fmt.Fprintf(&b, "  %s %s: %s -> %s\n", r.Route(), r.Request, r.Before, r.After)
+		}
+	}
+	for _, s := range res.Skipped {
+		fmt.Fprintf(&b, "skipped %s %s: %s %s\n", s.Finding.RuleID, s.Finding.Location, s.Flag, s.Reason)
+	}
+	for _, a := range res.Advice {
+		fmt.Fprintf(&b, "advice %s %s: %s\n%s\n", a.Finding.RuleID, a.Finding.Location, a.Summary, a.Text)
+	}
+	for _, f := range res.Revealed {
+		fmt.Fprintf(&b, "revealed %s %s\n", f.RuleID, f.Location)
+	}
+	c := res.Counts()
+	fmt.Fprintf(&b, "counts: findings %d fixed %d (verdict %d) advice %d skipped %d nofix %d\n", c.Findings, c.Fixed, c.ProvedByVerdict, c.Advice, c.Skipped, c.NoFix)
+	return b.String()
+}
+
+func comments(b []byte) []string {
+	var out []string
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		l := sc.Text()
+		if i := strings.Index(l, "#"); i >= 0 && (i == 0 || l[i-1] == ' ') && !strings.Contains(l[:i], "'") && !strings.Contains(l[:i], "\"") {
+			out = append(out, strings.TrimSpace(l[i:]))
+		}
+	}
+	return out
+}
+
+// TestFixtures runs fix on every fixture and checks, for each: the golden
+// diff and outcomes; every rewritten file parses again with no lint error;
+// every comment survives; every fixed finding is gone from the final
+// lint; and a second run changes nothing (idempotence).
+func TestFixtures(t *testing.T) {
+	t.Parallel()
+	for _, path := range fixtures(t) {
+		path := path
+		name := strings.NewReplacer("../rules/testdata/", "rules-", "testdata/cases/", "", "/", "-").Replace(path)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			res := run(t, path, nil)
+			golden.Check(t, filepath.Join("testdata", "golden", name+".golden"), []byte(report(res)))
+			written := map[string][]byte{}
+			for _, f := range res.Files {
+				written[f.Name] = f.After
+				for _, c := range comments(f.Before) {
+					if !bytes.Contains(f.After, []byte(c)) {
+						t.Errorf("%s: comment %q lost", f.Name, c)
+					}
+				}
+			}
+			overlay := func(name string) ([]byte, error) {
+				if b, ok := written[name]; ok {
+					return b, nil
+				}
+				return os.ReadFile(name)
+			}
+			after, _ := lintFunc([]string{path}, []string{testOrigin})(overlay)
+			if len(after.Errors) > 0 {
+				t.Errorf("rewritten files do not parse: %v", after.Errors)
+			}
+			for _, a := range res.Applied {
+				for _, f := range after.Findings {
+					if f.RuleID == a.Finding.RuleID && f.Detail == a.Finding.Detail {
+						t.Errorf("fixed finding still reported: %s %s", f.RuleID, f.Detail)
+					}
+				}
+			}
+			again := run(t, path, overlay)
+			for _, f := range again.Files {
+				t.Errorf("second run changed %s:\n%s", f.Name, f.Diff)
+			}
+		})
+	}
+}
+
+// TestEveryMechanicalRuleHasAFixture checks that each rule a format
+// fixes is fixed in at least one fixture.
+func TestEveryMechanicalRuleHasAFixture(t *testing.T) {
+	t.Parallel()
+	fixed := map[string]bool{}
+	for _, path := range fixtures(t) {
+		for _, a := range run(t, path, nil).Applied {
+			fixed[a.Finding.RuleID] = true
+		}
+	}
+	for _, id := range fix.MechanicalRules() {
+		if !fixed[id] {
+			t.Errorf("%s has a mechanical fix but no fixture where it is applied", id)
+		}
+	}
+}
