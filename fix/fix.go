@@ -183,26 +183,32 @@ func Run(opts Options) (*Result, error) {
 	tried := map[string]bool{}
 	touched := map[string]bool{} // API keys changed by accepted fixes
 	deployments := map[string]bool{}
+	satisfied := map[string]bool{}
 	for n := 0; n < max; n++ {
 		f, ok := nextFinding(cur.Findings, tried)
 		if !ok {
 			break
 		}
 		tried[findingKey(f)] = true
-		e := &attempt{opts: opts, ws: ws, cur: cur, f: f, touched: touched, deployments: deployments}
+		e := &attempt{opts: opts, ws: ws, cur: cur, f: f, touched: touched, deployments: deployments, satisfied: satisfied}
 		next := e.run(res)
 		if next != nil {
 			cur = next
 		}
 	}
-	// Findings the run never tried have no mechanical fix.
-	res.Remaining = cur.Findings
+	// Findings the run never tried have no mechanical fix; satisfied
+	// ones are done.
+	for _, f := range cur.Findings {
+		if !satisfied[findingKey(f)] {
+			res.Remaining = append(res.Remaining, f)
+		}
+	}
 	firstKeys := map[string]bool{}
 	for _, f := range first.Findings {
 		firstKeys[findingKey(f)] = true
 	}
 	for _, f := range cur.Findings {
-		if !firstKeys[findingKey(f)] && f.RuleID != "CD2050" {
+		if !firstKeys[findingKey(f)] && f.RuleID != "CD2050" && !satisfied[findingKey(f)] {
 			res.Revealed = append(res.Revealed, f)
 		}
 	}
@@ -224,7 +230,8 @@ func Run(opts Options) (*Result, error) {
 			afterAPIs = append(afterAPIs, a)
 		}
 	}
-	res.Table = compare(simulate(beforeAPIs, opts.Origins, opts.Headers), simulate(afterAPIs, opts.Origins, opts.Headers))
+	cred := credentialed(beforeAPIs, afterAPIs)
+	res.Table = compare(simulate(beforeAPIs, opts.Origins, opts.Headers, cred), simulate(afterAPIs, opts.Origins, opts.Headers, cred))
 	if res.Errors == nil {
 		res.Errors = []string{}
 	}
@@ -275,6 +282,7 @@ type attempt struct {
 	f           diag.Finding
 	touched     map[string]bool
 	deployments map[string]bool
+	satisfied   map[string]bool
 }
 
 // run tries the fix and returns the new lint when it was accepted.
@@ -293,6 +301,11 @@ func (e *attempt) run(res *Result) *Linted {
 	}
 	ch, err := fx(ctx)
 	if err != nil {
+		var done *fixer.Skip
+		if errors.As(err, &done) && done.Satisfied {
+			e.satisfied[findingKey(f)] = true
+			return nil
+		}
 		var nf *fixer.NeedFlag
 		sk := Skipped{Finding: f, Reason: err.Error()}
 		if errors.As(err, &nf) {
@@ -343,7 +356,8 @@ func (e *attempt) run(res *Result) *Linted {
 			}
 		}
 	}
-	rows := compare(simulate(beforeAPIs, e.opts.Origins, e.opts.Headers), simulate(afterAPIs, e.opts.Origins, e.opts.Headers))
+	cred := credentialed(beforeAPIs, afterAPIs)
+	rows := compare(simulate(beforeAPIs, e.opts.Origins, e.opts.Headers, cred), simulate(afterAPIs, e.opts.Origins, e.opts.Headers, cred))
 	keys := map[string]string{}
 	for _, a := range beforeAPIs {
 		keys[a.ID] = apiKey(a)

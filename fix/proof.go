@@ -103,8 +103,10 @@ func simOrigins(api *apimodel.API, given []string) []string {
 const anyOrigin = "https://page.example"
 
 // simulate runs every client request of every API through the model and
-// the engine. Keys are Row.key().
-func simulate(apis []*apimodel.API, origins, headers []string) map[string]Row {
+// the engine. Keys are Row.key(). Pages of APIs in cred (by apiKey) send
+// credentials (fetch credentials: 'include'), as a page does when the API
+// allows them.
+func simulate(apis []*apimodel.API, origins, headers []string, cred map[string]bool) map[string]Row {
 	out := map[string]Row{}
 	var extra []cors.Header
 	for _, h := range headers {
@@ -119,6 +121,9 @@ func simulate(apis []*apimodel.API, origins, headers []string) map[string]Row {
 				}
 				for _, sc := range scen {
 					req := rules.ClientRequest(api, origin, rt, extra...)
+					if cred[apiKey(api)] {
+						req.Credentials = cors.CredentialsInclude
+					}
 					s := apimodel.Simulate(api, "", req, sc)
 					res := s.Result(req)
 					v := Verdict{Allowed: res.Allowed, Unknown: len(s.Unknown) > 0}
@@ -144,8 +149,11 @@ func describe(req *cors.Request, sc apimodel.Scenario) string {
 		hs = append(hs, strings.ToLower(h.Name))
 	}
 	s := "from " + req.Origin
+	if req.Credentials == cors.CredentialsInclude {
+		s = "credentialed, from " + req.Origin
+	}
 	if req.Origin == anyOrigin {
-		s = "from any origin"
+		s = strings.Replace(s, "from "+anyOrigin, "from any origin", 1)
 	}
 	if len(hs) > 0 {
 		s += " with " + strings.Join(hs, ", ")
@@ -286,4 +294,18 @@ func proofOf(rows []Row, apiKeys map[string]string, ch *fixer.Change) (verdict b
 		}
 	}
 	return verdict, ""
+}
+
+// credentialed lists the APIs (by apiKey) that allow credentials in
+// either list.
+func credentialed(lists ...[]*apimodel.API) map[string]bool {
+	out := map[string]bool{}
+	for _, l := range lists {
+		for _, a := range l {
+			if fixer.CredentialsAllowed(a) {
+				out[apiKey(a)] = true
+			}
+		}
+	}
+	return out
 }

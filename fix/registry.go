@@ -6,7 +6,10 @@ import (
 	"github.com/corsdoctor/corsdoctor/evidence"
 	"github.com/corsdoctor/corsdoctor/fix/cfn"
 	"github.com/corsdoctor/corsdoctor/fix/fixer"
+	"github.com/corsdoctor/corsdoctor/fix/handler"
 	"github.com/corsdoctor/corsdoctor/fix/oas"
+	"github.com/corsdoctor/corsdoctor/fix/sls"
+	"github.com/corsdoctor/corsdoctor/fix/tf"
 )
 
 type fixerSource = evidence.Source
@@ -15,8 +18,8 @@ type fixerSource = evidence.Source
 var (
 	cfnRules     = keys(cfn.Rules)
 	openapiRules = keys(oas.Rules)
-	tfRules      = map[string]bool{}
-	slsRules     = map[string]bool{}
+	tfRules      = keys(tf.Rules)
+	slsRules     = keys(sls.Rules)
 	cdkRules     = map[string]bool{}
 )
 
@@ -30,10 +33,10 @@ func keys(m map[string]string) map[string]bool {
 
 func cfnFix(c *fixer.Ctx) (*fixer.Change, error)     { return cfn.Fix(c) }
 func openapiFix(c *fixer.Ctx) (*fixer.Change, error) { return oas.Fix(c) }
-func tfFix(c *fixer.Ctx) (*fixer.Change, error)      { return nil, fixer.Skipf("todo") }
-func slsFix(c *fixer.Ctx) (*fixer.Change, error)     { return nil, fixer.Skipf("todo") }
+func tfFix(c *fixer.Ctx) (*fixer.Change, error)      { return tf.Fix(c) }
+func slsFix(c *fixer.Ctx) (*fixer.Change, error)     { return sls.Fix(c) }
 func cdkFix(c *fixer.Ctx) (*fixer.Change, error)     { return nil, fixer.Skipf("todo") }
-func handlerFix(c *fixer.Ctx) (*fixer.Change, error) { return nil, fixer.Skipf("todo") }
+func handlerFix(c *fixer.Ctx) (*fixer.Change, error) { return handler.Fix(c) }
 
 // MechanicalRules lists the rules some format fixes, sorted.
 func MechanicalRules() []string {

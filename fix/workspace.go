@@ -161,7 +161,8 @@ func (t *tx) bytes() (map[string][]byte, error) {
 		out[name] = b
 	}
 	for name, f := range t.hcls {
-		b := hclwrite.Format(f.Bytes())
+		// No hclwrite.Format: untouched tokens keep their layout.
+		b := f.Bytes()
 		old, _ := t.w.read(name)
 		if string(b) == string(old) {
 			continue

@@ -1275,7 +1275,7 @@ func (t *tmpl) origin() (*fixer.Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	ch.Targets = fixer.ActualTargets(t.c.API)
+	ch.Targets = fixer.ValueTargets(t.c.API, loc)
 	return ch, nil
 }
 
@@ -1418,7 +1418,7 @@ func (t *tmpl) cd2023() (*fixer.Change, error) {
 	}
 	next := base + sum
 	if next == id {
-		return nil, fixer.Skipf("deployment %s already carries the hash of the current methods", id)
+		return nil, fixer.Satisfiedf("deployment %s already carries the hash of the current methods", id)
 	}
 	if t.resource(next) != nil {
 		return nil, fixer.Skipf("logical ID %s is taken", next)

@@ -114,13 +114,23 @@ func Needs(flag, format string, a ...any) error {
 }
 
 // Skip is a fix declined for a reason (the construct is not mechanical
-// to change, or the change would be wrong).
-type Skip struct{ Reason string }
+// to change, or the change would be wrong). Satisfied marks a finding
+// that is in the state the fix would produce (a deployment already named
+// after the current methods): nothing to do, nothing to report.
+type Skip struct {
+	Reason    string
+	Satisfied bool
+}
 
 func (e *Skip) Error() string { return e.Reason }
 
 // Skipf returns a Skip error.
 func Skipf(format string, a ...any) error { return &Skip{Reason: fmt.Sprintf(format, a...)} }
+
+// Satisfiedf returns a Skip for a finding already in the fixed state.
+func Satisfiedf(format string, a ...any) error {
+	return &Skip{Reason: fmt.Sprintf(format, a...), Satisfied: true}
+}
 
 // IsDecline reports whether err is a NeedFlag or a Skip.
 func IsDecline(err error) bool {
@@ -332,6 +342,9 @@ func (c *Ctx) ClientHeaders(methods []*apimodel.Method) []string {
 		if m.APIKeyRequired == apimodel.TriYes {
 			need["X-Api-Key"] = true
 		}
+	}
+	if c.API != nil && c.API.Kind == apimodel.FunctionURL {
+		need["Content-Type"] = true
 	}
 	if c.API != nil {
 		for _, r := range c.API.Routes {
@@ -685,14 +698,69 @@ func UnauthorizedTargets(api *apimodel.API) []Target {
 func RouteTargets(api *apimodel.API, authorizedOnly bool) []Target {
 	var out []Target
 	for _, rt := range api.Routes {
-		if rt.Method == "" || rt.Method == "OPTIONS" || authorizedOnly && rt.Authorized() != apimodel.TriYes {
+		if rt.Method == "OPTIONS" || authorizedOnly && rt.Authorized() != apimodel.TriYes {
 			continue
 		}
-		verb := rt.Method
-		if verb == "ANY" {
+		// As the proof's client requests name them (rules.ClientRoutes).
+		verb, path := rt.Method, rt.Path
+		if verb == "ANY" || verb == "" {
 			verb = "PUT"
 		}
-		out = append(out, Target{API: api.ID, Method: verb, Path: rt.Path, Stage: Preflight})
+		if path == "" {
+			path = "/"
+		}
+		path = strings.ReplaceAll(path, "{proxy+}", "x")
+		out = append(out, Target{API: api.ID, Method: verb, Path: path, Stage: Preflight})
+	}
+	if api.Kind == apimodel.FunctionURL {
+		out = append(out, Target{API: api.ID, Method: "POST", Path: "/", Stage: Preflight})
 	}
 	return out
+}
+
+// ValueTargets are the routes a fix of the value at loc must make pass:
+// a value of an OPTIONS answer must let the preflight pass; a value of a
+// method's response must make that route ALLOWED; a gateway response's
+// must let the page read the gateway's error; anything else (SAM Cors,
+// allowOrigins) must make every route ALLOWED.
+func ValueTargets(api *apimodel.API, loc Source) []Target {
+	for _, res := range api.Resources {
+		for _, m := range res.Methods {
+			if m.Integration == nil {
+				continue
+			}
+			for _, ir := range m.Integration.Responses {
+				for _, v := range ir.ResponseParameters {
+					if !Same(v.Source, loc) {
+						continue
+					}
+					if m.HTTPMethod == "OPTIONS" {
+						if m.Generated != "" {
+							return AllPreflightTargets(api)
+						}
+						return PreflightTargets(api, res)
+					}
+					verb := m.HTTPMethod
+					if verb == "ANY" {
+						verb = "PUT"
+					}
+					return []Target{{API: api.ID, Method: verb, Path: res.Path, Stage: Actual}}
+				}
+			}
+		}
+	}
+	for _, g := range api.GatewayResponses {
+		for _, v := range g.ResponseParameters {
+			if Same(v.Source, loc) {
+				return UnauthorizedTargets(api)
+			}
+		}
+	}
+	if api.SAMCors != nil {
+		return AllPreflightTargets(api)
+	}
+	if api.Kind == apimodel.REST {
+		return ActualTargets(api)
+	}
+	return RouteTargets(api, false)
 }

@@ -118,7 +118,7 @@ func (o *Doc) Fix(c *fixer.Ctx) (*fixer.Change, error) {
 		if err != nil {
 			return nil, err
 		}
-		ch.Targets = fixer.ActualTargets(api)
+		ch.Targets = fixer.ValueTargets(api, loc)
 		return ch, nil
 	case "CD2013":
 		return o.allowHeaders(c)

@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/corsdoctor/corsdoctor/internal/golden"
+)
+
+func runFixArgs(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	app, out, errOut := lintApp()
+	cmd := NewCmdFix(app, nil)
+	cmd.SetArgs(args)
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	err := cmd.Execute()
+	return out.String(), errOut.String(), err
+}
+
+// copyTree copies a testdata directory to a temporary one.
+func copyTree(t *testing.T, from string) string {
+	t.Helper()
+	dir := t.TempDir()
+	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), b, info.Mode())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestFixCommand runs fix on a copy of a repository: the diff (golden),
+// exit 1 while there is something to change; --apply writes the files;
+// a second --apply changes nothing.
+func TestFixCommand(t *testing.T) {
+	dir := copyTree(t, filepath.Join("testdata", "fix", "repo"))
+	before, err := os.ReadFile(filepath.Join(dir, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wd, _ := os.Getwd()
+	t.Chdir(dir)
+	out, errOut, err := runFixArgs(t, ".", "--origin", "https://app.example.com")
+	if !errors.Is(err, ErrFindings) {
+		t.Fatalf("err = %v, want exit 1 (a change to make); stderr:\n%s", err, errOut)
+	}
+	golden.Check(t, filepath.Join(wd, "testdata", "fix", "text.golden"), []byte(out))
+	if after, _ := os.ReadFile("template.yaml"); !bytes.Equal(after, before) {
+		t.Fatal("fix without --apply wrote the file")
+	}
+	if _, _, err := runFixArgs(t, ".", "--origin", "https://app.example.com", "--apply"); err != nil && !errors.Is(err, ErrFindings) {
+		t.Fatalf("--apply: %v", err)
+	}
+	written, _ := os.ReadFile("template.yaml")
+	if bytes.Equal(written, before) {
+		t.Fatal("--apply did not write the file")
+	}
+	if !bytes.Contains(written, []byte("# the items API")) {
+		t.Error("comment lost")
+	}
+	out, _, _ = runFixArgs(t, ".", "--origin", "https://app.example.com", "--apply")
+	if strings.Contains(out, "+++ ") {
+		t.Errorf("second --apply changed files:\n%s", out)
+	}
+	if again, _ := os.ReadFile("template.yaml"); !bytes.Equal(again, written) {
+		t.Error("second --apply rewrote the file")
+	}
+}
+
+func TestFixJSONAndFlags(t *testing.T) {
+	dir := copyTree(t, filepath.Join("testdata", "fix", "repo"))
+	out, _, err := runFixArgs(t, dir, "--format", "json")
+	if !errors.Is(err, ErrFindings) {
+		t.Fatalf("err = %v", err)
+	}
+	var doc struct {
+		Tool    string `json:"tool"`
+		Applied bool   `json:"applied"`
+		Counts  struct{ Findings, Fixed, Skipped int }
+		Files   []struct{ File, Diff string }
+		Skipped []struct {
+			Flag, Reason string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if doc.Tool != "corsdoctor" || doc.Applied || doc.Counts.Findings == 0 {
+		t.Errorf("unexpected document: %+v", doc)
+	}
+	// Without --origin the wildcard with credentials cannot be replaced:
+	// the fix names the flag.
+	flagged := false
+	for _, s := range doc.Skipped {
+		if s.Flag == "--origin" {
+			flagged = true
+		}
+	}
+	if !flagged {
+		t.Errorf("no fix asks for --origin: %+v", doc.Skipped)
+	}
+	if _, _, err := runFixArgs(t, dir, "--origin", "app.example.com/"); err == nil || ExitCode(err) != ExitUsage {
+		t.Errorf("bad --origin: err = %v, want a usage error", err)
+	}
+	if _, _, err := runFixArgs(t, dir, "--header", "x: y"); ExitCode(err) != ExitUsage {
+		t.Errorf("bad --header: err = %v, want a usage error", err)
+	}
+	if _, _, err := runFixArgs(t, dir, "--format", "xml"); ExitCode(err) != ExitUsage {
+		t.Errorf("bad --format: err = %v", err)
+	}
+}
+
+func TestTermSafe(t *testing.T) {
+	if got := termSafe("a\x1b[31mb\n\tc"); got != "a\\x1b[31mb\n\tc" {
+		t.Errorf("termSafe = %q", got)
+	}
+}
