@@ -9,12 +9,12 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/fix"
+	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 )
 
 // FixOptions are fix's parsed flags.
@@ -197,21 +197,22 @@ func writeFileAtomic(name string, b []byte) error {
 	return os.Rename(tmp.Name(), name)
 }
 
-// termSafe escapes control characters (ANSI escapes included) of text
-// read from the files, so a hostile template cannot drive the terminal.
+// termSafe escapes what a terminal would interpret in text read from the
+// files (termsafe.Escape), line by line and keeping tabs, so the diff
+// stays a diff that patch and git apply accept.
 func termSafe(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) {
+	if termsafe.Safe(strings.ReplaceAll(strings.ReplaceAll(s, "\n", ""), "\t", "")) {
 		return s
 	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) && r != '\n' && r != '\t' {
-			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		parts := strings.Split(l, "\t")
+		for j, p := range parts {
+			parts[j] = termsafe.Escape(p)
 		}
-		b.WriteRune(r)
+		lines[i] = strings.Join(parts, "\t")
 	}
-	return b.String()
+	return strings.Join(lines, "\n")
 }
 
 // FixText renders a fix run: the diff, what was fixed (with its proof),
