@@ -117,7 +117,10 @@ type Result struct {
 	Table []Row `json:"table"`
 	// Before counts the findings of the first lint; Remaining lists the
 	// findings of the last one.
-	Before    int            `json:"findings_before"`
+	Before int `json:"findings_before"`
+	// Seen counts the distinct findings of every lint of the run (the
+	// first, and those reported after a fix).
+	Seen      int            `json:"findings_seen"`
 	Remaining []diag.Finding `json:"remaining"`
 	// Revealed are findings of the last lint that the first did not
 	// report: a fix made a value known (a quoted SAM origin) and the
@@ -135,7 +138,10 @@ type Counts struct {
 // made (and how many a verdict change proves), advice given, skipped
 // findings, and remaining findings whose rule has no mechanical fix.
 func (r *Result) Counts() Counts {
-	c := Counts{Findings: r.Before, Fixed: len(r.Applied), Advice: len(r.Advice), Skipped: len(r.Skipped)}
+	c := Counts{Findings: r.Seen, Fixed: len(r.Applied), Advice: len(r.Advice), Skipped: len(r.Skipped)}
+	if c.Findings < r.Before {
+		c.Findings = r.Before
+	}
 	for _, a := range r.Applied {
 		if a.Proof == "verdict" {
 			c.ProvedByVerdict++
@@ -184,18 +190,49 @@ func Run(opts Options) (*Result, error) {
 	touched := map[string]bool{} // API keys changed by accepted fixes
 	deployments := map[string]bool{}
 	satisfied := map[string]bool{}
+	skipped := map[string]Skipped{}
 	for n := 0; n < max; n++ {
 		f, ok := nextFinding(cur.Findings, tried)
 		if !ok {
 			break
 		}
 		tried[findingKey(f)] = true
-		e := &attempt{opts: opts, ws: ws, cur: cur, f: f, touched: touched, deployments: deployments, satisfied: satisfied}
+		e := &attempt{opts: opts, ws: ws, cur: cur, f: f, touched: touched, deployments: deployments, satisfied: satisfied, skipped: skipped}
 		next := e.run(res)
 		if next != nil {
 			cur = next
+			// A fix may have made a value known that an earlier fix
+			// asked for (an origin now in the API): try those again.
+			for k, s := range skipped {
+				if s.Flag != "" {
+					delete(tried, k)
+				}
+			}
 		}
 	}
+	// Skips are reported for the findings still there at the end.
+	for _, f := range cur.Findings {
+		if s, ok := skipped[findingKey(f)]; ok {
+			s.Finding = f
+			res.Skipped = append(res.Skipped, s)
+		}
+	}
+	seen := map[string]bool{}
+	for _, f := range first.Findings {
+		seen[findingKey(f)] = true
+	}
+	for k := range tried {
+		if !satisfied[k] {
+			seen[k] = true
+		}
+	}
+	for _, f := range cur.Findings {
+		seen[findingKey(f)] = true
+	}
+	for k := range satisfied {
+		delete(seen, k)
+	}
+	res.Seen = len(seen)
 	// Findings the run never tried have no mechanical fix; satisfied
 	// ones are done.
 	for _, f := range cur.Findings {
@@ -230,8 +267,8 @@ func Run(opts Options) (*Result, error) {
 			afterAPIs = append(afterAPIs, a)
 		}
 	}
-	cred := credentialed(beforeAPIs, afterAPIs)
-	res.Table = compare(simulate(beforeAPIs, opts.Origins, opts.Headers, cred), simulate(afterAPIs, opts.Origins, opts.Headers, cred))
+	cred, origins := credentialed(beforeAPIs, afterAPIs), originsFor(opts.Origins, beforeAPIs, afterAPIs)
+	res.Table = compare(simulate(beforeAPIs, origins, opts.Headers, cred), simulate(afterAPIs, origins, opts.Headers, cred))
 	if res.Errors == nil {
 		res.Errors = []string{}
 	}
@@ -266,7 +303,7 @@ func nextFinding(fs []diag.Finding, tried map[string]bool) (diag.Finding, bool) 
 // redeployment last (it must see every other change).
 func priority(id string) int {
 	switch id {
-	case "CD2015", "CD2010", "CD2014":
+	case "CD2015", "CD2010", "CD2011", "CD2012", "CD2014", "CD2020":
 		return 0
 	case "CD2016", "CD2023":
 		return 9
@@ -283,7 +320,11 @@ type attempt struct {
 	touched     map[string]bool
 	deployments map[string]bool
 	satisfied   map[string]bool
+	skipped     map[string]Skipped
 }
+
+// skip records why a finding was left alone (the last reason wins).
+func (e *attempt) skip(s Skipped) { e.skipped[findingKey(s.Finding)] = s }
 
 // run tries the fix and returns the new lint when it was accepted.
 func (e *attempt) run(res *Result) *Linted {
@@ -296,7 +337,7 @@ func (e *attempt) run(res *Result) *Linted {
 	}
 	fx, why := fixerFor(ctx)
 	if fx == nil {
-		res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: why})
+		e.skip(Skipped{Finding: f, Reason: why})
 		return nil
 	}
 	ch, err := fx(ctx)
@@ -311,12 +352,12 @@ func (e *attempt) run(res *Result) *Linted {
 		if errors.As(err, &nf) {
 			sk.Flag, sk.Reason = nf.Flag, nf.Why
 		}
-		res.Skipped = append(res.Skipped, sk)
+		e.skip(sk)
 		return nil
 	}
 	pending, err := t.bytes()
 	if err != nil {
-		res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: "the rewrite was refused: " + err.Error()})
+		e.skip(Skipped{Finding: f, Reason: "the rewrite was refused: " + err.Error()})
 		return nil
 	}
 	if len(pending) == 0 {
@@ -324,21 +365,21 @@ func (e *attempt) run(res *Result) *Linted {
 			res.Advice = append(res.Advice, Advice{Finding: f, Summary: ch.Summary, Text: ch.Advice})
 			return nil
 		}
-		res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: "nothing to change: " + ch.Summary})
+		e.skip(Skipped{Finding: f, Reason: "nothing to change: " + ch.Summary})
 		return nil
 	}
 	after, err := e.opts.Lint(e.ws.overlay(pending))
 	if err != nil {
-		res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: "re-lint failed: " + err.Error()})
+		e.skip(Skipped{Finding: f, Reason: "re-lint failed: " + err.Error()})
 		return nil
 	}
 	if bad := newErrors(e.cur.Errors, after.Errors); len(bad) > 0 {
-		res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: "the rewritten files no longer lint: " + strings.Join(bad, "; ")})
+		e.skip(Skipped{Finding: f, Reason: "the rewritten files no longer lint: " + strings.Join(bad, "; ")})
 		return nil
 	}
 	for _, g := range after.Findings {
 		if findingKey(g) == findingKey(f) {
-			res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: "refused: the rewrite does not make the finding go away (" + ch.Summary + ")"})
+			e.skip(Skipped{Finding: f, Reason: "refused: the rewrite does not make the finding go away (" + ch.Summary + ")"})
 			return nil
 		}
 	}
@@ -356,19 +397,19 @@ func (e *attempt) run(res *Result) *Linted {
 			}
 		}
 	}
-	cred := credentialed(beforeAPIs, afterAPIs)
-	rows := compare(simulate(beforeAPIs, e.opts.Origins, e.opts.Headers, cred), simulate(afterAPIs, e.opts.Origins, e.opts.Headers, cred))
+	cred, origins := credentialed(beforeAPIs, afterAPIs), originsFor(e.opts.Origins, beforeAPIs, afterAPIs)
+	rows := compare(simulate(beforeAPIs, origins, e.opts.Headers, cred), simulate(afterAPIs, origins, e.opts.Headers, cred))
 	keys := map[string]string{}
 	for _, a := range beforeAPIs {
 		keys[a.ID] = apiKey(a)
 	}
 	verdict, reason := proofOf(rows, keys, ch)
 	if reason != "" {
-		res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: "refused: " + reason})
+		e.skip(Skipped{Finding: f, Reason: "refused: " + reason})
 		return nil
 	}
 	if err := e.ws.apply(pending); err != nil {
-		res.Skipped = append(res.Skipped, Skipped{Finding: f, Reason: err.Error()})
+		e.skip(Skipped{Finding: f, Reason: err.Error()})
 		return nil
 	}
 	for _, a := range beforeAPIs {
@@ -474,7 +515,9 @@ func fixerFor(ctx *fixer.Ctx) (func(*fixer.Ctx) (*fixer.Change, error), string) 
 		}
 		return openapiFix, ""
 	}
-	if !cfnRules[f.RuleID] {
+	// Definitions embedded in a template (Body, DefinitionBody) get the
+	// OpenAPI fixes.
+	if !cfnRules[f.RuleID] && !openapiRules[f.RuleID] {
 		return nil, "no mechanical CloudFormation fix for " + f.RuleID
 	}
 	return cfnFix, ""

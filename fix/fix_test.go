@@ -41,7 +41,11 @@ func fixtures(t *testing.T) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, m...)
+		for _, f := range m {
+			if !strings.HasSuffix(f, ".args") {
+				out = append(out, f)
+			}
+		}
 	}
 	sort.Strings(out)
 	return out
@@ -49,9 +53,35 @@ func fixtures(t *testing.T) []string {
 
 const testOrigin = "https://app.example.com"
 
+// args reads a fixture's flags from FIXTURE.args ("--origin O" and
+// "--header H" lines; "--origin none" for no origin); the default is
+// --origin https://app.example.com.
+func args(t *testing.T, path string) (origins, headers []string) {
+	b, err := os.ReadFile(strings.TrimSuffix(path, "/") + ".args")
+	if err != nil {
+		return []string{testOrigin}, nil
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		f := strings.Fields(l)
+		if len(f) != 2 {
+			continue
+		}
+		switch f[0] {
+		case "--origin":
+			if f[1] != "none" {
+				origins = append(origins, f[1])
+			}
+		case "--header":
+			headers = append(headers, f[1])
+		}
+	}
+	return origins, headers
+}
+
 func run(t *testing.T, path string, read func(string) ([]byte, error)) *fix.Result {
 	t.Helper()
-	res, err := fix.Run(fix.Options{Origins: []string{testOrigin}, Lint: lintFunc([]string{path}, []string{testOrigin}), ReadFile: read})
+	origins, headers := args(t, path)
+	res, err := fix.Run(fix.Options{Origins: origins, Headers: headers, Lint: lintFunc([]string{path}, origins), ReadFile: read})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +154,8 @@ func TestFixtures(t *testing.T) {
 				}
 				return os.ReadFile(name)
 			}
-			after, _ := lintFunc([]string{path}, []string{testOrigin})(overlay)
+			origins, _ := args(t, path)
+			after, _ := lintFunc([]string{path}, origins)(overlay)
 			if len(after.Errors) > 0 {
 				t.Errorf("rewritten files do not parse: %v", after.Errors)
 			}

@@ -44,16 +44,40 @@ func (v Verdict) String() string {
 	return s
 }
 
-// rank orders verdicts: blocked at the preflight < blocked at the actual
-// request < allowed.
+// checkOrder is the order in which Chromium checks a preflight response
+// and then the actual response (services/network/cors/
+// cors_url_loader.cc, preflight_controller.cc: status, redirect, the
+// access check on Allow-Origin and Allow-Credentials, then
+// PreflightResult's methods and headers): a request blocked at a later
+// check has got further.
+var checkOrder = map[string]int{
+	"PreflightInvalidStatus": 10, "PreflightDisallowedRedirect": 11,
+	"PreflightMissingAllowOriginHeader": 12, "PreflightMultipleAllowOriginValues": 12, "PreflightInvalidAllowOriginValue": 12,
+	"PreflightAllowOriginMismatch": 12, "PreflightWildcardOriginNotAllowed": 12,
+	"PreflightInvalidAllowCredentials": 13,
+	"InvalidAllowMethodsPreflightResponse": 14, "MethodDisallowedByPreflightResponse": 14,
+	"InvalidAllowHeadersPreflightResponse": 15, "HeaderDisallowedByPreflightResponse": 15,
+	"MissingAllowOriginHeader": 22, "MultipleAllowOriginValues": 22, "InvalidAllowOriginValue": 22,
+	"AllowOriginMismatch": 22, "WildcardOriginNotAllowed": 22,
+	"InvalidAllowCredentials": 23,
+}
+
+// rank orders verdicts by how far the request got: the check that
+// blocked it (checkOrder), 30 for ALLOWED.
 func (v Verdict) rank() int {
-	switch {
-	case v.Allowed:
-		return 3
-	case v.Stage == string(cors.StagePreflight):
-		return 1
+	if v.Allowed {
+		return 30
 	}
-	return 2
+	if r, ok := checkOrder[v.Error]; ok {
+		return r
+	}
+	switch v.Stage {
+	case string(cors.StagePreflight):
+		return 16
+	case string(cors.StageActual):
+		return 24
+	}
+	return 0
 }
 
 // Row is one simulated request, before and after.
@@ -98,6 +122,47 @@ func simOrigins(api *apimodel.API, given []string) []string {
 	return out
 }
 
+// originsFor maps each API (by apiKey) to the origins its before and
+// after simulations share: --origin, else the union of what each side
+// derives, so that rows pair up when a fix changes the allowed origins.
+func originsFor(given []string, lists ...[]*apimodel.API) map[string][]string {
+	out := map[string][]string{}
+	for _, l := range lists {
+		for _, a := range l {
+			k := apiKey(a)
+			for _, o := range simOrigins(a, given) {
+				if !containsString(out[k], o) {
+					out[k] = append(out[k], o)
+				}
+			}
+		}
+	}
+	for k, os := range out {
+		if len(os) > 1 && containsString(os, anyOrigin) {
+			// A configured origin replaces the stand-in on the side
+			// that had none.
+			var kept []string
+			for _, o := range os {
+				if o != anyOrigin {
+					kept = append(kept, o)
+				}
+			}
+			out[k] = kept
+		}
+		sort.Strings(out[k])
+	}
+	return out
+}
+
+func containsString(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
 // anyOrigin stands for "a page on any origin" when no --origin is given
 // and the API names none.
 const anyOrigin = "https://page.example"
@@ -106,14 +171,14 @@ const anyOrigin = "https://page.example"
 // the engine. Keys are Row.key(). Pages of APIs in cred (by apiKey) send
 // credentials (fetch credentials: 'include'), as a page does when the API
 // allows them.
-func simulate(apis []*apimodel.API, origins, headers []string, cred map[string]bool) map[string]Row {
+func simulate(apis []*apimodel.API, origins map[string][]string, headers []string, cred map[string]bool) map[string]Row {
 	out := map[string]Row{}
 	var extra []cors.Header
 	for _, h := range headers {
 		extra = append(extra, cors.Header{Name: h, Value: "x"})
 	}
 	for _, api := range apis {
-		for _, origin := range simOrigins(api, origins) {
+		for _, origin := range origins[apiKey(api)] {
 			for _, rt := range rules.ClientRoutes(api) {
 				scen := []apimodel.Scenario{apimodel.Success}
 				if rt.Auth || rt.Key {
@@ -243,30 +308,22 @@ func targetRows(rows []Row, apiKeys map[string]string, t fixer.Target) []Row {
 	return out
 }
 
-// passes reports whether a row passes the targeted stage after the fix.
-func passes(r Row, st fixer.Stage) bool {
-	if r.After.Missing {
-		return false
-	}
-	if st == fixer.Preflight {
-		return r.After.Allowed || r.After.Stage != string(cors.StagePreflight)
-	}
-	return r.After.Allowed
+// masked reports a target row the fix left exactly as it was: another
+// failure, which its own finding reports, hides the one this fix removes
+// (a gateway response cannot be read while the preflight fails; an
+// allowed header is not seen while the origin is refused). The re-lint
+// proves such a fix; the row is not its proof.
+func masked(r Row) bool {
+	return !r.Before.Allowed && r.Before.String() == r.After.String()
 }
 
-// masked reports a target row that another failure blocks before the
-// targeted stage, unchanged by the fix: a gateway response fix cannot be
-// seen while the preflight fails for another reason (which its own
-// finding reports).
-func masked(r Row, st fixer.Stage) bool {
-	return st == fixer.Actual && !r.After.Allowed && r.After.Stage == string(cors.StagePreflight) &&
-		r.Before.Stage == r.After.Stage && r.Before.Error == r.After.Error
-}
-
-// proofOf checks one fix's targets and regressions. ok is false with a
-// reason when the fix must be refused; verdict is true when a target row
-// changed verdict (proof by simulation), false when only the re-lint
-// proves the fix.
+// proofOf checks one fix's rows. The fix is refused when any row got
+// worse (the request now stops at an earlier check), or when a route it
+// targets changed without getting further (blocked by another error at
+// the same check). verdict is true when a targeted route got further: it
+// passes the targeted stage (ALLOWED for the actual request, past the
+// preflight for a preflight fix) or now fails at a later check that
+// another finding reports.
 func proofOf(rows []Row, apiKeys map[string]string, ch *fixer.Change) (verdict bool, reason string) {
 	if w := worse(rows); len(w) > 0 {
 		var parts []string
@@ -276,21 +333,14 @@ func proofOf(rows []Row, apiKeys map[string]string, ch *fixer.Change) (verdict b
 		return false, "it would make another route worse: " + strings.Join(parts, "; ")
 	}
 	for _, t := range ch.Targets {
-		trs := targetRows(rows, apiKeys, t)
-		for _, r := range trs {
-			if r.After.Unknown || masked(r, t.Stage) {
+		for _, r := range targetRows(rows, apiKeys, t) {
+			if r.After.Unknown || r.Before.Allowed || masked(r) {
 				continue
 			}
-			if !passes(r, t.Stage) {
-				what := "ALLOWED"
-				if t.Stage == fixer.Preflight {
-					what = "past the preflight"
-				}
-				return false, fmt.Sprintf("it does not turn %s %s into %s (after the fix: %s)", r.Route(), r.Request, what, r.After)
+			if r.After.rank() <= r.Before.rank() {
+				return false, fmt.Sprintf("it does not get %s %s past %s (after the fix: %s)", r.Route(), r.Request, r.Before, r.After)
 			}
-			if r.After.rank() > r.Before.rank() {
-				verdict = true
-			}
+			verdict = true
 		}
 	}
 	return verdict, ""

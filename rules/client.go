@@ -14,6 +14,7 @@ type ClientRoute struct {
 	Method, Path string
 	Auth, Key    bool
 	Source       evidence.Source
+	r            simRoute
 }
 
 // ClientRoutes lists the routes of api that a page calls (OPTIONS
@@ -21,16 +22,15 @@ type ClientRoute struct {
 func ClientRoutes(api *apimodel.API) []ClientRoute {
 	var out []ClientRoute
 	for _, r := range routesOf(api) {
-		out = append(out, ClientRoute{Method: r.method, Path: r.path, Auth: r.auth, Key: r.key, Source: r.src.Source})
+		out = append(out, ClientRoute{Method: r.method, Path: r.path, Auth: r.auth, Key: r.key, Source: r.src.Source, r: r})
 	}
 	return out
 }
 
-// ClientRequest is the request a page at origin sends on rt: JSON
-// Content-Type with a body, Authorization on authorized routes, X-Api-Key
-// when a key is required, then extra headers (name: value).
+// ClientRequest is the request a page at origin sends on rt, as CD2050
+// builds it, then extra headers.
 func ClientRequest(api *apimodel.API, origin string, rt ClientRoute, extra ...cors.Header) *cors.Request {
-	req := simulatedRequest(api, origin, simRoute{rt.Method, rt.Path, rt.Auth, rt.Key, apimodel.Value{Source: rt.Source}})
+	req := simulatedRequest(api, origin, rt.r)
 	req.Headers = append(req.Headers, extra...)
 	return req
 }

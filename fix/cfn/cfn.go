@@ -53,6 +53,7 @@ var Rules = map[string]string{
 	"CD2018": "sets ContentHandling: CONVERT_TO_TEXT on the MOCK OPTIONS integrations",
 	"CD2020": "replaces the http origin with the https --origin of the same host",
 	"CD2021": "lowers the max age to 7200 s, Chromium's cap",
+	"CD2025": "adds Authorization, X-Amz-Date and X-Amz-Security-Token (what a SigV4-signing page sends) to AllowHeaders or the OPTIONS Access-Control-Allow-Headers",
 	"CD2050": "for a predicted block at the preflight: adds the missing request headers or methods to the OPTIONS answer (REST mapping, SAM Cors, AllowHeaders/AllowMethods), or adds the OPTIONS method",
 	"CD2023": "when the run changed the API: renames the deployment to a logical ID carrying a hash of the API's methods (references updated), so the stack update deploys the change",
 }
@@ -148,6 +149,8 @@ func Fix(c *fixer.Ctx) (*fixer.Change, error) {
 		return t.cd2023()
 	case "CD2050":
 		return t.cd2050()
+	case "CD2025":
+		return t.cd2025()
 	}
 	return nil, fixer.Skipf("no CloudFormation fix for %s", c.Finding.RuleID)
 }
@@ -210,7 +213,7 @@ func (t *tmpl) siteOf(n *yaml.Node) (site, *oas.Doc) {
 		body := props(t.resource(p[1]))
 		return siteBody, &oas.Doc{D: t.d, Root: yamledit.Get(body, p[3])}
 	}
-	if len(p) >= 5 && p[0] == "Resources" && p[2] == "Properties" && p[3] == "Events" {
+	if len(p) >= 4 && p[0] == "Resources" && p[2] == "Properties" && p[3] == "Events" {
 		return siteSAMEvent, nil
 	}
 	if len(p) >= 2 && p[0] == "Resources" && typeOf(t.resource(p[1])) == "AWS::ApiGateway::Method" {
@@ -1131,8 +1134,9 @@ func (t *tmpl) cd2009() (*fixer.Change, error) {
 		}
 		did = append(did, typ)
 	}
+	explicit := t.resource(api.ID) != nil
 	switch {
-	case api.Format == "sam":
+	case api.Format == "sam" && explicit:
 		var add []string
 		for _, typ := range gatewayTypes {
 			if api.GatewayResponses[typ] == nil {
@@ -1164,7 +1168,9 @@ func (t *tmpl) cd2009() (*fixer.Change, error) {
 			}
 			did = append(did, add...)
 		}
-	case t.resource(api.ID) != nil && typeOf(t.resource(api.ID)) == "AWS::ApiGateway::RestApi":
+	case !explicit && api.Format == "sam" || explicit && typeOf(t.resource(api.ID)) == "AWS::ApiGateway::RestApi":
+		// A RestApi, or SAM's implicit ServerlessRestApi, which takes
+		// GatewayResponse resources that reference its logical ID.
 		for _, typ := range gatewayTypes {
 			if api.GatewayResponses[typ] != nil {
 				continue
@@ -1626,8 +1632,13 @@ func (t *tmpl) httpPreflight(e string) (*fixer.Change, error) {
 // configuration (creating the key when absent).
 func (t *tmpl) appendList(c *apimodel.CorsConfig, list []apimodel.Value, key string, add []string) (*fixer.Change, error) {
 	have := map[string]bool{}
+	var existing []string
 	for _, v := range list {
 		have[strings.ToLower(strings.TrimSpace(v.S))] = true
+		existing = append(existing, strings.TrimSpace(v.S))
+	}
+	if key != "AllowMethods" {
+		add = fixer.MatchCase(existing, add)
 	}
 	var missing []string
 	for _, h := range add {
@@ -1662,4 +1673,42 @@ func (t *tmpl) appendList(c *apimodel.CorsConfig, list []apimodel.Value, key str
 		}
 	}
 	return &fixer.Change{Summary: key + " now includes " + strings.Join(missing, ", "), Targets: fixer.RouteTargets(t.c.API, false)}, nil
+}
+
+// ---- CD2025: SigV4 headers ----
+
+func (t *tmpl) cd2025() (*fixer.Change, error) {
+	api := t.c.API
+	if api.Kind != apimodel.REST {
+		return t.httpPreflight("HeaderDisallowedByPreflightResponse")
+	}
+	loc := t.c.Finding.Location
+	for _, res := range api.Resources {
+		ir := optionsIR(res)
+		if ir == nil {
+			continue
+		}
+		v, ok := ir.Header("Access-Control-Allow-Headers")
+		if !fixer.Same(ir.Source, loc) && !(ok && fixer.Same(v.Source, loc)) {
+			continue
+		}
+		add := t.c.ClientHeaders(res.Methods)
+		if !ok {
+			s, err := t.irAt(ir.Source)
+			if err != nil {
+				return nil, err
+			}
+			val := fixer.Quote(strings.Join(add, ","))
+			if err := t.setParams(s, []string{"method.response.header.Access-Control-Allow-Headers", val}); err != nil {
+				return nil, err
+			}
+			return &fixer.Change{Summary: "OPTIONS " + res.Path + " maps Access-Control-Allow-Headers " + val, Targets: fixer.PreflightTargets(api, res)}, nil
+		}
+		nv, err := fixer.AddListItems(t.d, t.valueNodeAt(v.Source), add)
+		if err != nil {
+			return nil, err
+		}
+		return &fixer.Change{Summary: "OPTIONS " + res.Path + " Access-Control-Allow-Headers is now " + nv, Targets: fixer.PreflightTargets(api, res)}, nil
+	}
+	return nil, fixer.Skipf("no OPTIONS answer at %s", loc)
 }

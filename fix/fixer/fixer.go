@@ -209,20 +209,31 @@ func Sources(api *apimodel.API, fn func(evidence.Source)) {
 	}
 }
 
-// APIAt returns the API whose model records loc, or nil.
+// APIAt returns the API whose model records loc; failing that, the API
+// of loc's file whose nearest recorded element precedes loc (a finding
+// about a construct the model does not keep, such as an ignored
+// extension, sits inside its API's definition); nil when none.
 func APIAt(apis []*apimodel.API, loc evidence.Source) *apimodel.API {
+	var near *apimodel.API
+	nearLine := -1
 	for _, a := range apis {
 		found := false
 		Sources(a, func(s evidence.Source) {
-			if s.File != "" && s.File == loc.File && s.Line == loc.Line && s.Column == loc.Column {
+			if s.File == "" || s.File != loc.File {
+				return
+			}
+			if s.Line == loc.Line && s.Column == loc.Column {
 				found = true
+			}
+			if s.Line <= loc.Line && s.Line > nearLine {
+				near, nearLine = a, s.Line
 			}
 		})
 		if found {
 			return a
 		}
 	}
-	return nil
+	return near
 }
 
 // Same reports whether two locations are the same place.
@@ -343,8 +354,17 @@ func (c *Ctx) ClientHeaders(methods []*apimodel.Method) []string {
 			need["X-Api-Key"] = true
 		}
 	}
+	sigv4 := func(t apimodel.Value) {
+		// A page calling an AWS_IAM route signs with SigV4: Authorization,
+		// X-Amz-Date, and X-Amz-Security-Token with temporary
+		// credentials (rule CD2025).
+		if !t.Unknown && strings.EqualFold(strings.TrimSpace(t.S), "AWS_IAM") {
+			need["Authorization"], need["X-Amz-Date"], need["X-Amz-Security-Token"] = true, true, true
+		}
+	}
 	if c.API != nil && c.API.Kind == apimodel.FunctionURL {
 		need["Content-Type"] = true
+		sigv4(c.API.AuthType)
 	}
 	if c.API != nil {
 		for _, r := range c.API.Routes {
@@ -354,6 +374,7 @@ func (c *Ctx) ClientHeaders(methods []*apimodel.Method) []string {
 			if r.Authorized() == apimodel.TriYes {
 				need["Authorization"] = true
 			}
+			sigv4(r.AuthorizationType)
 		}
 	}
 	for _, h := range headerOrder {

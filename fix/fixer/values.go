@@ -190,6 +190,7 @@ func AddListItems(d *yamledit.Doc, n *yaml.Node, items []string) (string, error)
 			have[strings.ToLower(x)] = true
 		}
 	}
+	items = MatchCase(out, items)
 	for _, x := range items {
 		if !have[strings.ToLower(x)] {
 			have[strings.ToLower(x)] = true
@@ -237,4 +238,23 @@ func CapMaxAge(d *yamledit.Doc, n *yaml.Node) (*Change, error) {
 		return nil, err
 	}
 	return &Change{Summary: fmt.Sprintf("max age %s -> %s (Chromium caches preflights for at most 7200 s)", v, next)}, nil
+}
+
+// MatchCase writes header names added to a list the way the list writes
+// them: all lower case when every existing item is, as given otherwise.
+func MatchCase(existing, add []string) []string {
+	lower := len(existing) > 0
+	for _, e := range existing {
+		if e != strings.ToLower(e) {
+			lower = false
+		}
+	}
+	if !lower {
+		return add
+	}
+	out := make([]string, len(add))
+	for i, a := range add {
+		out[i] = strings.ToLower(a)
+	}
+	return out
 }

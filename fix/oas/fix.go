@@ -2,6 +2,7 @@ package oas
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -150,6 +151,12 @@ func (o *Doc) Fix(c *fixer.Ctx) (*fixer.Change, error) {
 		return &fixer.Change{Summary: "contentHandling CONVERT_TO_TEXT on " + strings.Join(did, ", "), Targets: targets}, nil
 	case "CD2021":
 		return fixer.CapMaxAge(o.D, fixer.ValueAt(o.D, loc))
+	case "CD2024":
+		return o.restCors(c)
+	case "CD2025":
+		return o.predicted(c, "HeaderDisallowedByPreflightResponse")
+	case "CD2050":
+		return o.predicted(c, predictedError(c.Finding.Detail))
 	}
 	return nil, fixer.Skipf("no OpenAPI fix for %s", c.Finding.RuleID)
 }
@@ -421,4 +428,198 @@ func itemsOf(n *yaml.Node) []*yaml.Node {
 		return []*yaml.Node{n}
 	}
 	return nil
+}
+
+var corsErrorRe = regexp.MustCompile(`\(([A-Za-z]+)\)$`)
+
+func predictedError(detail string) string {
+	if m := corsErrorRe.FindStringSubmatch(strings.TrimSpace(detail)); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// predicted adds what a preflight lacks for the error e.
+func (o *Doc) predicted(c *fixer.Ctx, e string) (*fixer.Change, error) {
+	api := c.API
+	if api.Kind != apimodel.REST {
+		if o.Cors() == nil {
+			return o.httpCors(c)
+		}
+		switch e {
+		case "HeaderDisallowedByPreflightResponse":
+			return o.allowHeaders(c)
+		case "MethodDisallowedByPreflightResponse":
+			return o.appendCors(c, "allowMethods", fixer.RouteMethods(api))
+		}
+		return nil, fixer.Skipf("%s has no mechanical fix here: see the more specific finding on the route", e)
+	}
+	res := fixer.ResourceAt(api, c.Finding.Location)
+	if res == nil {
+		for _, r := range api.Resources {
+			if ir := optionsIR(r); ir != nil && (fixer.Same(ir.Source, c.Finding.Location) || headerAt(ir, c.Finding.Location)) {
+				res = r
+			}
+		}
+	}
+	if res == nil {
+		return nil, fixer.Skipf("no resource at %s", c.Finding.Location)
+	}
+	switch e {
+	case "PreflightMissingAllowOriginHeader", "PreflightInvalidStatus":
+		if res.Method("OPTIONS") == nil {
+			return o.options(c, res)
+		}
+		return nil, fixer.Skipf("the preflight fails with %s although %s has an options operation: see the more specific finding", e, res.Path)
+	case "HeaderDisallowedByPreflightResponse", "MethodDisallowedByPreflightResponse":
+	default:
+		return nil, fixer.Skipf("%s has no mechanical fix here: see the more specific finding on the route", e)
+	}
+	ir := optionsIR(res)
+	if ir == nil {
+		return nil, fixer.Skipf("options %s has no integration response", res.Path)
+	}
+	name, add := "Access-Control-Allow-Headers", c.ClientHeaders(res.Methods)
+	if e == "MethodDisallowedByPreflightResponse" {
+		name, add = "Access-Control-Allow-Methods", fixer.Methods(res)
+	}
+	if v, ok := ir.Header(name); ok {
+		nv, err := fixer.AddListItems(o.D, fixer.ValueAt(o.D, v.Source), add)
+		if err != nil {
+			return nil, err
+		}
+		return &fixer.Change{Summary: "options " + res.Path + " " + name + " is now " + nv, Targets: fixer.PreflightTargets(api, res)}, nil
+	}
+	s, err := o.irAt(c, ir.Source)
+	if err != nil {
+		return nil, err
+	}
+	val := fixer.Quote(strings.Join(add, ","))
+	if err := o.set(s, []string{"method.response.header." + name, val}); err != nil {
+		return nil, err
+	}
+	return &fixer.Change{Summary: "options " + res.Path + " maps " + name + " " + val, Targets: fixer.PreflightTargets(api, res)}, nil
+}
+
+func headerAt(ir *apimodel.IntegrationResponse, loc fixer.Source) bool {
+	for _, v := range ir.ResponseParameters {
+		if fixer.Same(v.Source, loc) {
+			return true
+		}
+	}
+	return false
+}
+
+// appendCors adds items to a list of x-amazon-apigateway-cors.
+func (o *Doc) appendCors(c *fixer.Ctx, key string, add []string) (*fixer.Change, error) {
+	cors := o.Cors()
+	l := yamledit.Get(cors, key)
+	have := map[string]bool{}
+	var existing []string
+	for _, it := range itemsOf(l) {
+		have[strings.ToLower(it.Value)] = true
+		existing = append(existing, it.Value)
+	}
+	if key != "allowMethods" {
+		add = fixer.MatchCase(existing, add)
+	}
+	var missing []string
+	for _, x := range add {
+		if !have[strings.ToLower(x)] {
+			have[strings.ToLower(x)] = true
+			missing = append(missing, x)
+		}
+	}
+	if len(missing) == 0 {
+		return nil, fixer.Skipf("%s lists every value already", key)
+	}
+	if l == nil || l.Kind != yaml.SequenceNode {
+		if err := o.D.Set(cors, key, fixer.Strs(missing)); err != nil {
+			return nil, err
+		}
+	} else {
+		for _, x := range missing {
+			if err := o.D.Append(l, fixer.Str(x)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return &fixer.Change{Summary: key + " now includes " + strings.Join(missing, ", "), Targets: fixer.RouteTargets(c.API, false)}, nil
+}
+
+// restCors turns an x-amazon-apigateway-cors, which REST APIs ignore,
+// into the options operations REST needs.
+func (o *Doc) restCors(c *fixer.Ctx) (*fixer.Change, error) {
+	cors := o.Cors()
+	if cors == nil {
+		return nil, fixer.Skipf("no x-amazon-apigateway-cors")
+	}
+	var origins, headers, methods []string
+	for _, it := range itemsOf(yamledit.Get(cors, "allowOrigins")) {
+		if v, ok := fixer.ScalarValue(it); ok {
+			origins = append(origins, v)
+		}
+	}
+	for _, it := range itemsOf(yamledit.Get(cors, "allowHeaders")) {
+		if v, ok := fixer.ScalarValue(it); ok {
+			headers = append(headers, v)
+		}
+	}
+	for _, it := range itemsOf(yamledit.Get(cors, "allowMethods")) {
+		if v, ok := fixer.ScalarValue(it); ok {
+			methods = append(methods, strings.ToUpper(v))
+		}
+	}
+	origin := ""
+	switch {
+	case len(c.Origins) == 1:
+		origin = c.Origins[0]
+	case len(c.Origins) > 1:
+		return nil, fixer.Needs("--origin", "a REST mapping sends one static origin; give the one this API serves")
+	case len(origins) == 1 && fixer.WellFormedOrigin(origins[0]):
+		origin = origins[0]
+	default:
+		return nil, fixer.Needs("--origin", "x-amazon-apigateway-cors allows %s and a REST mapping sends one origin; give the one this API serves", strings.Join(origins, ", "))
+	}
+	cred := false
+	if v, ok := fixer.ScalarValue(yamledit.Get(cors, "allowCredentials")); ok && strings.EqualFold(v, "true") {
+		cred = origin != "*"
+	}
+	var did []string
+	var targets []fixer.Target
+	for _, res := range c.API.Resources {
+		if res.Method("OPTIONS") != nil {
+			continue
+		}
+		pf := fixer.PreflightAnswer{Origin: origin, Methods: fixer.Methods(res), Headers: c.ClientHeaders(res.Methods), Credentials: cred}
+		for _, h := range headers {
+			if !containsFold(pf.Headers, h) {
+				pf.Headers = append(pf.Headers, h)
+			}
+		}
+		for _, m := range methods {
+			if m != "*" && !containsFold(pf.Methods, m) {
+				pf.Methods = append(pf.Methods, m)
+			}
+		}
+		if err := o.AddOptions(res.Path, pf); err != nil {
+			return nil, err
+		}
+		did = append(did, res.Path)
+		targets = append(targets, fixer.PreflightTargets(c.API, res)...)
+	}
+	if err := o.D.Delete(o.Root, "x-amazon-apigateway-cors"); err != nil {
+		return nil, err
+	}
+	return &fixer.Change{Summary: fmt.Sprintf("replaced x-amazon-apigateway-cors (ignored by REST) with options operations on %s (Access-Control-Allow-Origin %s)", strings.Join(did, ", "), origin),
+		Targets: targets}, nil
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
 }

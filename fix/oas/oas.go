@@ -42,6 +42,9 @@ var Rules = map[string]string{
 	"CD2014": "splits allowOrigins items holding several origins; a REST mapping takes the --origin",
 	"CD2018": "sets contentHandling: CONVERT_TO_TEXT on the mock OPTIONS integrations",
 	"CD2021": "lowers the preflight max age to 7200 s, Chromium's cap",
+	"CD2024": "a REST definition ignores x-amazon-apigateway-cors: adds an options operation (mock integration) answering with its origin, methods and headers to every path that lacks one, then removes the extension",
+	"CD2025": "adds the SigV4 request headers (Authorization, X-Amz-Date, X-Amz-Security-Token) to allowHeaders or the options Access-Control-Allow-Headers",
+	"CD2050": "for a predicted block at the preflight: adds the missing request headers or methods to the options mapping or allowHeaders/allowMethods, or the options operation",
 }
 
 // Doc is one OpenAPI definition inside a document: root is the OpenAPI

@@ -29,6 +29,7 @@ var Rules = map[string]string{
 	"CD2014": "splits an allowedOrigins item holding several origins; an http event's origin takes the one --origin",
 	"CD2020": "replaces the http origin with the https --origin of the same host",
 	"CD2021": "lowers maxAge to 7200, Chromium's cap",
+	"CD2025": "adds the SigV4 request headers to the events' cors.headers or httpApi allowedHeaders",
 	"CD2050": "for a predicted block at the preflight: adds the missing request headers to the events' cors.headers or httpApi allowedHeaders",
 }
 
@@ -77,7 +78,7 @@ func Fix(c *fixer.Ctx) (*fixer.Change, error) {
 		return f.allowedHeaders(true)
 	case "CD2021":
 		return fixer.CapMaxAge(d, fixer.ValueAt(d, loc))
-	case "CD2050":
+	case "CD2050", "CD2025":
 		if api.Kind != apimodel.REST {
 			if api.Cors == nil {
 				return f.httpAPICors()

@@ -48,6 +48,7 @@ var Rules = map[string]string{
 	"CD2018": "sets content_handling = \"CONVERT_TO_TEXT\" on the MOCK OPTIONS integrations",
 	"CD2020": "replaces the http origin with the https --origin of the same host",
 	"CD2021": "lowers max_age to 7200, Chromium's cap",
+	"CD2025": "adds the SigV4 request headers (authorization, x-amz-date, x-amz-security-token) to allow_headers or the OPTIONS Access-Control-Allow-Headers",
 	"CD2050": "for a predicted block at the preflight: adds the missing request headers or methods to the OPTIONS mapping or allow_headers/allow_methods",
 }
 
@@ -116,6 +117,9 @@ func Fix(c *fixer.Ctx) (*fixer.Change, error) {
 	case "CD2021":
 		return m.maxAge()
 	case "CD2050":
+		return m.predicted()
+	case "CD2025":
+		m.c.Finding.Detail = "(HeaderDisallowedByPreflightResponse)"
 		return m.predicted()
 	}
 	return nil, fixer.Skipf("no Terraform fix for %s", c.Finding.RuleID)

@@ -50,6 +50,8 @@ type Doc struct {
 	jsonUnit string
 	edits    []*edit
 	changed  bool
+	// emptyInserts counts insertions into collections that were empty.
+	emptyInserts map[*yaml.Node]int
 }
 
 // edit is one text change: src[start:end] becomes the rendering.
@@ -1130,6 +1132,19 @@ func (d *Doc) insertAt(c, last *yaml.Node, empty bool, render func(flow bool, in
 	if err != nil {
 		return err
 	}
+	// Earlier insertions into c in this edit set render at the same
+	// place, in order: anchor on the last member that has a position.
+	last, empty = nil, true
+	step := 1
+	if c.Kind == yaml.MappingNode {
+		step = 2
+	}
+	for i := len(c.Content) - 1; i >= step-1; i -= step {
+		if c.Content[i].Line > 0 {
+			last, empty = c.Content[i], false
+			break
+		}
+	}
 	if isFlow(d, c) {
 		end, err := d.flowEnd(c, start)
 		if err != nil {
@@ -1137,23 +1152,44 @@ func (d *Doc) insertAt(c, last *yaml.Node, empty bool, render func(flow bool, in
 		}
 		closing := end - 1
 		multi := d.multiLine(c)
-		if d.json && empty {
-			// "{}" -> "{\n<ind+unit>member\n<ind>}" or "{member}".
-			ind := d.lineIndent(c.Line)
-			d.add(closing, closing, func() (string, error) {
-				s, err := render(false, ind+d.jsonUnit, multi)
-				if err != nil {
-					return "", err
-				}
-				if multi {
-					return "\n" + ind + d.jsonUnit + s + "\n" + ind, nil
-				}
-				return s, nil
-			})
-			return nil
-		}
 		if empty {
-			d.add(closing, closing, func() (string, error) { return render(true, "", false) })
+			if d.emptyInserts == nil {
+				d.emptyInserts = map[*yaml.Node]int{}
+			}
+			n := d.emptyInserts[c]
+			d.emptyInserts[c]++
+			if d.json {
+				// "{}" -> "{\n<ind+unit>member\n<ind>}" or "{member}".
+				ind := d.lineIndent(c.Line)
+				d.add(closing, closing, func() (string, error) {
+					s, err := render(false, ind+d.jsonUnit, multi)
+					if err != nil {
+						return "", err
+					}
+					switch {
+					case multi && n == 0:
+						return "\n" + ind + d.jsonUnit + s, nil
+					case multi:
+						return ",\n" + ind + d.jsonUnit + s, nil
+					case n > 0:
+						return ", " + s, nil
+					}
+					return s, nil
+				})
+				if multi && n == 0 {
+					// The closing line, after every member inserted here.
+					d.edits = append(d.edits, &edit{start: closing, end: closing, seq: 1 << 30,
+						render: func() (string, error) { return "\n" + ind, nil }})
+				}
+				return nil
+			}
+			d.add(closing, closing, func() (string, error) {
+				s, err := render(true, "", false)
+				if n > 0 {
+					s = ", " + strings.TrimSpace(s)
+				}
+				return s, err
+			})
 			return nil
 		}
 		// After the last member's value.
@@ -1164,7 +1200,7 @@ func (d *Doc) insertAt(c, last *yaml.Node, empty bool, render func(flow bool, in
 		if d.json {
 			memberInd := d.lineIndent(last.Line)
 			if c.Kind == yaml.MappingNode {
-				memberInd = d.lineIndent(c.Content[len(c.Content)-4].Line)
+				memberInd = d.lineIndent(d.KeyOf(last).Line)
 			}
 			if !multi {
 				memberInd = ""
@@ -1289,7 +1325,18 @@ func (d *Doc) Delete(m *yaml.Node, key string) error {
 		if lastLine < len(d.lines) {
 			end = d.lines[lastLine]
 		}
-		d.add(ls, end, func() (string, error) { return "", nil })
+		// Comments on the removed lines stay, as comment lines at the
+		// key's indentation.
+		var kept strings.Builder
+		pad := strings.Repeat(" ", k.Column-1)
+		for l := k.Line; l <= lastLine && l <= len(d.lines); l++ {
+			text := d.lineText(l)
+			if i := commentStart([]byte(text)); i >= 0 {
+				kept.WriteString(pad + strings.TrimSpace(text[i:]) + "\n")
+			}
+		}
+		keep := kept.String()
+		d.add(ls, end, func() (string, error) { return keep, nil })
 		return nil
 	}
 	return nil

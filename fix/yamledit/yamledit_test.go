@@ -144,7 +144,7 @@ func TestEdits(t *testing.T) {
 		{
 			desc: "delete block key",
 			in:   "M:\n  AuthorizationType: CUSTOM\n  AuthorizerId: !Ref Auth # x\n  HttpMethod: OPTIONS\n",
-			want: "M:\n  AuthorizationType: NONE\n  HttpMethod: OPTIONS\n",
+			want: "M:\n  AuthorizationType: NONE\n  # x\n  HttpMethod: OPTIONS\n",
 			edit: func(t *testing.T, d *Doc) error {
 				if err := d.SetScalar(path(t, d, "M", "AuthorizationType"), "NONE"); err != nil {
 					return err
@@ -311,4 +311,58 @@ func FuzzEdits(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestRepeatedInserts(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{"L: [a]\nM: {x: 1}\n", "L: [a, b, c]\nM: {x: 1, y: 2, z: 3}\n"},
+		{"L:\n  - a\nM:\n  x: 1\n", "L:\n  - a\n  - b\n  - c\nM:\n  x: 1\n  y: 2\n  z: 3\n"},
+		{"{\n  \"L\": [\n    \"a\"\n  ],\n  \"M\": {\n    \"x\": 1\n  }\n}\n", "{\n  \"L\": [\n    \"a\",\n    \"b\",\n    \"c\"\n  ],\n  \"M\": {\n    \"x\": 1,\n    \"y\": 2,\n    \"z\": 3\n  }\n}\n"},
+		{"L: []\nM: {}\n", "L: [b, c]\nM: {y: 2, z: 3}\n"},
+	} {
+		d, err := Parse("t", []byte(tc.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, m := Get(d.Root(), "L"), Get(d.Root(), "M")
+		for _, x := range []string{"b", "c"} {
+			if err := d.Append(l, str(x)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, kv := range [][2]string{{"y", "2"}, {"z", "3"}} {
+			if err := d.Insert(m, kv[0], scalar(kv[1])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := d.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != tc.want {
+			t.Errorf("%q:\ngot  %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestInsertsIntoEmptyJSONObject(t *testing.T) {
+	t.Parallel()
+	d, err := Parse("t.json", []byte("{\n  \"M\": {},\n  \"N\": 1\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Get(d.Root(), "M")
+	for _, k := range []string{"a", "b"} {
+		if err := d.Insert(m, k, str("v")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := d.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "{\n  \"M\": {\n    \"a\": \"v\",\n    \"b\": \"v\"\n  },\n  \"N\": 1\n}\n"; string(got) != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
 }
