@@ -54,7 +54,7 @@ var checkOrder = map[string]int{
 	"PreflightInvalidStatus": 10, "PreflightDisallowedRedirect": 11,
 	"PreflightMissingAllowOriginHeader": 12, "PreflightMultipleAllowOriginValues": 12, "PreflightInvalidAllowOriginValue": 12,
 	"PreflightAllowOriginMismatch": 12, "PreflightWildcardOriginNotAllowed": 12,
-	"PreflightInvalidAllowCredentials": 13,
+	"PreflightInvalidAllowCredentials":     13,
 	"InvalidAllowMethodsPreflightResponse": 14, "MethodDisallowedByPreflightResponse": 14,
 	"InvalidAllowHeadersPreflightResponse": 15, "HeaderDisallowedByPreflightResponse": 15,
 	"MissingAllowOriginHeader": 22, "MultipleAllowOriginValues": 22, "InvalidAllowOriginValue": 22,
