@@ -68,6 +68,9 @@ func ExampleResult_Message() {
 	//   the server's CORS configuration rejects: header authorization
 	//     (a preflight asking for it alone fails while other preflights pass)
 	//     fix: allow it in the CORS middleware: rs/cors and go-chi/cors Options.AllowedMethods / AllowedHeaders, gorilla handlers.AllowedMethods / handlers.AllowedHeaders, jub0bs/cors Config.Methods / RequestHeaders; methods are compared as the page writes them ("patch" is not "PATCH")
+	//   cause: CD1035 cors-layer-refused: The server's CORS configuration refused this origin, method or header
+	//     Go CORS middleware (github.com/rs/cors or alike) refused the preflight (HTTP/1.1 204 No Content with only Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers): the CORS middleware answered the preflight but left out every Access-Control-Allow-* header: the origin, the method or a request header is not in its configuration
+	//     fix (go): Edit the middleware's configuration: rs/cors cors.Options{AllowedOrigins: []string{"https://app.example.com"}, AllowedMethods: []string{"GET", "POST", "PUT"}, AllowedHeaders: []string{"authorization", "content-type"}}; jub0bs/cors cors.Config{Origins: []string{"https://app.example.com"}, Methods: []string{"GET", "POST", "PUT"}, RequestHeaders: []string{"authorization", "content-type"}}. Both answer a refused preflight without CORS headers.
 }
 
 // Blocked can also require Chromium's CorsError; a table runs many cases
