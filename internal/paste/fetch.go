@@ -614,7 +614,8 @@ func parseFetch(text string) (*Request, error) {
 				if strings.HasPrefix(v.str, "new ReadableStream") {
 					r.BodyKind = cors.BodyStream
 				}
-				r.note("the body is an expression (%q), read as a %s body; give --data to send a body", clip(v.str, 40), map[cors.Body]string{cors.BodySimple: "string, FormData or Blob", cors.BodyStream: "ReadableStream"}[r.BodyKind])
+				// The expression is not quoted back: it may hold a secret.
+				r.note("the body is an expression, read as a %s body; give --data to send a body", map[cors.Body]string{cors.BodySimple: "string, FormData or Blob", cors.BodyStream: "ReadableStream"}[r.BodyKind])
 			default:
 				b, _ := json.Marshal(v.toJSON())
 				r.Body, r.HasBody = b, true

@@ -128,7 +128,8 @@ func Parse(text string) (*Request, error) {
 	case CurlBash:
 		r, err = parseCurl(t, CurlBash)
 	default:
-		return nil, errorf("", "not a curl command, PowerShell command or fetch() call (it starts with %q); copy the request in DevTools with Copy as cURL, Copy as PowerShell or Copy as fetch", clip(firstLine(t), 20))
+		// The text is not echoed: a mistaken paste may be a token.
+		return nil, errorf("", "not a curl command, PowerShell command or fetch() call (it does not start with curl, curl.exe, Invoke-WebRequest, $session or fetch); copy the request in DevTools with Copy as cURL, Copy as PowerShell or Copy as fetch")
 	}
 	if err != nil {
 		return nil, err
@@ -160,13 +161,6 @@ func DetectFormat(t string) Format {
 
 func firstWord(s string) string {
 	if i := strings.IndexAny(s, " \t\r\n"); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
 		return s[:i]
 	}
 	return s

