@@ -60,6 +60,14 @@ type Options struct {
 	// QueryTimeout for one Logs Insights query (default 45 s).
 	PollInterval time.Duration
 	QueryTimeout time.Duration
+	// ConfigOnly runs the configuration steps only (1, 2, 5, 6 and the
+	// stage's drift in 8: what --all runs per API); the window-dependent
+	// steps (logs, metrics, CloudTrail) and AWS Health are skipped.
+	ConfigOnly bool
+
+	// known is the API as a list call returned it (DiagnoseAll): the
+	// run does not get it again.
+	known any
 }
 
 // Clients are the SDK clients the playbook uses.
@@ -198,8 +206,15 @@ func Diagnose(ctx context.Context, c Clients, opt Options) (*Result, error) {
 	for n := 1; n <= 9; n++ {
 		r.step[n] = &evidence.Step{N: n, Title: stepTitles[n], Status: evidence.StepPassed}
 	}
-	if err := r.resolve(ctx); err != nil {
-		return nil, err
+	switch k := opt.known.(type) {
+	case *apigateway.GetRestApiOutput:
+		r.useREST(k)
+	case *apigatewayv2.GetApiOutput:
+		r.useV2(k)
+	default:
+		if err := r.resolve(ctx); err != nil {
+			return nil, err
+		}
 	}
 	// Control plane and history, concurrently (bounded by r.sem).
 	g, gctx := errgroup.WithContext(ctx)
@@ -210,11 +225,25 @@ func Diagnose(ctx context.Context, c Clients, opt Options) (*Result, error) {
 		g.Go(func() error { return r.httpConfig(gctx) })
 	}
 	g.Go(func() error { return r.stagesAndDeployments(gctx) })
-	g.Go(func() error { r.health(gctx); return nil })
+	if !opt.ConfigOnly {
+		g.Go(func() error { r.health(gctx); return nil })
+	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	r.step[1].Evidence = append(r.step[1].Evidence, r.healthEv...)
+	if opt.ConfigOnly {
+		for _, n := range windowSteps {
+			r.skip(n, "not run with --all (configuration steps only): run aws diagnose --api-id %s for the logs, metrics and history", opt.APIID)
+		}
+		r.drift()
+		r.finishSteps()
+		res := &Result{Playbook: r.pb, API: r.api, Deployed: r.deployed}
+		if r.pb.Kind == "WEBSOCKET" {
+			res.API = nil
+		}
+		return res, nil
+	}
 	// The window-dependent steps as they stand before any window is read
 	// (skips decided from the configuration), restored when widening.
 	snap := map[int]evidence.Step{}
@@ -476,39 +505,10 @@ func (r *run) resolve(ctx context.Context) error {
 	}
 	switch {
 	case restErr == nil:
-		r.pb.Kind = "REST"
-		r.restName = aws.ToString(rest.Name)
-		r.pb.APIName = r.restName
-		r.api = &apimodel.API{ID: r.opt.APIID, Name: r.restName, Kind: apimodel.REST, Format: "aws",
-			Source: evidence.Source{URL: fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s", r.c.Region, r.opt.APIID)}}
-		for _, t := range rest.BinaryMediaTypes {
-			r.api.BinaryMediaTypes = append(r.api.BinaryMediaTypes, apimodel.Known(t, r.api.Source))
-		}
-		r.pb.Source = r.api.Source
-		r.evidenceLine(1, "REST API %s %q exists in %s", r.opt.APIID, r.restName, r.c.Region)
-		r.evidenceLine(5, "type: REST API (apigateway v1): CORS is per resource (OPTIONS methods, integration-response mappings, gateway responses)")
-		if ec := rest.EndpointConfiguration; ec != nil && len(ec.Types) > 0 {
-			r.evidenceLine(5, "endpoint type: %s", ec.Types[0])
-		}
-		if rest.DisableExecuteApiEndpoint {
-			r.evidenceLine(5, "the default execute-api endpoint is disabled: browsers must use a custom domain")
-		}
+		r.useREST(rest)
 		return nil
 	case v2Err == nil:
-		r.pb.Kind = string(v2.ProtocolType)
-		r.pb.APIName = aws.ToString(v2.Name)
-		src := evidence.Source{URL: fmt.Sprintf("arn:aws:apigateway:%s::/apis/%s", r.c.Region, r.opt.APIID)}
-		r.api = &apimodel.API{ID: r.opt.APIID, Name: r.pb.APIName, Kind: apimodel.HTTP, Format: "aws", Source: src, Endpoint: aws.ToString(v2.ApiEndpoint)}
-		r.pb.Source = src
-		r.evidenceLine(1, "%s API %s %q exists in %s (%s)", r.pb.Kind, r.opt.APIID, r.pb.APIName, r.c.Region, aws.ToString(v2.ApiEndpoint))
-		if r.pb.Kind == "WEBSOCKET" {
-			r.evidenceLine(5, "type: WebSocket API: browsers apply no CORS to WebSocket connections (no preflight, no Access-Control-* check); the server must check the Origin header of the handshake ($connect authorizer or integration)")
-			for _, n := range []int{2, 3, 4, 6, 9} {
-				r.skip(n, "not applicable to WebSocket APIs (no CORS)")
-			}
-			return nil
-		}
-		r.httpAPI(v2)
+		r.useV2(v2)
 		return nil
 	}
 	var ae1, ae2 smithy.APIError
@@ -540,6 +540,45 @@ func (r *run) resolve(ctx context.Context) error {
 	}
 	r.fail(1, "the API could not be read: %s", shortErr(firstErr(restErr, v2Err)))
 	return nil
+}
+
+// useREST takes the REST API (GetRestApi, or an item of GetRestApis).
+func (r *run) useREST(rest *apigateway.GetRestApiOutput) {
+	r.pb.Kind = "REST"
+	r.restName = aws.ToString(rest.Name)
+	r.pb.APIName = r.restName
+	r.api = &apimodel.API{ID: r.opt.APIID, Name: r.restName, Kind: apimodel.REST, Format: "aws",
+		Source: evidence.Source{URL: fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s", r.c.Region, r.opt.APIID)}}
+	for _, t := range rest.BinaryMediaTypes {
+		r.api.BinaryMediaTypes = append(r.api.BinaryMediaTypes, apimodel.Known(t, r.api.Source))
+	}
+	r.pb.Source = r.api.Source
+	r.evidenceLine(1, "REST API %s %q exists in %s", r.opt.APIID, r.restName, r.c.Region)
+	r.evidenceLine(5, "type: REST API (apigateway v1): CORS is per resource (OPTIONS methods, integration-response mappings, gateway responses)")
+	if ec := rest.EndpointConfiguration; ec != nil && len(ec.Types) > 0 {
+		r.evidenceLine(5, "endpoint type: %s", ec.Types[0])
+	}
+	if rest.DisableExecuteApiEndpoint {
+		r.evidenceLine(5, "the default execute-api endpoint is disabled: browsers must use a custom domain")
+	}
+}
+
+// useV2 takes the HTTP or WebSocket API (GetApi, or an item of GetApis).
+func (r *run) useV2(v2 *apigatewayv2.GetApiOutput) {
+	r.pb.Kind = string(v2.ProtocolType)
+	r.pb.APIName = aws.ToString(v2.Name)
+	src := evidence.Source{URL: fmt.Sprintf("arn:aws:apigateway:%s::/apis/%s", r.c.Region, r.opt.APIID)}
+	r.api = &apimodel.API{ID: r.opt.APIID, Name: r.pb.APIName, Kind: apimodel.HTTP, Format: "aws", Source: src, Endpoint: aws.ToString(v2.ApiEndpoint)}
+	r.pb.Source = src
+	r.evidenceLine(1, "%s API %s %q exists in %s (%s)", r.pb.Kind, r.opt.APIID, r.pb.APIName, r.c.Region, aws.ToString(v2.ApiEndpoint))
+	if r.pb.Kind == "WEBSOCKET" {
+		r.evidenceLine(5, "type: WebSocket API: browsers apply no CORS to WebSocket connections (no preflight, no Access-Control-* check); the server must check the Origin header of the handshake ($connect authorizer or integration)")
+		for _, n := range []int{2, 3, 4, 6, 9} {
+			r.skip(n, "not applicable to WebSocket APIs (no CORS)")
+		}
+		return
+	}
+	r.httpAPI(v2)
 }
 
 func firstErr(errs ...error) error {

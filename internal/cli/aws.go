@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -12,10 +13,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/collect/apigw"
 	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 	"github.com/corsdoctor/corsdoctor/report"
 	"github.com/corsdoctor/corsdoctor/rules"
 )
@@ -41,6 +44,12 @@ type AWSDiagnoseOptions struct {
 	// directory; Replay answers from such a directory instead of AWS.
 	Record string
 	Replay string
+	// All diagnoses every API of the Region (or of Regions):
+	// configuration steps, paced to API Gateway's quotas.
+	All     bool
+	Regions []string
+	// Quotas replaces API Gateway's documented quotas (tests).
+	Quotas *apigw.Quotas
 
 	// LoadConfig builds the SDK config (tests inject one); nil uses the
 	// default credential chain.
@@ -95,6 +104,9 @@ API, wrong region, missing or expired credentials).`,
 			if runF != nil {
 				return runF(opts)
 			}
+			if opts.All || len(opts.Regions) > 0 {
+				return runAWSDiagnoseAll(cmd.Context(), opts)
+			}
 			return runAWSDiagnose(cmd.Context(), opts)
 		},
 	}
@@ -113,6 +125,8 @@ API, wrong region, missing or expired credentials).`,
 	fs.StringVar(&opts.FailOn, "fail-on", "error", "exit 1 when a finding has at least this severity: error, warning or info")
 	fs.DurationVar(&opts.Timeout, "timeout", 2*time.Minute, "give up after this long")
 	fs.StringVar(&opts.Record, "record", "", "write every AWS answer of the run, redacted (account ids, ARNs' principals, user names, IPs, keys, tokens), to this directory, to replay it with --replay")
+	fs.BoolVar(&opts.All, "all", false, "diagnose every REST, HTTP and WebSocket API of the region: configuration steps only, paced to API Gateway's quotas (GetResources 5 per 2 s, 10 calls per second)")
+	fs.StringSliceVar(&opts.Regions, "regions", nil, "with --all: these regions (comma-separated; implies --all)")
 	fs.StringVar(&opts.Replay, "replay", "", "answer from a directory written by --record instead of AWS (offline; the recorded clock, region and options are used)")
 	opts.HTML.Register(fs)
 	return cmd
@@ -181,32 +195,9 @@ func AWSDiagnose(ctx context.Context, opts *AWSDiagnoseOptions) (*apigw.Result, 
 			return nil, nil, err
 		}
 	}
-	load := opts.LoadConfig
-	if load == nil {
-		load = defaultAWSConfig
-	}
-	cfg, err := load(ctx, opts)
+	cfg, err := loadAWS(ctx, opts)
 	if err != nil {
-		var pe config.SharedConfigProfileNotExistError
-		if errors.As(err, &pe) {
-			return nil, nil, WithHint(Usagef("AWS profile %q not found in the shared config", pe.Profile), "list profiles with 'aws configure list-profiles'; pass one with --profile or AWS_PROFILE")
-		}
-		return nil, nil, WithHint(Usagef("AWS configuration: %v", err), "check AWS_PROFILE, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE")
-	}
-	if cfg.Region == "" {
-		return nil, nil, WithHint(Usagef("no AWS region"), "pass --region us-east-1 (or set AWS_REGION, or a region in the profile)")
-	}
-	if cfg.Credentials == nil {
-		return nil, nil, WithHint(Usagef("no AWS credentials found"), credentialsHint(opts))
-	}
-	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	creds, err := cfg.Credentials.Retrieve(cctx)
-	cancel()
-	if err != nil {
-		return nil, nil, WithHint(Usagef("no AWS credentials found: %s", firstLine(err.Error())), credentialsHint(opts))
-	}
-	if creds.Expired() {
-		return nil, nil, WithHint(Usagef("AWS credentials expired at %s", creds.Expires.UTC().Format(time.RFC3339)), "refresh them: aws sso login --profile PROFILE, or export new AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN")
+		return nil, nil, err
 	}
 	var rec *apigw.Recorder
 	if opts.Record != "" {
@@ -235,6 +226,11 @@ func AWSDiagnose(ctx context.Context, opts *AWSDiagnoseOptions) (*apigw.Result, 
 		}
 		return nil, nil, Usagef("aws diagnose: %v", err)
 	}
+	return res, playbookFindings(res, origins), nil
+}
+
+// playbookFindings runs every rule on a playbook and its API.
+func playbookFindings(res *apigw.Result, origins []string) []diag.Finding {
 	// The stage's access logs, aggregated by the shared Logs Insights
 	// query, feed the same access-log rules as `corsdoctor logs`.
 	in := &diag.Input{Playbook: res.Playbook, Origins: origins, Logs: res.Playbook.Access}
@@ -253,7 +249,40 @@ func AWSDiagnose(ctx context.Context, opts *AWSDiagnoseOptions) (*apigw.Result, 
 		}
 		fs = kept
 	}
-	return res, fs, nil
+	return fs
+}
+
+// loadAWS builds the SDK config for opts.Region and checks that
+// credentials can be had: bad input is a usage error with a hint.
+func loadAWS(ctx context.Context, opts *AWSDiagnoseOptions) (aws.Config, error) {
+	load := opts.LoadConfig
+	if load == nil {
+		load = defaultAWSConfig
+	}
+	cfg, err := load(ctx, opts)
+	if err != nil {
+		var pe config.SharedConfigProfileNotExistError
+		if errors.As(err, &pe) {
+			return aws.Config{}, WithHint(Usagef("AWS profile %q not found in the shared config", pe.Profile), "list profiles with 'aws configure list-profiles'; pass one with --profile or AWS_PROFILE")
+		}
+		return aws.Config{}, WithHint(Usagef("AWS configuration: %v", err), "check AWS_PROFILE, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE")
+	}
+	if cfg.Region == "" {
+		return aws.Config{}, WithHint(Usagef("no AWS region"), "pass --region us-east-1 (or set AWS_REGION, or a region in the profile)")
+	}
+	if cfg.Credentials == nil {
+		return aws.Config{}, WithHint(Usagef("no AWS credentials found"), credentialsHint(opts))
+	}
+	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	creds, err := cfg.Credentials.Retrieve(cctx)
+	cancel()
+	if err != nil {
+		return aws.Config{}, WithHint(Usagef("no AWS credentials found: %s", firstLine(err.Error())), credentialsHint(opts))
+	}
+	if creds.Expired() {
+		return aws.Config{}, WithHint(Usagef("AWS credentials expired at %s", creds.Expires.UTC().Format(time.RFC3339)), "refresh them: aws sso login --profile PROFILE, or export new AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN")
+	}
+	return cfg, nil
 }
 
 func credentialsHint(opts *AWSDiagnoseOptions) string {
@@ -310,4 +339,192 @@ func runAWSDiagnose(ctx context.Context, opts *AWSDiagnoseOptions) error {
 		}
 	}
 	return nil
+}
+
+// AWSAllDocument is the JSON report of aws diagnose --all: per Region,
+// every API's playbook document.
+type AWSAllDocument struct {
+	Tool    string         `json:"tool"`
+	Version string         `json:"version"`
+	Regions []AWSAllRegion `json:"regions"`
+	Quotas  apigw.Quotas   `json:"quotas"`
+}
+
+// AWSAllRegion is one Region of aws diagnose --all.
+type AWSAllRegion struct {
+	Region string                    `json:"region"`
+	APIs   []report.PlaybookDocument `json:"apis"`
+	// Errors are the APIs whose run could not start.
+	Errors []string `json:"errors,omitempty"`
+	// Calls is the number of API Gateway calls the run made, of which
+	// GetResources; Elapsed its duration and Bound the least time the
+	// quotas allow for those calls.
+	Calls        int64   `json:"calls"`
+	GetResources int64   `json:"get_resources"`
+	Elapsed      float64 `json:"elapsed_seconds"`
+	Bound        float64 `json:"quota_bound_seconds"`
+	findings     [][]diag.Finding
+}
+
+// AWSDiagnoseAll runs the configuration steps on every API of each
+// Region, Regions concurrently (quotas are per account and Region).
+func AWSDiagnoseAll(ctx context.Context, opts *AWSDiagnoseOptions) ([]AWSAllRegion, error) {
+	switch {
+	case opts.APIID != "":
+		return nil, WithHint(Usagef("--api-id and --all cannot be used together"), "drop --api-id to diagnose every API, or --all to diagnose one")
+	case opts.Record != "" || opts.Replay != "":
+		return nil, WithHint(Usagef("--record and --replay apply to one API, not --all"), "record one API at a time: aws diagnose --api-id ID --record DIR")
+	case opts.HTML.Path != "":
+		return nil, WithHint(Usagef("--html applies to one API, not --all"), "use --json for --all, or --html with --api-id")
+	}
+	var origins []string
+	for _, o := range opts.Origins {
+		v, err := ParseOriginFlag(o)
+		if err != nil {
+			return nil, err
+		}
+		origins = append(origins, v)
+	}
+	regions := opts.Regions
+	if len(regions) == 0 {
+		regions = []string{opts.Region}
+	}
+	q := apigw.DefaultQuotas
+	if opts.Quotas != nil {
+		q = *opts.Quotas
+	}
+	now := opts.App.Now
+	if now == nil {
+		now = time.Now
+	}
+	at := now()
+	out := make([]AWSAllRegion, len(regions))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, region := range regions {
+		g.Go(func() error {
+			o := *opts
+			o.Region = strings.TrimSpace(region)
+			cfg, err := loadAWS(gctx, &o)
+			if err != nil {
+				return err
+			}
+			l := apigw.NewLimiter(q)
+			t0 := time.Now()
+			f, err := apigw.DiagnoseAll(gctx, apigw.NewClientsLimited(cfg, opts.Backoff, l), apigw.AllOptions{Options: apigw.Options{
+				Origins: origins, Now: func() time.Time { return at }, PollInterval: opts.PollInterval}})
+			if err != nil {
+				var ie *apigw.InputError
+				if errors.As(err, &ie) {
+					return WithHint(Usagef("%s: %s", cfg.Region, ie.Msg), ie.Hint)
+				}
+				return Usagef("aws diagnose --all: %s: %v", cfg.Region, err)
+			}
+			r := AWSAllRegion{Region: cfg.Region, Errors: f.Errors, Calls: l.Calls.Load(), GetResources: l.GetResources.Load(), Elapsed: time.Since(t0).Seconds()}
+			r.Bound = q.Bound(int(r.Calls), int(r.GetResources)).Seconds()
+			for _, res := range f.APIs {
+				fs := playbookFindings(res, origins)
+				r.findings = append(r.findings, fs)
+				r.APIs = append(r.APIs, report.NewPlaybookDocument(res.Playbook, fs, report.Options{ShowSecrets: opts.ShowSecrets}))
+			}
+			out[i] = r
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		if ctx.Err() != nil {
+			return nil, Usagef("aws diagnose --all: gave up after --timeout %s", opts.Timeout)
+		}
+		return nil, err
+	}
+	return out, nil
+}
+
+func runAWSDiagnoseAll(ctx context.Context, opts *AWSDiagnoseOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	failOn, err := diag.ParseSeverity(opts.FailOn)
+	if err != nil {
+		return Usagef("--fail-on: %v", err)
+	}
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+	}
+	regions, err := AWSDiagnoseAll(ctx, opts)
+	if err != nil {
+		return err
+	}
+	app := opts.App
+	q := apigw.DefaultQuotas
+	if opts.Quotas != nil {
+		q = *opts.Quotas
+	}
+	if opts.JSON {
+		err = writeJSON(app.IO.Out, AWSAllDocument{Tool: "corsdoctor", Version: report.Version, Regions: regions, Quotas: q})
+	} else {
+		err = awsAllText(app.IO.Out, regions)
+	}
+	if err != nil {
+		return err
+	}
+	bad := false
+	for _, r := range regions {
+		bad = bad || len(r.Errors) > 0
+		for i, doc := range r.APIs {
+			if doc.Playbook.Kind == "UNKNOWN" {
+				bad = true
+			}
+			for _, f := range r.findings[i] {
+				bad = bad || f.Severity >= failOn
+			}
+		}
+	}
+	if bad {
+		return ErrFindings
+	}
+	return nil
+}
+
+// awsAllText renders the summary table of each Region, then every API's
+// report.
+func awsAllText(w io.Writer, regions []AWSAllRegion) error {
+	ew := &textWriter{w: w}
+	for _, r := range regions {
+		ew.f("corsdoctor aws diagnose --all: %d API(s) in %s, configuration steps (logs, metrics and history: aws diagnose --api-id ID)\n", len(r.APIs), r.Region)
+		ew.f("%d API Gateway calls (%d GetResources) in %.1f s; the quotas allow them in %.1f s at best\n\n", r.Calls, r.GetResources, r.Elapsed, r.Bound)
+		ew.f("%-12s %-9s %-24s %-12s %5s %5s %5s  %s\n", "API ID", "KIND", "NAME", "STAGE", "ERROR", "WARN", "INFO", "FIRST FINDING")
+		for i, doc := range r.APIs {
+			var n [3]int
+			first := "-"
+			for _, f := range r.findings[i] {
+				switch f.Severity {
+				case diag.Error:
+					n[0]++
+				case diag.Warning:
+					n[1]++
+				default:
+					n[2]++
+				}
+			}
+			if len(r.findings[i]) > 0 {
+				first = r.findings[i][0].RuleID + " " + r.findings[i][0].Name
+			}
+			pb := doc.Playbook
+			ew.f("%-12s %-9s %-24s %-12s %5d %5d %5d  %s\n", termsafe.Value(pb.APIID), pb.Kind, termsafe.Value(pb.APIName), termsafe.Value(pb.Stage), n[0], n[1], n[2], first)
+		}
+		for _, e := range r.Errors {
+			ew.f("could not diagnose %s\n", termsafe.Text(e))
+		}
+		ew.f("\n")
+		for _, doc := range r.APIs {
+			if ew.err != nil {
+				break
+			}
+			ew.err = report.PlaybookText(w, doc)
+			ew.f("\n")
+		}
+	}
+	return ew.err
 }

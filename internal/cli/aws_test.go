@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/corsdoctor/corsdoctor/collect/apigw"
 	"github.com/corsdoctor/corsdoctor/internal/fakeaws"
 	"github.com/corsdoctor/corsdoctor/internal/golden"
 	"github.com/corsdoctor/corsdoctor/report"
@@ -382,6 +383,90 @@ func TestAWSDiagnoseReplayErrors(t *testing.T) {
 	} {
 		out, errOut, code := run(t, "", append([]string{"aws", "diagnose"}, tc.args...)...)
 		if code != 2 || out != "" || !strings.Contains(errOut, "corsdoctor: error: ") || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d\n%s%s", tc.args, code, out, errOut)
+		}
+	}
+}
+
+// runAWSAll runs `aws diagnose ARGS` (--all) against st with the quotas
+// scaled up so the test is quick.
+func runAWSAll(t *testing.T, st *fakeaws.State, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	fake := fakeaws.New(st)
+	q := apigw.Quotas{TotalRate: 200, TotalBurst: 40, GetResourcesRate: 50, GetResourcesBurst: 5}
+	fake.EnforceQuotas(fakeaws.Quotas{TotalRate: q.TotalRate, TotalBurst: q.TotalBurst, GetResourcesRate: q.GetResourcesRate, GetResourcesBurst: q.GetResourcesBurst})
+	srv := fake.Start()
+	t.Cleanup(srv.Close)
+	var out, errOut bytes.Buffer
+	app := NewApp(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	app.Now = func() time.Time { return st.Now }
+	cmd := NewCmdAWS(app, func(o *AWSDiagnoseOptions) error {
+		o.LoadConfig = func(ctx context.Context, o *AWSDiagnoseOptions) (aws.Config, error) {
+			return aws.Config{Region: o.Region, BaseEndpoint: aws.String(srv.URL),
+				Credentials: credentials.NewStaticCredentialsProvider("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "")}, nil
+		}
+		o.Backoff, o.Quotas = quickBackoff{}, &q
+		return runAWSDiagnoseAll(context.Background(), o)
+	})
+	cmd.SetArgs(append([]string{"diagnose"}, args...))
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.Execute()
+	PrintError(&errOut, err)
+	return out.String(), errOut.String(), ExitCode(err)
+}
+
+func fleetState(t *testing.T) *fakeaws.State {
+	st := fakeaws.Fleet(5, 5)
+	http, err := fakeaws.LoadFile(filepath.Join("..", "fakeaws", "testdata", "http-no-cors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.HTTPAPIs = http.HTTPAPIs
+	return st
+}
+
+func TestAWSDiagnoseAll(t *testing.T) {
+	t.Parallel()
+	out, errOut, code := runAWSAll(t, fleetState(t), "--all", "--region", "us-east-1")
+	if code != 1 || errOut != "" {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"corsdoctor aws diagnose --all: 6 API(s) in us-east-1", "31 API Gateway calls (5 GetResources)",
+		"fleet00004   REST      api-004", "h7k8m9n0p1   HTTP      orders-http", "CD4051 cors-missing-for-api-type",
+		`corsdoctor aws diagnose: REST API fleet00000 "api-000" in us-east-1, stage prod`, "not run with --all"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	out, errOut, code = runAWSAll(t, fleetState(t), "--regions", "us-east-1,eu-west-1", "--json")
+	if code != 1 || errOut != "" {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc AWSAllDocument
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Regions) != 2 || doc.Regions[0].Region != "us-east-1" || len(doc.Regions[0].APIs) != 6 || len(doc.Regions[1].APIs) != 0 ||
+		doc.Regions[0].Calls != 31 || doc.Regions[0].GetResources != 5 || doc.Quotas.TotalRate != 200 {
+		t.Errorf("document: %+v", doc.Regions)
+	}
+	for _, d := range doc.Regions[0].APIs {
+		if len(d.Playbook.Steps) != 9 {
+			t.Errorf("%s: %d steps", d.Playbook.APIID, len(d.Playbook.Steps))
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--all", "--api-id", "x"}, "--api-id and --all cannot be used together"},
+		{[]string{"--all", "--html", filepath.Join(t.TempDir(), "r.html")}, "--html applies to one API"},
+		{[]string{"--all", "--record", t.TempDir()}, "--record and --replay apply to one API"},
+	} {
+		out, errOut, code := runAWSAll(t, fleetState(t), tc.args...)
+		if code != 2 || out != "" || !strings.Contains(errOut, tc.want) || !strings.Contains(errOut, "corsdoctor: hint: ") {
 			t.Errorf("%v: exit %d\n%s%s", tc.args, code, out, errOut)
 		}
 	}

@@ -17,6 +17,21 @@ func (s *Server) routeV1(r *http.Request) (string, func(*call)) {
 	}
 	get := r.Method == http.MethodGet
 	switch {
+	case len(p) == 1 && get:
+		return "apigateway:GetRestApis", func(c *call) {
+			var apis []map[string]any
+			if s.inRegion(c) {
+				for _, a := range s.state.RestAPIs {
+					apis = append(apis, a.API)
+				}
+			}
+			items, next := page(apis, c.r.URL.Query().Get("position"), atoi(c.r.URL.Query().Get("limit")), s.pageSize(25), 500, s.state.PageSize)
+			out := map[string]any{"item": wire(items)}
+			if next != "" {
+				out["position"] = next
+			}
+			c.ok(out)
+		}
 	case len(p) == 2 && get:
 		return "apigateway:GetRestApi", func(c *call) { s.v1(c, p[1], func(a *RestAPI) { c.ok(wire(a.API)) }) }
 	case len(p) == 3 && get && p[2] == "resources":
@@ -142,6 +157,23 @@ func (s *Server) getExport(c *call, a *RestAPI, stage, typ string) {
 // routeV2 maps an API Gateway v2 request to its operation.
 func (s *Server) routeV2(r *http.Request) (string, func(*call)) {
 	p := strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/")
+	if r.Method == http.MethodGet && len(p) == 2 && p[1] == "apis" {
+		return "apigatewayv2:GetApis", func(c *call) {
+			var apis []map[string]any
+			if s.inRegion(c) {
+				for _, a := range s.state.HTTPAPIs {
+					apis = append(apis, a.API)
+				}
+			}
+			q := c.r.URL.Query()
+			items, next := page(apis, q.Get("nextToken"), atoi(q.Get("maxResults")), s.pageSize(100), 500, s.state.PageSize)
+			out := map[string]any{"items": items}
+			if next != "" {
+				out["nextToken"] = next
+			}
+			c.ok(out)
+		}
+	}
 	if r.Method != http.MethodGet || len(p) < 3 || p[1] != "apis" {
 		return "apigatewayv2:" + r.Method + " " + r.URL.Path, nil
 	}

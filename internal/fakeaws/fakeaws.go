@@ -32,13 +32,69 @@ type Server struct {
 	// Latency is added to every call.
 	Latency time.Duration
 
-	mu       sync.Mutex
-	state    *State
-	deny     map[string]bool
-	throttle map[string]int
-	calls    map[string]int
-	queries  map[string]*runningQuery
-	nextID   int
+	mu        sync.Mutex
+	state     *State
+	deny      map[string]bool
+	throttle  map[string]int
+	calls     map[string]int
+	queries   map[string]*runningQuery
+	nextID    int
+	quotas    *Quotas
+	total, gr gcra
+	throttled map[string]int
+}
+
+// Quotas are API Gateway's control-plane quotas per account and region
+// ("API Gateway quotas for creating, deploying and managing an API",
+// awsdocs/amazon-api-gateway-developer-guide doc_source/limits.md):
+// GetResources 5 requests every 2 seconds; all operations (apigateway and
+// apigatewayv2) together 10 requests per second with a burst of 40.
+type Quotas struct {
+	TotalRate         float64
+	TotalBurst        int
+	GetResourcesRate  float64
+	GetResourcesBurst int
+}
+
+// DocumentedQuotas are the documented values.
+var DocumentedQuotas = Quotas{TotalRate: 10, TotalBurst: 40, GetResourcesRate: 2.5, GetResourcesBurst: 5}
+
+// gcra is a token bucket as the generic cell rate algorithm: a request
+// at t conforms when t >= tat - (burst-1)/rate; it then moves tat to
+// max(tat, t) + 1/rate. A throttled request takes nothing.
+type gcra struct {
+	tat time.Time
+}
+
+func (g *gcra) conforms(t time.Time, rate float64, burst int) bool {
+	tau := time.Duration(float64(burst-1) / rate * float64(time.Second))
+	return !t.Before(g.tat.Add(-tau))
+}
+
+func (g *gcra) take(t time.Time, rate float64) {
+	if g.tat.Before(t) {
+		g.tat = t
+	}
+	g.tat = g.tat.Add(time.Duration(float64(time.Second) / rate))
+}
+
+// EnforceQuotas makes API Gateway calls beyond the quotas answer 429
+// TooManyRequestsException, as AWS does; Throttled counts them.
+func (s *Server) EnforceQuotas(q Quotas) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.quotas = &q
+}
+
+// Throttled returns how many calls of each operation the quotas refused.
+func (s *Server) Throttled() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range s.throttled {
+		out[k] = v
+	}
+	return out
 }
 
 type runningQuery struct {
@@ -48,7 +104,7 @@ type runningQuery struct {
 
 // New returns a fake serving s.
 func New(s *State) *Server {
-	return &Server{state: s, deny: map[string]bool{}, throttle: map[string]int{}, calls: map[string]int{}, queries: map[string]*runningQuery{}}
+	return &Server{state: s, deny: map[string]bool{}, throttle: map[string]int{}, calls: map[string]int{}, queries: map[string]*runningQuery{}, throttled: map[string]int{}}
 }
 
 // Start serves the fake on a loopback httptest server; close it when done.
@@ -163,6 +219,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	throttled := s.throttle[c.op] > 0
 	if throttled {
 		s.throttle[c.op]--
+	}
+	if q := s.quotas; q != nil && !throttled && (strings.HasPrefix(c.op, "apigateway:") || strings.HasPrefix(c.op, "apigatewayv2:")) {
+		now := time.Now()
+		isGR := c.op == "apigateway:GetResources"
+		ok := s.total.conforms(now, q.TotalRate, q.TotalBurst) && (!isGR || s.gr.conforms(now, q.GetResourcesRate, q.GetResourcesBurst))
+		if ok {
+			s.total.take(now, q.TotalRate)
+			if isGR {
+				s.gr.take(now, q.GetResourcesRate)
+			}
+		} else {
+			throttled = true
+			s.throttled[c.op]++
+		}
 	}
 	lat := s.Latency
 	s.mu.Unlock()

@@ -14,6 +14,37 @@ import (
 func LargeREST(n int) *State {
 	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	const id = "big0000001"
+	a := generatedREST(id, "big-api", n, "/aws/apigateway/big")
+	flat := func(v float64) []*float64 {
+		out := make([]*float64, 150)
+		for i := range out {
+			x := v
+			out[i] = &x
+		}
+		return out
+	}
+	dims := map[string]string{"ApiName": "big-api", "Stage": "prod"}
+	start := now.Add(-150 * time.Minute)
+	s := &State{Region: "us-east-1", Account: "123456789012", Now: now, RestAPIs: []RestAPI{a},
+		Metrics: []Metric{{MetricName: "4XXError", Dimensions: dims, Start: start, Values: flat(1)},
+			{MetricName: "5XXError", Dimensions: dims, Start: start, Values: flat(0)},
+			{MetricName: "Count", Dimensions: dims, Start: start, Values: flat(500)}},
+		LogGroups: []map[string]any{{"logGroupName": "/aws/apigateway/big"}, {"logGroupName": "API-Gateway-Execution-Logs_" + id + "/prod"}, {"logGroupName": "/app/web"}},
+	}
+	for i := 0; i < 120; i++ {
+		s.Events = append(s.Events, map[string]any{"EventName": "UpdateStage", "EventTime": now.Add(-time.Duration(i) * time.Minute).Format(time.RFC3339),
+			"EventSource": "apigateway.amazonaws.com", "Username": "ci", "ReadOnly": "false",
+			"Resources":       []any{map[string]any{"ResourceType": "AWS::ApiGateway::RestApi", "ResourceName": id}, map[string]any{"ResourceType": "AWS::ApiGateway::Stage", "ResourceName": "prod"}},
+			"CloudTrailEvent": fmt.Sprintf(`{"eventName":"UpdateStage","readOnly":false,"requestParameters":{"restApiId":%q,"stageName":"prod","updateStageInput":{"patchOperations":[{"op":"replace","path":"/variables/color","value":"blue"}]},"template":false},"responseElements":null}`, id)})
+	}
+	return s
+}
+
+// generatedREST is a REST API of n resources with four methods each
+// (GET, PUT, DELETE and an OPTIONS mock), CORS mapped everywhere, a prod
+// stage logging to accessGroup (and INFO execution logs) whose export
+// matches, gateway responses with CORS, and three deployments.
+func generatedREST(id, name string, n int, accessGroup string) RestAPI {
 	origin := "'https://app.example.com'"
 	mock := func() map[string]any {
 		rp := map[string]any{
@@ -42,7 +73,7 @@ func LargeREST(n int) *State {
 				}}}
 	}
 	a := RestAPI{
-		API:     map[string]any{"id": id, "name": "big-api", "createdDate": "2026-01-01T00:00:00Z", "rootResourceId": "root000000"},
+		API:     map[string]any{"id": id, "name": name, "createdDate": "2026-01-01T00:00:00Z", "rootResourceId": "root000000"},
 		Exports: map[string]any{},
 	}
 	a.Resources = append(a.Resources, map[string]any{"id": "root000000", "path": "/"})
@@ -65,32 +96,21 @@ func LargeREST(n int) *State {
 	}
 	a.Exports["prod"] = map[string]any{"openapi": "3.0.1", "info": map[string]any{"title": "big-api"}, "paths": paths, "x-amazon-apigateway-gateway-responses": gw}
 	a.Stages = []map[string]any{{"stageName": "prod", "deploymentId": "dep3", "lastUpdatedDate": "2026-11-19T00:00:00Z",
-		"accessLogSettings": map[string]any{"destinationArn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/big", "format": `{"requestId":"$context.requestId","httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status","responseType":"$context.error.responseType"}`},
+		"accessLogSettings": map[string]any{"destinationArn": "arn:aws:logs:us-east-1:123456789012:log-group:" + accessGroup, "format": `{"requestId":"$context.requestId","httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status","responseType":"$context.error.responseType"}`},
 		"methodSettings":    map[string]any{"*/*": map[string]any{"loggingLevel": "INFO", "dataTraceEnabled": true}}}}
 	for i, d := range []string{"2026-11-01T00:00:00Z", "2026-11-10T00:00:00Z", "2026-11-19T00:00:00Z"} {
 		a.Deployments = append(a.Deployments, map[string]any{"id": fmt.Sprintf("dep%d", i+1), "createdDate": d})
 	}
-	flat := func(v float64) []*float64 {
-		out := make([]*float64, 150)
-		for i := range out {
-			x := v
-			out[i] = &x
-		}
-		return out
-	}
-	dims := map[string]string{"ApiName": "big-api", "Stage": "prod"}
-	start := now.Add(-150 * time.Minute)
-	s := &State{Region: "us-east-1", Account: "123456789012", Now: now, RestAPIs: []RestAPI{a},
-		Metrics: []Metric{{MetricName: "4XXError", Dimensions: dims, Start: start, Values: flat(1)},
-			{MetricName: "5XXError", Dimensions: dims, Start: start, Values: flat(0)},
-			{MetricName: "Count", Dimensions: dims, Start: start, Values: flat(500)}},
-		LogGroups: []map[string]any{{"logGroupName": "/aws/apigateway/big"}, {"logGroupName": "API-Gateway-Execution-Logs_" + id + "/prod"}, {"logGroupName": "/app/web"}},
-	}
-	for i := 0; i < 120; i++ {
-		s.Events = append(s.Events, map[string]any{"EventName": "UpdateStage", "EventTime": now.Add(-time.Duration(i) * time.Minute).Format(time.RFC3339),
-			"EventSource": "apigateway.amazonaws.com", "Username": "ci", "ReadOnly": "false",
-			"Resources":       []any{map[string]any{"ResourceType": "AWS::ApiGateway::RestApi", "ResourceName": id}, map[string]any{"ResourceType": "AWS::ApiGateway::Stage", "ResourceName": "prod"}},
-			"CloudTrailEvent": fmt.Sprintf(`{"eventName":"UpdateStage","readOnly":false,"requestParameters":{"restApiId":%q,"stageName":"prod","updateStageInput":{"patchOperations":[{"op":"replace","path":"/variables/color","value":"blue"}]},"template":false},"responseElements":null}`, id)})
+	return a
+}
+
+// Fleet is a region of n REST APIs of resources resources each
+// (generatedREST), for aws diagnose --all: the worst case of
+// control-plane calls under API Gateway's quotas.
+func Fleet(n, resources int) *State {
+	s := &State{Region: "us-east-1", Account: "123456789012", Now: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)}
+	for i := 0; i < n; i++ {
+		s.RestAPIs = append(s.RestAPIs, generatedREST(fmt.Sprintf("fleet%05d", i), fmt.Sprintf("api-%03d", i), resources, fmt.Sprintf("/aws/apigateway/api-%03d", i)))
 	}
 	return s
 }
