@@ -371,7 +371,7 @@ func runScan(opts *ScanOptions) error {
 	defer cancel()
 
 	w := &scanWriter{opts: opts, out: bufio.NewWriterSize(out, 64<<10), errOut: app.IO.ErrOut, html: html != nil, sarif: sarif != nil,
-		tty: app.IO.ErrTTY && !opts.NoProgress, cancel: cancel, problems: newScanProblems(maxReportFindings), prev: prev}
+		tty: app.IO.ErrTTY && !opts.NoProgress, cancel: cancel, problems: newScanProblems(maxReportFindings, html != nil), prev: prev}
 	// Targets: arguments, then the spec, then the input file, streamed
 	// through a small channel so the file is never held in memory.
 	targets := make(chan scan.Target, 64)
@@ -612,10 +612,14 @@ func (w *scanWriter) emit(r *scan.Result, findings []diag.Finding) {
 	if len(findings) > 0 {
 		w.vulnerable.Add(1)
 	}
-	// Group every finding; the text output proves a problem once and
-	// points back to it for the other places.
+	// Group the findings: the text output proves a problem once and
+	// points back to it for the other places; --html and --sarif list
+	// problems. JSON Lines alone needs no grouping.
 	seen := make([]string, len(findings))
 	for i, f := range rec.Findings {
+		if w.opts.JSON && !w.html && !w.sarif {
+			break
+		}
 		var sf *diag.Finding
 		if w.sarif {
 			d := sarifFinding(findings[i], r.Target, w.opts.ShowSecrets)
@@ -673,7 +677,7 @@ func scanRecordOf(r *scan.Result, findings []diag.Finding, showSecrets bool) sca
 // scanPage is the findings report of a scan in the web UI: the findings,
 // as records carry them, grouped into problems as --html does.
 func scanPage(findings []report.Finding, scanned, vulnerable int64, dropped int) report.Page {
-	ps := newScanProblems(maxReportFindings)
+	ps := newScanProblems(maxReportFindings, true)
 	for _, f := range findings {
 		ps.add(scan.Target{URL: f.Location}, f, nil)
 	}

@@ -35,16 +35,20 @@ type scanProblem struct {
 }
 
 type scanProblems struct {
-	max   int
-	byKey map[string]*scanProblem
+	max int
+	// keep: remember each problem's first finding (--html).
+	keep bool
+	// byKey is keyed by the SHA-256 of the problem key: 32 bytes a
+	// problem, whatever the proof's size.
+	byKey map[[32]byte]*scanProblem
 	list  []*scanProblem
 	// dropped counts the findings of problems beyond max (their records
 	// are complete in --json).
 	dropped int
 }
 
-func newScanProblems(max int) *scanProblems {
-	return &scanProblems{max: max, byKey: map[string]*scanProblem{}}
+func newScanProblems(max int, keep bool) *scanProblems {
+	return &scanProblems{max: max, keep: keep, byKey: map[[32]byte]*scanProblem{}}
 }
 
 // scanDecidingLines are the lines of a finding's proof that say what the
@@ -88,14 +92,19 @@ func scanPlace(t scan.Target) string { return strings.TrimSpace(t.Method + " " +
 // is reached: it stands alone), else the first place of its problem.
 func (ps *scanProblems) add(t scan.Target, f report.Finding, sf *diag.Finding) string {
 	key, host := scanProblemKey(t.URL, f.ID, f.Severity, f.Detail, f.Evidence)
-	p := ps.byKey[key]
+	sum := sha256.Sum256([]byte(key))
+	p := ps.byKey[sum]
 	if p == nil {
 		if len(ps.list) >= ps.max {
 			ps.dropped++
 			return ""
 		}
-		p = &scanProblem{host: host, first: f, sarif: sf}
-		ps.byKey[key] = p
+		p = &scanProblem{host: host, sarif: sf}
+		p.first.ID, p.first.Severity, p.first.Name = f.ID, f.Severity, f.Name
+		if ps.keep {
+			p.first = f
+		}
+		ps.byKey[sum] = p
 		ps.list = append(ps.list, p)
 	}
 	p.count++
@@ -145,8 +154,11 @@ func writeScanProblems(out io.Writer, ps *scanProblems) error {
 		problems = "1 problem"
 	}
 	tw.printf("\n%d findings, %s (the same rule and response on targets of one origin):\n", findings, problems)
-	for _, p := range ps.list {
+	for _, p := range rep {
 		tw.printf("  %s %s %s on %s: %s: %s\n", p.first.ID, p.first.Severity, p.first.Name, p.host, p.targets(), p.placesText(3))
+	}
+	if n := len(ps.list) - len(rep); n > 0 {
+		tw.printf("  and %d on one target each (above)\n", n)
 	}
 	return tw.err
 }
