@@ -8,11 +8,11 @@ import (
 	"github.com/corsdoctor/corsdoctor/bench/scantarget"
 )
 
-// BenchmarkScan scans one target per iteration against an in-process
-// loopback target: an allowlist endpoint (46 probes, the most expensive
-// kind) and a reflecting one (2). ns/request covers client and server:
-// HTTP both ways, engine verdicts, rules (bench/scan.sh measures the
-// client alone, in its own process).
+// BenchmarkScan scans and judges one target per iteration against an
+// in-process loopback target: an allowlist endpoint (14 probes, the most
+// expensive kind adaptively) and a reflecting one (2). ns/request covers
+// client and server: HTTP both ways, engine verdicts, rules
+// (bench/scan.sh measures the client alone, in its own process).
 //
 //	go test -run '^$' -bench Scan -benchtime 200ms ./collect/scan
 func BenchmarkScan(b *testing.B) {

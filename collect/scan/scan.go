@@ -290,9 +290,9 @@ func (st *state) variants() error {
 	// Trusted origins first: they are what an allowlist was written for.
 	// The target's own origin and its siblings are tried after them, by
 	// the adaptive scan only when the trusted origins taught nothing: a
-	// trusted origin echoed gives the bases, and the same answer for the
-	// trusted origins as for the unrelated one (no CORS at all, or a
-	// fixed policy) is the server's policy for everyone.
+	// trusted origin echoed gives the bases; no CORS header at all, or
+	// the unrelated origin's Access-Control-Allow-Origin for the trusted
+	// ones too (a fixed policy), is the server's answer for everyone.
 	var legits []legit
 	for _, o := range st.s.cfg.Trusted {
 		legits = append(legits, legit{KindTrusted, o})
@@ -306,7 +306,7 @@ func (st *state) variants() error {
 	}
 	fixed := true // every legitimate origin got the unrelated origin's answer
 	for i, l := range legits {
-		if i == trusted && trusted > 0 && !thorough && (len(bases) > 0 || fixed) {
+		if i == trusted && trusted > 0 && !thorough && (len(bases) > 0 || !st.cors || fixed && st.arbACAO != "") {
 			break
 		}
 		if st.sent[l.origin] {

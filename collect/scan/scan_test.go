@@ -345,19 +345,20 @@ func TestSiblingsLearned(t *testing.T) {
 		w.Header().Set("Vary", "Origin")
 	}))
 	defer srv.Close()
-	addr := srv.Listener.Addr().String()
-	tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, network, addr) // api.example.com is the test server
-	}}
-	s := New(Config{Transport: tr})
-	defer s.Close()
-	tg, _ := ParseTarget("http://api.example.com/me")
-	r := s.Scan(context.Background(), tg)
-	if r.Err != nil {
-		t.Fatal(r.Err)
-	}
-	if got := ruleIDs(judge(r)); !slices.Equal(got, []string{"CD3006"}) {
-		t.Fatalf("rules %v, want [CD3006] (http://wwwxexample.com)", got)
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	// Without --trusted-origin, and with one the allowlist does not
+	// hold: the siblings are still learned.
+	for _, trusted := range [][]string{nil, {"https://app.example.com"}} {
+		s := New(Config{Trusted: trusted, Resolve: map[string]string{"api.example.com:" + port: srv.Listener.Addr().String()}})
+		tg, _ := ParseTarget("http://api.example.com:" + port + "/me")
+		r := s.Scan(context.Background(), tg)
+		s.Close()
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		if got := ruleIDs(judge(r)); !slices.Equal(got, []string{"CD3006"}) {
+			t.Fatalf("trusted %v: rules %v, want [CD3006] (http://wwwxexample.com:%s)", trusted, got, port)
+		}
 	}
 }
 
