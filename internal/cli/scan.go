@@ -130,7 +130,7 @@ not be scanned (and no findings). See docs/scan.md.`,
 	fs.BoolVar(&opts.Insecure, "insecure", false, "do not verify TLS certificates (targets with self-signed certificates)")
 	fs.StringVar(&opts.CACert, "cacert", "", "PEM file of the certificate authorities to trust for https targets instead of the system's")
 	fs.StringArrayVar(&opts.Resolve, "resolve", nil, "connect to ADDR for HOST:PORT instead of resolving HOST, 'HOST:PORT:ADDR' (repeatable), as curl --resolve")
-	fs.BoolVar(&opts.Thorough, "thorough", false, "send every probe of every class (about 50 requests per target) instead of adapting to the answers")
+	fs.BoolVar(&opts.Thorough, "thorough", false, "send every probe of every class (24-63 requests per target) instead of adapting to the answers")
 	fs.StringSliceVar(&opts.Rules, "rules", []string{"all"}, "rules to run: all, IDs, or -ID to leave one out (all,-CD3014)")
 	return cmd
 }
