@@ -27,7 +27,9 @@ func Text(w io.Writer, doc Document, opt TextOptions) error {
 		if cmds := opt.Curl[i]; len(cmds) > 0 {
 			tw.printf("\nReproduce with curl:\n")
 			for _, c := range cmds {
-				tw.printf("  %s\n", c)
+				// A command is never shortened (it must paste whole);
+				// its arguments are quoted safe already (internal/shell).
+				tw.raw("  " + termsafe.Escape(c) + "\n")
 			}
 		}
 	}
@@ -47,6 +49,14 @@ func (e *errWriter) printf(format string, a ...any) {
 		return
 	}
 	_, e.err = termsafe.Fprintf(e.w, format, a...)
+}
+
+// raw writes s as it is: the caller made it safe.
+func (e *errWriter) raw(s string) {
+	if e.err != nil {
+		return
+	}
+	_, e.err = io.WriteString(e.w, s)
 }
 
 // Verdict renders the one-word verdict of a result.

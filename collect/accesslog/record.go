@@ -188,6 +188,9 @@ func (p *parser) fields(f *jsonFields, rec *Record) error {
 	default:
 		rec.Route = dash
 	}
+	if len(rec.Route) == 0 {
+		rec.Route = dash // "GET " or "": a route key without route (found by FuzzParseLine)
+	}
 	if len(rec.Method) == 0 || string(rec.Method) == "-" {
 		return errNoMethod
 	}

@@ -65,7 +65,7 @@ func chromiumOrSkip(t testing.TB) *Browser {
 		mux.HandleFunc("/t/hang", func(w http.ResponseWriter, r *http.Request) {
 			select {
 			case <-r.Context().Done():
-			case <-time.After(5 * time.Second):
+			case <-time.After(5 * time.Minute):
 			}
 		})
 		mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { scenarioHandler.ServeHTTP(w, r) })

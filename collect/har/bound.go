@@ -158,7 +158,7 @@ func (b *bound) step(c byte, out []byte) []byte {
 		b.inString, b.escape, b.strLen, b.strCut = true, 0, 0, false
 	case '{', '[':
 		b.depth++
-		if b.depth <= len(b.kinds) {
+		if b.depth >= 1 && b.depth <= len(b.kinds) {
 			b.kinds[b.depth-1] = c
 		}
 		// A scope opens at an element of log.entries and log.pages
@@ -171,12 +171,14 @@ func (b *bound) step(c byte, out []byte) []byte {
 		if b.depth == b.scope {
 			b.scope, b.over = 0, false
 		}
-		b.depth--
+		if b.depth > 0 { // invalid JSON ("}{") is the decoder's to report
+			b.depth--
+		}
 	case ',':
 		if b.over && b.scope > 0 && b.depth >= b.scope {
 			// Past the budget: skip the rest of this container.
 			b.skipTo, b.skipInStr, b.skipEscape = b.depth, false, false
-			b.skipIsObj = b.depth <= len(b.kinds) && b.kinds[b.depth-1] == '{'
+			b.skipIsObj = b.depth >= 1 && b.depth <= len(b.kinds) && b.kinds[b.depth-1] == '{'
 			b.cuts.Bytes++
 			return out
 		}

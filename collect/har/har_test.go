@@ -320,43 +320,108 @@ func TestRedactTruncated(t *testing.T) {
 	}
 }
 
+// smallHARs returns, for every entry of the fixtures, a minimal HAR
+// holding that entry alone, bodies, timings and initiator stacks removed:
+// the small seeds that let FuzzRead and FuzzRedact run thousands of
+// executions a second (whole files: FuzzReadFile, FuzzRedactFile).
+func smallHARs(tb testing.TB) [][]byte {
+	tb.Helper()
+	var out [][]byte
+	for _, name := range []string{"chrome-apigw.har", "firefox.har", "chromium.har"} {
+		var doc struct {
+			Log struct {
+				Entries []map[string]any `json:"entries"`
+			} `json:"log"`
+		}
+		if err := json.Unmarshal(readFixture(tb, name), &doc); err != nil {
+			tb.Fatal(err)
+		}
+		for _, e := range doc.Log.Entries {
+			delete(e, "timings")
+			delete(e, "_initiator")
+			for _, side := range []string{"request", "response"} {
+				if m, ok := e[side].(map[string]any); ok {
+					delete(m, "content")
+					delete(m, "postData")
+					delete(m, "cookies")
+				}
+			}
+			b, err := json.Marshal(map[string]any{"log": map[string]any{"version": "1.2", "entries": []any{e}}})
+			if err != nil {
+				tb.Fatal(err)
+			}
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// fuzzRead is the property of FuzzRead and FuzzReadFile: an error xor a
+// file, and every exchange points at an entry of the file.
+func fuzzRead(t *testing.T, b []byte) {
+	hf, err := Read(bytes.NewReader(b), "f.har")
+	if (err == nil) == (hf == nil) {
+		t.Fatalf("error %v with file %v", err, hf)
+	}
+	if hf != nil {
+		exs, _ := Exchanges(hf)
+		for _, ex := range exs {
+			if ex.Source.Entry < 1 || ex.Source.Entry > hf.Total {
+				t.Fatalf("exchange from entry %d of %d", ex.Source.Entry, hf.Total)
+			}
+		}
+	}
+}
+
+// fuzzRedact is the property of FuzzRedact and FuzzRedactFile: the copy
+// is valid JSON unless the input is not a HAR at all.
+func fuzzRedact(t *testing.T, b []byte) {
+	var out bytes.Buffer
+	err := Redact(&out, bytes.NewReader(b), "f.har")
+	var te *TruncatedError
+	if (err == nil || errors.As(err, &te)) && !json.Valid(out.Bytes()) {
+		t.Fatalf("invalid output (err %v) for %q:\n%s", err, b, out.String())
+	}
+}
+
+// FuzzRead: small HARs, one entry each (thousands of executions a
+// second).
 func FuzzRead(f *testing.F) {
+	for _, b := range smallHARs(f) {
+		f.Add(b)
+	}
+	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"OPTIONS","url":"x","headers":[{"name":"Access-Control-Request-Method","value":"PUT"}]},"response":{"status":"x"}}]}}`))
+	f.Fuzz(fuzzRead)
+}
+
+// FuzzReadFile: the whole fixtures and their truncations (the pairing of
+// many entries, pages, large structures).
+func FuzzReadFile(f *testing.F) {
 	for _, name := range []string{"chrome-apigw.har", "firefox.har", "chromium.har"} {
 		b := readFixture(f, name)
 		f.Add(b)
 		f.Add(b[:len(b)/3])
 	}
-	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"OPTIONS","url":"x","headers":[{"name":"Access-Control-Request-Method","value":"PUT"}]},"response":{"status":"x"}}]}}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		hf, err := Read(bytes.NewReader(b), "f.har")
-		if (err == nil) == (hf == nil) {
-			t.Fatalf("error %v with file %v", err, hf)
-		}
-		if hf != nil {
-			exs, _ := Exchanges(hf)
-			for _, ex := range exs {
-				if ex.Source.Entry < 1 || ex.Source.Entry > hf.Total {
-					t.Fatalf("exchange from entry %d of %d", ex.Source.Entry, hf.Total)
-				}
-			}
-		}
-	})
+	f.Fuzz(fuzzRead)
 }
 
+// FuzzRedact: small HARs, one entry each.
 func FuzzRedact(f *testing.F) {
+	for _, b := range smallHARs(f) {
+		f.Add(b)
+	}
+	f.Add([]byte("}{0"))
+	f.Fuzz(fuzzRedact)
+}
+
+// FuzzRedactFile: the whole fixtures and their truncations.
+func FuzzRedactFile(f *testing.F) {
 	for _, name := range []string{"chrome-apigw.har", "firefox.har", "chromium.har"} {
 		b := readFixture(f, name)
 		f.Add(b)
 		f.Add(b[:len(b)/2])
 	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		var out bytes.Buffer
-		err := Redact(&out, bytes.NewReader(b), "f.har")
-		var te *TruncatedError
-		if (err == nil || errors.As(err, &te)) && !json.Valid(out.Bytes()) {
-			t.Fatalf("invalid output (err %v) for %q:\n%s", err, b, out.String())
-		}
-	})
+	f.Fuzz(fuzzRedact)
 }
 
 func TestOddFieldTypesKeepTheEntry(t *testing.T) {

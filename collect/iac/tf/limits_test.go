@@ -95,6 +95,9 @@ func FuzzCheckLimits(f *testing.F) {
 	for _, s := range []string{"a = 1\n", "b {\n c = \"${x}\"\n}\n", "a = <<EOT\n${\nEOT\n", "a = ((((1))))", "/* (", "a = \"$${\"", "a = !!-1"} {
 		f.Add([]byte(s))
 	}
+	for _, b := range testdataBlocks(f) {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if CheckLimits("f.tf", src) != nil {
 			return

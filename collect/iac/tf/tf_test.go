@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/collect/iac/tree"
@@ -134,16 +136,61 @@ func TestParseInvalidHCL(t *testing.T) {
 	}
 }
 
-func FuzzParse(f *testing.F) {
-	b, _ := os.ReadFile(filepath.Join("testdata", "module", "main.tf"))
-	f.Add(b)
-	f.Add([]byte("resource \"aws_lambda_function_url\" \"u\" {\n cors {\n allow_origins = [\"*\"]\n }\n}\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		apis, errs := Parse(".", []File{{Name: "f.tf", Data: data}}, nil, nil)
-		if len(errs) > 0 && len(apis) > 0 {
-			t.Fatalf("both APIs and errors for one file")
+// testdataBlocks returns every top-level block of the testdata .tf
+// files as its own small file: the seeds of FuzzParse.
+func testdataBlocks(tb testing.TB) [][]byte {
+	tb.Helper()
+	names, _ := filepath.Glob(filepath.Join("testdata", "*", "*.tf"))
+	more, _ := filepath.Glob(filepath.Join("testdata", "*", "*", "*.tf"))
+	names = append(names, more...)
+	var out [][]byte
+	for _, name := range names {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			tb.Fatal(err)
 		}
-	})
+		hf, diags := hclsyntax.ParseConfig(src, name, hcl.Pos{Line: 1, Column: 1})
+		if diags.HasErrors() {
+			tb.Fatalf("%s: %v", name, diags)
+		}
+		for _, b := range hf.Body.(*hclsyntax.Body).Blocks {
+			r := b.Range()
+			out = append(out, append([]byte(nil), src[r.Start.Byte:r.End.Byte]...))
+		}
+	}
+	if len(out) == 0 {
+		tb.Fatal("no block in testdata")
+	}
+	return out
+}
+
+// fuzzParse: one file gives APIs or errors, never both.
+func fuzzParse(t *testing.T, data []byte) {
+	apis, errs := Parse(".", []File{{Name: "f.tf", Data: data}}, nil, nil)
+	if len(errs) > 0 && len(apis) > 0 {
+		t.Fatalf("both APIs and errors for one file")
+	}
+}
+
+// FuzzParse: small files, one block of the testdata each (thousands of
+// executions a second).
+func FuzzParse(f *testing.F) {
+	for _, b := range testdataBlocks(f) {
+		f.Add(b)
+	}
+	f.Add([]byte("resource \"aws_lambda_function_url\" \"u\" {\n cors {\n allow_origins = [\"*\"]\n }\n}\n"))
+	f.Fuzz(fuzzParse)
+}
+
+// FuzzParseModule: whole testdata modules (references across blocks,
+// bodies, jsonencode).
+func FuzzParseModule(f *testing.F) {
+	names, _ := filepath.Glob(filepath.Join("testdata", "*", "*.tf"))
+	for _, name := range names {
+		b, _ := os.ReadFile(name)
+		f.Add(b)
+	}
+	f.Fuzz(fuzzParse)
 }
 
 func FuzzParsePlan(f *testing.F) {
