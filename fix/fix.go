@@ -340,7 +340,7 @@ func (e *attempt) run(res *Result) *Linted {
 		e.skip(Skipped{Finding: f, Reason: why})
 		return nil
 	}
-	ch, err := fx(ctx)
+	ch, err := safely(fx, ctx)
 	if err != nil {
 		var done *fixer.Skip
 		if errors.As(err, &done) && done.Satisfied {
@@ -529,3 +529,14 @@ func hasFixer(id string) bool {
 }
 
 var _ = fmt.Sprintf
+
+// safely runs a fixer; a panic (a bug on some input) declines the fix
+// instead of ending the run.
+func safely(fx func(*fixer.Ctx) (*fixer.Change, error), ctx *fixer.Ctx) (ch *fixer.Change, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			ch, err = nil, fixer.Skipf("internal error in the %s fix: %v", ctx.Finding.RuleID, v)
+		}
+	}()
+	return fx(ctx)
+}

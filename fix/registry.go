@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/fix/cdk"
 	"github.com/corsdoctor/corsdoctor/fix/cfn"
 	"github.com/corsdoctor/corsdoctor/fix/fixer"
 	"github.com/corsdoctor/corsdoctor/fix/handler"
@@ -20,7 +21,7 @@ var (
 	openapiRules = keys(oas.Rules)
 	tfRules      = keys(tf.Rules)
 	slsRules     = keys(sls.Rules)
-	cdkRules     = map[string]bool{}
+	cdkRules     = keys(cdk.Rules)
 )
 
 func keys(m map[string]string) map[string]bool {
@@ -35,7 +36,7 @@ func cfnFix(c *fixer.Ctx) (*fixer.Change, error)     { return cfn.Fix(c) }
 func openapiFix(c *fixer.Ctx) (*fixer.Change, error) { return oas.Fix(c) }
 func tfFix(c *fixer.Ctx) (*fixer.Change, error)      { return tf.Fix(c) }
 func slsFix(c *fixer.Ctx) (*fixer.Change, error)     { return sls.Fix(c) }
-func cdkFix(c *fixer.Ctx) (*fixer.Change, error)     { return nil, fixer.Skipf("todo") }
+func cdkFix(c *fixer.Ctx) (*fixer.Change, error)     { return cdk.Fix(c) }
 func handlerFix(c *fixer.Ctx) (*fixer.Change, error) { return handler.Fix(c) }
 
 // MechanicalRules lists the rules some format fixes, sorted.

@@ -380,7 +380,11 @@ func patchPython(src, name string, origins []string) (string, string) {
 			if !strings.HasPrefix(v, "{") {
 				return "", "a response's headers are not a dict literal"
 			}
-			hk := topKeys(v[:matchClose(v, 0, true)], true)
+			ve := matchClose(v, 0, true)
+			if ve < 0 {
+				return "", "a response's headers could not be read"
+			}
+			hk := topKeys(v[:ve], true)
 			if _, ok := hk["Access-Control-Allow-Origin"]; ok {
 				continue
 			}
@@ -484,7 +488,11 @@ func patchNode(src, name string, origins []string) (string, string) {
 			if !strings.HasPrefix(v, "{") {
 				return "a response's headers are not an object literal"
 			}
-			hk := topKeys(v[:matchClose(v, 0, false)], false)
+			ve := matchClose(v, 0, false)
+			if ve < 0 {
+				return "a response's headers could not be read"
+			}
+			hk := topKeys(v[:ve], false)
 			if _, ok := hk["Access-Control-Allow-Origin"]; ok {
 				return ""
 			}
@@ -503,12 +511,18 @@ func patchNode(src, name string, origins []string) (string, string) {
 	case '(':
 		// Concise arrow body: => ({ ... })
 		end := matchClose(src, bodyAt, false)
+		if end < 0 {
+			return "", "the arrow function's body could not be read"
+		}
 		inner := strings.TrimSpace(src[bodyAt+1 : end-1])
-		if end < 0 || !strings.HasPrefix(inner, "{") {
+		if !strings.HasPrefix(inner, "{") {
 			return "", "the arrow function does not return an object literal"
 		}
 		at := bodyAt + 1 + strings.Index(src[bodyAt+1:], "{")
 		oe := matchClose(src, at, false)
+		if oe < 0 {
+			return "", "the returned object could not be read"
+		}
 		if why := patchObj(at, src[at:oe]); why != "" {
 			return "", why
 		}

@@ -1,0 +1,2 @@
+export async function getProfile() { return { name: 'ada' }; }
+export async function saveProfile() {}
