@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"github.com/corsdoctor/corsdoctor/diag"
 	"sort"
 	"strings"
 
@@ -359,3 +360,36 @@ func credentialed(lists ...[]*apimodel.API) map[string]bool {
 	}
 	return out
 }
+
+// Proof is the outcome of proving a change on API models.
+type Proof struct {
+	// Rows are every simulated request, before and after.
+	Rows []Row
+	// Verdict is true when a targeted route got further.
+	Verdict bool
+	// Reason says why the change must be refused ("" when it may be
+	// kept).
+	Reason string
+}
+
+// Prove simulates every route of the APIs before and after a change (for
+// the origins, or the ones the APIs allow, and the clients' headers) and
+// checks the targets: the proof a live plan (aws fix) gives, the same as
+// a rewrite's.
+func Prove(before, after []*apimodel.API, origins, headers []string, targets []fixer.Target) Proof {
+	cred, os := credentialed(before, after), originsFor(origins, before, after)
+	rows := compare(simulate(before, os, headers, cred), simulate(after, os, headers, cred))
+	keys := map[string]string{}
+	for _, a := range before {
+		keys[a.ID] = apiKey(a)
+	}
+	v, reason := proofOf(rows, keys, &fixer.Change{Targets: targets})
+	return Proof{Rows: rows, Verdict: v, Reason: reason}
+}
+
+// FindingKey identifies a finding across lints of a changing API (file
+// positions and line numbers inside messages are ignored).
+func FindingKey(f diag.Finding) string { return findingKey(f) }
+
+// HasFixer reports whether a rule has a mechanical fix in some format.
+func HasFixer(id string) bool { return hasFixer(id) }

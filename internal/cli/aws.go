@@ -70,6 +70,7 @@ func NewCmdAWS(app *App, runF func(*AWSDiagnoseOptions) error) *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(NewCmdAWSDiagnose(app, runF))
+	cmd.AddCommand(NewCmdAWSFix(app, nil))
 	return cmd
 }
 

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -138,10 +137,7 @@ func runFix(opts *FixOptions) error {
 		}
 	}
 	if opts.Format == "json" {
-		enc := json.NewEncoder(io.Out)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(fixJSON{Tool: "corsdoctor", Applied: opts.Apply, Counts: res.Counts(), Result: res}); err != nil {
+		if err := writeJSON(io.Out, fixJSON{Tool: "corsdoctor", Applied: opts.Apply, Counts: res.Counts(), Result: res}); err != nil {
 			return err
 		}
 	} else {

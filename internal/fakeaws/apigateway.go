@@ -11,6 +11,9 @@ import (
 
 // routeV1 maps an API Gateway (v1, restJson1) request to its operation.
 func (s *Server) routeV1(r *http.Request) (string, func(*call)) {
+	if op, h := s.routeV1Write(r); h != nil {
+		return op, h
+	}
 	p := strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/")
 	for i := range p {
 		p[i] = unescape(p[i])
@@ -156,6 +159,9 @@ func (s *Server) getExport(c *call, a *RestAPI, stage, typ string) {
 
 // routeV2 maps an API Gateway v2 request to its operation.
 func (s *Server) routeV2(r *http.Request) (string, func(*call)) {
+	if op, h := s.routeV2Write(r); h != nil {
+		return op, h
+	}
 	p := strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/")
 	if r.Method == http.MethodGet && len(p) == 2 && p[1] == "apis" {
 		return "apigatewayv2:GetApis", func(c *call) {

@@ -379,6 +379,31 @@ var (
 		".paths.*.*.security[].api_key":             "API Gateway export: the API key security scheme",
 		".paths.*.*.security[].api_key[]":           "scopes (empty)",
 		".paths.*.*.x-amazon-apigateway-any-method": "x-amazon-apigateway-any-method",
+		// Exports the fake renders after CreateDeployment (aws fix): the
+		// authorizer and SigV4 schemes of the API Gateway OpenAPI
+		// extensions reference (x-amazon-apigateway-authtype,
+		// x-amazon-apigateway-authorizer).
+		".components.securitySchemes":                                                "OpenAPI 3 security schemes",
+		".components.securitySchemes.authorizer":                                     "an authorizer's scheme (AWS names it after the authorizer)",
+		".components.securitySchemes.authorizer.type":                                "apiKey",
+		".components.securitySchemes.authorizer.name":                                "Authorization",
+		".components.securitySchemes.authorizer.in":                                  "header",
+		".components.securitySchemes.authorizer.x-amazon-apigateway-authtype":        "cognito_user_pools or custom",
+		".components.securitySchemes.authorizer.x-amazon-apigateway-authorizer":      "x-amazon-apigateway-authorizer object",
+		".components.securitySchemes.authorizer.x-amazon-apigateway-authorizer.type": "token, request or cognito_user_pools",
+		".components.securitySchemes.sigv4":                                          "the AWS_IAM scheme",
+		".components.securitySchemes.sigv4.type":                                     "apiKey",
+		".components.securitySchemes.sigv4.name":                                     "Authorization",
+		".components.securitySchemes.sigv4.in":                                       "header",
+		".components.securitySchemes.sigv4.x-amazon-apigateway-authtype":             "awsSigv4",
+		".components.securitySchemes.api_key":                                        "the API key scheme",
+		".components.securitySchemes.api_key.type":                                   "apiKey",
+		".components.securitySchemes.api_key.name":                                   "x-api-key",
+		".components.securitySchemes.api_key.in":                                     "header",
+		".paths.*.*.security[].authorizer":                                           "the authorizer requirement",
+		".paths.*.*.security[].authorizer[]":                                         "scopes (empty)",
+		".paths.*.*.security[].sigv4":                                                "the SigV4 requirement",
+		".paths.*.*.security[].sigv4[]":                                              "scopes (empty)",
 	}
 	lookupExtras = map[string]string{}
 )

@@ -60,6 +60,7 @@ type RestAPI struct {
 	Exports map[string]any `json:"exports,omitempty"`
 	// TestInvoke maps "resourceId METHOD" to a TestInvokeMethod response.
 	TestInvoke map[string]map[string]any `json:"testInvoke,omitempty"`
+	snapshots  map[string]map[string]any // deployment id -> export (apigateway_write.go)
 }
 
 // HTTPAPI is one API Gateway HTTP (or WebSocket) API.
