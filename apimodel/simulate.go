@@ -583,5 +583,5 @@ func (s *Simulation) httpRoute(api *API, name, verb, path string, req *cors.Requ
 		s.note("route " + r.Key + " has no integration")
 		return &cors.Response{URL: req.URL, Status: 500, Header: http.Header{}}
 	}
-	return s.proxyAnswer(r.Integration, verb, r.Key, req, sc, preflight, api.Cors != nil)
+	return s.proxyAnswer(r.Integration, "route", r.Key, req, sc, preflight, api.Cors != nil)
 }

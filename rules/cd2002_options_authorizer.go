@@ -47,7 +47,7 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.h
 			proofs := map[evidence.Source]*proof{}
 			for _, res := range api.Resources {
 				for _, m := range res.Methods {
-					if m.HTTPMethod != "OPTIONS" && !(m.HTTPMethod == "ANY" && res.Method("OPTIONS") == nil) {
+					if m.HTTPMethod != "OPTIONS" && !(m.HTTPMethod == "ANY" && res.Method("OPTIONS") == nil && corsEnabled(api)) {
 						continue
 					}
 					if m.Authorized() != apimodel.TriYes {

@@ -59,21 +59,28 @@ After:   AllowHeaders: ["authorization", "content-type"]`,
 			// (SigV4 headers for AWS_IAM are CD2025's).
 			routes := api.Routes
 			if api.Kind == apimodel.FunctionURL {
-				routes = []*apimodel.Route{{Key: "function URL", Method: "POST", Path: "/", AuthorizationType: api.AuthType}}
+				// A function URL takes a body when its CORS configuration
+				// allows a body method by name.
+				verb := "GET"
+				for _, m := range c.AllowMethods {
+					if s := strings.ToUpper(strings.TrimSpace(m.S)); !m.Unknown && (s == "POST" || s == "PUT" || s == "PATCH") {
+						verb = s
+					}
+				}
+				routes = []*apimodel.Route{{Key: "function URL", Method: verb, Path: "/", AuthorizationType: api.AuthType}}
 			}
 			for _, r := range routes {
 				if isIAM(r.AuthorizationType) {
 					continue
 				}
 				t := strings.ToUpper(r.AuthorizationType.S)
-				body := r.Method == "POST" || r.Method == "PUT" || r.Method == "PATCH" || r.Method == "ANY" || r.Key == "$default"
+				// Routes named with a body method take JSON; ANY and
+				// $default say nothing about what the page sends.
+				body := r.Method == "POST" || r.Method == "PUT" || r.Method == "PATCH"
 				if r.AuthorizationType.Unknown || (t != "JWT" && t != "CUSTOM") && !body {
 					continue
 				}
 				route := r
-				if api.Kind == apimodel.FunctionURL {
-					route = nil
-				}
 				var why []string
 				if t == "JWT" || t == "CUSTOM" {
 					why = append(why, "route "+r.Key+" uses an authorizer, so the page sends Authorization")

@@ -208,9 +208,30 @@ func proveRoute(p *diag.Pass, api *apimodel.API, r *apimodel.Route, sc apimodel.
 	}
 	pr := simulate(api, path, req, sc)
 	if !pr.blocked() {
-		return nil
+		return originEitherWay(api, path, req, sc, pr)
 	}
 	return pr
+}
+
+// originEitherWay settles a simulation that only an unresolved
+// allowOrigins entry (a !Ref, a variable) kept open: if the origin is not
+// allowed the browser gets no CORS headers and blocks the request; if the
+// request is blocked when it is allowed too, it is blocked either way.
+func originEitherWay(api *apimodel.API, path string, req *cors.Request, sc apimodel.Scenario, pr *proof) *proof {
+	c := api.Cors
+	if c == nil || len(pr.sim.Unknown) == 0 || apimodel.OriginAllowed(c.AllowOrigins, req.Origin) != apimodel.TriUnknown {
+		return nil
+	}
+	cc := *c
+	cc.AllowOrigins = []apimodel.Value{apimodel.Known(req.Origin, c.Source)}
+	alt := *api
+	alt.Cors = &cc
+	x := simulate(&alt, path, req, sc)
+	if !x.blocked() {
+		return nil
+	}
+	x.sim.Notes = append(x.sim.Notes, "allowOrigins is only known at deploy time: blocked whether or not it allows "+req.Origin)
+	return x
 }
 
 // withCredentials makes the request credentialed (cookies, fetch

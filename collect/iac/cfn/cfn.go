@@ -580,18 +580,27 @@ func (t *template) definition(api *apimodel.API, body, uri *yaml.Node) {
 		openapi.Fill(t.file, body, api)
 		return
 	}
-	if s, ok := tree.Scalar(uri); ok {
+	if s, ok := tree.Scalar(uri); ok && !strings.Contains(s, "://") {
 		t.includeDefinition(api, s)
+		return
+	}
+	if uri != nil {
+		t.opt.Notes.Add(t.src(uri), "definition "+tree.Render(uri)+" of "+api.ID, "definitions in S3 are not read: the routes they define are not evaluated")
 	}
 }
 
 func (t *template) includeDefinition(api *apimodel.API, loc string) {
-	if loc == "" || strings.Contains(loc, "://") || t.opt.Read == nil {
+	if loc == "" || t.opt.Read == nil {
+		return
+	}
+	if strings.Contains(loc, "://") {
+		t.opt.Notes.Add(api.Source, "definition "+loc+" of "+api.ID, "definitions in S3 are not read: the routes they define are not evaluated")
 		return
 	}
 	name := path.Join(t.dir, loc)
 	b, err := t.opt.Read(name)
 	if err != nil {
+		t.opt.Notes.Add(api.Source, "definition "+loc+" of "+api.ID, "the file is not in the linted tree")
 		return
 	}
 	root, err := tree.Parse(name, b)

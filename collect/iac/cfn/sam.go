@@ -47,7 +47,7 @@ func (t *template) samAPI(r *resource) *apimodel.API {
 	t.definition(api, t.samProp(r, "Api", "DefinitionBody"), t.samProp(r, "Api", "DefinitionUri"))
 	if c := t.samProp(r, "Api", "Cors"); c != nil {
 		sc := &apimodel.SAMCors{Source: t.src(c), AllowCredentials: apimodel.TriNo}
-		if c.Kind == yaml.MappingNode {
+		if fn, _ := intrinsic(c); c.Kind == yaml.MappingNode && fn == "" {
 			get := func(k string) *apimodel.Value {
 				if n := tree.Get(c, k); n != nil {
 					v := t.value(n)

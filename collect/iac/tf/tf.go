@@ -352,6 +352,10 @@ func (m *module) build() []*apimodel.API {
 func (m *module) body(api *apimodel.API, b *block) {
 	name, root := b.a.document("body", m.read, m.dir)
 	if root == nil {
+		if b.a.has("body") {
+			v := b.a.val("body")
+			m.notes.Add(b.src, b.addr+".body", "the OpenAPI body "+v.String()+" is not read (only file(), templatefile() with a literal path, jsonencode() and literal strings are): the routes it defines are not evaluated")
+		}
 		return
 	}
 	openapi.Fill(name, root, api)
