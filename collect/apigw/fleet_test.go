@@ -48,7 +48,7 @@ func TestDiagnoseAll(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.HTTPAPIs = http.HTTPAPIs
-	q := Quotas{TotalRate: 100, TotalBurst: 40, GetResourcesRate: 25, GetResourcesBurst: 5}
+	q := Quotas{TotalRate: 50, TotalBurst: 40, GetResourcesRate: 12.5, GetResourcesBurst: 5}
 	f, fake, l, elapsed := runFleet(t, st, q, 2*time.Millisecond, true)
 	if len(f.APIs) != 21 || len(f.Errors) != 0 {
 		t.Fatalf("%d APIs, errors %v", len(f.APIs), f.Errors)
