@@ -41,6 +41,25 @@ func runGuarded(t *testing.T, args ...string) (stdout, stderr string, code int) 
 	return "", "", 0
 }
 
+// expectRun checks a run's exit code and that its standard output and
+// error hold the given texts.
+func expectRun(t *testing.T, out, errOut string, code, wantCode int, stdout, stderr []string) {
+	t.Helper()
+	if code != wantCode {
+		t.Errorf("exit %d, want %d\nstdout:\n%.3000s\nstderr:\n%s", code, wantCode, out, errOut)
+	}
+	for _, w := range stdout {
+		if !strings.Contains(out, w) {
+			t.Errorf("stdout lacks %q:\n%.3000s", w, out)
+		}
+	}
+	for _, w := range stderr {
+		if !strings.Contains(errOut, w) {
+			t.Errorf("stderr lacks %q: %s", w, errOut)
+		}
+	}
+}
+
 // terminalSafe fails when a line of s holds a character a terminal
 // interprets (termsafe).
 func terminalSafe(t *testing.T, what, s string) {
@@ -97,19 +116,7 @@ func TestCheckHostileServer(t *testing.T) {
 			t.Parallel()
 			args := append(append([]string{"check", tc.url}, base...), tc.args...)
 			out, errOut, code := runGuarded(t, args...)
-			if code != tc.code {
-				t.Errorf("exit %d, want %d\nstdout:\n%.2000s\nstderr:\n%s", code, tc.code, out, errOut)
-			}
-			for _, w := range tc.stdout {
-				if !strings.Contains(out, w) {
-					t.Errorf("stdout lacks %q:\n%.3000s", w, out)
-				}
-			}
-			for _, w := range tc.stderr {
-				if !strings.Contains(errOut, w) {
-					t.Errorf("stderr lacks %q: %s", w, errOut)
-				}
-			}
+			expectRun(t, out, errOut, code, tc.code, tc.stdout, tc.stderr)
 			for _, w := range tc.notIn {
 				if strings.Contains(out+errOut, w) {
 					t.Errorf("output holds %q", w)
@@ -277,19 +284,7 @@ func TestBrowserHostileServer(t *testing.T) {
 		t.Run(tc.desc, func(t *testing.T) {
 			args := append([]string{"browser", tc.url, "--origin", "http://localhost:5173", "--timeout", "60s"}, tc.args...)
 			out, errOut, code := runGuarded(t, args...)
-			if code != tc.code {
-				t.Errorf("exit %d, want %d\nstdout:\n%.3000s\nstderr:\n%s", code, tc.code, out, errOut)
-			}
-			for _, w := range tc.stdout {
-				if !strings.Contains(out, w) {
-					t.Errorf("stdout lacks %q:\n%.3000s", w, out)
-				}
-			}
-			for _, w := range tc.stderr {
-				if !strings.Contains(errOut, w) {
-					t.Errorf("stderr lacks %q: %s", w, errOut)
-				}
-			}
+			expectRun(t, out, errOut, code, tc.code, tc.stdout, tc.stderr)
 			if strings.Contains(out+errOut, "k3y-s3cr3t") {
 				t.Error("the API key is printed")
 			}

@@ -246,18 +246,3 @@ func verbsOf(format string, n int) []byte {
 	}
 	return verbs
 }
-
-// Writer wraps w so that Printf escapes its arguments; the first write
-// error sticks and later calls do nothing.
-type Writer struct {
-	W   io.Writer
-	Err error
-}
-
-// Printf writes with Fprintf unless an earlier write failed.
-func (w *Writer) Printf(format string, a ...any) {
-	if w.Err != nil {
-		return
-	}
-	_, w.Err = Fprintf(w.W, format, a...)
-}

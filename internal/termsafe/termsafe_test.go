@@ -145,20 +145,6 @@ func TestFprintf(t *testing.T) {
 	}
 }
 
-func TestWriterStopsAtFirstError(t *testing.T) {
-	t.Parallel()
-	w := &Writer{W: failWriter{}}
-	w.Printf("a")
-	w.Printf("b")
-	if w.Err == nil {
-		t.Fatal("no error")
-	}
-}
-
-type failWriter struct{}
-
-func (failWriter) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
-
 // FuzzEscape: the result is printable, Escape is idempotent on its
 // output, and safe input is returned unchanged.
 func FuzzEscape(f *testing.F) {

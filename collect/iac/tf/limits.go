@@ -73,11 +73,31 @@ func CheckLimits(name string, src []byte) error {
 		}
 		return stack[len(stack)-1].kind
 	}
+	// template handles template text (a quoted string, a heredoc) at
+	// i: ${ and %{ open an interpolation, $${ and %%{ are literal.
+	// It returns the index of the last byte consumed.
+	template := func(i int, c byte) (int, error) {
+		switch {
+		case (c == '$' || c == '%') && i+2 < len(src) && src[i+1] == c && src[i+2] == '{':
+			return i + 2, nil
+		case (c == '$' || c == '%') && i+1 < len(src) && src[i+1] == '{':
+			if err := deeper(i); err != nil {
+				return i, err
+			}
+			if err := count(i); err != nil {
+				return i, err
+			}
+			stack = append(stack, frame{kind: 'i'})
+			return i + 1, nil
+		}
+		return i, nil
+	}
 	for i := 0; i < len(src); i++ {
 		c := src[i]
 		if c == '\n' {
 			line, lineStart = line+1, i+1
 		}
+		var err error
 		switch top() {
 		case '"':
 			switch {
@@ -85,17 +105,11 @@ func CheckLimits(name string, src []byte) error {
 				i++ // the escaped byte (\n, \", \\, \uNNNN's first byte)
 			case c == '"' || c == '\n':
 				stack = stack[:len(stack)-1]
-			case (c == '$' || c == '%') && i+2 < len(src) && src[i+1] == c && src[i+2] == '{':
-				i += 2 // $${ and %%{ are literal
-			case (c == '$' || c == '%') && i+1 < len(src) && src[i+1] == '{':
-				if err := deeper(i); err != nil {
-					return err
-				}
-				if err := count(i); err != nil {
-					return err
-				}
-				stack = append(stack, frame{kind: 'i'})
-				i++
+			default:
+				i, err = template(i, c)
+			}
+			if err != nil {
+				return err
 			}
 			continue
 		case 'h':
@@ -106,18 +120,8 @@ func CheckLimits(name string, src []byte) error {
 					continue
 				}
 			}
-			switch {
-			case (c == '$' || c == '%') && i+2 < len(src) && src[i+1] == c && src[i+2] == '{':
-				i += 2
-			case (c == '$' || c == '%') && i+1 < len(src) && src[i+1] == '{':
-				if err := deeper(i); err != nil {
-					return err
-				}
-				if err := count(i); err != nil {
-					return err
-				}
-				stack = append(stack, frame{kind: 'i'})
-				i++
+			if i, err = template(i, c); err != nil {
+				return err
 			}
 			continue
 		}
