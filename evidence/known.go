@@ -286,15 +286,22 @@ var KnownResponses = []*Known{
 			return "", nil, false
 		},
 	},
-	// jub0bs/cors: a refused preflight is 403 without any CORS header,
-	// with Vary listing the preflight request headers.
+	// jub0bs/cors: a refused preflight is 403 without any CORS header and
+	// without a body: with Vary listing the preflight request headers up
+	// to v0.6, with no header at all in later versions (v0.14).
 	{
 		ID: "jub0bs-cors-refused", Platform: PlatformGo, Layer: "Go CORS middleware (github.com/jub0bs/cors)", Kind: KindRefused, Preflight: 1,
-		Meaning: "the CORS middleware refused the preflight: the origin, the method or a request header is not in its configuration (it answers 403 without CORS headers; nothing authenticates here)",
-		Source:  "github.com/jub0bs/cors middleware.go handleCORSPreflight (observed with v0.6.0)",
+		Meaning: "the CORS middleware refused the preflight: the origin, the method or a request header is not in its configuration (jub0bs/cors answers a bare 403 without CORS headers; nothing authenticates there)",
+		Source:  "github.com/jub0bs/cors middleware.go (observed with v0.6.0: Vary only; v0.14.0: no header at all)",
 		match: func(r *Response) (string, []string, bool) {
-			if r.Status == 403 && !anyCORSHeader(r) && emptyBody(r) && varyHas(r, "Access-Control-Request-Method", "Origin") {
+			if r.Status != 403 || anyCORSHeader(r) || !emptyBody(r) {
+				return "", nil, false
+			}
+			if varyHas(r, "Access-Control-Request-Method", "Origin") {
 				return "403, empty body, no CORS headers, Vary: " + headerValue(r, "Vary"), nil, true
+			}
+			if bare(r) {
+				return "a bare 403: no body, no Content-Type, no Server, no authentication header", nil, true
 			}
 			return "", nil, false
 		},
@@ -507,6 +514,21 @@ var KnownResponses = []*Known{
 			return "", nil, false
 		},
 	},
+}
+
+// bare reports whether r carries nothing but framing headers (Date,
+// Content-Length, Connection): no server, content type, authentication
+// challenge or cookie, as Go's net/http answers a handler that only
+// calls WriteHeader.
+func bare(r *Response) bool {
+	for k := range r.Header {
+		switch strings.ToLower(k) {
+		case "date", "content-length", "connection", "keep-alive":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func headerOr(r *Response, names ...string) string {

@@ -223,6 +223,12 @@ the same in ` + "`platform_detection`" + ` (docs/json.md).
 When several platforms are seen, the most specific wins: AWS service headers and library
 refusal shapes first, then framework headers, then the URL host, then proxies, then CDNs.
 
+Real servers check this end to end (` + "`internal/cli/frameworks_test.go`" + `, installed by ` + "`.ci/run`" + `):
+FastAPI/Starlette, Django with django-cors-headers and Flask with Flask-CORS (Debian
+packages), Express with cors (npm), nginx in front of an application, and Go with rs/cors
+and jub0bs/cors, each with the misconfigurations users report and a correct setup:
+` + "`check`" + ` must detect the platform, rank the cause first and write the fix in its terms.
+
 | platform (` + "`--platform`" + `) | recognised by |
 |---|---|
 | apigw-rest | ` + "`x-amz-apigw-id`" + `; ` + "`x-amzn-RequestId`" + ` with ` + "`x-amzn-ErrorType`" + ` (gateway errors, also through CloudFront on edge-optimized APIs); host ` + "`*.execute-api.REGION.amazonaws.com`" + ` (REST assumed when no header tells REST from HTTP) |
