@@ -57,6 +57,8 @@ type Known struct {
 	// responses (-1), or accepts both (0).
 	Preflight int
 	match     func(r *Response) (marker string, refused []string, ok bool)
+	// weak reports, for a match, whether the shape is shared.
+	weak func(r *Response) bool
 }
 
 // Recognition is a response matched against a Known shape.
@@ -68,6 +70,10 @@ type Recognition struct {
 	// Refused lists what the layer says it refused, when it says so:
 	// "origin", "method", "headers".
 	Refused []string
+	// Weak is true when other layers answer the same way (a bare 403 is
+	// jub0bs/cors's refusal, and also what a hand-written authorization
+	// check sends): rules weigh the request before trusting it.
+	Weak bool
 }
 
 // Recognise matches r, a preflight response when preflight is true,
@@ -81,7 +87,7 @@ func Recognise(r *Response, preflight bool) *Recognition {
 			continue
 		}
 		if m, ref, ok := k.match(r); ok {
-			return &Recognition{Known: k, Marker: m, Refused: ref}
+			return &Recognition{Known: k, Marker: m, Refused: ref, Weak: k.weak != nil && k.weak(r)}
 		}
 	}
 	return nil
@@ -305,6 +311,7 @@ var KnownResponses = []*Known{
 			}
 			return "", nil, false
 		},
+		weak: func(r *Response) bool { return !varyHas(r, "Access-Control-Request-Method") },
 	},
 	// rs/cors: a refused preflight is 204 (200 before v1.10) with only the
 	// Vary header; the middleware sets Access-Control-Allow-Origin only
@@ -519,16 +526,20 @@ var KnownResponses = []*Known{
 // bare reports whether r carries nothing but framing headers (Date,
 // Content-Length, Connection): no server, content type, authentication
 // challenge or cookie, as Go's net/http answers a handler that only
-// calls WriteHeader.
+// calls WriteHeader. A response with no header at all is an incomplete
+// copy, not a bare answer (net/http always sends Date).
 func bare(r *Response) bool {
+	framing := false
 	for k := range r.Header {
 		switch strings.ToLower(k) {
-		case "date", "content-length", "connection", "keep-alive":
+		case "date", "content-length":
+			framing = true
+		case "connection", "keep-alive":
 		default:
 			return false
 		}
 	}
-	return true
+	return framing
 }
 
 func headerOr(r *Response, names ...string) string {

@@ -180,8 +180,8 @@ func Detect(rawURL string, rs ...*Response) Detection {
 		}
 		for _, preflight := range []bool{true, false} {
 			k := Recognise(r, preflight)
-			if k == nil || k.Platform == "" {
-				continue
+			if k == nil || k.Platform == "" || k.Weak {
+				continue // a shape other servers share names no platform
 			}
 			seen := false
 			for _, s := range sigs {

@@ -52,8 +52,11 @@ Fix pattern: handle OPTIONS before auth middleware.`,
 				return
 			}
 			rec := recognised(ex)
-			if rec != nil && rec.Kind != evidence.KindAuth {
+			if rec != nil && rec.Kind != evidence.KindAuth && !weakAgainstAuth(ex, rec) {
 				return // a CORS layer refused (CD1035) or is not configured (CD1036): no authentication here
+			}
+			if rec != nil && rec.Kind != evidence.KindAuth {
+				rec = nil // a shared shape: the request's credentials point at authentication
 			}
 			d := fmt.Sprintf("the preflight OPTIONS %s was answered %d: authentication runs on the preflight, which never carries credentials", ex.Result.URL, st)
 			if r != nil && header(r, "x-amzn-errortype") != "" {

@@ -60,7 +60,7 @@ After:   allow_origins=["https://app.example.com"]`,
 	Check: func(p *diag.Pass) {
 		blocked(p, func(i int, ex *evidence.Exchange) {
 			rec := recognised(ex)
-			if rec == nil || rec.Kind != evidence.KindRefused {
+			if rec == nil || rec.Kind != evidence.KindRefused || weakAgainstAuth(ex, rec) {
 				return
 			}
 			r := failedResponse(ex)
@@ -154,4 +154,12 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// weakAgainstAuth reports whether a shape other layers share (a bare 403)
+// should rather be read as authentication: the page's request carries
+// credentials, so an authorization layer guards the endpoint, and it is
+// the likelier one to answer the preflight that cannot carry them.
+func weakAgainstAuth(ex *evidence.Exchange, rec *evidence.Recognition) bool {
+	return rec != nil && rec.Weak && (hasAuthHeader(ex) || ex.Request.Credentials == cors.CredentialsInclude)
 }

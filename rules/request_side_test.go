@@ -37,6 +37,12 @@ func init() {
 		ruleCase{Desc: "Spring Invalid CORS request", Fire: true, Input: in(req("PUT"), hop(withBody(resp(403, "Vary: Origin"), "Invalid CORS request"), nil))},
 		ruleCase{Desc: "plain 403 from an authorizer", Fire: false, Input: in(req("PUT"), hop(withBody(resp(403, "x-amzn-ErrorType: AccessDeniedException"), `{"message":"User is not authorized"}`), nil))},
 		ruleCase{Desc: "allowed preflight", Fire: false, Input: in(req("PUT"), hop(okPreflight, resp(200, appOrigin)))},
+		ruleCase{Desc: "bare 403 (jub0bs/cors v0.14) without credentials", Fire: true, Input: in(req("PUT"), hop(resp(403, "Content-Length: 0", "Date: Mon, 07 Dec 2026 11:34:32 GMT"), nil))},
+		ruleCase{Desc: "bare 403 when the page sends Authorization reads as authentication", Fire: false, Input: in(req("PUT", "Authorization: Bearer x"), hop(resp(403, "Content-Length: 0", "Date: Mon, 07 Dec 2026 11:34:32 GMT"), nil))},
+	)
+	addCases("CD1003",
+		ruleCase{Desc: "bare 403 to a request with Authorization", Fire: true, Input: in(req("PUT", "Authorization: Bearer x"), hop(resp(403, "Content-Length: 0", "Date: Mon, 07 Dec 2026 11:34:32 GMT"), nil))},
+		ruleCase{Desc: "Starlette's 400 refusal is not authentication", Fire: false, Input: in(req("PUT", "Authorization: Bearer x"), hop(starlette(), nil))},
 	)
 	addCases("CD1036",
 		ruleCase{Desc: "S3 bucket without CORS", Fire: true, Input: in(req("PUT", "Content-Type: image/png"), hop(s3NotEnabled(), nil))},
