@@ -3,6 +3,7 @@ package corstest_test
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -364,5 +365,31 @@ func TestMessageGolden(t *testing.T) {
 	}), corstest.Request{Origin: app})
 	if strings.Contains(ft.failed(), "\x1b") || !strings.Contains(ft.failed(), `\x1b[31m`) {
 		t.Errorf("control characters not escaped:\n%s", ft.failed())
+	}
+}
+
+// TestDocsShowTheMessage keeps the failure message docs/corstest.md
+// shows equal to what corstest prints for that case.
+func TestDocsShowTheMessage(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../docs/corstest.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	const marker = "`ExampleResult_Message`, which runs in `go test`):\n\n```text\n"
+	i := strings.Index(doc, marker)
+	if i < 0 {
+		t.Fatal("docs/corstest.md has no message block after the ExampleResult_Message line")
+	}
+	shown := doc[i+len(marker):]
+	shown = shown[:strings.Index(shown, "```")]
+	res, err := corstest.Do(newRouter(), corstest.Request{Origin: "https://app.example.com", Method: "PUT", URL: "/items/1",
+		Headers: http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer t0ken"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Message("allowed", "Chromium blocks it") + "\n"; got != shown {
+		t.Errorf("docs/corstest.md shows another message; update it to:\n%s", got)
 	}
 }
