@@ -45,23 +45,6 @@ func withAccess(pb *evidence.Playbook, routes ...evidence.RouteStats) *evidence.
 	return pb
 }
 
-// routeStats counts a method and route from its statuses.
-func routeStats(method, route string, statuses map[int]int64) evidence.RouteStats {
-	r := evidence.RouteStats{Method: method, Route: route, Statuses: statuses}
-	for s, n := range statuses {
-		r.Total += n
-		switch {
-		case s >= 500:
-			r.Server += n
-		case s >= 400:
-			r.Client += n
-		case method == "OPTIONS" && (s < 200 || s > 299):
-			r.Other += n
-		}
-	}
-	return r
-}
-
 func withLog(pb *evidence.Playbook, purpose string, rows ...map[string]string) *evidence.Playbook {
 	pb.Logs = append(pb.Logs, evidence.LogQuery{Purpose: purpose, Status: "Complete", Rows: rows})
 	return pb
@@ -148,7 +131,7 @@ func init() {
 	)
 	addCases("CD4050",
 		ruleCase{Desc: "rise with failed preflights", Fire: true, Input: pbInput(withAccess(withRise(pbBase()),
-			routeStats("OPTIONS", "/orders", map[int]int64{204: 300, 403: 500})))},
+			logRoute("OPTIONS", "/orders", map[int]int64{204: 300, 403: 500})))},
 		ruleCase{Desc: "rise without failed preflights", Fire: false, Input: pbInput(withRise(pbBase()))},
 	)
 	addCases("CD4051",
@@ -185,22 +168,22 @@ func init() {
 	)
 	addCases("CD4054",
 		ruleCase{Desc: "OPTIONS 403 on a resource without OPTIONS", Fire: true, Input: pbInput(withAccess(pbBase(),
-			routeStats("OPTIONS", "/orders", map[int]int64{403: 50})), restAPI(false, "https://app.example.com"))},
+			logRoute("OPTIONS", "/orders", map[int]int64{403: 50})), restAPI(false, "https://app.example.com"))},
 		ruleCase{Desc: "preflights answered 2xx", Fire: false, Input: pbInput(withAccess(pbBase(),
-			routeStats("OPTIONS", "/orders", map[int]int64{204: 50})), restAPI(false, "https://app.example.com"))},
+			logRoute("OPTIONS", "/orders", map[int]int64{204: 50})), restAPI(false, "https://app.example.com"))},
 		ruleCase{Desc: "no failed preflight", Fire: false, Input: pbInput(pbBase(), restAPI(false, "https://app.example.com"))},
 	)
 	addCases("CD4055",
 		ruleCase{Desc: "PUT fails, GET works, PUT's 400 response lacks ACAO", Fire: true, Input: func(*testing.T) *diag.Input {
-			pb := withAccess(pbBase(), routeStats("PUT", "/orders", map[int]int64{200: 10, 400: 90}), routeStats("GET", "/orders", map[int]int64{200: 1000}))
+			pb := withAccess(pbBase(), logRoute("PUT", "/orders", map[int]int64{200: 10, 400: 90}), logRoute("GET", "/orders", map[int]int64{200: 1000}))
 			return &diag.Input{Playbook: pb, APIs: []*apimodel.API{restAPI(true, "https://app.example.com")}}
 		}},
 		ruleCase{Desc: "every method fails alike", Fire: false, Input: func(*testing.T) *diag.Input {
-			pb := withAccess(pbBase(), routeStats("PUT", "/orders", map[int]int64{200: 10, 500: 90}), routeStats("GET", "/orders", map[int]int64{200: 100, 500: 900}))
+			pb := withAccess(pbBase(), logRoute("PUT", "/orders", map[int]int64{200: 10, 500: 90}), logRoute("GET", "/orders", map[int]int64{200: 100, 500: 900}))
 			return &diag.Input{Playbook: pb, APIs: []*apimodel.API{restAPI(true, "https://app.example.com")}}
 		}},
 		ruleCase{Desc: "method-specific, but the configuration maps ACAO on every response (CD4002 alone)", Fire: false, Input: func(*testing.T) *diag.Input {
-			pb := withAccess(pbBase(), routeStats("GET", "/orders", map[int]int64{200: 10, 500: 90}), routeStats("PUT", "/orders", map[int]int64{200: 1000}))
+			pb := withAccess(pbBase(), logRoute("GET", "/orders", map[int]int64{200: 10, 500: 90}), logRoute("PUT", "/orders", map[int]int64{200: 1000}))
 			api := restAPI(true, "https://app.example.com")
 			get := api.Resource("/orders").Method("GET")
 			get.Integration.Responses = append(get.Integration.Responses, &apimodel.IntegrationResponse{StatusPattern: "5\\d{2}", StatusCode: "500", ResponseParameters: get.Integration.Responses[0].ResponseParameters})
@@ -223,7 +206,7 @@ func init() {
 			return &diag.Input{Playbook: pb}
 		}},
 		ruleCase{Desc: "widened and correlated", Fire: false, Input: func(*testing.T) *diag.Input {
-			pb := withAccess(withRise(pbBase()), routeStats("OPTIONS", "/orders", map[int]int64{403: 500}))
+			pb := withAccess(withRise(pbBase()), logRoute("OPTIONS", "/orders", map[int]int64{403: 500}))
 			pb.Widened = true
 			return &diag.Input{Playbook: pb}
 		}},
