@@ -24,6 +24,9 @@ const (
 	// Throttled: API Gateway throttles the request (a REST API answers
 	// with the THROTTLED gateway response, 429).
 	Throttled Scenario = "throttled"
+	// CodeError: the handler returns one of its own error responses
+	// (Function.Responses with a 4xx/5xx status).
+	CodeError Scenario = "code-error"
 )
 
 // Simulation is what API Gateway (or Lambda) would answer.
@@ -353,6 +356,33 @@ func (s *Simulation) proxyAnswer(in *Integration, verb, path string, req *cors.R
 		resp.Status = 502
 		return resp
 	}
+	if r := pickResponse(fn.Responses, sc); r != nil {
+		// The handler's own response path, as its code shows it.
+		if n, err := strconv.Atoi(r.Status); err == nil {
+			resp.Status = n
+		}
+		at := r.Source.String()
+		switch {
+		case r.AllowOrigin != TriYes:
+			s.note(what + "; the function answers " + r.Status + " at " + at + " without Access-Control-Allow-Origin")
+		case r.AllowOriginValue != "":
+			s.note(what + "; the function answers " + r.Status + " at " + at + " with Access-Control-Allow-Origin: " + r.AllowOriginValue)
+			resp.Header.Set("Access-Control-Allow-Origin", r.AllowOriginValue)
+		default:
+			s.note(what + "; the function answers " + r.Status + " at " + at + " with Access-Control-Allow-Origin (computed; assumed to match)")
+			resp.Header.Set("Access-Control-Allow-Origin", req.Origin)
+			s.unknown("the Access-Control-Allow-Origin value the function computes")
+		}
+		if r.AllowCredentials == TriYes {
+			resp.Header.Set("Access-Control-Allow-Credentials", "true")
+		}
+		return resp
+	}
+	if sc == CodeError {
+		s.note(what + "; no error response of the function was found")
+		s.unknown("the function's error responses")
+		return resp
+	}
 	switch fn.SetsAllowOrigin {
 	case TriNo:
 		s.note(what + "; the function never sets Access-Control-Allow-Origin")
@@ -584,4 +614,27 @@ func (s *Simulation) httpRoute(api *API, name, verb, path string, req *cors.Requ
 		return &cors.Response{URL: req.URL, Status: 500, Header: http.Header{}}
 	}
 	return s.proxyAnswer(r.Integration, "route", r.Key, req, sc, preflight, api.Cors != nil)
+}
+
+// pickResponse chooses the handler response a scenario meets: the first
+// success response (status 2xx, or the only kind found) for Success, the
+// first returned 4xx/5xx for CodeError; nil when the code shows none.
+func pickResponse(rs []*CodeResponse, sc Scenario) *CodeResponse {
+	if sc == CodeError {
+		// The error response without CORS headers when there is one.
+		for _, r := range rs {
+			if !r.Thrown && r.IsError() && r.AllowOrigin != TriYes {
+				return r
+			}
+		}
+	}
+	for _, r := range rs {
+		switch {
+		case sc == CodeError && !r.Thrown && r.IsError():
+			return r
+		case sc == Success && !r.Thrown && strings.HasPrefix(r.Status, "2"):
+			return r
+		}
+	}
+	return nil
 }

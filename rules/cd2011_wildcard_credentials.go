@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/cors"
@@ -29,6 +30,9 @@ After:   AllowOrigins: ["https://app.example.com"], AllowCredentials: true`,
 	},
 	Check: func(p *diag.Pass) {
 		for _, api := range p.APIs() {
+			codeWildcardCredentials(p, api)
+		}
+		for _, api := range p.APIs() {
 			credLoc, cred := credentialsAllowed(api)
 			if !cred {
 				continue
@@ -46,3 +50,46 @@ After:   AllowOrigins: ["https://app.example.com"], AllowCredentials: true`,
 		}
 	},
 })
+
+// codeWildcardCredentials reports handler responses that send
+// Access-Control-Allow-Origin: * together with
+// Access-Control-Allow-Credentials: true (behind proxy integrations, where
+// the function's headers reach the browser).
+func codeWildcardCredentials(p *diag.Pass, api *apimodel.API) {
+	if api.Cors != nil {
+		return // the CORS configuration replaces the function's headers
+	}
+	seen := map[*apimodel.Function]bool{}
+	check := func(fn *apimodel.Function, res *apimodel.Resource, m *apimodel.Method, r *apimodel.Route) {
+		if fn == nil || seen[fn] {
+			return
+		}
+		for _, cr := range fn.Responses {
+			if cr.AllowOriginValue != "*" || cr.AllowCredentials != apimodel.TriYes || !strings.HasPrefix(cr.Status, "2") {
+				continue
+			}
+			pr := proveActual(p, api, res, m, r, apimodel.Success, withCredentials, cors.WildcardOriginNotAllowed)
+			if pr == nil {
+				return
+			}
+			seen[fn] = true
+			reportAPI(p, api, cr.Source, fmt.Sprintf("function %s of %s returns Access-Control-Allow-Origin \"*\" with Access-Control-Allow-Credentials: true: browsers block every credentialed request (%s)", fn.ID, apiName(api), fn.Parser), pr.evidence()...)
+			return
+		}
+	}
+	for _, res := range api.Resources {
+		for _, m := range res.Methods {
+			if m.HTTPMethod != "OPTIONS" && m.Integration != nil && m.Integration.Type.IsProxy() {
+				check(m.Integration.Function, res, m, nil)
+			}
+		}
+	}
+	for _, r := range api.Routes {
+		if r.Integration != nil {
+			check(r.Integration.Function, nil, nil, r)
+		}
+	}
+	if api.Kind == apimodel.FunctionURL {
+		check(api.Function, nil, nil, nil)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/collect/iac/code"
+	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
 // ReadFunc reads a file of the repository; collectors get it from the
@@ -41,11 +43,46 @@ func containsAny(s string, subs []string) bool {
 	return false
 }
 
-// InlineFunction builds a Function from inline code.
+// InlineFunction builds a Function from inline code (its response paths
+// are located in the template, below the code's key).
 func InlineFunction(id, runtime, handler, src string, at apimodel.Value) *apimodel.Function {
 	f := &apimodel.Function{ID: id, Runtime: runtime, Handler: handler, Inline: true, Source: at.Source}
 	f.SetsAllowOrigin, f.HandlesOptions = ScanCode(src)
+	ext := ".js"
+	if strings.HasPrefix(strings.ToLower(runtime), "python") {
+		ext = ".py"
+	}
+	readCode(f, "inline"+ext, []byte(src))
+	for _, r := range f.Responses {
+		r.Source = evidence.Source{File: at.Source.File, Line: at.Source.Line + r.Source.Line, Column: r.Source.Column}
+	}
 	return f
+}
+
+// readCode follows the response paths of a handler file with package
+// code; its facts replace the textual ScanCode answer when the parser
+// found responses, unless a CORS library or middleware is in use (the
+// library sets the headers on every response).
+func readCode(f *apimodel.Function, name string, src []byte) {
+	facts := code.Analyze(name, src)
+	if facts.ParseError != "" {
+		return
+	}
+	f.Parser, f.Responses = facts.Parser, facts.Responses
+	lib := libraryMarker(strings.ToLower(string(src)))
+	if len(facts.Responses) > 0 && !lib {
+		f.SetsAllowOrigin = facts.SetsAllowOrigin
+	}
+}
+
+// libraryMarker reports a CORS library or middleware in the code.
+func libraryMarker(lower string) bool {
+	for _, m := range corsMarkers[1:] {
+		if strings.Contains(lower, m) {
+			return true
+		}
+	}
+	return strings.Contains(lower, "cors(") && corsCall.MatchString(lower)
 }
 
 // HandlerFunction looks for the handler file below dir ("app.lambda_handler"
@@ -69,6 +106,13 @@ func HandlerFunction(read ReadFunc, id, dir, runtime, handler string, at apimode
 		mod = strings.ReplaceAll(mod, ".", "/")
 	case strings.HasPrefix(rt, "nodejs"):
 		exts = []string{".js", ".mjs", ".cjs", ".ts"}
+	case strings.HasPrefix(rt, "go") || strings.HasPrefix(rt, "provided"):
+		// Go: the package in CodeUri; main.go by convention.
+		mod, exts = "main", []string{".go"}
+	case strings.HasPrefix(rt, "java"):
+		// com.example.Handler::handleRequest -> src/main/java/com/example/Handler.java
+		cls, _, _ := strings.Cut(handler, "::")
+		mod, exts = "src/main/java/"+strings.ReplaceAll(cls, ".", "/"), []string{".java"}
 	case rt == "":
 		exts = []string{".py", ".js", ".mjs", ".ts"}
 	default:
@@ -82,6 +126,7 @@ func HandlerFunction(read ReadFunc, id, dir, runtime, handler string, at apimode
 		}
 		f.CodePath = p
 		f.SetsAllowOrigin, f.HandlesOptions = ScanCode(string(b))
+		readCode(f, p, b)
 		if f.SetsAllowOrigin != apimodel.TriYes && scanImports(read, dir, p, string(b), e == ".py") {
 			// A local module the handler imports sets the headers
 			// (a shared response helper).
