@@ -60,6 +60,17 @@ After:   allow_origins=["https://app.example.com"]`,
 	Check: func(p *diag.Pass) {
 		blocked(p, func(i int, ex *evidence.Exchange) {
 			rec := recognised(ex)
+			if rec == nil && ex.Result.Stage == cors.StagePreflight {
+				// No known shape, but check's probe shows the refusal: the
+				// same request without its credential header passes the
+				// preflight, so that header is what the CORS layer refuses.
+				if refused, why := inferRefused(ex); len(refused) > 0 && strings.HasPrefix(refused[0], "headers:") {
+					d := fmt.Sprintf("the preflight fails (%s), but %s: the server's CORS configuration refuses the %s", ex.Result.Error, why, strings.Join(describeRefused(ex, refused), ""))
+					plat, fix := fixFor(p.Rule.Fix, diag.Platform(ex.Platform))
+					p.ReportFixText(i, loc(ex), plat, fix, d, exchangeEvidence(ex, cors.HeaderAllowHeaders)...)
+				}
+				return
+			}
 			if rec == nil || rec.Kind != evidence.KindRefused || weakAgainstAuth(ex, rec) {
 				return
 			}

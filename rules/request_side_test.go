@@ -131,3 +131,16 @@ func TestFirstFindingUsesUserValues(t *testing.T) {
 		})
 	}
 }
+
+func init() {
+	// A server whose CORS answer leaves out every header when Authorization
+	// is requested (an unknown shape), while the same request without it
+	// passes: check's no-auth probe is the evidence.
+	refuses := resp(200, "Content-Length: 0")
+	addCases("CD1035",
+		ruleCase{Desc: "no-auth probe passes the preflight", Fire: true, Input: withProbes(req("GET", "Authorization: Bearer x"), hops(hop(refuses, nil)),
+			probe("no-auth", req("GET"), hop(nil, resp(200, appOrigin))))},
+		ruleCase{Desc: "no-auth probe fails the same way", Fire: false, Input: withProbes(req("PUT", "Authorization: Bearer x"), hops(hop(refuses, nil)),
+			probe("no-auth", req("PUT"), hop(resp(200, "Content-Length: 0"), nil)))},
+	)
+}
