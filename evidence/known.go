@@ -121,25 +121,27 @@ func quoteBody(r *Response, s string) string {
 	if end >= 0 {
 		line = b[start : i+end]
 	}
-	line = strings.TrimSpace(stripTags(line))
+	line = StripTags(line)
 	return `body "` + clip(line) + `"`
 }
 
-// stripTags removes HTML tags from one line.
-func stripTags(s string) string {
+// StripTags removes HTML tags (a tag counts as a space) and collapses
+// whitespace: the text of an error page.
+func StripTags(s string) string {
 	var b strings.Builder
 	in := false
 	for _, c := range s {
 		switch {
 		case c == '<':
 			in = true
+			b.WriteByte(' ')
 		case c == '>':
 			in = false
 		case !in:
 			b.WriteRune(c)
 		}
 	}
-	return strings.TrimSpace(b.String())
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // anyCORSHeader reports whether r carries an Access-Control-Allow-* or

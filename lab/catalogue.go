@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/internal/shell"
 	"net/http"
 	"strings"
@@ -537,6 +538,16 @@ func (c *Case) CheckArgs(base string) []string {
 		args = append(args, "--expose", e)
 	}
 	return args
+}
+
+// RequestHeaders returns the page's request headers (Headers, parsed).
+func (c *Case) RequestHeaders() []cors.Header {
+	var out []cors.Header
+	for _, h := range c.Headers {
+		k, v, _ := strings.Cut(h, ":")
+		out = append(out, cors.Header{Name: strings.TrimSpace(k), Value: strings.TrimSpace(v)})
+	}
+	return out
 }
 
 // CheckCommand is CheckArgs as a shell command line.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http/httptest"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -36,11 +35,7 @@ func TestChromiumAgrees(t *testing.T) {
 	}
 	defer b.Close()
 	for _, c := range Catalogue() {
-		req := browser.Request{Origin: c.Origin, URL: srv.URL + c.Path, Method: c.Method, Body: c.Body, HasBody: c.Body != "", Expose: c.Expose}
-		for _, h := range c.Headers {
-			k, v, _ := strings.Cut(h, ":")
-			req.Headers = append(req.Headers, cors.Header{Name: strings.TrimSpace(k), Value: strings.TrimSpace(v)})
-		}
+		req := browser.Request{Origin: c.Origin, URL: srv.URL + c.Path, Method: c.Method, Body: c.Body, HasBody: c.Body != "", Expose: c.Expose, Headers: c.RequestHeaders()}
 		if c.Credentials {
 			req.Credentials = cors.CredentialsInclude
 		}

@@ -115,7 +115,9 @@ func inferRefused(ex *evidence.Exchange) ([]string, string) {
 		if pr.Purpose != "no-auth" || pr.Err != "" {
 			continue
 		}
-		if pr.Result.Allowed || pr.Result.Stage != cors.StagePreflight && pr.Result.PreflightSent {
+		// Evidence only when the probe sent a preflight and it passed:
+		// without the header the request may need none at all.
+		if pr.Result.PreflightSent && pr.Result.Stage != cors.StagePreflight {
 			var dropped []string
 			for _, h := range ex.Request.Headers {
 				switch strings.ToLower(h.Name) {

@@ -109,7 +109,7 @@ func bodySnippet(r *evidence.Response) string {
 				s = s[i+len("<title>") : i+j]
 			}
 		} else {
-			s = stripTags(s)
+			s = evidence.StripTags(s)
 		}
 	}
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
@@ -203,20 +203,3 @@ func forceActualNote(ex *evidence.Exchange) string {
 	return ""
 }
 
-// stripTags removes HTML tags and collapses whitespace.
-func stripTags(s string) string {
-	var b strings.Builder
-	in := false
-	for _, c := range s {
-		switch {
-		case c == '<':
-			in = true
-			b.WriteByte(' ')
-		case c == '>':
-			in = false
-		case !in:
-			b.WriteRune(c)
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
-}

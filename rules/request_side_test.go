@@ -97,9 +97,9 @@ func TestFirstFindingUsesUserValues(t *testing.T) {
 			"CD1036", []string{"put-bucket-cors", "aws_s3_bucket_cors_configuration", "CorsConfiguration", `"AllowedOrigins":["` + origin + `"]`, "content-type"}, []string{"authentication runs"}, "not an authentication failure", "s3"},
 		{"request sends ACAO", &evidence.Exchange{Request: local("GET", "Access-Control-Allow-Origin: *"), Hops: []evidence.Hop{{Preflight: resp(204, "Access-Control-Allow-Origin: *", "Access-Control-Allow-Headers: content-type")}}},
 			"CD1039", []string{"Remove"}, []string{"Access-Control-Allow-Headers: access-control"}, "", ""},
-		{"rs/cors refuses Authorization, shown by the no-auth probe", &evidence.Exchange{Request: local("GET", "Authorization: Bearer t"), Hops: []evidence.Hop{{Preflight: resp(204, "Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers")}},
-			Probes: []evidence.Probe{probe("no-auth", local("GET"), hop(nil, resp(200, "Access-Control-Allow-Origin: "+origin)))}},
-			"CD1035", []string{`AllowedHeaders: []string{"authorization"}`}, nil, "without authorization passed", "go"},
+		{"rs/cors refuses Authorization, shown by the no-auth probe", &evidence.Exchange{Request: local("PUT", "Authorization: Bearer t"), Hops: []evidence.Hop{{Preflight: resp(204, "Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers")}},
+			Probes: []evidence.Probe{probe("no-auth", local("PUT"), hop(resp(204, "Access-Control-Allow-Origin: "+origin, "Access-Control-Allow-Methods: PUT"), resp(200, "Access-Control-Allow-Origin: "+origin)))}},
+			"CD1035", []string{`AllowedHeaders: []string{"authorization"}`}, nil, "without authorization passed the preflight", "go"},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			tc.ex.Evaluate()
@@ -138,7 +138,9 @@ func init() {
 	// passes: check's no-auth probe is the evidence.
 	refuses := resp(200, "Content-Length: 0")
 	addCases("CD1035",
-		ruleCase{Desc: "no-auth probe passes the preflight", Fire: true, Input: withProbes(req("GET", "Authorization: Bearer x"), hops(hop(refuses, nil)),
+		ruleCase{Desc: "no-auth probe passes the preflight", Fire: true, Input: withProbes(req("PUT", "Authorization: Bearer x"), hops(hop(refuses, nil)),
+			probe("no-auth", req("PUT"), hop(okPreflight, resp(200, appOrigin))))},
+		ruleCase{Desc: "no-auth probe needs no preflight: no evidence", Fire: false, Input: withProbes(req("GET", "Authorization: Bearer x"), hops(hop(resp(401), nil)),
 			probe("no-auth", req("GET"), hop(nil, resp(200, appOrigin))))},
 		ruleCase{Desc: "no-auth probe fails the same way", Fire: false, Input: withProbes(req("PUT", "Authorization: Bearer x"), hops(hop(refuses, nil)),
 			probe("no-auth", req("PUT"), hop(resp(200, "Content-Length: 0"), nil)))},

@@ -99,11 +99,7 @@ func TestBrowserHARLab(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	for i, c := range lab.Catalogue() {
-		req := browser.Request{Origin: c.Origin, URL: srv.URL + c.Path, Method: c.Method, Body: c.Body, HasBody: c.Body != "", Expose: c.Expose}
-		for _, h := range c.Headers {
-			k, v, _ := strings.Cut(h, ":")
-			req.Headers = append(req.Headers, cors.Header{Name: strings.TrimSpace(k), Value: strings.TrimSpace(v)})
-		}
+		req := browser.Request{Origin: c.Origin, URL: srv.URL + c.Path, Method: c.Method, Body: c.Body, HasBody: c.Body != "", Expose: c.Expose, Headers: c.RequestHeaders()}
 		if c.Credentials {
 			req.Credentials = cors.CredentialsInclude
 		}
