@@ -202,4 +202,3 @@ func forceActualNote(ex *evidence.Exchange) string {
 	}
 	return ""
 }
-
