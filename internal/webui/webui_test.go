@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/corsdoctor/corsdoctor/internal/redact"
@@ -22,7 +23,14 @@ import (
 // fakeCheck returns the stored explain document for the trailing-slash
 // case whatever the request, recording what it was asked.
 type fakeCheck struct {
+	mu  sync.Mutex // parallel subtests share one server
 	got []CheckRequest
+}
+
+func (f *fakeCheck) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.got)
 }
 
 func loadDoc(t testing.TB, name string) report.Document {
@@ -40,7 +48,9 @@ func loadDoc(t testing.TB, name string) report.Document {
 
 func (f *fakeCheck) run(t testing.TB) func(context.Context, CheckRequest) (*Outcome, error) {
 	return func(_ context.Context, req CheckRequest) (*Outcome, error) {
+		f.mu.Lock()
 		f.got = append(f.got, req)
+		f.mu.Unlock()
 		if req.URL == "https://fail.example/" {
 			return nil, errors.New("dial tcp: connection refused")
 		}
@@ -149,7 +159,7 @@ func TestCSRF(t *testing.T) {
 		{"same-origin Origin", form(s, nil), map[string]string{"Origin": ts.URL}, http.StatusSeeOther},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
-			before := len(fc.got)
+			before := fc.count()
 			req, _ := http.NewRequest("POST", ts.URL+"/check", strings.NewReader(tc.values.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			for k, v := range tc.headers {
@@ -159,7 +169,7 @@ func TestCSRF(t *testing.T) {
 			if resp.StatusCode != tc.status {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.status, text)
 			}
-			ran := len(fc.got) > before
+			ran := fc.count() > before
 			if ran != (tc.status == http.StatusSeeOther) {
 				t.Errorf("check ran = %v with status %d", ran, resp.StatusCode)
 			}
