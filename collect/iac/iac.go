@@ -21,6 +21,7 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/collect/iac/cfn"
+	"github.com/corsdoctor/corsdoctor/collect/iac/code"
 	"github.com/corsdoctor/corsdoctor/collect/iac/openapi"
 	"github.com/corsdoctor/corsdoctor/collect/iac/sls"
 	"github.com/corsdoctor/corsdoctor/collect/iac/tf"
@@ -114,6 +115,13 @@ func Load(paths []string, opt Options) *Result {
 		}
 		jobs = append(jobs, &job{files: []string{p}, given: given})
 	}
+	// Front-end code found while walking a directory: the requests it
+	// makes are attached to the APIs defined under the same directory.
+	type frontEnd struct {
+		root  string
+		files []string
+	}
+	var fronts []*frontEnd
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
@@ -124,6 +132,8 @@ func Load(paths []string, opt Options) *Result {
 			addFile(p, !opt.SkipUnknown)
 			continue
 		}
+		fe := &frontEnd{root: p}
+		fronts = append(fronts, fe)
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				res.Errors = append(res.Errors, fmt.Errorf("%s: %w", path, err))
@@ -137,6 +147,8 @@ func Load(paths []string, opt Options) *Result {
 			}
 			if candidate(path) {
 				addFile(path, false)
+			} else if clientCandidate(path) && len(fe.files) < maxClientFiles {
+				fe.files = append(fe.files, path)
 			}
 			return nil
 		})
@@ -183,6 +195,25 @@ func Load(paths []string, opt Options) *Result {
 		}
 	}
 	res.APIs = dropIncluded(res.APIs)
+	for _, fe := range fronts {
+		var calls []*apimodel.ClientCall
+		for _, f := range fe.files {
+			b, err := reader.read(f)
+			if err != nil || !bytes.Contains(b, []byte("fetch(")) && !bytes.Contains(b, []byte("axios")) && !bytes.Contains(b, []byte("setRequestHeader")) {
+				continue
+			}
+			calls = append(calls, code.Clients(f, b)...)
+		}
+		if len(calls) == 0 {
+			continue
+		}
+		root := filepath.Clean(fe.root) + string(filepath.Separator)
+		for _, a := range res.APIs {
+			if strings.HasPrefix(filepath.Clean(a.Source.File), root) || fe.root == "." {
+				a.Clients = append(a.Clients, calls...)
+			}
+		}
+	}
 	sort.SliceStable(res.APIs, func(i, k int) bool { return res.APIs[i].Source.File < res.APIs[k].Source.File })
 	sort.SliceStable(res.Unread, func(i, k int) bool {
 		a, b := res.Unread[i].Source, res.Unread[k].Source
@@ -343,6 +374,19 @@ func parse(name string, data []byte, read tree.ReadFunc, notes *tree.Notes) (api
 		apis, format = tf.ParsePlan(name, root, read, notes), "terraform-plan"
 	}
 	return apis, format, nil
+}
+
+// maxClientFiles bounds the front-end files read per directory given.
+const maxClientFiles = 500
+
+// clientCandidate reports a JavaScript/TypeScript file that may be
+// front-end code.
+func clientCandidate(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".js", ".jsx", ".ts", ".tsx", ".mjs":
+		return !strings.HasSuffix(name, ".d.ts") && !strings.Contains(name, ".min.")
+	}
+	return false
 }
 
 // moduleSource finds local module sources in .tf text: a pre-pass that

@@ -95,3 +95,30 @@ func FuzzAnalyze(f *testing.F) {
 		}
 	})
 }
+
+// TestClients reads the headers front-end calls set: fetch init objects
+// (through consts), axios configs, setRequestHeader, in JS and TS.
+func TestClients(t *testing.T) {
+	t.Parallel()
+	src := `import axios from "axios";
+const auth = { Authorization: "Bearer " + token, "x-tenant-id": tenant };
+export async function save(item: Item) {
+  await fetch("/items", { method: "post", headers: { ...auth, "Content-Type": "application/json" }, credentials: "include" });
+  await axios.put("/items/1", item, { headers: { "x-request-id": id() } });
+  xhr.setRequestHeader("X-Trace", "1");
+  await fetch("/plain");
+}
+`
+	var got []string
+	for _, c := range Clients("web/api.ts", []byte(src)) {
+		got = append(got, fmt.Sprintf("%d %s %s %v cred=%v", c.Source.Line, c.Method, c.URL, c.Headers, c.Credentials))
+	}
+	want := []string{
+		"4 POST /items [Authorization x-tenant-id Content-Type] cred=true",
+		"5 PUT /items/1 [x-request-id] cred=false",
+		"6   [X-Trace] cred=false",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("clients (-want +got):\n%s", d)
+	}
+}

@@ -27,11 +27,42 @@ type jsFile struct {
 
 func analyzeJS(name string, src []byte) *Facts {
 	f := &Facts{Parser: "js (goja)"}
+	j, err := parseJS(name, src)
+	if err != nil {
+		f.ParseError = err.Error()
+		return f
+	}
+	if j.lines != nil {
+		f.Parser = "js (esbuild + goja)"
+		if Lang(name) == "ts" {
+			f.Parser = "ts (esbuild + goja)"
+		}
+	}
+	prog := j.prog
+	walkJS(prog, func(n ast.Node, tries int) bool {
+		switch x := n.(type) {
+		case *ast.ReturnStatement:
+			if r := j.response(x.Argument, 0); r != nil {
+				r.Source = j.src(x.Return)
+				f.Responses = append(f.Responses, r)
+			}
+		case *ast.ThrowStatement:
+			if tries == 0 {
+				f.Responses = append(f.Responses, &apimodel.CodeResponse{Thrown: true, AllowOrigin: apimodel.TriNo, AllowCredentials: apimodel.TriNo, Source: j.src(x.Throw)})
+			}
+		}
+		return true
+	})
+	return f
+}
+
+// parseJS parses JavaScript as is, or through esbuild (ES modules,
+// TypeScript, JSX) with a source map back to the file's lines, and
+// collects the declarations response and options objects refer to.
+func parseJS(name string, src []byte) (*jsFile, error) {
 	prog, err := parser.ParseFile(nil, name, string(src), 0)
 	var lines *lineMap
 	if err != nil || Lang(name) == "ts" {
-		// ES modules, TypeScript and JSX: esbuild turns them into
-		// CommonJS, with a source map back to the file's lines.
 		loader := api.LoaderJS
 		switch strings.ToLower(name[strings.LastIndexByte(name, '.')+1:]) {
 		case "ts", "mts", "cts":
@@ -48,18 +79,12 @@ func analyzeJS(name string, src []byte) *Facts {
 			if e.Location != nil {
 				line = e.Location.Line
 			}
-			f.ParseError = fmt.Sprintf("%s:%d: %s", name, line, e.Text)
-			return f
+			return nil, fmt.Errorf("%s:%d: %s", name, line, e.Text)
 		}
 		lines = parseSourceMap(r.Map)
 		prog, err = parser.ParseFile(nil, name, string(r.Code), 0)
 		if err != nil {
-			f.ParseError = err.Error()
-			return f
-		}
-		f.Parser = "js (esbuild + goja)"
-		if Lang(name) == "ts" {
-			f.Parser = "ts (esbuild + goja)"
+			return nil, err
 		}
 	}
 	j := &jsFile{name: name, prog: prog, lines: lines, decls: map[string]ast.Expression{}, funcs: map[string]*ast.FunctionLiteral{}, arrow: map[string]*ast.ArrowFunctionLiteral{}}
@@ -84,21 +109,7 @@ func analyzeJS(name string, src []byte) *Facts {
 		}
 		return true
 	})
-	walkJS(prog, func(n ast.Node, tries int) bool {
-		switch x := n.(type) {
-		case *ast.ReturnStatement:
-			if r := j.response(x.Argument, 0); r != nil {
-				r.Source = j.src(x.Return)
-				f.Responses = append(f.Responses, r)
-			}
-		case *ast.ThrowStatement:
-			if tries == 0 {
-				f.Responses = append(f.Responses, &apimodel.CodeResponse{Thrown: true, AllowOrigin: apimodel.TriNo, AllowCredentials: apimodel.TriNo, Source: j.src(x.Throw)})
-			}
-		}
-		return true
-	})
-	return f
+	return j, nil
 }
 
 func (j *jsFile) src(idx file.Idx) evidence.Source {
