@@ -2,6 +2,7 @@ package har
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"strconv"
 )
@@ -110,8 +111,27 @@ func (b *bound) fill() {
 		return
 	}
 	out := b.pend[:0]
-	for _, c := range chunk {
-		out = b.step(c, out)
+	for i := 0; i < len(chunk); {
+		// The bytes of a string up to its next quote or backslash go in
+		// one block (bodies are long strings): only the grammar's
+		// turning points go byte by byte.
+		if b.skipTo == 0 && b.inString && b.escape == 0 || b.skipTo > 0 && b.skipInStr && !b.skipEscape {
+			j := bytes.IndexAny(chunk[i:], "\"\\")
+			if j < 0 {
+				j = len(chunk) - i
+			}
+			if j > 0 {
+				if b.skipTo > 0 {
+					b.cuts.Bytes += int64(j)
+				} else {
+					out = b.stringRun(chunk[i:i+j], out)
+				}
+				i += j
+				continue
+			}
+		}
+		out = b.step(chunk[i], out)
+		i++
 	}
 	b.r.Discard(len(chunk)) //nolint:errcheck // the bytes were peeked
 	b.pend = out
@@ -196,6 +216,38 @@ func (b *bound) emit(c byte, out []byte) []byte {
 		}
 	}
 	return append(out, c)
+}
+
+// stringRun handles plain bytes of a string literal (no quote, no
+// backslash, not inside an escape): the block form of stringByte.
+func (b *bound) stringRun(run []byte, out []byte) []byte {
+	n := len(run)
+	if b.strCut {
+		b.strLen += n
+		b.cuts.Bytes += int64(n)
+		return out
+	}
+	keep := n
+	if room := b.maxString - b.strLen; n > room {
+		// Cut at the limit, but never inside a UTF-8 character.
+		keep = max(room, 0)
+		for keep < n && run[keep]&0xc0 == 0x80 {
+			keep++
+		}
+	}
+	b.strLen += n
+	if keep < n {
+		b.strCut = true
+		b.cuts.Bytes += int64(n - keep)
+	}
+	if b.scope > 0 {
+		b.used += keep
+		if b.used > b.maxEntry && !b.over {
+			b.over = true
+			b.cuts.Entries++
+		}
+	}
+	return append(out, run[:keep]...)
 }
 
 // stringByte handles a byte inside a string literal.

@@ -111,17 +111,18 @@ func (r repeatReader) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// TestReadHugeBodyBoundedMemory: a 256 MiB response body costs the
-// reader a few MiB, not the body's size (before: about 2.9 times it).
+// TestReadHugeBodyBoundedMemory: a 64 MiB response body costs the
+// reader a few MiB, not the body's size (before: about four times it;
+// BENCHMARKS.md measures a 300 MB one).
 // It runs alone (not parallel), so that the allocation count is its own.
 func TestReadHugeBodyBoundedMemory(t *testing.T) {
 	if testing.Short() {
-		t.Skip("reads 256 MiB")
+		t.Skip("reads 64 MiB")
 	}
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	rd, err := NewReader(hugeBodyHAR(256<<20), "huge.har")
+	rd, err := NewReader(hugeBodyHAR(64<<20), "huge.har")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,11 +141,11 @@ func TestReadHugeBodyBoundedMemory(t *testing.T) {
 	if len(entries) != 1 || entries[0].RespHeader("Access-Control-Allow-Origin") != "https://app.example.com" {
 		t.Fatalf("entries = %+v", entries)
 	}
-	if rd.File.Cuts.Strings != 1 || rd.File.Cuts.Bytes < 255<<20 {
+	if rd.File.Cuts.Strings != 1 || rd.File.Cuts.Bytes < 63<<20 {
 		t.Errorf("cuts = %+v", rd.File.Cuts)
 	}
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32<<20 {
-		t.Errorf("reading a 256 MiB body allocated %d MiB", alloc>>20)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+		t.Errorf("reading a 64 MiB body allocated %d MiB", alloc>>20)
 	}
 }
 
@@ -152,7 +153,7 @@ func TestReadHugeBodyBoundedMemory(t *testing.T) {
 // and writes a valid HAR.
 func TestRedactHugeBody(t *testing.T) {
 	var out bytes.Buffer
-	if err := Redact(&out, hugeBodyHAR(32<<20), "huge.har"); err != nil {
+	if err := Redact(&out, hugeBodyHAR(16<<20), "huge.har"); err != nil {
 		t.Fatal(err)
 	}
 	if !json.Valid(out.Bytes()) || out.Len() > 1<<20 {
