@@ -68,12 +68,46 @@ func BenchmarkPlanRequest(b *testing.B) {
 	}
 }
 
-// TestEvaluateAllocs guards the allocation budget of the issue 2 target.
+// TestEvaluateAllocs guards the allocation budget of the issue 2 target,
+// for every engine (issue 20: the same budget per engine).
 func TestEvaluateAllocs(t *testing.T) {
-	n := testing.AllocsPerRun(100, func() {
-		Evaluate(&benchReq, Hop{Preflight: &benchPreflight, Response: &benchActual})
-	})
-	if n > 3 {
-		t.Errorf("Evaluate allocates %v times per run, want at most 3", n)
+	for _, e := range Engines {
+		req := benchReq
+		req.Engine = e
+		for _, hop := range []Hop{{Preflight: &benchPreflight, Response: &benchActual}, {Preflight: &benchBlockedPreflight, Response: &benchActual}} {
+			n := testing.AllocsPerRun(100, func() {
+				Evaluate(&req, hop)
+			})
+			if n > 3 {
+				t.Errorf("%s: Evaluate allocates %v times per run, want at most 3", e, n)
+			}
+		}
+	}
+}
+
+// BenchmarkEvaluateEngines is BenchmarkEvaluate and
+// BenchmarkEvaluateBlocked for each engine; the blocked case renders the
+// engine's console lines.
+func BenchmarkEvaluateEngines(b *testing.B) {
+	for _, e := range Engines {
+		req := benchReq
+		req.Engine = e
+		b.Run(e.String()+"/allowed", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if r := Evaluate(&req, Hop{Preflight: &benchPreflight, Response: &benchActual}); !r.Allowed {
+					b.Fatal(r.ConsoleMessage())
+				}
+			}
+		})
+		b.Run(e.String()+"/blocked", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				r := Evaluate(&req, Hop{Preflight: &benchBlockedPreflight, Response: &benchActual})
+				if r.Error != HeaderDisallowedByPreflightResponse || r.ConsoleMessage() == "" {
+					b.Fatal(r.Error)
+				}
+			}
+		})
 	}
 }

@@ -5,13 +5,28 @@ response to a cross-origin request, and if not, exactly why: the
 in the DevTools console character for character, and the [Firefox error
 code] with its MDN page.
 
-The engine follows the [Fetch standard] and, where they differ, Chromium's
-network service; every such divergence is marked in a comment beside the
-decision (the client-hint headers Chromium safelists, User-Agent dropped
-from script requests, Access-Control-Allow-Headers: * covering
-Authorization, the 7200 s cap on Access-Control-Max-Age, the older
+The engine follows the [Fetch standard] and, where they differ, the
+browser's own code; every such divergence is marked in a comment beside the
+decision, with its source (the client-hint headers Chromium safelists,
+User-Agent dropped from script requests, Access-Control-Allow-Headers: *
+covering Authorization, the 7200 s cap on Access-Control-Max-Age, the older
 "tainted origin flag" on redirects). It has no I/O and uses only the
 standard library.
+
+# Engines
+
+[Request.Engine] chooses whose decisions apply: [Chromium] (the zero value),
+[Firefox] or [WebKit] (Safari's engine). Each engine plans its own
+preflights (the headers it safelists, how it treats xhr.upload listeners
+and redirected hops), checks responses in its own order, caches
+preflights for its own time ([MaxAgeFor]) and prints its own console
+lines ([Result.ConsoleLines]): Firefox's "Cross-Origin Request Blocked:
+... (Reason: ...)" with its error code, WebKit's "Origin X is not
+allowed by Access-Control-Allow-Origin. Status code: N" followed by
+"Fetch API cannot load URL due to access control checks.". [Differences]
+documents where the engines differ, with sources. Each engine was checked
+against its real browser on the same responses (testdata/firefox,
+testdata/webkit).
 
 # Using it
 
@@ -63,8 +78,12 @@ have HTTP ok status."
 The package tests are tables whose cases each name their source: a
 section of the Fetch standard, the [Web Platform Tests] file they mirror,
 or the Chromium file whose behaviour they pin. Outcomes observed in real
-headless Chromium are replayed offline from testdata/chromium.
+headless Chromium, Firefox ESR and WebKitGTK are replayed offline from
+testdata/chromium, testdata/firefox and testdata/webkit (see
+[Firefox's CORS code] and [WebKit's CORS code] for the sources cited).
 
+[Firefox's CORS code]: https://searchfox.org/mozilla-central/source/netwerk/protocol/http/nsCORSListenerProxy.cpp
+[WebKit's CORS code]: https://github.com/WebKit/WebKit/blob/main/Source/WebCore/loader/CrossOriginAccessControl.cpp
 [Chromium CorsError]: https://source.chromium.org/chromium/chromium/src/+/main:services/network/public/mojom/cors.mojom
 [CORS-safelisted response-header names]: https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name
 [Fetch standard]: https://fetch.spec.whatwg.org/#http-cors-protocol

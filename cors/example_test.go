@@ -80,7 +80,7 @@ func ExampleResult_ConsoleMessage() {
 	fmt.Println(r.FirefoxMessage())
 	// Output:
 	// Access to XMLHttpRequest at 'https://api.example.com/items' from origin 'http://localhost:3000' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.
-	// Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS preflight response did not succeed). Status code: 403.
+	// Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 403.
 }
 
 // Access-Control-Allow-Origin is compared byte for byte: the trailing
@@ -93,4 +93,29 @@ func ExampleParseOrigin() {
 	// Output:
 	// invalid origin "https://app.example.com/": an origin has no trailing slash (did you mean "https://app.example.com"?)
 	// https://app.example.com
+}
+
+// Each engine's words for the same failure: a preflight answered 403
+// without CORS headers, as API Gateway does for a resource without
+// OPTIONS.
+func ExampleResult_ConsoleLines() {
+	req := cors.Request{Origin: "https://app.example.com", URL: "https://api.example.com/items", Method: "PUT"}
+	preflight := &cors.Response{Status: 403, Header: http.Header{"Content-Type": {"application/json"}}}
+	for _, e := range cors.Engines {
+		req.Engine = e
+		r := cors.Evaluate(&req, cors.Hop{Preflight: preflight})
+		fmt.Println(e.Browser() + ":")
+		for _, line := range r.ConsoleLines() {
+			fmt.Println("  " + line)
+		}
+	}
+	// Output:
+	// Chrome:
+	//   Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.
+	// Firefox:
+	//   Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 403.
+	//   Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS request did not succeed). Status code: (null).
+	// Safari:
+	//   Preflight response is not successful. Status code: 403
+	//   Fetch API cannot load https://api.example.com/items due to access control checks.
 }

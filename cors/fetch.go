@@ -1,6 +1,7 @@
 package cors
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -135,20 +136,82 @@ type Result struct {
 	Firefox      FirefoxCode
 	firefoxParam string
 	firefoxURL   string
+	// ffLine is a Firefox line that is not a CORS reason (mixed content,
+	// a same-origin mode refusal); ffNext is the URL of Firefox's second
+	// line, "CORS request did not succeed" for the request itself, which
+	// follows every failure before the final response (empty: none).
+	ffLine ffLine
+	ffNext string
+	// ffMid is a second reason Firefox logs between the two (see
+	// firefoxPreflightRedirect).
+	ffMid      FirefoxCode
+	ffMidParam string
+	// wk holds WebKit's console line, built on demand (see webkitLines).
+	wk wkText
 
+	// Engine is the engine whose verdict this is (Chromium when empty).
+	Engine   Engine
 	Warnings []Warning
 }
 
 // Blocked reports whether the browser refuses the response to the page.
 func (r *Result) Blocked() bool { return !r.Allowed && r.Incomplete == "" }
 
-// ConsoleMessage is the line Chromium prints in the DevTools console for a
-// blocked request, character for character (cors_error_string.cc
-// GetErrorStringForConsoleMessage). Empty when allowed.
+// ConsoleMessage is the line the engine prints in the console for a
+// blocked request, character for character; the first line when it
+// prints several (see ConsoleLines). Chromium's is
+// cors_error_string.cc GetErrorStringForConsoleMessage. Empty when
+// allowed.
 func (r *Result) ConsoleMessage() string {
 	if r.Allowed || r.Incomplete != "" {
 		return ""
 	}
+	switch r.Engine {
+	case Firefox:
+		return r.FirefoxMessage()
+	case WebKit:
+		var buf [3]string
+		if lines := r.webkitLines(buf[:0]); len(lines) > 0 {
+			return lines[0]
+		}
+		return ""
+	}
+	return r.chromiumMessage()
+}
+
+// ConsoleLines are every console line the engine prints for a blocked
+// request, in order: Firefox follows a failure before the final response
+// with "CORS request did not succeed" for the request; WebKit follows
+// its reason with "Fetch API cannot load URL due to access control
+// checks." (ThreadableLoader::logError). Nil when allowed.
+func (r *Result) ConsoleLines() []string {
+	if r.Allowed || r.Incomplete != "" {
+		return nil
+	}
+	switch r.Engine {
+	case Firefox:
+		var out []string
+		if m := r.FirefoxMessage(); m != "" {
+			out = append(out, m)
+		}
+		if r.ffMid != "" {
+			out = append(out, firefoxMessage(r.ffMid, r.firefoxURL, r.ffMidParam))
+		}
+		if r.ffNext != "" {
+			out = append(out, firefoxMessage(FFDidNotSucceed, r.ffNext, "(null)"))
+		}
+		return out
+	case WebKit:
+		return r.webkitLines(nil)
+	}
+	if m := r.chromiumMessage(); m != "" {
+		return []string{m}
+	}
+	return nil
+}
+
+// chromiumMessage is ConsoleMessage for Chromium.
+func (r *Result) chromiumMessage() string {
 	if r.Script != "" {
 		return r.Script
 	}
@@ -189,9 +252,13 @@ func (r *Result) ConsoleMessage() string {
 	return b.String()
 }
 
-// FirefoxMessage is the console line Firefox prints for the same failure
-// (security.properties). Empty when Firefox reports no CORS reason.
+// FirefoxMessage is the console line Firefox prints for the failure
+// (security.properties). For a Chromium verdict it is Firefox's line for
+// the same failure. Empty when Firefox prints nothing.
 func (r *Result) FirefoxMessage() string {
+	if r.ffLine != ffNone {
+		return r.ffLine.text(r)
+	}
 	if r.Firefox == "" {
 		return ""
 	}
@@ -296,6 +363,13 @@ type Fetch struct {
 	state     fetchState
 	plan      Plan
 	res       Result
+	eng       Engine
+	// sticky is set once a preflight went out in Firefox or WebKit: they
+	// preflight every redirected hop of that request (see redirect).
+	sticky bool
+	// firstACRH is the first hop's Access-Control-Request-Headers, which
+	// WebKit sends again on every redirected hop.
+	firstACRH string
 }
 
 // Start validates the request and plans the first hop.
@@ -305,10 +379,10 @@ func (f *Fetch) Start(req *Request) {
 		method = "GET"
 	}
 	// One composite literal: Fetch is large, zero it once.
-	*f = Fetch{req: req, url: req.URL, origin: req.Origin, headers: req.Headers, method: method,
+	*f = Fetch{req: req, url: req.URL, origin: req.Origin, headers: req.Headers, method: method, eng: req.Engine,
 		res: Result{
 			Origin: req.Origin, URL: req.URL, InitialURL: req.URL, Method: method,
-			Credentials: req.credentials(), Initiator: req.initiator(), MaxAge: -1,
+			Credentials: req.credentials(), Initiator: req.initiator(), MaxAge: -1, Engine: req.Engine,
 		}}
 	if f.validate() { // validate also sets f.corsFlag
 		f.state = stateDone
@@ -328,6 +402,8 @@ func (f *Fetch) Start(req *Request) {
 	f.state = stateActual
 	if f.plan.Required {
 		f.state = statePreflight
+		f.sticky = f.eng != Chromium
+		f.firstACRH = f.plan.RequestHeaders
 	}
 }
 
@@ -386,13 +462,27 @@ func (f *Fetch) validate() bool {
 	if req.Origin != Null && cross {
 		if req.mode() == ModeSameOrigin {
 			f.res.Error = DisallowedByMode
+			// Firefox: nsScriptSecurityManager's CheckSameOriginError
+			// ("Security Error: Content at ... may not load data from
+			// ..."); WebKit: "Fetch API cannot load URL." alone. Both
+			// observed in Firefox 153.8 and WebKitGTK 2.50.6.
+			f.res.ffLine, f.res.firefoxURL = ffSameOrigin, req.URL
+			f.res.wk = wkText{kind: wkSameOriginMode, load: req.URL}
 			return refuse("Fetch API cannot load " + req.URL + ". Request mode is \"same-origin\" but the URL's origin is not same as the request origin " + req.Origin + ".")
 		}
-		// A request declaring a non-public targetAddressSpace is exempt:
-		// Local Network Access relaxes mixed content for it once the user
-		// grants the permission (see EvaluatePrivateNetwork).
-		if okOrigin && equalFold(o.scheme, "https") &&
-			equalFold(p.scheme, "http") && !isPotentiallyTrustworthyHost(p.host) && !req.TargetAddressSpace.private() {
+		// Mixed content. Chromium and Firefox exempt potentially
+		// trustworthy hosts (localhost, 127.0.0.0/8, ::1); WebKit blocks
+		// http: from an https: page whatever the host (observed in
+		// WebKitGTK 2.50.6 for http://127.0.0.1 and http://localhost). In
+		// Chromium a request declaring a non-public targetAddressSpace is
+		// exempt: Local Network Access relaxes mixed content for it once
+		// the user grants the permission (see EvaluatePrivateNetwork);
+		// Firefox and WebKit have no targetAddressSpace.
+		if okOrigin && equalFold(o.scheme, "https") && equalFold(p.scheme, "http") &&
+			(f.eng == WebKit || !isPotentiallyTrustworthyHost(p.host)) &&
+			!(f.eng == Chromium && req.TargetAddressSpace.private()) {
+			f.res.ffLine, f.res.firefoxURL = ffMixedContent, CanonicalURL(req.URL)
+			f.res.wk = wkText{kind: wkMixedContent, url: CanonicalURL(req.URL), load: req.URL, param: req.Origin, trusted: isPotentiallyTrustworthyHost(p.host)}
 			return refuse("Mixed Content: The page at '" + req.Origin + "/' was loaded over HTTPS, but requested an insecure resource '" +
 				CanonicalURL(req.URL) + "'. This request has been blocked; the content must be served over HTTPS.")
 		}
@@ -461,7 +551,21 @@ func (f *Fetch) PreflightHeaders() []Header {
 	if f.plan.RequestHeaders != "" {
 		hs = append(hs, Header{HeaderRequestHeaders, f.plan.RequestHeaders})
 	}
-	return append(hs, Header{HeaderOrigin, f.origin})
+	return append(hs, Header{HeaderOrigin, f.preflightOrigin()})
+}
+
+// preflightOrigin is the Origin a preflight carries. Firefox's preflight
+// is made for the requesting principal, not for the redirect-tainted one
+// (nsCORSListenerProxy::StartCORSPreflight uses the loading principal;
+// AsyncOnChannelRedirect only resets mOriginHeaderPrincipal of the
+// request itself): after a cross-origin redirect it still sends the page's
+// origin, and checks Access-Control-Allow-Origin against it. Observed in
+// Firefox 153.8.
+func (f *Fetch) preflightOrigin() string {
+	if f.eng == Firefox {
+		return f.req.Origin
+	}
+	return f.origin
 }
 
 func (f *Fetch) includeCredentials() bool { return f.req.credentials() == CredentialsInclude }
@@ -477,11 +581,19 @@ func (f *Fetch) fail(stage Stage, e ErrorName, hint string) {
 	f.state = stateDone
 }
 
-// ReceivePreflight evaluates the preflight response, in Chromium's order
-// (PreflightController / PreflightResult; see cors-semantics §2.5):
-// redirect, then the access check with the actual request's credentials
-// mode, then the status, then Allow-Methods/-Headers parsing, then the
-// method and header checks.
+// ReceivePreflight evaluates the preflight response in the engine's
+// order. Chromium (PreflightController / PreflightResult; see
+// cors-semantics §2.5): redirect, then the access check with the actual
+// request's credentials mode, then the status, then Allow-Methods/-Headers
+// parsing, then the method and header checks. Firefox
+// (nsCORSPreflightListener): redirect, access check (the preflight
+// channel's own nsCORSListenerProxy::CheckRequestApproved runs first),
+// status, Allow-Methods parsed and the method checked, then
+// Allow-Headers parsed and the headers checked. WebKit
+// (CrossOriginAccessControl.cpp validatePreflightResponse): the status
+// first (a redirect is just not successful), then the access check, then
+// both lists parsed (CrossOriginPreflightResultCacheItem::create), then
+// the method and the headers.
 func (f *Fetch) ReceivePreflight(resp *Response) {
 	if f.state != statePreflight {
 		return
@@ -490,41 +602,68 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 	f.res.PreflightStatus = resp.Status
 	f.res.firefoxURL = f.url
 	h := resp.Header
+	ok := resp.Status >= 200 && resp.Status <= 299
+	if f.eng == WebKit && !ok {
+		f.res.wk = wkText{kind: wkPreflightStatus, status: resp.Status, load: f.url}
+		e := PreflightInvalidStatus
+		if resp.isRedirect() {
+			e = PreflightDisallowedRedirect
+		}
+		f.fail(StagePreflight, e, "")
+		return
+	}
 	// 1. Any redirect fails (Fetch § CORS-preflight fetch step 2: a 3xx is
 	// not an ok status; Chromium names it before looking at ACAO).
 	if resp.isRedirect() {
-		f.res.Firefox = FFExternalRedirectNotAllowed
+		f.firefoxPreflightRedirect(resp)
 		f.fail(StagePreflight, PreflightDisallowedRedirect, "")
 		return
 	}
-	ok := resp.Status >= 200 && resp.Status <= 299
 	// 2. Access check on the preflight (Fetch § CORS check with the
-	// request's credentials mode). Chromium reports its failure even when
-	// the status is also bad; Firefox reports the status first.
-	if e, hint := f.checkAccess(h); e != "" {
-		if !ok {
-			f.res.Firefox, f.res.firefoxParam = FFPreflightDidNotSucceed, strconv.Itoa(resp.Status)
-		} else {
-			f.firefoxAccess(h, e, resp.Status)
-		}
+	// request's credentials mode). Chromium and Firefox report its failure
+	// even when the status is also bad (observed in Firefox 153.8: a 403
+	// preflight without CORS headers logs "CORS header
+	// ‘Access-Control-Allow-Origin’ missing). Status code: 403.").
+	origin := f.preflightOrigin()
+	if e, hint := f.checkAccess(h, origin); e != "" {
+		f.firefoxAccess(h, e, resp.Status)
+		f.webkitAccess(h, e, resp.Status, origin, "")
+		f.res.ffNext = f.url
 		f.fail(StagePreflight, preflightTwin(e), hint)
 		return
 	}
 	// 3. Ok status (200-299).
 	if !ok {
 		f.res.Firefox, f.res.firefoxParam = FFPreflightDidNotSucceed, strconv.Itoa(resp.Status)
+		f.res.ffNext = f.url
 		f.fail(StagePreflight, PreflightInvalidStatus, "")
 		return
 	}
 	// 4. Parse Access-Control-Allow-Methods and -Headers (#method,
-	// #field-name; Chromium: HttpUtil::ValuesIterator + IsToken).
-	// One pass per list: parse, and note the method and "*".
+	// #field-name; Chromium: HttpUtil::ValuesIterator + IsToken; Firefox:
+	// nsCCharSeparatedTokenizer + NS_IsValidHTTPToken; WebKit:
+	// parseAccessControlAllowList). One pass per list: parse, and note
+	// the method and "*".
 	m := f.plan.Method
+	creds := f.includeCredentials()
 	acam, _ := get(h, HeaderAllowMethods)
 	methods := scanList(acam, m)
 	if methods.bad != "" {
 		f.res.Firefox, f.res.firefoxParam = FFInvalidAllowMethod, methods.bad
+		f.res.wk = wkText{kind: wkInvalidAllowMethods, param: acam, load: f.url}
+		f.res.ffNext = f.url
 		f.fail(StagePreflight, InvalidAllowMethodsPreflightResponse, "")
+		return
+	}
+	// 5. Method check (Fetch § CORS-preflight fetch step 5): safelisted
+	// methods always pass; otherwise an exact, case-sensitive member, or
+	// "*" without credentials. Chromium compares as sent since
+	// AccessControlAllowMethodsInCORSPreflightSpecConformant (default on);
+	// Firefox and WebKit compare case-sensitively too. Firefox checks the
+	// method before it parses Allow-Headers.
+	methodOK := IsSafelistedMethod(m) || methods.has || !creds && methods.star
+	if f.eng == Firefox && !methodOK {
+		f.failMethod(m)
 		return
 	}
 	acah, _ := get(h, HeaderAllowHeaders)
@@ -538,22 +677,22 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 	headers, missing := scanAllowHeaders(acah, names)
 	if headers.bad != "" {
 		f.res.Firefox, f.res.firefoxParam = FFInvalidAllowHeader, headers.bad
+		f.res.wk = wkText{kind: wkInvalidAllowHeaders, param: acah, load: f.url}
+		f.res.ffNext = f.url
 		f.fail(StagePreflight, InvalidAllowHeadersPreflightResponse, "")
 		return
 	}
-	creds := f.includeCredentials()
-	// 5. Method check (Fetch § CORS-preflight fetch step 5): safelisted
-	// methods always pass; otherwise an exact, case-sensitive member, or
-	// "*" without credentials. Chromium compares as sent since
-	// AccessControlAllowMethodsInCORSPreflightSpecConformant (default on).
-	if !IsSafelistedMethod(m) && !methods.has && (creds || !methods.star) {
-		f.res.Firefox = FFMethodNotFound
-		f.fail(StagePreflight, MethodDisallowedByPreflightResponse, m)
+	if !methodOK {
+		f.failMethod(m)
 		return
 	}
-	// 6-7. Header check. Divergence from Fetch step 6: Chromium lets "*"
-	// cover Authorization (CorsNonWildcardRequestHeadersSupport is
-	// disabled by default), with a DevTools deprecation issue.
+	// 6-7. Header check. Divergence from Fetch step 6: all three engines
+	// let "*" cover Authorization. Chromium: CorsNonWildcardRequestHeadersSupport
+	// is disabled by default, with a DevTools deprecation issue. Firefox:
+	// pref network.cors_preflight.authorization_covered_by_wildcard
+	// (default true) with the CORSAllowHeaderFromPreflightDeprecation
+	// warning. WebKit: CrossOriginPreflightResultCacheItem::
+	// validateCrossOriginHeaders takes "*" as covering every header.
 	// All names tracked and all listed: nothing to report.
 	allListed := len(names) < cap(names) && missing == 0
 	if f.plan.RequestHeaders != "" && !allListed {
@@ -564,21 +703,113 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 				continue
 			}
 			if wildcard {
-				if it.cur == "authorization" {
-					f.res.Warnings = append(f.res.Warnings, Warning{WarnAuthorizationCoveredByWildcard,
-						"Authorization will not be covered by the wildcard symbol (*) in CORS Access-Control-Allow-Headers handling: Chromium allows it today with a deprecation warning, but the Fetch standard requires Authorization to be listed explicitly"})
+				if it.cur == "authorization" && f.eng != WebKit {
+					f.res.Warnings = append(f.res.Warnings, Warning{WarnAuthorizationCoveredByWildcard, authorizationWildcardText(f.eng)})
 				}
 				continue
 			}
 			f.res.Firefox, f.res.firefoxParam = FFMissingAllowHeaderFromPreflight, it.cur
+			f.res.ffNext = f.url
+			name := it.cur
+			if f.eng == WebKit {
+				// WebKit names the first header of the request's header
+				// map that is not allowed, as the page spelt it.
+				name = f.webkitDisallowedHeader(acah)
+			}
+			f.res.wk = wkText{kind: wkHeaderNotAllowed, param: name, load: f.url}
 			f.fail(StagePreflight, HeaderDisallowedByPreflightResponse, it.cur)
 			return
 		}
 	}
-	// 8. Max-Age (preflight_result.cc): absent or unparsable 5 s, negative
-	// 0, capped at 7200 s.
-	f.res.MaxAge = chromiumMaxAge(h)
+	// 8. Max-Age, as the engine parses and caps it.
+	f.res.MaxAge = maxAgeFor(f.eng, h)
 	f.state = stateActual
+}
+
+// firefoxPreflightRedirect sets Firefox's lines for a redirected
+// preflight. The preflight channel's own nsCORSListenerProxy sees the
+// redirect first (AsyncOnChannelRedirect: CheckRequestApproved on the
+// 3xx, then, for a cross-origin Location, a null principal for what
+// follows); nsCORSPreflightListener then refuses it
+// (CORSExternalRedirectNotAllowed), and the cancelled preflight is
+// checked once more against the null principal in OnStartRequest. Then
+// the request fails. Observed in Firefox 153.8: a 301 preflight carrying
+// the page's Access-Control-Allow-Origin and a cross-origin Location logs
+// "external redirect not allowed", "does not match ‘<ACAO>’", "did not
+// succeed".
+func (f *Fetch) firefoxPreflightRedirect(resp *Response) {
+	f.res.ffNext = f.url
+	if e, _ := f.checkAccess(resp.Header, f.preflightOrigin()); e != "" {
+		f.firefoxAccess(resp.Header, e, resp.Status)
+		return
+	}
+	f.res.Firefox = FFExternalRedirectNotAllowed
+	if sameOriginURLs(f.url, f.resolve(resp.Location())) {
+		return
+	}
+	if e, _ := f.checkAccess(resp.Header, Null); e != "" {
+		f.res.ffMid, f.res.ffMidParam = firefoxAccessCode(resp.Header, e, resp.Status)
+	}
+}
+
+// failMethod fails the preflight on the method check.
+func (f *Fetch) failMethod(m string) {
+	f.res.Firefox = FFMethodNotFound
+	f.res.ffNext = f.url
+	f.res.wk = wkText{kind: wkMethodNotAllowed, param: m, load: f.url}
+	f.fail(StagePreflight, MethodDisallowedByPreflightResponse, m)
+}
+
+// authorizationWildcardText is the warning for Authorization covered by
+// "Access-Control-Allow-Headers: *".
+func authorizationWildcardText(e Engine) string {
+	if e == Firefox {
+		return "Authorization is covered by Access-Control-Allow-Headers: * only because of Firefox's pref network.cors_preflight.authorization_covered_by_wildcard (Firefox logs CORSAllowHeaderFromPreflightDeprecation); the Fetch standard requires Authorization to be listed explicitly"
+	}
+	return "Authorization will not be covered by the wildcard symbol (*) in CORS Access-Control-Allow-Headers handling: Chromium allows it today with a deprecation warning, but the Fetch standard requires Authorization to be listed explicitly"
+}
+
+// webkitDisallowedHeader returns the header WebKit names when the
+// preflight does not allow the request's headers: the first CORS-unsafe
+// header of the request's HTTPHeaderMap that Allow-Headers does not list,
+// as the page spelt it (the map keeps the first spelling of a name).
+// HTTPHeaderMap iterates the names WebKit knows (HTTPHeaderNames.in,
+// e.g. Authorization, Content-Type) before the others, each group in the
+// order the page set them: with X-Custom and Authorization both refused,
+// WebKit names Authorization (observed in WebKitGTK 2.50.6). On a
+// redirected hop the headers are the first request's
+// (NetworkLoadChecker uses m_originalRequestHeaders).
+func (f *Fetch) webkitDisallowedHeader(acah string) string {
+	for pass := 0; pass < 2; pass++ {
+		for _, hd := range f.req.Headers {
+			if webkitKnownHeader(hd.Name) != (pass == 0) {
+				continue
+			}
+			v := trimHTTPSpace(hd.Value)
+			if IsForbiddenRequestHeader(hd.Name, v) || !listContainsFold(f.plan.RequestHeaders, hd.Name) {
+				continue
+			}
+			if !listContainsFold(acah, hd.Name) {
+				return hd.Name
+			}
+		}
+	}
+	return ""
+}
+
+// webkitKnownHeader reports whether WebKit's HTTPHeaderNames.in lists the
+// name (the request headers a page can set among them).
+func webkitKnownHeader(name string) bool {
+	for _, n := range [...]string{"accept", "accept-language", "authorization", "cache-control",
+		"content-encoding", "content-language", "content-location", "content-type", "if-match",
+		"if-modified-since", "if-none-match", "if-range", "if-unmodified-since", "last-event-id",
+		"link", "pragma", "priority", "purpose", "range", "upgrade-insecure-requests",
+		"x-content-type-options", "x-dns-prefetch-control", "x-frame-options", "x-xss-protection"} {
+		if equalFold(name, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // listScan is what one pass over an Access-Control-Allow-Methods or
@@ -659,13 +890,78 @@ func chromiumMaxAge(h http.Header) int {
 	return int(n)
 }
 
+// maxAgeFor is how long engine e caches a passed preflight, in seconds.
+//
+// Firefox (nsCORSPreflightListener::AddResultToCache): absent or empty
+// gives 5 s (PREFLIGHT_DEFAULT_EXPIRY_SECONDS, "chosen to be compatible
+// with Chromium"); any byte other than 0-9 means the result is not
+// cached at all (0); the value is capped at 86400 s, and 0 caches
+// nothing.
+//
+// WebKit (CrossOriginPreflightResultCache.cpp): parseInteger<int64_t>
+// (a leading "+" or "-" accepted); unparsable, absent included, gives
+// 5 s; capped at 600 s ("short enough to minimize the risk of using a
+// poisoned cache after switching to a secure network"); a negative value
+// expires at once (0).
+func maxAgeFor(e Engine, h http.Header) int {
+	switch e {
+	case Firefox:
+		v, _ := get(h, HeaderMaxAge)
+		if v == "" {
+			return 5
+		}
+		n := 0
+		for i := 0; i < len(v); i++ {
+			if v[i] < '0' || v[i] > '9' {
+				return 0
+			}
+			n = min(n*10+int(v[i]-'0'), 86400)
+		}
+		return n
+	case WebKit:
+		v, _ := get(h, HeaderMaxAge)
+		n, err := strconv.ParseInt(v, 10, 64)
+		switch {
+		case err != nil && !errors.Is(err, strconv.ErrRange):
+			return 5
+		case n < 0:
+			return 0
+		case n > 600 || err != nil:
+			return 600
+		}
+		return int(n)
+	}
+	return chromiumMaxAge(h)
+}
+
 // MaxAge returns the preflight cache lifetime, in seconds, that Chromium
 // applies to a preflight response with these headers.
 func MaxAge(h http.Header) int { return chromiumMaxAge(h) }
 
+// MaxAgeFor returns the preflight cache lifetime, in seconds, engine e
+// applies to a preflight response with these headers.
+func MaxAgeFor(e Engine, h http.Header) int { return maxAgeFor(e, h) }
+
+// MaxAgeCap is the longest engine e caches a preflight: Chromium 7200 s
+// (preflight_result.cc kMaxTimeout), Firefox 86400 s, WebKit 600 s.
+func MaxAgeCap(e Engine) int {
+	switch e {
+	case Firefox:
+		return 86400
+	case WebKit:
+		return 600
+	}
+	return 7200
+}
+
 // checkAccess is Chromium's CheckAccess (services/network/public/cpp/cors/cors.cc),
-// the Fetch § CORS check with Chromium's finer error names.
-func (f *Fetch) checkAccess(h http.Header) (ErrorName, string) {
+// the Fetch § CORS check with Chromium's finer error names, against the
+// serialized origin. Firefox (nsCORSListenerProxy::CheckRequestApproved)
+// and WebKit (passesAccessControlCheck) reach the same verdict on every
+// response (an exact byte comparison, "*" only without credentials,
+// Access-Control-Allow-Credentials exactly "true"); only their texts
+// differ (firefoxAccess, webkitAccess).
+func (f *Fetch) checkAccess(h http.Header, origin string) (ErrorName, string) {
 	acao, ok := get(h, HeaderAllowOrigin)
 	include := f.includeCredentials()
 	switch {
@@ -678,7 +974,7 @@ func (f *Fetch) checkAccess(h http.Header) (ErrorName, string) {
 		return WildcardOriginNotAllowed, ""
 	case !ok:
 		return MissingAllowOriginHeader, ""
-	case acao != f.origin:
+	case acao != origin:
 		if strings.ContainsAny(acao, " ,") {
 			return MultipleAllowOriginValues, acao
 		}
@@ -702,19 +998,50 @@ func (f *Fetch) checkAccess(h http.Header) (ErrorName, string) {
 // nsCORSListenerProxy::CheckRequestApproved's order.
 func (f *Fetch) firefoxAccess(h http.Header, chromium ErrorName, status int) {
 	f.res.firefoxURL = f.url
+	f.res.Firefox, f.res.firefoxParam = firefoxAccessCode(h, chromium, status)
+}
+
+// firefoxAccessCode is the Firefox code and parameter of an access-check
+// failure, in nsCORSListenerProxy::CheckRequestApproved's order: two
+// header lines, missing, "*" with credentials, mismatch, credentials.
+func firefoxAccessCode(h http.Header, chromium ErrorName, status int) (FirefoxCode, string) {
 	switch {
 	case count(h, HeaderAllowOrigin) > 1:
-		f.res.Firefox = FFMultipleAllowOriginNotAllowed
+		return FFMultipleAllowOriginNotAllowed, ""
 	case chromium == MissingAllowOriginHeader:
-		f.res.Firefox, f.res.firefoxParam = FFMissingAllowOrigin, strconv.Itoa(status)
+		return FFMissingAllowOrigin, strconv.Itoa(status)
 	case chromium == WildcardOriginNotAllowed:
-		f.res.Firefox = FFNotSupportingCredentials
+		return FFNotSupportingCredentials, ""
 	case chromium == InvalidAllowCredentials:
-		f.res.Firefox = FFMissingAllowCredentials
-	default:
-		acao, _ := get(h, HeaderAllowOrigin)
-		f.res.Firefox, f.res.firefoxParam = FFAllowOriginNotMatchingOrigin, acao
+		return FFMissingAllowCredentials, ""
 	}
+	acao, _ := get(h, HeaderAllowOrigin)
+	return FFAllowOriginNotMatchingOrigin, acao
+}
+
+// webkitAccess sets WebKit's text for an access-check failure
+// (passesAccessControlCheck): "*" with credentials, a value holding a
+// comma, any other mismatch (missing included, with the status), then
+// the credentials flag. redirectTo is the new URL when the failing
+// response is a redirect (NetworkLoadChecker::checkRedirection wraps the
+// text).
+func (f *Fetch) webkitAccess(h http.Header, e ErrorName, status int, origin, redirectTo string) {
+	acao, _ := get(h, HeaderAllowOrigin)
+	t := wkText{status: status, param: origin, load: f.url, url: redirectTo}
+	switch {
+	case e == InvalidAllowCredentials:
+		t.kind = wkCredentialsNotTrue
+	case acao == "*":
+		t.kind = wkWildcardCredentials
+	case strings.IndexByte(acao, ',') >= 0:
+		t.kind = wkMultipleOrigins
+	default:
+		t.kind = wkOriginNotAllowed
+	}
+	if redirectTo != "" {
+		t.inner, t.kind = t.kind, wkRedirectDenied
+	}
+	f.res.wk = t
 }
 
 // Receive evaluates the response to the actual request at URL(): the CORS
@@ -737,12 +1064,18 @@ func (f *Fetch) Receive(resp *Response) {
 		return
 	}
 	if f.corsFlag {
-		if e, hint := f.checkAccess(resp.Header); e != "" {
+		if e, hint := f.checkAccess(resp.Header, f.origin); e != "" {
 			f.firefoxAccess(resp.Header, e, resp.Status)
 			stage := StageActual
+			redirectTo := ""
 			if resp.isRedirect() {
 				stage = StageRedirect
+				// Firefox checks a redirect in AsyncOnChannelRedirect and
+				// then fails the request itself: a second line.
+				f.res.ffNext = f.url
+				redirectTo = f.resolve(resp.Location())
 			}
+			f.webkitAccess(resp.Header, e, resp.Status, f.origin, redirectTo)
 			f.fail(stage, e, hint)
 			return
 		}
@@ -786,6 +1119,8 @@ func (f *Fetch) redirect(resp *Response) {
 		// (data:, file:, about:, blob:, chrome: give ERR_UNSAFE_REDIRECT).
 		f.res.Redirects = append(f.res.Redirects, nextURL)
 		f.res.Firefox, f.res.firefoxURL = FFRequestNotHTTP, nextURL
+		// WebKit: NetworkLoadChecker::checkRedirection.
+		f.res.wk = wkText{kind: wkRedirectScheme, url: nextURL, load: f.url}
 		f.url = nextURL
 		f.fail(StageRedirect, CorsDisabledScheme, "")
 		return
@@ -794,12 +1129,21 @@ func (f *Fetch) redirect(resp *Response) {
 	// builds this error without a failed parameter, so the console shows ''.
 	crossToNext := !sameOriginURLs(f.url, nextURL)
 	if includesCredentials(next) && (f.corsFlag || f.origin == Null || !SameOrigin(nextURL, f.origin)) {
+		// Firefox refuses the new channel (nsCORSListenerProxy::UpdateChannel
+		// "NS_ENSURE_TRUE(userpass.IsEmpty(), ...)") without a reason of
+		// its own: only "CORS request did not succeed" for the request.
+		f.res.Firefox, f.res.firefoxParam, f.res.firefoxURL = FFDidNotSucceed, "(null)", f.url
+		bare := *next
+		bare.User = nil
+		f.res.wk = wkText{kind: wkRedirectCredentials, url: bare.String(), param: nextURL, load: f.url}
 		f.fail(StageRedirect, RedirectContainsCredentials, "")
 		return
 	}
 	f.redirects++
 	if f.redirects > 20 {
 		f.res.NetError = "net::ERR_TOO_MANY_REDIRECTS"
+		f.res.Firefox, f.res.firefoxParam, f.res.firefoxURL = FFDidNotSucceed, "(null)", f.url
+		f.res.wk = wkText{kind: wkTooManyRedirects, load: f.url}
 		f.fail(StageRedirect, "", "")
 		return
 	}
@@ -816,7 +1160,13 @@ func (f *Fetch) redirect(resp *Response) {
 	// https API redirecting to http:// is blocked with the Mixed Content
 	// console line naming the redirect target, and net::ERR_ABORTED.
 	if o, ok := splitURL(f.req.Origin); ok && strings.EqualFold(o.scheme, "https") &&
-		strings.EqualFold(next.Scheme, "http") && !isPotentiallyTrustworthyHost(next.Hostname()) {
+		strings.EqualFold(next.Scheme, "http") && (f.eng == WebKit || !isPotentiallyTrustworthyHost(next.Hostname())) {
+		// Firefox: the mixed-content line for the target, then "CORS
+		// request did not succeed" for the https request; WebKit: its
+		// [blocked] warning, then "cannot load" for the https request.
+		// Observed in Firefox 153.8 and WebKitGTK 2.50.6.
+		f.res.ffLine, f.res.firefoxURL, f.res.ffNext = ffMixedContent, CanonicalURL(nextURL), f.url
+		f.res.wk = wkText{kind: wkMixedContentRedirect, url: CanonicalURL(nextURL), load: f.url, param: f.req.Origin}
 		f.url, f.res.URL = nextURL, nextURL
 		f.res.NetError = "net::ERR_ABORTED"
 		f.res.Script = "Mixed Content: The page at '" + f.req.Origin + "/' was loaded over HTTPS, but requested an insecure resource '" +
@@ -856,11 +1206,50 @@ func (f *Fetch) redirect(resp *Response) {
 	f.plan = Plan{Method: f.method, CrossOrigin: f.corsFlag}
 	if f.corsFlag {
 		f.plan = planCrossOrigin(f.req, f.method, f.headers, true)
+		if f.sticky {
+			// Firefox and WebKit preflight every redirected hop of a
+			// preflighted request, even when the new hop alone would need
+			// none (a POST turned GET by a 303). Firefox: the channel's
+			// preflight requirement is copied to the redirect channel and
+			// the Access-Control-Request-Headers drop the body headers and
+			// Authorization the redirect dropped
+			// (nsCORSListenerProxy::CheckPreflightNeeded with
+			// StripRequestBodyHeader / aStripAuthHeader). WebKit:
+			// NetworkLoadChecker::checkCORSRequestWithPreflight clears
+			// m_isSimpleRequest for good, and every preflight lists the
+			// first request's headers (m_originalRequestHeaders). Observed
+			// in Firefox 153.8 and WebKitGTK 2.50.6.
+			if !f.plan.Required {
+				f.plan.Required = true
+				f.plan.forced = ReasonRedirectPreflighted
+			}
+			if f.eng == WebKit {
+				f.plan.RequestHeaders = f.firstACRH
+			}
+		}
 	}
 	f.state = stateActual
 	if f.plan.Required {
 		f.state = statePreflight
+		if f.eng != Chromium && !f.sticky {
+			f.sticky, f.firstACRH = true, f.plan.RequestHeaders
+		}
 	}
+}
+
+// resolve makes a Location value absolute against the current URL, as
+// the redirect request's URL is printed.
+func (f *Fetch) resolve(loc string) string {
+	base, err := url.Parse(f.url)
+	if err != nil {
+		return loc
+	}
+	next, err := base.Parse(loc)
+	if err != nil {
+		return loc
+	}
+	next.Fragment, next.RawFragment = "", ""
+	return next.String()
 }
 
 // unsafeRedirectScheme reports whether Chromium's IsSafeRedirectTarget
@@ -915,7 +1304,7 @@ func (f *Fetch) Result() Result {
 	}
 	if r.Allowed && r.MaxAge >= 0 && r.MaxAge < 600 {
 		r.Warnings = append(r.Warnings, Warning{WarnShortMaxAge,
-			"Chromium caches this preflight for " + strconv.Itoa(r.MaxAge) + " s only, so most requests pay an extra OPTIONS round trip; send Access-Control-Max-Age: 7200 (Chromium's cap; Firefox allows 86400, Safari 600)"})
+			f.eng.label() + " caches this preflight for " + strconv.Itoa(r.MaxAge) + " s only, so most requests pay an extra OPTIONS round trip; send Access-Control-Max-Age: 7200 (Chromium's cap; Firefox allows 86400, Safari 600)"})
 	}
 	return r
 }

@@ -199,7 +199,7 @@ func EvaluatePrivateNetwork(req *Request, from, to AddressSpace, preflight *Resp
 	if preflight.isRedirect() {
 		return fail(StagePreflight, PreflightDisallowedRedirect, "")
 	}
-	if e, hint := f.checkAccess(preflight.Header); e != "" {
+	if e, hint := f.checkAccess(preflight.Header, f.origin); e != "" {
 		return fail(StagePreflight, preflightTwin(e), hint)
 	}
 	if preflight.Status < 200 || preflight.Status > 299 {

@@ -80,6 +80,9 @@ type Request struct {
 	// request, which mixed content does not block (the user's permission
 	// decides). Empty: not declared.
 	TargetAddressSpace AddressSpace
+	// Engine is the browser engine whose decisions and console texts
+	// apply; the zero value is Chromium.
+	Engine Engine
 }
 
 func (r *Request) credentials() Credentials {
@@ -153,7 +156,7 @@ func (p Plan) Reasons(req *Request) []Reason {
 		}
 		seen[name] = true
 		v := trimHTTPSpace(h.Value)
-		code := safelistCheck(h.Name, v)
+		code := safelistCheckFor(req.Engine, h.Name, v)
 		if code == ReasonNone {
 			code = ReasonTotalSize
 			v = strconv.Itoa(p.totalSize)
@@ -191,6 +194,13 @@ func planCrossOrigin(req *Request, method string, headers []Header, filtered boo
 	switch {
 	case req.Body == BodyStream:
 		p.forced = ReasonStreamBody
+	case req.UploadListeners && req.Engine != Chromium:
+		// XHR § send(): listeners on xhr.upload set the upload listener
+		// flag whatever the body. Firefox passes it as forcePreflight
+		// (XMLHttpRequestMainThread.cpp: SetCorsPreflightInfo(...,
+		// mFlagHadUploadListenersOnSend)); observed in Firefox 153.8 and
+		// WebKitGTK 2.50.6: a GET with xhr.upload listeners is preflighted.
+		p.forced = ReasonUploadListeners
 	case req.UploadListeners && req.Body != "" && req.Body != BodyNone && method != "GET" && method != "HEAD":
 		// Chromium counts upload listeners only when send() has a body
 		// (xml_http_request.cc: "if (http_body && upload_)"); XHR drops
@@ -209,7 +219,7 @@ func planCrossOrigin(req *Request, method string, headers []Header, filtered boo
 		if !filtered && IsForbiddenRequestHeader(h.Name, v) {
 			continue // dropped by the browser
 		}
-		if safelistCheck(h.Name, v) != ReasonNone {
+		if safelistCheckFor(req.Engine, h.Name, v) != ReasonNone {
 			unsafe = append(unsafe, i)
 		} else {
 			pot = append(pot, i)
@@ -222,16 +232,21 @@ func planCrossOrigin(req *Request, method string, headers []Header, filtered boo
 		unsafe = append(unsafe, pot...)
 	}
 	if len(unsafe) > 0 {
-		p.RequestHeaders = joinSortedLower(headers, unsafe)
+		// Firefox lists a header name once per header set, so X-A and x-a
+		// give "x-a,x-a" (nsCORSListenerProxy::StartCORSPreflight sorts
+		// the unsafe names without removing duplicates; observed in
+		// Firefox 153.8).
+		p.RequestHeaders = joinSortedLower(headers, unsafe, req.Engine != Firefox)
 	}
 	p.Required = p.forced != ReasonNone || p.methodUnsafe || p.RequestHeaders != ""
 	return p
 }
 
 // joinSortedLower builds the Access-Control-Request-Headers value: the
-// names at idx, lower-cased, sorted, de-duplicated, joined by ","
-// (preflight_controller.cc CreateAccessControlRequestHeadersHeader).
-func joinSortedLower(headers []Header, idx []int) string {
+// names at idx, lower-cased, sorted, de-duplicated when dedupe is set,
+// joined by "," (preflight_controller.cc
+// CreateAccessControlRequestHeadersHeader).
+func joinSortedLower(headers []Header, idx []int, dedupe bool) string {
 	// Insertion sort: header lists are short.
 	for i := 1; i < len(idx); i++ {
 		for j := i; j > 0 && compareFold(headers[idx[j]].Name, headers[idx[j-1]].Name) < 0; j-- {
@@ -243,7 +258,7 @@ func joinSortedLower(headers []Header, idx []int) string {
 	var stack [256]byte
 	b := stack[:0]
 	for i, k := range idx {
-		if i > 0 && equalFold(headers[k].Name, headers[idx[i-1]].Name) {
+		if dedupe && i > 0 && equalFold(headers[k].Name, headers[idx[i-1]].Name) {
 			continue
 		}
 		if len(b) > 0 {

@@ -75,18 +75,19 @@ type ReasonCode uint8
 
 // The reasons a preflight is required, in plain words by Reason.String.
 const (
-	ReasonNone            ReasonCode = iota
-	ReasonMethod                     // method is not GET, HEAD or POST
-	ReasonHeaderName                 // header is not CORS-safelisted at all
-	ReasonValueTooLong               // safelisted name, value over 128 bytes
-	ReasonUnsafeByte                 // Accept/Content-Type value holds a CORS-unsafe byte
-	ReasonLanguageValue              // Accept-Language/Content-Language byte outside the allowed set
-	ReasonContentType                // Content-Type essence is not one of the three
-	ReasonRange                      // Range is not a single bytes=N- or bytes=N-M
-	ReasonClientHintValue            // Chromium client hint with a malformed value
-	ReasonTotalSize                  // safelisted values add up to more than 1024 bytes
-	ReasonStreamBody                 // fetch() body is a ReadableStream
-	ReasonUploadListeners            // XMLHttpRequest has xhr.upload listeners
+	ReasonNone                ReasonCode = iota
+	ReasonMethod                         // method is not GET, HEAD or POST
+	ReasonHeaderName                     // header is not CORS-safelisted at all
+	ReasonValueTooLong                   // safelisted name, value over 128 bytes
+	ReasonUnsafeByte                     // Accept/Content-Type value holds a CORS-unsafe byte
+	ReasonLanguageValue                  // Accept-Language/Content-Language byte outside the allowed set
+	ReasonContentType                    // Content-Type essence is not one of the three
+	ReasonRange                          // Range is not a single bytes=N- or bytes=N-M
+	ReasonClientHintValue                // Chromium client hint with a malformed value
+	ReasonTotalSize                      // safelisted values add up to more than 1024 bytes
+	ReasonStreamBody                     // fetch() body is a ReadableStream
+	ReasonUploadListeners                // XMLHttpRequest has xhr.upload listeners
+	ReasonRedirectPreflighted            // Firefox, WebKit: a redirected hop of a preflighted request
 )
 
 // Reason is one cause of a preflight, with the header and value involved.
@@ -121,6 +122,8 @@ func (r Reason) String() string {
 		return "the request body is a ReadableStream, which always needs a preflight"
 	case ReasonUploadListeners:
 		return "XMLHttpRequest has event listeners on xhr.upload, which always needs a preflight"
+	case ReasonRedirectPreflighted:
+		return "the request was preflighted before this redirect, and Firefox and Safari preflight every redirected hop of such a request"
 	}
 	return ""
 }
@@ -128,21 +131,33 @@ func (r Reason) String() string {
 // MarshalText lets a Reason appear in JSON as its plain-words string.
 func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
-// safelistCheck is IsCorsSafelistedHeader of Chromium
-// (services/network/public/cpp/cors/cors.cc), returning why not.
-// Divergence from Fetch: Chromium also safelists "intervention" and the
-// client hints device-memory, dpr, width, viewport-width, rtt, downlink,
-// ect and save-data (WPT cors/client-hint-request-headers.htm).
-func safelistCheck(name, value string) ReasonCode {
+// safelistCheck is safelistCheckFor(Chromium, ...).
+func safelistCheck(name, value string) ReasonCode { return safelistCheckFor(Chromium, name, value) }
+
+// safelistCheckFor is the CORS-safelisted request-header check of engine
+// e, returning why not. Chromium: IsCorsSafelistedHeader
+// (services/network/public/cpp/cors/cors.cc). Divergence from Fetch:
+// Chromium also safelists "intervention" and the client hints
+// device-memory, dpr, width, viewport-width, rtt, downlink, ect and
+// save-data (WPT cors/client-hint-request-headers.htm); Firefox and
+// WebKit do not (WebKit HTTPParsers.cpp isCrossOriginSafeRequestHeader:
+// "FIXME: Should we also make safe other headers (DPR, Downlink,
+// Save-Data...)?"; observed in Firefox 153.8 and WebKitGTK 2.50.6: a DPR
+// header is preflighted). Firefox also counts every byte >= 0x80 of an
+// Accept or Content-Type value as a CORS-unsafe byte
+// (nsContentUtils::IsCorsUnsafeRequestHeaderValue compares a signed
+// char against 0x20; observed in Firefox 153.8: Accept: text/é is
+// preflighted, in Chromium and WebKit it is not).
+func safelistCheckFor(e Engine, name, value string) ReasonCode {
 	if len(value) > 128 {
-		if isSafelistedName(name) {
+		if isSafelistedNameFor(e, name) {
 			return ReasonValueTooLong
 		}
 		return ReasonHeaderName
 	}
 	switch {
 	case equalFold(name, "accept"):
-		if hasUnsafeByte(value) {
+		if hasUnsafeByte(value) || e == Firefox && hasHighByte(value) {
 			return ReasonUnsafeByte
 		}
 	case equalFold(name, "accept-language"), equalFold(name, "content-language"):
@@ -154,7 +169,7 @@ func safelistCheck(name, value string) ReasonCode {
 			}
 		}
 	case equalFold(name, "content-type"):
-		if hasUnsafeByte(value) {
+		if hasUnsafeByte(value) || e == Firefox && hasHighByte(value) {
 			return ReasonUnsafeByte
 		}
 		if !safelistedContentType(value) {
@@ -164,6 +179,8 @@ func safelistCheck(name, value string) ReasonCode {
 		if !simpleRange(value) {
 			return ReasonRange
 		}
+	case e != Chromium:
+		return ReasonHeaderName // the client hints below are Chromium's only
 	case equalFold(name, "intervention"):
 	case equalFold(name, "device-memory"), equalFold(name, "dpr"), equalFold(name, "downlink"):
 		if !doubleABNF(value) {
@@ -189,10 +206,25 @@ func safelistCheck(name, value string) ReasonCode {
 	return ReasonNone
 }
 
-func isSafelistedName(name string) bool {
-	for _, n := range [...]string{"accept", "accept-language", "content-language", "content-type", "range",
-		"intervention", "device-memory", "dpr", "downlink", "width", "viewport-width", "rtt", "ect", "save-data"} {
-		if equalFold(name, n) {
+func isSafelistedNameFor(e Engine, name string) bool {
+	names := [...]string{"accept", "accept-language", "content-language", "content-type", "range",
+		"intervention", "device-memory", "dpr", "downlink", "width", "viewport-width", "rtt", "ect", "save-data"}
+	n := len(names)
+	if e != Chromium {
+		n = 5 // the Fetch standard's five
+	}
+	for _, s := range names[:n] {
+		if equalFold(name, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasHighByte reports whether v holds a byte outside ASCII.
+func hasHighByte(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
 			return true
 		}
 	}
@@ -204,6 +236,11 @@ func isSafelistedName(name string) bool {
 // 1024-byte total limit that applies to a whole header list.
 func IsSafelistedRequestHeader(name, value string) bool {
 	return safelistCheck(name, value) == ReasonNone
+}
+
+// IsSafelistedRequestHeaderFor is IsSafelistedRequestHeader for engine e.
+func IsSafelistedRequestHeaderFor(e Engine, name, value string) bool {
+	return safelistCheckFor(e, name, value) == ReasonNone
 }
 
 // hasUnsafeByte reports whether v contains a CORS-unsafe request-header

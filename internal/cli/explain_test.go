@@ -118,7 +118,7 @@ func TestExplainSchema(t *testing.T) {
 		t.Errorf("preflight = %+v", r.Preflight)
 	case r.Actual.Sent:
 		t.Error("actual.sent must be false: no --response was given")
-	case r.Allowed || r.BlockedAt != "preflight" || r.ChromiumError != "PreflightMissingAllowOriginHeader" || r.FirefoxError != "CORSPreflightDidNotSucceed":
+	case r.Allowed || r.BlockedAt != "preflight" || r.ChromiumError != "PreflightMissingAllowOriginHeader" || r.FirefoxError != "CORSMissingAllowOrigin":
 		t.Errorf("verdict = %v %q %q %q", r.Allowed, r.BlockedAt, r.ChromiumError, r.FirefoxError)
 	case r.ConsoleMessage != "Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.":
 		t.Errorf("console = %q", r.ConsoleMessage)
