@@ -2,6 +2,7 @@ package browser
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -102,6 +103,9 @@ type Config struct {
 	// TrustSPKI are extra base64 SHA-256 SPKI hashes whose certificates
 	// Chromium accepts (test TLS servers).
 	TrustSPKI []string
+	// RootCAs verifies the servers Firefox and WebKit reach through
+	// corsdoctor's proxy; nil means the system roots.
+	RootCAs *x509.CertPool
 	// StartTimeout bounds the launch; default 20 s.
 	StartTimeout time.Duration
 	// Output receives Chromium's stdout and stderr; nil discards them.

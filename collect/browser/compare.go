@@ -10,23 +10,31 @@ import (
 	"github.com/corsdoctor/corsdoctor/cors"
 )
 
-// Disagreement is one point where package cors and Chromium differ on
+// Disagreement is one point where package cors and the browser differ on
 // the same responses. Every disagreement is a bug in corsdoctor.
 type Disagreement struct {
 	// Field is "allowed", "cors_error", "failed_parameter", "console",
 	// "preflight", "request_headers", "origin_header" or "readable".
-	Field    string `json:"field"`
+	Field string `json:"field"`
+	// Chromium is what the browser did; the name is kept from the time
+	// only Chromium was driven (Browser names which one it was).
 	Chromium string `json:"chromium"`
 	Engine   string `json:"engine"`
+	// Browser is the engine of the browser, when not Chromium.
+	Browser cors.Engine `json:"browser,omitempty"`
 }
 
 func (d Disagreement) String() string {
-	return fmt.Sprintf("%s: chromium %q, engine %q", d.Field, d.Chromium, d.Engine)
+	return fmt.Sprintf("%s: %s %q, engine %q", d.Field, d.Browser, d.Chromium, d.Engine)
 }
 
-// Compare runs package cors over the responses the browser received and
-// lists every disagreement with what the browser did.
+// Compare runs package cors, as the engine of the browser that made the
+// observation, over the responses the browser received and lists every
+// disagreement with what the browser did.
 func Compare(obs *Observation) (cors.Result, []Disagreement) {
+	if obs.Engine != cors.Chromium {
+		return compareEngine(obs)
+	}
 	req := obs.Request.CorsRequest()
 	res := cors.Evaluate(req, obs.CorsHops()...)
 	var ds []Disagreement
@@ -183,6 +191,92 @@ func joinSet(xs []string) string {
 	}
 	return strings.Join(out, ",")
 }
+
+// compareEngine is Compare for Firefox and WebKit: no CorsError exists;
+// the verdict, the preflight and its Access-Control-Request-* values, the
+// Origin of the last request, the console lines (when the driver could
+// read them) and the readable headers are compared.
+func compareEngine(obs *Observation) (cors.Result, []Disagreement) {
+	req := obs.Request.CorsRequest()
+	req.Engine = obs.Engine
+	res := cors.Evaluate(req, obs.CorsHops()...)
+	var ds []Disagreement
+	add := func(field, browser, engine string) {
+		if browser != engine {
+			ds = append(ds, Disagreement{Field: field, Chromium: browser, Engine: engine, Browser: obs.Engine})
+		}
+	}
+	engineAllowed := strconv.FormatBool(res.Allowed)
+	if res.Incomplete != "" {
+		engineAllowed = "incomplete: needs the " + res.Incomplete
+		if n := len(obs.Hops); n > 0 && !obs.Allowed && obs.Hops[n-1].Actual != nil && obs.Hops[n-1].Actual.Status == 0 && obs.Hops[n-1].Actual.Error != "" {
+			engineAllowed = "false" // a network failure leaves nothing to judge
+		}
+	}
+	add("allowed", strconv.FormatBool(obs.Allowed), engineAllowed)
+	if obs.ConsoleRead {
+		var got []string
+		for _, c := range obs.ConsoleAll {
+			if c.Level == "error" || c.Level == "warn" || c.Level == "warning" {
+				got = append(got, maskPage(c.Text))
+			}
+		}
+		var want []string
+		for _, l := range res.ConsoleLines() {
+			want = append(want, maskPage(l))
+		}
+		add("console", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	plan := res.Plan
+	var pf *Exchange
+	if len(obs.Hops) > 0 {
+		pf = obs.Hops[0].Preflight
+	}
+	if len(obs.Hops) > 0 && res.Stage != cors.StageRequest && !res.Opaque {
+		add("preflight", strconv.FormatBool(pf != nil), strconv.FormatBool(plan.Required))
+	}
+	if pf != nil && plan.Required {
+		acrm, _ := pf.RequestHeader(cors.HeaderRequestMethod)
+		add("request_headers", "Access-Control-Request-Method: "+acrm, "Access-Control-Request-Method: "+plan.Method)
+		acrh, _ := pf.RequestHeader(cors.HeaderRequestHeaders)
+		add("request_headers", "Access-Control-Request-Headers: "+acrh, "Access-Control-Request-Headers: "+plan.RequestHeaders)
+	}
+	// The Origin of the last actual request tells whether a redirect
+	// tainted the origin.
+	if n := len(obs.Hops); n > 1 && res.CrossOrigin && obs.Request.Origin != cors.Null {
+		if last := obs.Hops[n-1].Actual; last != nil && len(last.RequestHeaders) > 0 {
+			if o, ok := last.RequestHeader("Origin"); ok {
+				want := obs.Request.Origin
+				if res.Tainted {
+					want = cors.Null
+				}
+				add("origin_header", o, want)
+			}
+		}
+	}
+	if obs.Allowed && res.Allowed && !res.Opaque {
+		if fin := obs.FinalResponse(); fin != nil {
+			got := make([]string, 0, len(obs.Readable))
+			for _, h := range obs.Readable {
+				got = append(got, strings.ToLower(h.Name))
+			}
+			var want []string
+			for name, ok := range cors.ReadableHeaders(&res, fin.Header, nil) {
+				if ok {
+					want = append(want, name)
+				}
+			}
+			add("readable", joinSet(got), joinSet(want))
+		}
+	}
+	return res, ds
+}
+
+// pageRe matches the page URL Firefox's and WebKit's lines name, which
+// the engine does not know (it writes the origin and "/").
+var pageRe = regexp.MustCompile(`^(\[blocked\] The page at |Security Error: Content at )\S+`)
+
+func maskPage(s string) string { return pageRe.ReplaceAllString(s, "${1}<page>") }
 
 // BugReport is the text printed with a disagreement: what happened and
 // what to attach to a corsdoctor bug report.

@@ -121,6 +121,9 @@ type ReadCheck struct {
 // Observation is what Chromium did with one Request.
 type Observation struct {
 	Request Request `json:"request"`
+	// Engine is the browser engine that ran the request (Chromium when
+	// empty).
+	Engine cors.Engine `json:"engine,omitempty"`
 	// Browser is the product string, e.g. "HeadlessChrome/156.0.7000.0".
 	Browser string `json:"browser,omitempty"`
 	// Allowed is true when the fetch() promise resolved.
@@ -143,6 +146,10 @@ type Observation struct {
 	// mixed content); ConsoleAll every line the request logged.
 	Console    string         `json:"console,omitempty"`
 	ConsoleAll []ConsoleEntry `json:"console_all,omitempty"`
+	// ConsoleRead is true when the driver could read the console (always
+	// for Chromium and Firefox; for WebKit only outside WebDriver, see
+	// WebKitConsole).
+	ConsoleRead bool `json:"console_read,omitempty"`
 	// PreflightSent is true when any preflight went out.
 	PreflightSent bool  `json:"preflight_sent"`
 	Hops          []Hop `json:"hops,omitempty"`

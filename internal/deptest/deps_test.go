@@ -69,6 +69,9 @@ func TestHeavyLibrariesStayInTheirCollector(t *testing.T) {
 	for _, tc := range []struct{ pkg, forbidden, why string }{
 		{"report", "github.com/aws/aws-sdk-go-v2", "presenters render data, they do not call AWS"},
 		{"report", "github.com/chromedp", "presenters do not drive browsers"},
+		{"report", "github.com/coder/websocket", "presenters do not drive browsers"},
+		{"collect/har", "github.com/coder/websocket", "HAR parsing needs no browser"},
+		{"collect/probe", "github.com/coder/websocket", "the prober speaks HTTP; browsers live in collect/browser"},
 		{"rules", "github.com/hashicorp/hcl", "rules read apimodel, not HCL"},
 		{"collect/probe", "github.com/aws/aws-sdk-go-v2", "the HTTP prober does not need AWS"},
 		{"collect/har", "github.com/chromedp", "HAR parsing needs no browser"},
