@@ -300,6 +300,9 @@ func (b *FirefoxBrowser) Run(ctx context.Context, req Request) (*Observation, er
 	b.logMu.Lock()
 	b.logs = b.logs[:0]
 	b.logMu.Unlock()
+	guard := newCredentialGuard(req)
+	b.proxy.setGuard(guard)
+	defer b.proxy.setGuard(nil)
 	mark := b.proxy.mark()
 	begin := time.Now()
 	var ev struct {
@@ -345,6 +348,7 @@ func (b *FirefoxBrowser) Run(ctx context.Context, req Request) (*Observation, er
 	obs.Browser = b.version
 	obs.Elapsed = time.Since(begin)
 	obs.ConsoleRead = true
+	obs.Withheld = guard.withheld()
 	b.logMu.Lock()
 	for _, l := range b.logs {
 		if l.Source.Context != bc {

@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 	"sync"
@@ -102,6 +103,28 @@ func (g *credentialGuard) continueRequest(tctx context.Context, e *fetch.EventRe
 		}
 	}
 	chromedp.Call(tctx, fetch.ContinueRequest, p) //nolint:errcheck // the run fails on its own if the request never continues
+}
+
+// filter is the guard for Firefox and WebKit, applied by corsdoctor's
+// proxy: h loses the secret headers when url is not on the host the user
+// gave them for, and the withheld names are recorded.
+func (g *credentialGuard) filter(url string, h http.Header) {
+	if g == nil || evidence.CredentialHost(g.given, url) {
+		return
+	}
+	var removed []string
+	for name := range h {
+		if g.secrets[strings.ToLower(name)] {
+			removed = append(removed, name)
+			delete(h, name)
+		}
+	}
+	if len(removed) > 0 {
+		sort.Strings(removed)
+		g.mu.Lock()
+		g.out = append(g.out, Withheld{URL: url, Headers: removed})
+		g.mu.Unlock()
+	}
 }
 
 func (g *credentialGuard) withheld() []Withheld {

