@@ -42,7 +42,7 @@ func TestParseEngine(t *testing.T) {
 func TestMaxAgeFor(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		v                        string // "-" for absent
+		v                         string // "-" for absent
 		chromium, firefox, webkit int
 	}{
 		{"-", 5, 5, 5},
