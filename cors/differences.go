@@ -1,5 +1,7 @@
 package cors
 
+import "strings"
+
 // Difference is a documented point where Chromium, Firefox and WebKit
 // (Safari) decide, send or print differently for the same exchange. The
 // catalogue is rendered into docs/engines.md; the cross-browser
@@ -210,4 +212,79 @@ func DifferenceByID(id string) (Difference, bool) {
 		}
 	}
 	return Difference{}, false
+}
+
+// DifferencesBetween names the documented differences (IDs in
+// Differences) that explain why a and b, Evaluate's results for req in
+// two engines, differ: in the verdict, or in whether and how the first
+// request is preflighted. Empty when they agree, or when no documented
+// difference explains it (a bug worth reporting).
+func DifferencesBetween(req *Request, a, b *Result) []string {
+	if a.Engine == b.Engine {
+		return nil
+	}
+	planDiffers := a.Plan.Required != b.Plan.Required || a.Plan.RequestHeaders != b.Plan.RequestHeaders
+	verdictDiffers := a.Allowed != b.Allowed || (a.Incomplete == "") != (b.Incomplete == "")
+	if !planDiffers && !verdictDiffers {
+		return nil
+	}
+	var ids []string
+	add := func(id string) {
+		for _, x := range ids {
+			if x == id {
+				return
+			}
+		}
+		ids = append(ids, id)
+	}
+	if planDiffers {
+		seen := map[string]bool{}
+		for _, h := range req.Headers {
+			name := strings.ToLower(h.Name)
+			if seen[name] && (a.Engine == Firefox || b.Engine == Firefox) && a.Plan.Required && b.Plan.Required {
+				add("firefox-duplicate-request-headers")
+			}
+			seen[name] = true
+			if IsForbiddenRequestHeader(h.Name, h.Value) {
+				continue
+			}
+			v := trimHTTPSpace(h.Value)
+			ca, cb := safelistCheckFor(a.Engine, h.Name, v), safelistCheckFor(b.Engine, h.Name, v)
+			switch {
+			case ca == cb:
+			case name == "accept" || name == "content-type":
+				add("firefox-non-ascii-unsafe")
+			default:
+				add("client-hint-safelist")
+			}
+		}
+		if req.UploadListeners && a.Plan.Required != b.Plan.Required {
+			add("upload-listeners-without-body")
+		}
+	}
+	for _, r := range []*Result{a, b} {
+		other := a
+		if r == a {
+			other = b
+		}
+		switch {
+		case r.Engine == WebKit && !r.Allowed && strings.HasPrefix(r.Script, "Mixed Content") && !strings.HasPrefix(other.Script, "Mixed Content"):
+			add("loopback-mixed-content")
+		case r.Engine == Chromium && isLocalNetworkError(r.Error):
+			add("local-network-access")
+		}
+	}
+	if verdictDiffers && (len(a.Redirects) > 0 || len(b.Redirects) > 0) {
+		if a.Plan.Required || b.Plan.Required {
+			add("redirect-keeps-preflight")
+		}
+		if a.Tainted || b.Tainted {
+			add("redirect-preflight-origin")
+		}
+	}
+	return ids
+}
+
+func isLocalNetworkError(e ErrorName) bool {
+	return e == InsecureLocalNetwork || e == InvalidLocalNetworkAccess || e == LocalNetworkAccessPermissionDenied
 }

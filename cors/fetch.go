@@ -741,15 +741,28 @@ func (f *Fetch) firefoxPreflightRedirect(resp *Response) {
 	f.res.ffNext = f.url
 	if e, _ := f.checkAccess(resp.Header, f.preflightOrigin()); e != "" {
 		f.firefoxAccess(resp.Header, e, resp.Status)
+		if resp.Location() != "" {
+			// The refused redirect cancels the preflight channel, whose
+			// OnStartRequest then logs "did not succeed" for it before
+			// the request's own (observed in Firefox 153.8: a 301 without
+			// CORS headers and with a Location logs three lines; without
+			// a Location the 3xx is a plain response and logs two).
+			f.res.ffMid, f.res.ffMidParam = FFDidNotSucceed, "(null)"
+		}
 		return
 	}
 	f.res.Firefox = FFExternalRedirectNotAllowed
-	if sameOriginURLs(f.url, f.resolve(resp.Location())) {
-		return
+	// The second look checks access again (against the null principal
+	// after a cross-origin Location), then the status: "preflight
+	// response did not succeed" (observed in Firefox 153.8 for a
+	// same-origin Location).
+	if !sameOriginURLs(f.url, f.resolve(resp.Location())) {
+		if e, _ := f.checkAccess(resp.Header, Null); e != "" {
+			f.res.ffMid, f.res.ffMidParam = firefoxAccessCode(resp.Header, e, resp.Status)
+			return
+		}
 	}
-	if e, _ := f.checkAccess(resp.Header, Null); e != "" {
-		f.res.ffMid, f.res.ffMidParam = firefoxAccessCode(resp.Header, e, resp.Status)
-	}
+	f.res.ffMid, f.res.ffMidParam = FFPreflightDidNotSucceed, strconv.Itoa(resp.Status)
 }
 
 // failMethod fails the preflight on the method check.
