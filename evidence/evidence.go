@@ -107,7 +107,10 @@ type Exchange struct {
 	Hops    []Hop
 	// Result is the engine's verdict on Hops (see Evaluate).
 	Result cors.Result
-	Source Source
+	// Engines are the other browser engines' verdicts, when asked for
+	// (see EvaluateEngines).
+	Engines []EngineResult
+	Source  Source
 	// Expose lists response headers the user asked whether the page can read.
 	Expose []string
 	// Platform is the detected or user-given server platform (see diag).

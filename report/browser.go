@@ -13,15 +13,23 @@ import (
 // request sent with the headers received, and whether package cors agrees
 // on the same responses.
 type Browser struct {
-	Product         string           `json:"product"`
-	Allowed         bool             `json:"allowed"`
-	ChromiumError   string           `json:"chromium_error,omitempty"`
-	FailedParameter string           `json:"failed_parameter,omitempty"`
-	ConsoleMessage  string           `json:"console_message,omitempty"`
-	NetError        string           `json:"net_error,omitempty"`
-	ScriptError     string           `json:"script_error,omitempty"`
-	PreflightSent   bool             `json:"preflight_sent"`
-	Requests        []BrowserRequest `json:"requests"`
+	// Engine is firefox or webkit when the browser was not Chromium.
+	Engine        string `json:"engine,omitempty"`
+	Product       string `json:"product"`
+	Allowed       bool   `json:"allowed"`
+	ChromiumError string `json:"chromium_error,omitempty"`
+	// ConsoleLines are every console line of a Firefox or WebKit run
+	// (ConsoleMessage is the first). ConsoleFromEngine is set when the
+	// browser could not show them (WebKit under WebDriver): they are then
+	// corsdoctor's WebKit engine's lines for the responses received.
+	ConsoleLines      []string         `json:"console_lines,omitempty"`
+	ConsoleFromEngine bool             `json:"console_from_engine,omitempty"`
+	FailedParameter   string           `json:"failed_parameter,omitempty"`
+	ConsoleMessage    string           `json:"console_message,omitempty"`
+	NetError          string           `json:"net_error,omitempty"`
+	ScriptError       string           `json:"script_error,omitempty"`
+	PreflightSent     bool             `json:"preflight_sent"`
+	Requests          []BrowserRequest `json:"requests"`
 	// ReadableHeaders are the response headers JavaScript read, with
 	// their values (names lower-case).
 	ReadableHeaders map[string]string `json:"readable_headers"`
@@ -65,7 +73,8 @@ func BrowserText(w io.Writer, b *Browser) error {
 	case b.NetworkFailure():
 		verdict = "FAILED (" + b.NetError + ")"
 	}
-	tw.printf("Chromium (%s): %s", b.Product, verdict)
+	name := browserName(b.Engine)
+	tw.printf("%s (%s): %s", name, b.Product, verdict)
 	if b.ChromiumError != "" {
 		tw.printf(" (%s", b.ChromiumError)
 		if b.FailedParameter != "" {
@@ -74,7 +83,17 @@ func BrowserText(w io.Writer, b *Browser) error {
 		tw.printf(")")
 	}
 	tw.printf(" in %d ms\n", b.ElapsedMS)
-	if b.ConsoleMessage != "" {
+	switch {
+	case len(b.ConsoleLines) > 0:
+		src := "console"
+		if b.ConsoleFromEngine {
+			src = "console (corsdoctor's WebKit engine; WebKit hides it from automation)"
+		}
+		tw.printf("  %s:\n", src)
+		for _, l := range b.ConsoleLines {
+			tw.printf("    %s\n", strings.TrimRight(l, "\n"))
+		}
+	case b.ConsoleMessage != "":
 		tw.printf("  console: %s\n", b.ConsoleMessage)
 	}
 	if b.ScriptError != "" {
@@ -132,12 +151,23 @@ func BrowserText(w io.Writer, b *Browser) error {
 		tw.printf("\n  note: %s\n", n)
 	}
 	if b.EngineAgrees {
-		tw.printf("\ncorsdoctor's engine agrees with Chromium on these responses.\n")
+		tw.printf("\ncorsdoctor's engine agrees with %s on these responses.\n", name)
 	} else {
-		tw.printf("\nCORSDOCTOR BUG: the engine disagrees with Chromium on these responses:\n")
+		tw.printf("\nCORSDOCTOR BUG: the engine disagrees with %s on these responses:\n", name)
 		for _, d := range b.Disagreements {
 			tw.printf("  %s\n", d)
 		}
 	}
 	return tw.err
+}
+
+// browserName names the browser of a section.
+func browserName(engine string) string {
+	switch engine {
+	case "firefox":
+		return "Firefox"
+	case "webkit":
+		return "WebKit"
+	}
+	return "Chromium"
 }

@@ -86,7 +86,9 @@ func init() {
 		"csp": func() string {
 			return "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '" + scriptSHA + "'"
 		},
-		"chart": ChartSVG,
+		"chart":       ChartSVG,
+		"engineLabel": engineLabel,
+		"trimNL":      func(s string) string { return strings.TrimRight(s, "\n") },
 		"stage": func(s string) string {
 			if s == "actual" {
 				return "actual request"
@@ -224,7 +226,14 @@ type htmlResult struct {
 	Readable        []string
 	Unreadable      []string
 	Browser         *htmlBrowser
-	Detailed        bool
+	// Browsers are every real browser's observation (browser --engine
+	// all); Browser is the first.
+	Browsers []*htmlBrowser
+	// Engines are the per-engine verdicts, Chrome, Firefox, Safari.
+	Engines    []*EngineVerdict
+	EngineHead string
+	EngineWhy  []cors.Difference
+	Detailed   bool
 }
 
 type curlCmd struct{ ID, Text string }
@@ -343,20 +352,49 @@ func fillResult(hr *htmlResult, curl []string) {
 		}
 	}
 	hr.Diagram = buildDiagram(hr)
-	if b := r.Browser; b != nil {
-		hr.Browser = &htmlBrowser{Browser: b, Verdict: "BLOCKED", VClass: "v-bad"}
+	browsers := r.Browsers
+	if len(browsers) == 0 && r.Browser != nil {
+		browsers = []*Browser{r.Browser}
+	}
+	for _, b := range browsers {
+		hb := &htmlBrowser{Browser: b, Name: browserName(b.Engine), Verdict: "BLOCKED", VClass: "v-bad"}
 		if b.Allowed {
-			hr.Browser.Verdict, hr.Browser.VClass = "ALLOWED", "v-ok"
+			hb.Verdict, hb.VClass = "ALLOWED", "v-ok"
 		}
 		for j, q := range b.Requests {
-			hr.Browser.Requests = append(hr.Browser.Requests, htmlBrowserReq{BrowserRequest: q,
-				Rows: headerRows(q.ResponseHeaders, Result{Allowed: true}, false), Anchor: fmt.Sprintf("%s-b%d", hr.Anchor, j+1)})
+			hb.Requests = append(hb.Requests, htmlBrowserReq{BrowserRequest: q,
+				Rows: headerRows(q.ResponseHeaders, Result{Allowed: true}, false), Anchor: fmt.Sprintf("%s-b%s%d", hr.Anchor, engineAnchor(b.Engine), j+1)})
+		}
+		hr.Browsers = append(hr.Browsers, hb)
+	}
+	if len(hr.Browsers) > 0 {
+		hr.Browser = hr.Browsers[0]
+	}
+	if len(r.Engines) > 0 {
+		hr.Engines = engineOrder(r.Engines)
+		hr.EngineHead = r.EngineSummary
+		if hr.EngineHead == "" {
+			hr.EngineHead = "the same in every browser"
+		}
+		for _, id := range engineDifferences(r) {
+			if d, ok := cors.DifferenceByID(id); ok {
+				hr.EngineWhy = append(hr.EngineWhy, d)
+			}
 		}
 	}
 }
 
+// engineAnchor keeps the anchors of a Chromium run as they were.
+func engineAnchor(engine string) string {
+	if engine == "" {
+		return ""
+	}
+	return engine[:1]
+}
+
 type htmlBrowser struct {
 	*Browser
+	Name            string
 	Verdict, VClass string
 	Requests        []htmlBrowserReq
 }
@@ -725,7 +763,7 @@ func buildDiagram(hr *htmlResult) *diagram {
 	d := &diagram{ID: hr.Anchor + "-diagram", Width: dWidth}
 	d.Lanes = []lane{
 		{X: xPage, Label: "Page", Sub: shorten(r.Origin, 30)},
-		{X: xBrows, Label: "Browser", Sub: "Chromium CORS checks"},
+		{X: xBrows, Label: "Browser", Sub: engineLabel(r.Engine) + " CORS checks"},
 		{X: xServ, Label: "Server", Sub: shorten(hostOf(r.URL), 30)},
 	}
 	for i := range d.Lanes {

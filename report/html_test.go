@@ -33,7 +33,7 @@ func loadDoc(t testing.TB, name string) Document {
 
 func TestHTMLGolden(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"apigw-missing-options", "trailing-slash", "wildcard-credentials", "allowed-expose", "plan-only", "browser-redirect"} {
+	for _, name := range []string{"apigw-missing-options", "trailing-slash", "wildcard-credentials", "allowed-expose", "plan-only", "browser-redirect", "engines-safari-loopback"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			doc := loadDoc(t, name)
@@ -66,11 +66,18 @@ func hostile() Document {
 		FailedParameter: x,
 		ConsoleMessage:  "Access to fetch at '" + x + "' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: The 'Access-Control-Allow-Origin' header has a value '" + x + "'",
 		FirefoxMessage:  x, FirefoxError: "CORSAllowOriginNotMatchingOrigin", FirefoxDocs: "javascript:alert(3)",
-		Explanation: &Explanation{Cause: x, Fix: x},
-		Findings:    []Finding{{ID: "CD1004", Severity: "error", Title: x, Detail: x, Fix: "</pre>" + x, Evidence: []string{x}, Location: x}},
-		Warnings:    nil,
-		Source:      x,
-		Platform:    x,
+		Explanation:   &Explanation{Cause: x, Fix: x},
+		Findings:      []Finding{{ID: "CD1004", Severity: "error", Title: x, Detail: x, Fix: "</pre>" + x, Evidence: []string{x}, Location: x}},
+		Warnings:      nil,
+		Source:        x,
+		Platform:      x,
+		Engine:        "webkit" + x,
+		ConsoleLines:  []string{x, x},
+		EngineSummary: x,
+		Engines: map[string]*EngineVerdict{"webkit": {Engine: "webkit", Browser: x, BlockedAt: x, Incomplete: x, ConsoleLines: []string{x},
+			Preflight: EnginePreflight{Required: true, RequestMethod: x, RequestHeaders: x}, Differences: []string{x}}},
+		Browsers: []*Browser{{Engine: "firefox" + x, Product: x, ConsoleLines: []string{x}, ConsoleFromEngine: true, Notes: []string{x}},
+			{Product: x, ConsoleMessage: x}},
 	}}}
 }
 

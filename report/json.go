@@ -61,6 +61,22 @@ type Result struct {
 	// Curl reproduces every request a live probe sent (check), secrets
 	// redacted unless --show-secrets.
 	Curl []string `json:"curl,omitempty"`
+	// ConsoleLines are every console line of the verdict when the engine
+	// prints more than one (Firefox, WebKit); ConsoleMessage is the
+	// first.
+	ConsoleLines []string `json:"console_lines,omitempty"`
+	// Engine names the browser engine whose verdict the top-level fields
+	// are (allowed, blocked_at, console_message, ...): firefox or webkit;
+	// omitted for Chromium.
+	Engine string `json:"engine,omitempty"`
+	// Engines is every engine's verdict, by engine name, when they differ
+	// or when --browser-engine all asks for them; EngineSummary says how
+	// they differ ("blocked in Safari only").
+	Engines       map[string]*EngineVerdict `json:"engines,omitempty"`
+	EngineSummary string                    `json:"engine_summary,omitempty"`
+	// Browsers are the real browsers' observations of `browser --engine
+	// all` (Browser holds the first).
+	Browsers []*Browser `json:"browsers,omitempty"`
 }
 
 // Preflight describes the OPTIONS request.
@@ -117,6 +133,9 @@ type Probe struct {
 type Options struct {
 	// ShowSecrets disables redaction (--show-secrets).
 	ShowSecrets bool
+	// Engines shows every engine's verdict even when they agree
+	// (--browser-engine all).
+	Engines bool
 }
 
 // NewResult builds the schema record for one exchange and its findings.
@@ -152,6 +171,20 @@ func NewResult(ex *evidence.Exchange, findings []diag.Finding, opt Options) Resu
 	if r.Allowed {
 		out.BlockedAt = ""
 	}
+	if r.Engine != cors.Chromium {
+		out.Engine = r.Engine.String()
+		out.ConsoleLines = r.ConsoleLines()
+		if !opt.ShowSecrets {
+			for i, l := range out.ConsoleLines {
+				out.ConsoleLines[i] = redact.Text(l)
+			}
+		}
+	}
+	if r.Engine == cors.WebKit {
+		// WebKit has no Firefox error code.
+		out.FirefoxError, out.FirefoxMessage, out.FirefoxDocs = "", "", ""
+	}
+	out.Engines, out.EngineSummary = engineVerdicts(ex, opt)
 	if ex.Source != (evidence.Source{}) {
 		out.Source = ex.Source.String()
 	}

@@ -104,11 +104,22 @@ func writeResult(w *errWriter, r Result, notes []string) {
 		w.printf("  verdict needs the %s\n", r.Incomplete)
 	}
 	if r.ConsoleMessage != "" {
-		w.printf("\nChromium console:\n  %s\n", r.ConsoleMessage)
+		lines := r.ConsoleLines
+		if len(lines) == 0 {
+			lines = []string{r.ConsoleMessage}
+		}
+		w.printf("\n%s console:\n", engineLabel(r.Engine))
+		for _, l := range lines {
+			w.printf("  %s\n", strings.TrimRight(l, "\n"))
+		}
 	}
-	if r.FirefoxError != "" {
+	switch {
+	case r.FirefoxError != "" && r.Engine == "":
 		w.printf("Firefox: %s\n  %s\n  %s\n", r.FirefoxError, r.FirefoxMessage, r.FirefoxDocs)
+	case r.FirefoxError != "":
+		w.printf("Firefox error code: %s\n  %s\n", r.FirefoxError, r.FirefoxDocs)
 	}
+	writeEngines(w, r)
 	if r.Explanation != nil {
 		w.printf("\nWhy: %s\n", r.Explanation.Cause)
 	}
@@ -132,7 +143,7 @@ func writeResult(w *errWriter, r Result, notes []string) {
 			w.printf("  -> %d\n", r.Preflight.Status)
 			writeHeaders(w, r.Preflight.Headers, r, true)
 			if r.Preflight.MaxAge != nil {
-				w.printf("  cached by Chromium for %d s\n", *r.Preflight.MaxAge)
+				w.printf("  cached by %s for %d s\n", engineLabel(r.Engine), *r.Preflight.MaxAge)
 			}
 		} else {
 			w.printf("  (no preflight response)\n")
@@ -200,6 +211,17 @@ func writeResult(w *errWriter, r Result, notes []string) {
 			w.printf("   fix%s: %s\n", plat, f.Fix)
 		}
 	}
+}
+
+// engineLabel names the engine of a result's top-level verdict.
+func engineLabel(engine string) string {
+	switch engine {
+	case "firefox":
+		return "Firefox"
+	case "webkit":
+		return "Safari (WebKit)"
+	}
+	return "Chromium"
 }
 
 func listOrNone(s []string) string {

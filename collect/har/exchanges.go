@@ -50,6 +50,32 @@ type Pairer struct {
 	byURL   map[string][]*Entry
 	used    map[*Entry]bool
 	browser string
+	// Engine, when set, judges every exchange as that browser engine;
+	// otherwise the engine that recorded the file does (EngineOf).
+	Engine    cors.Engine
+	EngineSet bool
+}
+
+// EngineOf is the browser engine that recorded a HAR, from its creator:
+// Firefox exports are judged as Firefox, Safari's Web Inspector ("WebKit
+// Web Inspector") as WebKit, the rest (Chrome, Edge: "WebInspector") as
+// Chromium.
+func EngineOf(creator string) cors.Engine {
+	switch {
+	case strings.HasPrefix(creator, "Firefox"):
+		return cors.Firefox
+	case strings.HasPrefix(creator, "WebKit"), strings.Contains(creator, "Safari"):
+		return cors.WebKit
+	}
+	return cors.Chromium
+}
+
+// engine is the engine the pairer judges with.
+func (p *Pairer) engine() cors.Engine {
+	if p.EngineSet {
+		return p.Engine
+	}
+	return EngineOf(p.f.Creator)
 }
 
 // NewPairer returns a pairer over the metadata in f (PageURL and Pages
@@ -248,7 +274,7 @@ func (p *Pairer) alone(pf *Entry) {
 		return
 	}
 	p.sum.Unpaired++
-	req := cors.Request{Origin: origin, URL: pf.URL, Method: pf.Header("Access-Control-Request-Method"), Mode: cors.ModeCORS}
+	req := cors.Request{Origin: origin, URL: pf.URL, Method: pf.Header("Access-Control-Request-Method"), Mode: cors.ModeCORS, Engine: p.engine()}
 	for _, name := range splitList(pf.Header("Access-Control-Request-Headers")) {
 		req.Headers = append(req.Headers, cors.Header{Name: name, Value: "1"})
 	}
@@ -283,7 +309,7 @@ func Exchanges(f *File) ([]*evidence.Exchange, Summary) {
 // build makes the exchange for an actual request entry.
 func (p *Pairer) build(e *Entry, origin string) *evidence.Exchange {
 	f, browser := p.f, p.browser
-	req := cors.Request{Origin: origin, URL: e.URL, Method: e.Method, Mode: cors.ModeCORS, Credentials: cors.CredentialsSameOrigin}
+	req := cors.Request{Origin: origin, URL: e.URL, Method: e.Method, Mode: cors.ModeCORS, Credentials: cors.CredentialsSameOrigin, Engine: p.engine()}
 	if strings.EqualFold(e.Header("Sec-Fetch-Mode"), "no-cors") {
 		// fetch(url, {mode: 'no-cors'}) and the like: the response is
 		// opaque and never CORS-checked, so it is never blocked.

@@ -38,7 +38,12 @@ type BrowserOptions struct {
 	// Observe runs the request in Chromium; nil means a real headless
 	// Chromium (tests replace it).
 	Observe func(ctx context.Context, cfg browser.Config, req browser.Request) (*browser.Observation, error)
-	HTML    HTMLFlag
+	// ObserveEngine runs the request in Firefox or WebKit; nil means the
+	// real browser (tests replace it).
+	ObserveEngine func(ctx context.Context, e cors.Engine, cfg browser.Config, req browser.Request) (*browser.Observation, error)
+	// Engine is --engine: chromium, firefox, webkit or all.
+	Engine string
+	HTML   HTMLFlag
 	// HAR is the file that receives the run as a HAR (--har).
 	HAR string
 }
@@ -97,6 +102,7 @@ Chromium is found at $CHROME_PATH, /usr/bin/chromium or on PATH.`,
 	opts.Request.Register(fs)
 	opts.HTML.Register(fs)
 	fs.StringVar(&opts.HAR, "har", "", "also write what Chromium did to `FILE` as a HAR, like DevTools' Export HAR (redacted unless --show-secrets)")
+	fs.StringVar(&opts.Engine, "engine", "chromium", "the browser: chromium, firefox (Firefox ESR, WebDriver BiDi), webkit (WebKitGTK, WebKitWebDriver under Xvfb) or all, one after the other")
 	return cmd
 }
 
@@ -170,41 +176,58 @@ func runBrowser(ctx context.Context, opts *BrowserOptions) error {
 	if p := app.Getenv("CHROME_PATH"); p != "" {
 		cfg.ExecPath = p
 	}
-	observe := opts.Observe
-	if observe == nil {
-		observe = observeChromium
-	}
-	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-	defer cancel()
-	obs, err := observe(ctx, cfg, req)
+	engines, err := browserEngines(opts.Engine)
 	if err != nil {
-		var nc *browser.NoChromiumError
-		if errors.As(err, &nc) {
-			return WithHint(Usagef("%v", err), "install Chromium: "+nc.Install)
-		}
-		if errors.Is(err, context.DeadlineExceeded) {
-			return WithHint(Usagef("%v", err), fmt.Sprintf("the browser did not finish within --timeout %s; raise it, or check that the URL answers", opts.Timeout))
-		}
-		return Usagef("%v", err)
+		return err
 	}
+	if opts.HAR != "" && (len(engines) != 1 || engines[0] != cors.Chromium) {
+		return WithHint(Usagef("--har: the HAR export is Chromium's (it is built from DevTools events)"), "drop --har, or use --engine chromium")
+	}
+	var runs []engineRun
+	for _, e := range engines {
+		r, err := opts.observeIn(ctx, e, cfg, req)
+		if err != nil {
+			return err
+		}
+		runs = append(runs, r)
+	}
+	primary := runs[0]
+	obs := primary.obs
 	if opts.HAR != "" {
 		if err := writeBrowserHAR(opts.HAR, obs, f.ShowSecrets); err != nil {
 			return err
 		}
 	}
-	res, ds := browser.Compare(obs)
+	creq.Engine = primary.engine
 	ex := exchangeOf(obs, creq, f)
-	ex.Result = res
+	ex.Result = primary.res
+	for _, r := range runs[1:] {
+		ex.Engines = append(ex.Engines, evidence.EngineResult{Engine: r.engine, Result: r.res, Hops: exchangeOf(r.obs, creq, f).Hops})
+	}
 	ex.Identify(f.Platform)
 	in := &diag.Input{Exchanges: []*evidence.Exchange{ex}}
 	findings := diag.Run(rules.All(), in)
-	ropt := report.Options{ShowSecrets: f.ShowSecrets}
+	ropt := report.Options{ShowSecrets: f.ShowSecrets, Engines: len(runs) > 1}
 	doc := report.NewDocument(in.Exchanges, findings, ropt)
-	doc.Results[0].Browser = browserSection(obs, ds, f.ShowSecrets)
+	var sections []*report.Browser
+	for _, r := range runs {
+		sections = append(sections, engineSection(r, f.ShowSecrets))
+	}
+	doc.Results[0].Browser = sections[0]
+	if len(sections) > 1 {
+		doc.Results[0].Browsers = sections
+	}
 	if f.JSON {
 		err = report.JSON(app.IO.Out, doc)
 	} else {
-		err = report.BrowserText(app.IO.Out, doc.Results[0].Browser)
+		for i, s := range sections {
+			if err == nil && i > 0 {
+				_, err = io.WriteString(app.IO.Out, "\n")
+			}
+			if err == nil {
+				err = report.BrowserText(app.IO.Out, s)
+			}
+		}
 		if err == nil {
 			_, err = io.WriteString(app.IO.Out, "\ncorsdoctor's explanation:\n\n")
 		}
@@ -218,8 +241,11 @@ func runBrowser(ctx context.Context, opts *BrowserOptions) error {
 	if err := opts.HTML.WriteDocument(app, doc, report.HTMLOptions{Title: "corsdoctor browser"}); err != nil {
 		return err
 	}
-	if len(ds) > 0 {
-		text := browser.BugReport(obs, ds)
+	for _, r := range runs {
+		if len(r.ds) == 0 {
+			continue
+		}
+		text := browser.BugReport(r.obs, r.ds)
 		if !f.ShowSecrets {
 			text = redact.Text(text)
 		}
@@ -234,10 +260,124 @@ func runBrowser(ctx context.Context, opts *BrowserOptions) error {
 		}
 		return WithHint(Usagef("the browser could not reach %s: %s", obs.Request.URL, b.NetError), hint)
 	}
-	if !obs.Allowed {
-		return ErrFindings
+	for _, r := range runs {
+		if !r.obs.Allowed {
+			return ErrFindings
+		}
 	}
 	return nil
+}
+
+// engineRun is one browser's run of the request and the engine's
+// comparison.
+type engineRun struct {
+	engine cors.Engine
+	obs    *browser.Observation
+	res    cors.Result
+	ds     []browser.Disagreement
+}
+
+// browserEngines reads --engine.
+func browserEngines(v string) ([]cors.Engine, error) {
+	if v == "all" {
+		return cors.Engines, nil
+	}
+	e, err := cors.ParseEngine(v)
+	if err != nil {
+		return nil, WithHint(Usagef("--engine: %v", err), "use --engine chromium, firefox, webkit or all")
+	}
+	return []cors.Engine{e}, nil
+}
+
+// observeIn runs the request in the browser of engine e, within
+// --timeout, and compares it with the engine.
+func (opts *BrowserOptions) observeIn(ctx context.Context, e cors.Engine, cfg browser.Config, req browser.Request) (engineRun, error) {
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	var (
+		obs *browser.Observation
+		err error
+	)
+	switch {
+	case e == cors.Chromium && opts.Observe != nil:
+		obs, err = opts.Observe(ctx, cfg, req)
+	case e == cors.Chromium:
+		obs, err = observeChromium(ctx, cfg, req)
+	case opts.ObserveEngine != nil:
+		obs, err = opts.ObserveEngine(ctx, e, cfg, req)
+	default:
+		cfg.ExecPath = ""
+		if p := opts.App.Getenv("FIREFOX_PATH"); p != "" && e == cors.Firefox {
+			cfg.ExecPath = p
+		}
+		obs, err = observeEngine(ctx, e, cfg, req)
+	}
+	if err != nil {
+		var nc *browser.NoChromiumError
+		var nb *browser.NoBrowserError
+		switch {
+		case errors.As(err, &nc):
+			return engineRun{}, WithHint(Usagef("%v", err), "install Chromium: "+nc.Install)
+		case errors.As(err, &nb):
+			return engineRun{}, WithHint(Usagef("%v", err), "install it: "+nb.Install)
+		case errors.Is(err, context.DeadlineExceeded):
+			return engineRun{}, WithHint(Usagef("%v", err), fmt.Sprintf("the browser did not finish within --timeout %s; raise it, or check that the URL answers", opts.Timeout))
+		}
+		return engineRun{}, Usagef("%v", err)
+	}
+	res, ds := browser.Compare(obs)
+	return engineRun{engine: e, obs: obs, res: res, ds: ds}, nil
+}
+
+// observeEngine is observeChromium for Firefox and WebKit.
+func observeEngine(ctx context.Context, e cors.Engine, cfg browser.Config, req browser.Request) (*browser.Observation, error) {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return browser.ObserveEngine(ctx, e, cfg, req)
+}
+
+// engineSection is browserSection with what differs for Firefox and
+// WebKit: every console line, and, for WebKit under WebDriver, which
+// cannot read its console, the engine's lines for the responses
+// received.
+func engineSection(r engineRun, showSecrets bool) *report.Browser {
+	b := browserSection(r.obs, r.ds, showSecrets)
+	if r.engine == cors.Chromium {
+		return b
+	}
+	text := func(s string) string {
+		if showSecrets {
+			return s
+		}
+		return redact.Text(s)
+	}
+	b.Engine = r.engine.String()
+	b.ConsoleLines = nil
+	notes := b.Notes[:0]
+	for _, n := range b.Notes {
+		if !strings.Contains(n, "Local Network Access") { // Chromium's check only
+			notes = append(notes, n)
+		}
+	}
+	b.Notes = notes
+	if r.obs.ConsoleRead {
+		for _, c := range r.obs.ConsoleAll {
+			if c.Level == "error" || c.Level == "warn" || c.Level == "warning" {
+				b.ConsoleLines = append(b.ConsoleLines, text(c.Text))
+			}
+		}
+	} else {
+		for _, l := range r.res.ConsoleLines() {
+			b.ConsoleLines = append(b.ConsoleLines, text(l))
+		}
+		b.ConsoleFromEngine = len(b.ConsoleLines) > 0
+		b.Notes = append(b.Notes, "WebKit runs WebDriver sessions in an ephemeral data store and shows their console to no client: the console lines are corsdoctor's WebKit engine's for the responses WebKit received (the differential suite checks them against WebKitGTK's real output, docs/engines.md)")
+	}
+	if len(b.ConsoleLines) > 0 {
+		b.ConsoleMessage = b.ConsoleLines[0]
+	}
+	b.Notes = append(b.Notes, "the request went through corsdoctor's loopback proxy (it plays the page origin and records every exchange; the browser saw Connection: close)")
+	return b
 }
 
 // anyResponse reports whether the browser received any response.

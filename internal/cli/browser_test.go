@@ -256,3 +256,147 @@ func TestLNANote(t *testing.T) {
 		})
 	}
 }
+
+// fakeEngineObservation is fakeObservation as Firefox or WebKit report
+// it: the same 403 preflight, the engine's console lines (the
+// differential suite pins them to the real browsers'), and, for WebKit
+// under WebDriver, no console at all.
+func fakeEngineObservation(e cors.Engine) func(browser.Request) *browser.Observation {
+	return func(req browser.Request) *browser.Observation {
+		o := fakeObservation(req)
+		o.Engine, o.CorsError, o.NetError, o.Console, o.ConsoleAll = e, "", "", "", nil
+		cr := req.CorsRequest()
+		cr.Engine = e
+		res := cors.Evaluate(cr, o.CorsHops()...)
+		switch e {
+		case cors.Firefox:
+			o.Browser, o.ScriptError, o.ConsoleRead = "Firefox/153.8.0", "TypeError: NetworkError when attempting to fetch resource.", true
+			for _, l := range res.ConsoleLines() {
+				o.ConsoleAll = append(o.ConsoleAll, browser.ConsoleEntry{Source: "javascript", Level: "error", Text: l})
+			}
+			o.Console = o.ConsoleAll[0].Text
+		case cors.WebKit:
+			o.Browser, o.ScriptError = "WebKitGTK/2.50.6", "TypeError: Load failed"
+		}
+		return o
+	}
+}
+
+func TestBrowserEngines(t *testing.T) {
+	t.Parallel()
+	run := func(args ...string) (string, string, error) {
+		var out, errOut bytes.Buffer
+		app := NewApp(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+		cmd := NewCmdBrowser(app, func(o *BrowserOptions) error {
+			o.Observe = func(ctx context.Context, cfg browser.Config, req browser.Request) (*browser.Observation, error) {
+				return fakeObservation(req), nil
+			}
+			o.ObserveEngine = func(ctx context.Context, e cors.Engine, cfg browser.Config, req browser.Request) (*browser.Observation, error) {
+				return fakeEngineObservation(e)(req), nil
+			}
+			return runBrowser(context.Background(), o)
+		})
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		cmd.SetArgs(args)
+		err := cmd.Execute()
+		return out.String(), errOut.String(), err
+	}
+	args := []string{"https://api.example.com/items", "--origin", "http://localhost:3000", "-X", "DELETE", "-H", "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.secret"}
+	for _, engine := range []string{"firefox", "webkit", "all"} {
+		t.Run(engine, func(t *testing.T) {
+			out, errOut, err := run(append(args, "--engine", engine)...)
+			if !errors.Is(err, ErrFindings) {
+				t.Fatalf("error = %v, want ErrFindings (exit 1)", err)
+			}
+			if errOut != "" {
+				t.Errorf("stderr = %q, want nothing: the engines agree", errOut)
+			}
+			golden.Check(t, "testdata/browser/preflight-403-"+engine+".txt", []byte(out))
+			jout, _, _ := run(append(args, "--engine", engine, "--json")...)
+			var doc report.Document
+			if err := json.Unmarshal([]byte(jout), &doc); err != nil {
+				t.Fatalf("--json output: %v", err)
+			}
+			r := doc.Results[0]
+			if engine == "all" {
+				if len(r.Browsers) != 3 || r.Browsers[0].Engine != "" || r.Browsers[1].Engine != "firefox" || r.Browsers[2].Engine != "webkit" || len(r.Engines) != 3 {
+					t.Errorf("browsers %+v, engines %v", r.Browsers, r.Engines)
+				}
+			} else if r.Browser == nil || r.Browser.Engine != engine || r.Engine != engine || len(r.Browser.ConsoleLines) == 0 {
+				t.Errorf("browser section %+v, result engine %q", r.Browser, r.Engine)
+			}
+			for _, b := range append(r.Browsers, r.Browser) {
+				if b != nil && !b.EngineAgrees {
+					t.Errorf("%s: the engine disagrees: %v", b.Product, b.Disagreements)
+				}
+			}
+			if strings.Contains(out+jout, "eyJhbGciOiJIUzI1NiJ9") {
+				t.Fatal("a secret reached the output")
+			}
+		})
+	}
+	for _, tc := range []struct {
+		desc, stderr string
+		args         []string
+	}{
+		{"unknown engine", "--engine", []string{"--engine", "blink"}},
+		{"har from firefox", "--har", []string{"--engine", "firefox", "--har", filepath.Join(t.TempDir(), "x.har")}},
+	} {
+		_, _, err := run(append(args, tc.args...)...)
+		if ExitCode(err) != ExitUsage || !strings.Contains(err.Error(), tc.stderr) {
+			t.Errorf("%s: error %v, want a usage error naming %s", tc.desc, err, tc.stderr)
+		}
+	}
+}
+
+// TestBrowserEnginesReal runs `browser --engine firefox` and `--engine
+// webkit` end to end in the real browsers. Skipped without them, except
+// in CI (CI=true), where it fails.
+func TestBrowserEnginesReal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Firefox and WebKit")
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/ok" {
+			w.Header().Set("Access-Control-Allow-Origin", "http://app.example.test")
+			w.Header().Set("Access-Control-Expose-Headers", "X-Total-Count")
+			w.Header().Set("X-Total-Count", "3")
+		}
+		fmt.Fprint(w, "[]")
+	}))
+	t.Cleanup(srv.Close)
+	for _, e := range []struct {
+		engine string
+		find   func() (string, error)
+		has    string
+	}{
+		{"firefox", browser.FindFirefox, "(Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 200."},
+		{"webkit", browser.FindWebKitWebDriver, "Origin http://app.example.test is not allowed by Access-Control-Allow-Origin. Status code: 200"},
+	} {
+		t.Run(e.engine, func(t *testing.T) {
+			t.Parallel()
+			if _, err := e.find(); err != nil {
+				if os.Getenv("CI") == "true" {
+					t.Fatalf("CI=true and %s is missing: %v", e.engine, err)
+				}
+				t.Skipf("skipping: %v", err)
+			}
+			for _, tc := range []struct {
+				path string
+				code int
+				has  string
+			}{
+				{"/ok", ExitOK, "--expose X-Total-Count: readable"},
+				{"/no-cors", ExitFindings, e.has},
+			} {
+				out, errOut, code := run(t, "", "browser", srv.URL+tc.path, "--origin", "http://app.example.test", "--expose", "X-Total-Count", "--engine", e.engine)
+				if code != tc.code {
+					t.Fatalf("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", tc.path, code, tc.code, out, errOut)
+				}
+				if !strings.Contains(out, tc.has) || !strings.Contains(out, "corsdoctor's engine agrees with") {
+					t.Errorf("%s: stdout lacks %q or the agreement line:\n%s", tc.path, tc.has, out)
+				}
+			}
+		})
+	}
+}

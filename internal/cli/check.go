@@ -32,6 +32,8 @@ type CheckOptions struct {
 	ForceActual bool
 	// Browser also runs the request in real headless Chromium.
 	Browser bool
+	// Engine is --browser-engine.
+	Engine EngineFlag
 	// browserRun replaces the Chromium run (tests).
 	browserRun browserRun
 	// Transport replaces the network transport (tests).
@@ -103,6 +105,7 @@ Exit codes: 0 every origin allowed, 1 any origin blocked (or blocked on a repeat
 	fs.BoolVar(&opts.Browser, "browser", false, "also run the request in real headless Chromium and show both verdicts side by side")
 	opts.Request.Register(fs)
 	opts.HTML.Register(fs)
+	opts.Engine.Register(fs)
 	return cmd
 }
 
@@ -128,6 +131,10 @@ type checkSpec struct {
 	Prober *probe.Prober
 	// Warnings are printed on standard error before the report.
 	Warnings []string
+	// Engines are the browser engines judged besides Request.Engine;
+	// ShowEngines prints them even when they agree (--browser-engine).
+	Engines     []cors.Engine
+	ShowEngines bool
 }
 
 // checkOutcome is what a check observed and concluded.
@@ -162,6 +169,9 @@ func performCheck(ctx context.Context, spec checkSpec) *checkOutcome {
 		res := p.Probe(ctx, req, spec.Body)
 		ex := res.Exchange
 		ex.Expose = spec.Expose
+		if len(spec.Engines) > 0 && ex.Err == "" {
+			probeEngines(ctx, spec, ex, req)
+		}
 		out.Exchanges = append(out.Exchanges, ex)
 		out.Total += res.Total
 		out.Network += res.Network
@@ -189,7 +199,7 @@ func performCheck(ctx context.Context, spec checkSpec) *checkOutcome {
 	}
 	in := &diag.Input{Exchanges: out.Exchanges}
 	out.Findings = diag.Run(rules.All(), in)
-	out.Doc = report.NewDocument(out.Exchanges, out.Findings, report.Options{ShowSecrets: spec.ShowSecrets})
+	out.Doc = report.NewDocument(out.Exchanges, out.Findings, report.Options{ShowSecrets: spec.ShowSecrets, Engines: spec.ShowEngines})
 	for i := range out.Doc.Results {
 		r := &out.Doc.Results[i]
 		r.Curl = out.Curl[i]
@@ -199,6 +209,33 @@ func performCheck(ctx context.Context, spec checkSpec) *checkOutcome {
 		}
 	}
 	return out
+}
+
+// probeEngines judges the exchange as the other engines would. An engine
+// that sends a request the probe did not (a preflight Chromium does not
+// need, a redirected hop it preflights) is probed on its own: the
+// requests that engine sends, without the diagnosis extras.
+func probeEngines(ctx context.Context, spec checkSpec, ex *evidence.Exchange, req cors.Request) {
+	ex.EvaluateEngines(spec.Engines...)
+	var own *probe.Prober
+	for i := range ex.Engines {
+		er := &ex.Engines[i]
+		if !er.NeedsOwnRequests() {
+			continue
+		}
+		if own == nil {
+			own = probe.New(probe.Options{Timeout: spec.Timeout, Insecure: spec.Insecure, Cookie: spec.Cookie,
+				Transport: spec.Transport, Now: spec.Now, NoExtra: true})
+			defer own.Close()
+		}
+		r := req
+		r.Engine = er.Engine
+		got := own.Probe(ctx, r, spec.Body).Exchange
+		if got.Err != "" {
+			continue // the verdict stays "not known"
+		}
+		er.Result, er.Hops = got.Result, got.Hops
+	}
 }
 
 // redirectNotes lists the responses of a redirect chain before the last
@@ -329,12 +366,13 @@ func runCheck(ctx context.Context, opts *CheckOptions) error {
 	if err := opts.HTML.WriteDocument(app, out.Doc, report.HTMLOptions{Title: "corsdoctor check"}); err != nil {
 		return err
 	}
-	return checkExit(out.Exchanges)
+	return checkExit(out.Exchanges, spec.ShowEngines)
 }
 
 // checkExit maps a check's exchanges to the command's error: a network
-// error (exit 2) wins over a blocked origin (exit 1).
-func checkExit(exs []*evidence.Exchange) error {
+// error (exit 2) wins over a blocked origin (exit 1); with anyEngine
+// (--browser-engine all) an origin blocked in any browser counts.
+func checkExit(exs []*evidence.Exchange, anyEngine bool) error {
 	var netErrs []string
 	blocked := false
 	for _, ex := range exs {
@@ -342,7 +380,7 @@ func checkExit(exs []*evidence.Exchange) error {
 			netErrs = append(netErrs, fmt.Sprintf("%s (origin %s): %s", ex.Request.URL, ex.Request.Origin, ex.Err))
 			continue
 		}
-		if ex.Result.Blocked() {
+		if ex.Result.Blocked() || anyEngine && ex.BlockedInAnyEngine() {
 			blocked = true
 		}
 		for _, p := range ex.Probes {
@@ -397,6 +435,11 @@ func (opts *CheckOptions) spec() (checkSpec, error) {
 	if err != nil {
 		return checkSpec{}, err
 	}
+	engines, err := opts.Engine.parse(cors.Chromium)
+	if err != nil {
+		return checkSpec{}, err
+	}
+	req.Engine = engines.Primary
 	// With --credentials, a Cookie given with -H is the browser's cookie
 	// jar: send it as the credential. Without, it is a header the page's
 	// script sets, which Chromium drops silently (a forbidden header name)
@@ -427,5 +470,6 @@ func (opts *CheckOptions) spec() (checkSpec, error) {
 		Expose: opts.Request.Expose, Platform: opts.Request.Platform, Repeat: opts.Repeat,
 		Timeout: opts.Timeout, Insecure: opts.Insecure, ForceActual: opts.ForceActual,
 		ShowSecrets: opts.Request.ShowSecrets, Transport: opts.Transport, Warnings: warnings,
+		Engines: engines.Others, ShowEngines: engines.Show,
 	}, nil
 }

@@ -28,6 +28,8 @@ type ExplainOptions struct {
 	// NetworkError is the error the browser got instead of a response
 	// (net::ERR_NAME_NOT_RESOLVED, mixed-content, ...).
 	NetworkError string
+	// Engine is --browser-engine.
+	Engine EngineFlag
 }
 
 func init() { addCommand(func(a *App) *cobra.Command { return NewCmdExplain(a, nil) }) }
@@ -42,6 +44,11 @@ func NewCmdExplain(app *App, runF func(*ExplainOptions) error) *cobra.Command {
 with flags, give the responses as raw HTTP text (what curl -i or DevTools' raw view
 shows), and it prints the browser's verdict, the exact Chromium console message,
 Firefox's error, the cause and the fix. No network access.
+
+Firefox and Safari (WebKit) are judged too: when their verdict differs from Chromium's,
+explain says so ("blocked in Safari only") with each browser's console lines.
+--browser-engine firefox (or webkit) makes that engine's verdict the report's; all shows
+the three side by side (docs/engines.md).
 
 Without --response it prints what the browser would send (preflight or not, and the
 exact Access-Control-Request-* values). Give --response several times for a redirect
@@ -74,6 +81,7 @@ chain, in order.`,
 	fs.StringVar(&opts.NetworkError, "network-error", "", "the browser got no response but this error (net::ERR_NAME_NOT_RESOLVED, ERR_CONNECTION_REFUSED, ERR_CERT_..., ERR_BLOCKED_BY_CLIENT, mixed-content), for the next request after the responses given")
 	opts.Request.Register(fs)
 	opts.HTML.Register(fs)
+	opts.Engine.Register(fs)
 	return cmd
 }
 
@@ -102,6 +110,11 @@ func runExplain(opts *ExplainOptions) error {
 	if err != nil {
 		return err
 	}
+	engines, err := opts.Engine.parse(cors.Chromium)
+	if err != nil {
+		return err
+	}
+	req.Engine = engines.Primary
 	stdinUsed := 0
 	if opts.Request.Curl == "-" || opts.Request.Fetch == "-" {
 		stdinUsed++
@@ -157,9 +170,10 @@ func runExplain(opts *ExplainOptions) error {
 		}
 	}
 	ex.Identify(opts.Request.Platform)
+	ex.EvaluateEngines(engines.Others...)
 	in := &diag.Input{Exchanges: []*evidence.Exchange{ex}}
 	findings := diag.Run(rules.All(), in)
-	doc := report.NewDocument(in.Exchanges, findings, report.Options{ShowSecrets: opts.Request.ShowSecrets})
+	doc := report.NewDocument(in.Exchanges, findings, report.Options{ShowSecrets: opts.Request.ShowSecrets, Engines: engines.Show})
 	if opts.Request.JSON {
 		err = report.JSON(app.IO.Out, doc)
 	} else {
@@ -171,7 +185,7 @@ func runExplain(opts *ExplainOptions) error {
 	if err := opts.HTML.WriteDocument(app, doc, report.HTMLOptions{Title: "corsdoctor explain"}); err != nil {
 		return err
 	}
-	if ex.Result.Blocked() {
+	if ex.Result.Blocked() || engines.Show && ex.BlockedInAnyEngine() {
 		return ErrFindings
 	}
 	return nil

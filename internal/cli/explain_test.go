@@ -49,6 +49,20 @@ func TestExplainGolden(t *testing.T) {
 			"-H", "Content-Type: application/json", "-H", "X-Request-Id: 42", "-H", "Accept-Language: fr-CH, fr;q=0.9"}, 0},
 		{"xhr-preflight-missing-credentials", []string{"--url", "https://api.example.com/items", "--origin", "https://app.example.com", "--initiator", "xhr", "--credentials",
 			"-X", "DELETE", "--preflight-response", examples + "preflight-trailing-slash.txt"}, 1},
+		// Other browsers' verdicts: shown when they differ, all three with
+		// --browser-engine all, one engine's as the report's with its name.
+		{"engines-safari-loopback", []string{"--url", "http://localhost:8080/items", "--origin", "https://app.example.com",
+			"--response", examples + "response-wildcard.txt"}, 0},
+		{"engines-firefox-non-ascii", []string{"--url", "https://api.example.com/items", "--origin", "https://app.example.com",
+			"-H", "Accept: text/\u00e9", "--response", examples + "response-wildcard.txt"}, 0},
+		{"engines-all", []string{"--url", "https://api.example.com/items", "--origin", "https://app.example.com", "-X", "DELETE",
+			"--preflight-response", examples + "preflight-trailing-slash.txt", "--browser-engine", "all"}, 1},
+		{"engines-all-safari-loopback", []string{"--url", "http://localhost:8080/items", "--origin", "https://app.example.com",
+			"--response", examples + "response-wildcard.txt", "--browser-engine", "all"}, 1},
+		{"engines-firefox", []string{"--url", "https://api.example.com/items", "--origin", "https://app.example.com", "--credentials",
+			"--response", examples + "response-wildcard.txt", "--browser-engine", "firefox"}, 1},
+		{"engines-webkit", []string{"--url", "https://api.example.com/items", "--origin", "https://app.example.com", "-X", "DELETE",
+			"--preflight-response", examples + "preflight-trailing-slash.txt", "--browser-engine", "webkit"}, 1},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			t.Parallel()

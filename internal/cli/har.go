@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/corsdoctor/corsdoctor/collect/har"
+	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
 	"github.com/corsdoctor/corsdoctor/internal/termsafe"
@@ -29,6 +30,7 @@ type HAROptions struct {
 	All         bool
 	Platform    string
 	HTML        HTMLFlag
+	Engine      EngineFlag
 }
 
 func init() { addCommand(func(a *App) *cobra.Command { return NewCmdHAR(a, nil) }) }
@@ -42,7 +44,10 @@ func NewCmdHAR(app *App, runF func(*HAROptions) error) *cobra.Command {
 		Long: `har reads a HAR exported from the browser's DevTools (Network tab, "Save all as HAR",
 or "Export HAR"), streaming it entry by entry, so files of any size are fine. It pairs
 each preflight with its actual request, rebuilds every cross-origin exchange, evaluates
-it exactly as Chromium does, and reports the blocked ones with cause and fix; exchanges
+it exactly as the browser that recorded it does (Chrome and Edge as Chromium, Firefox
+as Firefox, Safari as WebKit; --browser-engine overrides, all compares the three), says
+when another browser would decide differently, and reports the blocked ones with cause
+and fix; exchanges
 that pass today but break with credentials or for another origin get warnings; responses
 served by a service worker are flagged. When the browser kept no response for a failed
 request (status 0), har says what can and cannot be concluded.
@@ -70,6 +75,7 @@ Exit codes: 0 nothing blocked, 1 at least one exchange blocked, 2 unreadable inp
 	fs.BoolVar(&opts.Redact, "redact", false, "write a redacted copy of the HAR to standard output, and exit")
 	fs.BoolVar(&opts.All, "all", false, "print every exchange in full, not only the failing ones and those with findings")
 	fs.StringVar(&opts.Platform, "platform", "", "server platform for the fixes ("+platformNames()+"); detected from the response headers by default")
+	opts.Engine.Register(fs)
 	return cmd
 }
 
@@ -117,7 +123,17 @@ func runHAR(opts *HAROptions) error {
 	}
 	pr := &harPrinter{w: app.IO.Out, json: opts.JSON, all: opts.All, plat: plat, file: &rd.File,
 		ropt: report.Options{ShowSecrets: opts.ShowSecrets}, keep: opts.HTML.Path != ""}
+	choice, err := opts.Engine.parse(cors.Chromium)
+	if err != nil {
+		return err
+	}
+	pr.ropt.Engines = choice.Show
+	pr.compare = opts.Engine.Value == "" || choice.Show
 	pairer := har.NewPairer(&rd.File, pr.add)
+	if choice.Given && !choice.Show {
+		pairer.Engine, pairer.EngineSet = choice.Primary, true
+		pr.judge = &choice.Primary
+	}
 	for {
 		e, err := rd.Next()
 		if err == io.EOF {
@@ -186,9 +202,16 @@ type harPrinter struct {
 	// keep collects every result for --html (memory grows with the HAR).
 	keep bool
 	kept []report.Result
+	// compare judges each exchange in the other engines too; judge,
+	// when set, is the engine --browser-engine chose.
+	compare bool
+	judge   *cors.Engine
 }
 
 func (p *harPrinter) add(ex *evidence.Exchange) {
+	if p.compare {
+		ex.EvaluateEngines(cors.Engines...)
+	}
 	p.batch = append(p.batch, ex)
 	if len(p.batch) >= harBatch {
 		p.flush()
@@ -214,7 +237,14 @@ func (p *harPrinter) header() {
 	if creator == "" {
 		creator = "unknown browser"
 	}
-	p.write(termsafe.Sprintf("%s (%s)\n", p.file.Name, creator))
+	judged, e := "", har.EngineOf(p.file.Creator)
+	if p.judge != nil {
+		e = *p.judge
+	}
+	if e != cors.Chromium || p.judge != nil {
+		judged = ", judged as " + e.Browser()
+	}
+	p.write(termsafe.Sprintf("%s (%s%s)\n", p.file.Name, creator, judged))
 }
 
 func (p *harPrinter) flush() {

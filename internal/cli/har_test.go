@@ -22,6 +22,8 @@ func TestHARGolden(t *testing.T) {
 		{"chrome-apigw", []string{harFixtures + "chrome-apigw.har"}, 1},
 		{"firefox", []string{harFixtures + "firefox.har"}, 1},
 		{"chrome-apigw-all-platform", []string{harFixtures + "chrome-apigw.har", "--platform", "apigw-http", "--all"}, 1},
+		{"chrome-apigw-engines-all", []string{harFixtures + "chrome-apigw.har", "--browser-engine", "all"}, 1},
+		{"firefox-as-chromium", []string{harFixtures + "firefox.har", "--browser-engine", "chromium"}, 1},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			t.Parallel()
