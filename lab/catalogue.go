@@ -1,10 +1,11 @@
 package lab
 
 import (
-	"github.com/corsdoctor/corsdoctor/cors"
-	"github.com/corsdoctor/corsdoctor/internal/shell"
 	"net/http"
 	"strings"
+
+	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/internal/shell"
 )
 
 const (
@@ -147,6 +148,9 @@ var catalogue = []Case{
 		Description: "The API redirects to another host; the browser removes Authorization on the cross-origin hop and the new host answers 401 (readable, but not what the page meant).",
 		RealWorld:   "Fetch § HTTP-redirect fetch step 13; http->https and www redirects in front of APIs",
 		Method:      "GET", Headers: []string{bearer}, Origin: DevOrigin, Verdict: Allowed, Rule: "CD1032",
+		// Safari preflights the redirected hop too, with Origin: null,
+		// which the preflight does not allow (docs/engines.md#redirect-keeps-preflight).
+		Engines: map[cors.Engine]string{cors.WebKit: Blocked},
 		handler: func(w http.ResponseWriter, r *http.Request) {
 			switch {
 			case r.Method == http.MethodOptions:
@@ -496,6 +500,50 @@ var catalogue = []Case{
 			}
 			write(w, r, "express", reply{Header: echoOrigin, Body: okBody})
 		},
+	},
+	// Browsers: failures in some browsers only. Chromium's verdict is
+	// Verdict; Engines lists the browsers that decide otherwise, each
+	// difference documented in docs/engines.md and seen in the real
+	// browsers (lab TestEnginesAgree).
+	{
+		Path: "/browsers/client-hint", Group: "Browsers", Platform: "express",
+		Title:       "client hint header (DPR) works in Chrome only",
+		Description: "The page sends DPR: 2. Chromium safelists the client hints, so no preflight; Firefox and Safari preflight it, and the cors middleware allows Content-Type only.",
+		RealWorld:   "docs/engines.md#client-hint-safelist; Chromium cors_util.cc, Firefox nsContentUtils::IsCORSSafelistedRequestHeader",
+		Method:      "GET", Headers: []string{"DPR: 2"}, Origin: DevOrigin, Verdict: Allowed,
+		Engines: map[cors.Engine]string{cors.Firefox: Blocked, cors.WebKit: Blocked},
+		handler: static("express", pre(reply{Status: 204, Header: append([]string{"Access-Control-Allow-Methods: GET,HEAD,PUT,PATCH,POST,DELETE", "Access-Control-Allow-Headers: content-type"}, echoOrigin...)}),
+			reply{Header: echoOrigin, Body: okBody}),
+	},
+	{
+		Path: "/browsers/redirect-303", Group: "Browsers", Platform: "express",
+		Title:       "POST answered with 303 See Other works in Chrome only",
+		Description: "A JSON POST passes its preflight and gets 303 to ?done=1. Chromium follows with a plain GET; Firefox and Safari preflight the redirected GET too, and only the POST route answers OPTIONS.",
+		RealWorld:   "docs/engines.md#redirect-keeps-preflight; Post/Redirect/Get behind a CORS API",
+		Method:      "POST", Headers: []string{jsonCT}, Body: `{"name":"third"}`, Origin: DevOrigin, Verdict: Allowed,
+		Engines: map[cors.Engine]string{cors.Firefox: Blocked, cors.WebKit: Blocked},
+		handler: func(w http.ResponseWriter, r *http.Request) {
+			done := r.URL.Query().Get("done") != ""
+			switch {
+			case r.Method == http.MethodOptions && done:
+				write(w, r, "express", reply{Status: 404, Header: []string{"Content-Type: text/html; charset=utf-8"}, Body: "Cannot OPTIONS /browsers/redirect-303\n"})
+			case r.Method == http.MethodOptions:
+				write(w, r, "express", reply{Status: 204, Header: append([]string{"Access-Control-Allow-Methods: POST", "Access-Control-Allow-Headers: content-type", "Access-Control-Max-Age: 7200"}, echoOrigin...)})
+			case done:
+				write(w, r, "express", reply{Header: echoOrigin, Body: `{"id":3,"name":"third"}`})
+			default:
+				write(w, r, "express", reply{Status: 303, Header: append([]string{"Location: " + r.URL.Path + "?done=1"}, echoOrigin...)})
+			}
+		},
+	},
+	{
+		Path: "/browsers/local-dev-server", Group: "Browsers", Platform: "express",
+		Title:       "https page calling an http://127.0.0.1 dev server fails in Safari only",
+		Description: "The deployed https page calls the API on the developer's machine over http. Chrome and Firefox treat loopback as secure; Safari blocks it as mixed content before any request.",
+		RealWorld:   "docs/engines.md#loopback-mixed-content; WebKit MixedContentChecker.cpp",
+		Method:      "GET", Origin: ProdOrigin, Verdict: Allowed, Rule: "CD1027",
+		Engines: map[cors.Engine]string{cors.WebKit: Blocked},
+		handler: static("express", nil, reply{Header: echoOrigin, Body: okBody}),
 	},
 }
 

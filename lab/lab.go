@@ -21,6 +21,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/corsdoctor/corsdoctor/cors"
 )
 
 // Verdicts a case expects, as report.Verdict spells them.
@@ -69,12 +71,44 @@ type Case struct {
 	// Rule is the rule ID corsdoctor must rank first; empty means no
 	// finding at all.
 	Rule string
+	// Engines are the verdicts of the browsers that decide otherwise
+	// than Verdict (Chromium's), by engine: the Browsers group's
+	// failures that happen in some browsers only. Firefox and Safari are
+	// expected to reach Verdict unless listed (see EngineVerdict).
+	Engines map[cors.Engine]string
 
 	handler http.HandlerFunc
 }
 
-// Contrast reports whether the case is a correctly configured endpoint.
-func (c *Case) Contrast() bool { return c.Verdict == Allowed && c.Rule == "" }
+// Contrast reports whether the case is a correctly configured endpoint:
+// allowed in every browser, with nothing to diagnose.
+func (c *Case) Contrast() bool {
+	if c.Verdict != Allowed || c.Rule != "" {
+		return false
+	}
+	for _, v := range c.Engines {
+		if v != Allowed {
+			return false
+		}
+	}
+	return true
+}
+
+// EngineVerdict is what the browser of engine e decides for Origin when
+// the lab is served at base ("http://127.0.0.1:8080"). ok is false when
+// the case says nothing about that browser: Safari blocks every request
+// from an https page to an http lab as mixed content, loopback included
+// (Chrome and Firefox exempt loopback), whatever the server does; a case
+// about that (the Browsers group) lists WebKit in Engines.
+func (c *Case) EngineVerdict(e cors.Engine, base string) (verdict string, ok bool) {
+	if v, ok := c.Engines[e]; ok {
+		return v, true
+	}
+	if e == cors.WebKit && strings.HasPrefix(c.Origin, "https:") && strings.HasPrefix(base, "http:") {
+		return "", false
+	}
+	return c.Verdict, true
+}
 
 // Catalogue returns every lab case, in index order.
 func Catalogue() []Case {

@@ -73,7 +73,25 @@ type DemoCase struct {
 	RuleName         string `json:"rule_name"`
 	RuleTitle        string `json:"rule_title"`
 	Agree            bool   `json:"agree"`
+	// Engines are Firefox's and Safari's verdicts (check judging as
+	// them, with their own requests when they send other ones), by
+	// engine name; EngineSummary says how the browsers differ.
+	Engines       map[string]DemoEngine `json:"engines,omitempty"`
+	EngineSummary string                `json:"engine_summary,omitempty"`
 }
+
+// DemoEngine is one browser engine's verdict on a lab endpoint.
+type DemoEngine struct {
+	Verdict string `json:"verdict"`
+	// ExpectedVerdict is the lab's expectation; empty when the lab says
+	// nothing about this browser (Safari on an https page calling the
+	// lab over http: mixed content, whatever the server does).
+	ExpectedVerdict string `json:"expected_verdict,omitempty"`
+	Agree           bool   `json:"agree"`
+}
+
+// demoEngines are the browsers demo judges besides Chromium.
+var demoEngines = []cors.Engine{cors.Firefox, cors.WebKit}
 
 // DemoReport is demo's JSON document.
 type DemoReport struct {
@@ -100,6 +118,7 @@ func demoRun(ctx context.Context, base string, cases []lab.Case, now func() time
 		}
 		spec.Prober = p
 		spec.Now = now
+		spec.Engines = demoEngines
 		o := performCheck(ctx, spec)
 		r := o.Doc.Results[0]
 		dc := DemoCase{
@@ -111,10 +130,35 @@ func demoRun(ctx context.Context, base string, cases []lab.Case, now func() time
 			dc.Rule, dc.RuleName, dc.RuleTitle = r.Findings[0].ID, r.Findings[0].Name, r.Findings[0].Title
 		}
 		dc.Agree = dc.Verdict == c.Verdict && dc.Rule == c.Rule
+		dc.EngineSummary = r.EngineSummary
+		if ex := o.Exchanges[0]; ex.Err == "" {
+			dc.Engines = map[string]DemoEngine{}
+			for _, er := range ex.Engines {
+				de := DemoEngine{Verdict: engineVerdictWord(&er.Result)}
+				exp, ok := c.EngineVerdict(er.Engine, base)
+				if ok {
+					de.ExpectedVerdict = exp
+				}
+				de.Agree = !ok || de.Verdict == exp
+				dc.Agree = dc.Agree && de.Agree
+				dc.Engines[er.Engine.String()] = de
+			}
+		}
 		out = append(out, dc)
 		outs = append(outs, o)
 	}
 	return out, outs, nil
+}
+
+// engineVerdictWord is report.Verdict's word for an engine's result.
+func engineVerdictWord(r *cors.Result) string {
+	switch {
+	case r.Allowed:
+		return lab.Allowed
+	case r.Incomplete != "":
+		return "INCOMPLETE"
+	}
+	return lab.Blocked
 }
 
 // caseSpec builds the check of a lab case.
@@ -178,17 +222,20 @@ func writeDemo(app *App, base string, cases []lab.Case, res []DemoCase, outs []*
 	w := &errWriterCLI{w: app.IO.Out}
 	// Colour only on a terminal, and never with NO_COLOR (no-color.org).
 	color := app.IO.IsTTY && app.Getenv != nil && app.Getenv("NO_COLOR") == "" && app.Getenv("TERM") != "dumb"
-	w.printf("corsdoctor demo: %d lab endpoints on loopback, each checked as Chromium would send it\n\n", len(res))
+	w.printf("corsdoctor demo: %d lab endpoints on loopback, each checked as Chromium would send it (and as Firefox and Safari: FIREFOX, SAFARI)\n\n", len(res))
 	pw, tw := len("ENDPOINT"), len("REPRODUCES")
 	for _, r := range res {
 		pw = max(pw, len(r.Path))
 		tw = max(tw, min(len(r.Title), 58))
 	}
-	w.printf("%-*s  %-*s  %-8s  %-40s  %s\n", pw, "ENDPOINT", tw, "REPRODUCES", "VERDICT", "DIAGNOSIS", "AGREES")
+	w.printf("%-*s  %-*s  %-8s  %-8s  %-8s  %-40s  %s\n", pw, "ENDPOINT", tw, "REPRODUCES", "VERDICT", "FIREFOX", "SAFARI", "DIAGNOSIS", "AGREES")
 	for _, r := range res {
 		diagnosis := "-"
-		if r.Rule != "" {
+		switch {
+		case r.Rule != "":
 			diagnosis = r.Rule + " " + r.RuleName
+		case r.EngineSummary != "":
+			diagnosis = r.EngineSummary
 		}
 		mark := "yes"
 		if !r.Agree {
@@ -196,14 +243,26 @@ func writeDemo(app *App, base string, cases []lab.Case, res []DemoCase, outs []*
 			if exp == "" {
 				exp = "no finding"
 			}
-			mark = fmt.Sprintf("NO (expected %s, %s)", r.ExpectedVerdict, exp)
+			mark = fmt.Sprintf("NO (expected %s, %s%s)", r.ExpectedVerdict, exp, demoEngineExpectations(r))
 		}
 		verdict := fmt.Sprintf("%-8s", r.Verdict)
+		cols := make([]string, len(demoEngines))
+		for i, e := range demoEngines {
+			de, ok := r.Engines[e.String()]
+			v := "-"
+			if ok && de.ExpectedVerdict != "" {
+				v = de.Verdict
+			}
+			cols[i] = fmt.Sprintf("%-8s", v)
+			if color && v != "-" {
+				cols[i] = paint(cols[i], v == lab.Allowed)
+			}
+		}
 		if color {
 			verdict = paint(verdict, r.Verdict == lab.Allowed)
 			mark = paint(mark, r.Agree)
 		}
-		w.printf("%-*s  %-*s  %s  %-40s  %s\n", pw, r.Path, tw, clip(r.Title, 58), verdict, diagnosis, mark)
+		w.printf("%-*s  %-*s  %s  %s  %-40s  %s\n", pw, r.Path, tw, clip(r.Title, 58), verdict, strings.Join(cols, "  "), diagnosis, mark)
 	}
 	agree := 0
 	for _, r := range res {
@@ -212,6 +271,7 @@ func writeDemo(app *App, base string, cases []lab.Case, res []DemoCase, outs []*
 		}
 	}
 	w.printf("\n%d/%d endpoints diagnosed as expected.\n", agree, len(res))
+	w.printf("FIREFOX and SAFARI: check judging as Firefox and Safari (WebKit), docs/engines.md; - where the lab cannot say (Safari blocks an https page's requests to the http lab as mixed content).\n")
 	if !verbose {
 		w.printf("\nThe full report of one endpoint: corsdoctor demo --only %s --verbose\n", demoExample(res))
 		w.printf("Serve the lab for a browser or curl: corsdoctor lab\n")
@@ -226,6 +286,17 @@ func writeDemo(app *App, base string, cases []lab.Case, res []DemoCase, outs []*
 		}
 	}
 	return w.err
+}
+
+// demoEngineExpectations lists the engines whose verdict disagrees.
+func demoEngineExpectations(r DemoCase) string {
+	var out string
+	for _, e := range demoEngines {
+		if de, ok := r.Engines[e.String()]; ok && !de.Agree {
+			out += fmt.Sprintf("; %s %s", e.Browser(), de.ExpectedVerdict)
+		}
+	}
+	return out
 }
 
 // demoExample picks the endpoint the closing hint points at: the first
