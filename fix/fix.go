@@ -64,7 +64,8 @@ type Options struct {
 	Lint func(read func(string) ([]byte, error)) (*Linted, error)
 	// ReadFile reads files from disk (nil: os.ReadFile, size-bounded).
 	ReadFile func(string) ([]byte, error)
-	// MaxFixes bounds the fixes tried in one run (default 500).
+	// MaxFixes bounds the fixes tried in one run (default: four per
+	// finding of the first lint, plus 100).
 	MaxFixes int
 }
 
@@ -176,15 +177,16 @@ func Run(opts Options) (*Result, error) {
 		return nil, errors.New("fix: no lint function")
 	}
 	max := opts.MaxFixes
-	if max <= 0 {
-		max = 500
-	}
 	ws := newWorkspace(opts.ReadFile)
 	first, err := opts.Lint(ws.read)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Before: len(first.Findings), Errors: first.Errors}
+	if max <= 0 {
+		// Every finding once, fixes that reveal others, and retries.
+		max = 4*len(first.Findings) + 100
+	}
 	cur := first
 	tried := map[string]bool{}
 	touched := map[string]bool{} // API keys changed by accepted fixes
@@ -201,10 +203,17 @@ func Run(opts Options) (*Result, error) {
 		next := e.run(res)
 		if next != nil {
 			cur = next
-			// A fix may have made a value known that an earlier fix
-			// asked for (an origin now in the API): try those again.
+			// A fix may have made a value known that an earlier fix of
+			// the same file asked for (an origin now in the API): try
+			// those again.
+			changed := map[string]bool{}
+			if n := len(res.Applied); n > 0 {
+				for _, name := range res.Applied[n-1].Files {
+					changed[filepath.Clean(name)] = true
+				}
+			}
 			for k, s := range skipped {
-				if s.Flag != "" {
+				if s.Flag != "" && changed[filepath.Clean(s.Finding.Location.File)] {
 					delete(tried, k)
 				}
 			}

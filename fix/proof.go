@@ -46,18 +46,19 @@ func (v Verdict) String() string {
 }
 
 // checkOrder is the order in which Chromium checks a preflight response
-// and then the actual response (services/network/cors/
-// cors_url_loader.cc, preflight_controller.cc: status, redirect, the
-// access check on Allow-Origin and Allow-Credentials, then
-// PreflightResult's methods and headers): a request blocked at a later
-// check has got further.
+// and then the actual response, as package cors implements it
+// (cors.Fetch.ReceivePreflight: a redirect, then the access check on
+// Allow-Origin and Allow-Credentials, then the status, then
+// Allow-Methods and Allow-Headers): a request blocked at a later check
+// has got further.
 var checkOrder = map[string]int{
-	"PreflightInvalidStatus": 10, "PreflightDisallowedRedirect": 11,
+	"PreflightDisallowedRedirect":       10,
 	"PreflightMissingAllowOriginHeader": 12, "PreflightMultipleAllowOriginValues": 12, "PreflightInvalidAllowOriginValue": 12,
 	"PreflightAllowOriginMismatch": 12, "PreflightWildcardOriginNotAllowed": 12,
 	"PreflightInvalidAllowCredentials":     13,
-	"InvalidAllowMethodsPreflightResponse": 14, "MethodDisallowedByPreflightResponse": 14,
-	"InvalidAllowHeadersPreflightResponse": 15, "HeaderDisallowedByPreflightResponse": 15,
+	"PreflightInvalidStatus":               14,
+	"InvalidAllowMethodsPreflightResponse": 15, "MethodDisallowedByPreflightResponse": 15,
+	"InvalidAllowHeadersPreflightResponse": 16, "HeaderDisallowedByPreflightResponse": 16,
 	"MissingAllowOriginHeader": 22, "MultipleAllowOriginValues": 22, "InvalidAllowOriginValue": 22,
 	"AllowOriginMismatch": 22, "WildcardOriginNotAllowed": 22,
 	"InvalidAllowCredentials": 23,
@@ -74,7 +75,7 @@ func (v Verdict) rank() int {
 	}
 	switch v.Stage {
 	case string(cors.StagePreflight):
-		return 16
+		return 17
 	case string(cors.StageActual):
 		return 24
 	}

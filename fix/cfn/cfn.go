@@ -28,6 +28,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/evidence"
 	"github.com/corsdoctor/corsdoctor/fix/fixer"
+	"github.com/corsdoctor/corsdoctor/fix/handler"
 	"github.com/corsdoctor/corsdoctor/fix/oas"
 	"github.com/corsdoctor/corsdoctor/fix/yamledit"
 )
@@ -1547,6 +1548,8 @@ func (t *tmpl) cd2050() (*fixer.Change, error) {
 	}
 	switch e {
 	case "HeaderDisallowedByPreflightResponse", "MethodDisallowedByPreflightResponse":
+	case "MissingAllowOriginHeader", "InvalidAllowCredentials":
+		return t.actualOrigin(res)
 	case "PreflightMissingAllowOriginHeader", "PreflightInvalidStatus":
 		if res.Method("OPTIONS") == nil {
 			return t.addOptions(res)
@@ -1711,4 +1714,61 @@ func (t *tmpl) cd2025() (*fixer.Change, error) {
 		return &fixer.Change{Summary: "OPTIONS " + res.Path + " Access-Control-Allow-Headers is now " + nv, Targets: fixer.PreflightTargets(api, res)}, nil
 	}
 	return nil, fixer.Skipf("no OPTIONS answer at %s", loc)
+}
+
+// actualOrigin makes the actual response of the finding's route carry
+// Access-Control-Allow-Origin (and -Credentials when the API allows
+// them): mapped on every integration response of a non-proxy method; a
+// proxy method's function must send it (package handler).
+func (t *tmpl) actualOrigin(res *apimodel.Resource) (*fixer.Change, error) {
+	var m *apimodel.Method
+	for _, x := range res.Methods {
+		if fixer.Same(x.Source, t.c.Finding.Location) {
+			m = x
+		}
+	}
+	if m == nil || m.Integration == nil {
+		return nil, fixer.Skipf("no method with an integration at %s", t.c.Finding.Location)
+	}
+	if m.Integration.Type.IsProxy() {
+		return handler.Fix(t.c)
+	}
+	cred := t.credentials()
+	o, err := t.c.RESTOrigin(cred)
+	if err != nil {
+		return nil, err
+	}
+	kv := []string{"method.response.header.Access-Control-Allow-Origin", fixer.Quote(o)}
+	if cred && o != "*" {
+		kv = append(kv, "method.response.header.Access-Control-Allow-Credentials", "'true'")
+	}
+	n := 0
+	for _, ir := range m.Integration.Responses {
+		var set []string
+		for i := 0; i+1 < len(kv); i += 2 {
+			if _, ok := ir.Header(strings.TrimPrefix(kv[i], "method.response.header.")); !ok {
+				set = append(set, kv[i], kv[i+1])
+			}
+		}
+		if len(set) == 0 {
+			continue
+		}
+		s, err := t.irAt(ir.Source)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.setParams(s, set); err != nil {
+			return nil, err
+		}
+		n++
+	}
+	if n == 0 {
+		return nil, fixer.Skipf("%s %s maps Access-Control-Allow-Origin on every integration response already", m.HTTPMethod, res.Path)
+	}
+	verb := m.HTTPMethod
+	if verb == "ANY" {
+		verb = "PUT"
+	}
+	return &fixer.Change{Summary: fmt.Sprintf("%s %s maps Access-Control-Allow-Origin %s on %d integration response(s)", m.HTTPMethod, res.Path, o, n),
+		Targets: []fixer.Target{{API: t.c.API.ID, Method: verb, Path: res.Path, Stage: fixer.Actual}}}, nil
 }

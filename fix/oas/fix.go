@@ -9,6 +9,7 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/fix/fixer"
+	"github.com/corsdoctor/corsdoctor/fix/handler"
 	"github.com/corsdoctor/corsdoctor/fix/yamledit"
 )
 
@@ -466,6 +467,8 @@ func (o *Doc) predicted(c *fixer.Ctx, e string) (*fixer.Change, error) {
 		return nil, fixer.Skipf("no resource at %s", c.Finding.Location)
 	}
 	switch e {
+	case "MissingAllowOriginHeader", "InvalidAllowCredentials":
+		return o.actualOrigin(c, res)
 	case "PreflightMissingAllowOriginHeader", "PreflightInvalidStatus":
 		if res.Method("OPTIONS") == nil {
 			return o.options(c, res)
@@ -622,4 +625,60 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// actualOrigin maps Access-Control-Allow-Origin on every integration
+// response of the finding's operation (a proxy's function must send it:
+// package handler).
+func (o *Doc) actualOrigin(c *fixer.Ctx, res *apimodel.Resource) (*fixer.Change, error) {
+	var m *apimodel.Method
+	for _, x := range res.Methods {
+		if fixer.Same(x.Source, c.Finding.Location) {
+			m = x
+		}
+	}
+	if m == nil || m.Integration == nil {
+		return nil, fixer.Skipf("no operation with an integration at %s", c.Finding.Location)
+	}
+	if m.Integration.Type.IsProxy() {
+		return handler.Fix(c)
+	}
+	cred := fixer.CredentialsAllowed(c.API)
+	origin, err := c.RESTOrigin(cred)
+	if err != nil {
+		return nil, err
+	}
+	kv := []string{"method.response.header.Access-Control-Allow-Origin", fixer.Quote(origin)}
+	if cred && origin != "*" {
+		kv = append(kv, "method.response.header.Access-Control-Allow-Credentials", "'true'")
+	}
+	n := 0
+	for _, ir := range m.Integration.Responses {
+		var set []string
+		for i := 0; i+1 < len(kv); i += 2 {
+			if _, ok := ir.Header(strings.TrimPrefix(kv[i], "method.response.header.")); !ok {
+				set = append(set, kv[i], kv[i+1])
+			}
+		}
+		if len(set) == 0 {
+			continue
+		}
+		s, err := o.irAt(c, ir.Source)
+		if err != nil {
+			return nil, err
+		}
+		if err := o.set(s, set); err != nil {
+			return nil, err
+		}
+		n++
+	}
+	if n == 0 {
+		return nil, fixer.Skipf("%s %s maps Access-Control-Allow-Origin everywhere already", m.HTTPMethod, res.Path)
+	}
+	verb := m.HTTPMethod
+	if verb == "ANY" {
+		verb = "PUT"
+	}
+	return &fixer.Change{Summary: fmt.Sprintf("%s %s maps Access-Control-Allow-Origin %s on %d integration response(s)", m.HTTPMethod, res.Path, origin, n),
+		Targets: []fixer.Target{{API: c.API.ID, Method: verb, Path: res.Path, Stage: fixer.Actual}}}, nil
 }

@@ -27,6 +27,7 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/fix/fixer"
+	"github.com/corsdoctor/corsdoctor/fix/handler"
 )
 
 // Rules are the findings fixed in Terraform, with what the fix writes.
@@ -390,7 +391,7 @@ func (m *mod) unique(typ, base string) string {
 
 func (m *mod) methodBlock(mt *apimodel.Method) (*block, error) {
 	if mt == nil || !strings.HasPrefix(mt.ID, "aws_api_gateway_method.") {
-		return nil, fixer.Skipf("the method is not an aws_api_gateway_method resource")
+		return nil, fixer.Skipf("the method is defined in the API's body (an OpenAPI document in the .tf file): edit the definition, or move it to a file fix can edit")
 	}
 	return m.find(mt.ID)
 }
@@ -1161,6 +1162,8 @@ func (m *mod) predicted() (*fixer.Change, error) {
 		return nil, fixer.Skipf("no resource at %s", m.c.Finding.Location)
 	}
 	switch e {
+	case "MissingAllowOriginHeader", "InvalidAllowCredentials":
+		return m.actualOrigin(res)
 	case "PreflightMissingAllowOriginHeader", "PreflightInvalidStatus":
 		if res.Method("OPTIONS") == nil {
 			return m.addOptions(res)
@@ -1275,7 +1278,14 @@ func (m *mod) triggers() (*fixer.Change, error) {
 		}
 	}
 	if len(items) == 0 {
-		return nil, fixer.Skipf("no resource of %s to hash", apiAddr)
+		// An API defined by its OpenAPI body: hashing the body redeploys
+		// on every change of the definition (the provider's documented
+		// recipe for body-defined APIs).
+		if ab, err := m.find(apiAddr); err == nil && ab.syn.Body.Attributes["body"] != nil {
+			items = append(items, apiAddr+".body")
+		} else {
+			return nil, fixer.Skipf("no resource of %s to hash", apiAddr)
+		}
 	}
 	var sb strings.Builder
 	sb.WriteString("{\n    redeployment = sha1(jsonencode([\n")
@@ -1332,4 +1342,57 @@ func (m *mod) maxAge() (*fixer.Change, error) {
 	_, wb := nested(b, sub)
 	wb.SetAttributeValue(attr, cty.NumberIntVal(7200))
 	return &fixer.Change{Summary: fmt.Sprintf("%s %s.%s = 7200 (Chromium caches preflights for at most 7200 s)", b.addr(), sub, attr)}, nil
+}
+
+// actualOrigin maps Access-Control-Allow-Origin on the integration
+// responses of the finding's method (a proxy's function must send it:
+// package handler).
+func (m *mod) actualOrigin(res *apimodel.Resource) (*fixer.Change, error) {
+	var mt *apimodel.Method
+	for _, x := range res.Methods {
+		if fixer.Same(x.Source, m.c.Finding.Location) {
+			mt = x
+		}
+	}
+	if mt == nil || mt.Integration == nil {
+		return nil, fixer.Skipf("no method with an integration at %s", m.c.Finding.Location)
+	}
+	if mt.Integration.Type.IsProxy() {
+		return handler.Fix(m.c)
+	}
+	cred := fixer.CredentialsAllowed(m.c.API)
+	o, err := m.c.RESTOrigin(cred)
+	if err != nil {
+		return nil, err
+	}
+	if len(mt.Integration.Responses) == 0 {
+		return nil, fixer.Skipf("%s %s has no aws_api_gateway_integration_response to map the header on", mt.HTTPMethod, res.Path)
+	}
+	n := 0
+	for _, ir := range mt.Integration.Responses {
+		if _, ok := ir.Header("Access-Control-Allow-Origin"); ok {
+			continue
+		}
+		b, _, _, _, err := m.irBlock(ir.Source)
+		if err != nil {
+			return nil, err
+		}
+		kv := []string{"method.response.header.Access-Control-Allow-Origin", fixer.Quote(o)}
+		if cred && o != "*" {
+			kv = append(kv, "method.response.header.Access-Control-Allow-Credentials", "'true'")
+		}
+		if err := m.mapAndDeclare(b, ir.StatusCode, kv, true); err != nil {
+			return nil, err
+		}
+		n++
+	}
+	if n == 0 {
+		return nil, fixer.Skipf("every integration response maps Access-Control-Allow-Origin already")
+	}
+	verb := mt.HTTPMethod
+	if verb == "ANY" {
+		verb = "PUT"
+	}
+	return &fixer.Change{Summary: fmt.Sprintf("%s %s maps Access-Control-Allow-Origin %s on %d integration response(s)", mt.HTTPMethod, res.Path, o, n),
+		Targets: []fixer.Target{{API: m.c.API.ID, Method: verb, Path: res.Path, Stage: fixer.Actual}}}, nil
 }
