@@ -37,8 +37,10 @@ import (
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/collect/iac/openapi"
 	"github.com/corsdoctor/corsdoctor/collect/iac/sls"
+	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/fix/fixer"
+	"github.com/corsdoctor/corsdoctor/rules"
 )
 
 // Linted is one lint of the run's paths.
@@ -178,6 +180,9 @@ func Run(opts Options) (*Result, error) {
 	}
 	max := opts.MaxFixes
 	ws := newWorkspace(opts.ReadFile)
+	if len(opts.Headers) > 0 && len(opts.Origins) > 0 {
+		opts.Lint = withHeaderFindings(opts.Lint, opts.Origins, opts.Headers)
+	}
 	first, err := opts.Lint(ws.read)
 	if err != nil {
 		return nil, err
@@ -537,8 +542,6 @@ func hasFixer(id string) bool {
 	return cfnRules[id] || tfRules[id] || slsRules[id] || openapiRules[id] || cdkRules[id] || id == "CD2008"
 }
 
-var _ = fmt.Sprintf
-
 // safely runs a fixer; a panic (a bug on some input) declines the fix
 // instead of ending the run.
 func safely(fx func(*fixer.Ctx) (*fixer.Change, error), ctx *fixer.Ctx) (ch *fixer.Change, err error) {
@@ -548,4 +551,50 @@ func safely(fx func(*fixer.Ctx) (*fixer.Change, error), ctx *fixer.Ctx) (ch *fix
 		}
 	}()
 	return fx(ctx)
+}
+
+// withHeaderFindings adds to each lint the requests lint cannot know:
+// with --header, the page sends more headers than the CD2050 simulation
+// assumes, so every route is simulated again with them and each request
+// the browser would block becomes a CD2050 finding, for the same fixes.
+func withHeaderFindings(lint func(func(string) ([]byte, error)) (*Linted, error), origins, headers []string) func(func(string) ([]byte, error)) (*Linted, error) {
+	var extra []cors.Header
+	for _, h := range headers {
+		extra = append(extra, cors.Header{Name: h, Value: "x"})
+	}
+	return func(read func(string) ([]byte, error)) (*Linted, error) {
+		l, err := lint(read)
+		if err != nil {
+			return nil, err
+		}
+		have := map[string]bool{}
+		for _, f := range l.Findings {
+			if f.RuleID == rules.CD2050.ID {
+				have[f.Location.String()] = true
+			}
+		}
+		for _, api := range l.APIs {
+			for _, o := range origins {
+				for _, rt := range rules.ClientRoutes(api) {
+					if have[rt.Source.String()] {
+						continue
+					}
+					req := rules.ClientRequest(api, o, rt, extra...)
+					sim := apimodel.Simulate(api, "", req, apimodel.Success)
+					r := sim.Result(req)
+					// What is unknown (function code, values resolved at
+					// deploy time) concerns the actual response; a block at
+					// the preflight stands.
+					if !r.Blocked() || len(sim.Unknown) > 0 && r.Stage != cors.StagePreflight {
+						continue
+					}
+					have[rt.Source.String()] = true
+					l.Findings = append(l.Findings, diag.Finding{RuleID: rules.CD2050.ID, Name: rules.CD2050.Name, Severity: rules.CD2050.Severity, Title: rules.CD2050.Title,
+						Detail:   fmt.Sprintf("%s %s from %s with %s would be blocked (%s)", rt.Method, rt.Path, o, strings.Join(headers, ", "), r.Error),
+						Location: rt.Source, Exchange: -1})
+				}
+			}
+		}
+		return l, nil
+	}
 }

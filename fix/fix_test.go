@@ -36,13 +36,13 @@ func lintFunc(paths, origins []string) func(read func(string) ([]byte, error)) (
 // package's own cases (other formats, JSON, SAM variants).
 func fixtures(t *testing.T) []string {
 	var out []string
-	for _, pat := range []string{"../rules/testdata/CD20*/fail*", "testdata/cases/*"} {
+	for _, pat := range []string{"../rules/testdata/CD20*/fail*", "testdata/cases/*", "../lab/infra/*"} {
 		m, err := filepath.Glob(pat)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, f := range m {
-			if !strings.HasSuffix(f, ".args") {
+			if !strings.HasSuffix(f, ".args") && !strings.HasSuffix(f, ".md") {
 				out = append(out, f)
 			}
 		}
@@ -57,6 +57,11 @@ const testOrigin = "https://app.example.com"
 // "--header H" lines; "--origin none" for no origin); the default is
 // --origin https://app.example.com.
 func args(t *testing.T, path string) (origins, headers []string) {
+	if strings.HasPrefix(path, "../lab/infra") {
+		// The lab's production origin and the header its pages send
+		// (lab/infra/README.md).
+		return []string{testOrigin}, []string{"X-Request-Id"}
+	}
 	b, err := os.ReadFile(strings.TrimSuffix(path, "/") + ".args")
 	if err != nil {
 		return []string{testOrigin}, nil
@@ -134,7 +139,7 @@ func TestFixtures(t *testing.T) {
 	t.Parallel()
 	for _, path := range fixtures(t) {
 		path := path
-		name := strings.NewReplacer("../rules/testdata/", "rules-", "testdata/cases/", "", "/", "-").Replace(path)
+		name := strings.NewReplacer("../rules/testdata/", "rules-", "testdata/cases/", "", "../lab/infra/", "lab-", "/", "-").Replace(path)
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			res := run(t, path, nil)
@@ -189,4 +194,23 @@ func TestEveryMechanicalRuleHasAFixture(t *testing.T) {
 			t.Errorf("%s has a mechanical fix but no fixture where it is applied", id)
 		}
 	}
+}
+
+// TestLabInfra fixes every lab example at once, as docs/fix.md reports
+// it: every route the lab's pages call ends ALLOWED (or ALLOWED as far as
+// the model can tell, when a function's code decides), nothing is
+// skipped, and the counts are the documented ones.
+func TestLabInfra(t *testing.T) {
+	t.Parallel()
+	res := run(t, "../lab/infra", nil)
+	for _, r := range res.Table {
+		if !r.After.Allowed {
+			t.Errorf("%s %s still %s", r.Route(), r.Request, r.After)
+		}
+	}
+	c := res.Counts()
+	if c.Skipped != 0 || c.NoFix != 0 {
+		t.Errorf("skipped %d, without a fix %d: %+v", c.Skipped, c.NoFix, res.Skipped)
+	}
+	golden.Check(t, filepath.Join("testdata", "golden", "lab-infra-counts.golden"), []byte(fmt.Sprintf("%+v\n", c)))
 }

@@ -1625,6 +1625,13 @@ func (t *tmpl) httpPreflight(e string) (*fixer.Change, error) {
 		list, add = c.AllowHeaders, t.c.ClientHeaders(nil)
 	case "MethodDisallowedByPreflightResponse":
 		list, add, key = c.AllowMethods, fixer.RouteMethods(api), "AllowMethods"
+	case "AllowOriginMismatch", "PreflightAllowOriginMismatch", "PreflightMissingAllowOriginHeader", "MissingAllowOriginHeader":
+		// The page's origin is not in AllowOrigins (API Gateway then
+		// adds no CORS header): add the --origin values to the list.
+		if len(t.c.Origins) == 0 {
+			return nil, fixer.Needs("--origin", "the page's origin is not allowed; give it with --origin to add it to AllowOrigins")
+		}
+		list, add, key = c.AllowOrigins, t.c.Origins, "AllowOrigins"
 	default:
 		return nil, fixer.Skipf("%s has no mechanical fix here: see the more specific finding on the route", e)
 	}
@@ -1640,7 +1647,7 @@ func (t *tmpl) appendList(c *apimodel.CorsConfig, list []apimodel.Value, key str
 		have[strings.ToLower(strings.TrimSpace(v.S))] = true
 		existing = append(existing, strings.TrimSpace(v.S))
 	}
-	if key != "AllowMethods" {
+	if key == "AllowHeaders" {
 		add = fixer.MatchCase(existing, add)
 	}
 	var missing []string

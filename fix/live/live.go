@@ -623,11 +623,15 @@ func planHTTP(c *fixer.Ctx, opt Options) ([]Step, []fixer.Target, string, error)
 			}
 			origins, methods = o, fixer.RouteMethods(api)
 		}
-		before := len(headers)
+		before := len(headers) + len(origins)
 		headers = union(headers, fixer.MatchCase(headers, c.ClientHeaders(nil)))
 		methods = union(methods, fixer.RouteMethods(api))
+		if cfg != nil && (strings.Contains(c.Finding.Detail, "AllowOriginMismatch") || strings.Contains(c.Finding.Detail, "MissingAllowOriginHeader")) {
+			// The page's origin is not in AllowOrigins.
+			origins = union(origins, c.Origins)
+		}
 		summary = fmt.Sprintf("AllowHeaders %s, AllowMethods %s", strings.Join(headers, ","), strings.Join(methods, ","))
-		if len(headers) == before && cfg != nil && len(methods) == len(cfg.AllowMethods) {
+		if len(headers)+len(origins) == before && cfg != nil && len(methods) == len(cfg.AllowMethods) {
 			return nil, nil, "", fixer.Skipf("the CORS configuration allows every header and method already")
 		}
 	case "CD2010", "CD2011", "CD2012", "CD2014", "CD2020":

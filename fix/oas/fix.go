@@ -452,6 +452,11 @@ func (o *Doc) predicted(c *fixer.Ctx, e string) (*fixer.Change, error) {
 			return o.allowHeaders(c)
 		case "MethodDisallowedByPreflightResponse":
 			return o.appendCors(c, "allowMethods", fixer.RouteMethods(api))
+		case "AllowOriginMismatch", "PreflightAllowOriginMismatch", "PreflightMissingAllowOriginHeader", "MissingAllowOriginHeader":
+			if len(c.Origins) == 0 {
+				return nil, fixer.Needs("--origin", "the page's origin is not allowed; give it with --origin to add it to allowOrigins")
+			}
+			return o.appendCors(c, "allowOrigins", c.Origins)
 		}
 		return nil, fixer.Skipf("%s has no mechanical fix here: see the more specific finding on the route", e)
 	}
@@ -523,7 +528,7 @@ func (o *Doc) appendCors(c *fixer.Ctx, key string, add []string) (*fixer.Change,
 		have[strings.ToLower(it.Value)] = true
 		existing = append(existing, it.Value)
 	}
-	if key != "allowMethods" {
+	if key == "allowHeaders" {
 		add = fixer.MatchCase(existing, add)
 	}
 	var missing []string

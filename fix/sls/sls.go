@@ -83,6 +83,9 @@ func Fix(c *fixer.Ctx) (*fixer.Change, error) {
 			if api.Cors == nil {
 				return f.httpAPICors()
 			}
+			if strings.Contains(c.Finding.Detail, "AllowOriginMismatch") || strings.Contains(c.Finding.Detail, "MissingAllowOriginHeader") {
+				return f.allowedOrigins()
+			}
 			return f.allowedHeaders(false)
 		}
 		res := fixer.ResourceAt(api, loc)
@@ -320,4 +323,43 @@ func (f *file) gateway() (*fixer.Change, error) {
 	}
 	return &fixer.Change{Summary: fmt.Sprintf("resources.Resources declares gateway responses %s with Access-Control-Allow-Origin %s", strings.Join(did, ", "), o),
 		Targets: fixer.UnauthorizedTargets(api)}, nil
+}
+
+// allowedOrigins adds the --origin values to provider.httpApi.cors.
+func (f *file) allowedOrigins() (*fixer.Change, error) {
+	if len(f.c.Origins) == 0 {
+		return nil, fixer.Needs("--origin", "the page's origin is not allowed; give it with --origin to add it to allowedOrigins")
+	}
+	cors := yamledit.Get(yamledit.Get(yamledit.Get(f.root, "provider"), "httpApi"), "cors")
+	if cors == nil || cors.Kind != yaml.MappingNode {
+		return nil, fixer.Skipf("provider.httpApi.cors is not an object")
+	}
+	l := yamledit.Get(cors, "allowedOrigins")
+	have := map[string]bool{}
+	if l != nil {
+		for _, it := range l.Content {
+			have[it.Value] = true
+		}
+	}
+	var add []string
+	for _, o := range f.c.Origins {
+		if !have[o] {
+			add = append(add, o)
+		}
+	}
+	if len(add) == 0 {
+		return nil, fixer.Skipf("allowedOrigins lists the origins already")
+	}
+	if l == nil || l.Kind != yaml.SequenceNode {
+		if err := f.d.Set(cors, "allowedOrigins", fixer.Strs(add)); err != nil {
+			return nil, err
+		}
+	} else {
+		for _, o := range add {
+			if err := f.d.Append(l, fixer.Str(o)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return &fixer.Change{Summary: "provider.httpApi.cors.allowedOrigins adds " + strings.Join(add, ", "), Targets: fixer.RouteTargets(f.c.API, false)}, nil
 }

@@ -1154,6 +1154,11 @@ func (m *mod) predicted() (*fixer.Change, error) {
 			return m.allowHeaders(api.Cors.AllowHeaders, "allow_headers", lower(m.c.ClientHeaders(nil)), false)
 		case "MethodDisallowedByPreflightResponse":
 			return m.allowHeaders(api.Cors.AllowMethods, "allow_methods", fixer.RouteMethods(api), false)
+		case "AllowOriginMismatch", "PreflightAllowOriginMismatch", "PreflightMissingAllowOriginHeader", "MissingAllowOriginHeader":
+			if len(m.c.Origins) == 0 {
+				return nil, fixer.Needs("--origin", "the page's origin is not allowed; give it with --origin to add it to allow_origins")
+			}
+			return m.allowHeaders(api.Cors.AllowOrigins, "allow_origins", m.c.Origins, false)
 		}
 		return nil, fixer.Skipf("%s has no mechanical fix here: see the more specific finding on the route", e)
 	}
