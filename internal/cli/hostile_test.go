@@ -298,3 +298,38 @@ func TestBrowserHostileServer(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretsInURLsAndTokenHeaders: secrets in the URL (query values,
+// userinfo) and token headers never reach any output of check, explain
+// or scan unless --show-secrets; with it they do.
+func TestSecretsInURLsAndTokenHeaders(t *testing.T) {
+	t.Parallel()
+	h := hostile.Start(t)
+	const sig, tok = "S1GNATURE0000", "T0KEN00000"
+	u := h.URL + "/ok?X-Amz-Signature=" + sig + "&page=2"
+	resp := writeFile(t, "resp.txt", "HTTP/1.1 302 Found\r\nLocation: https://b.example/cb?code="+sig+"\r\n\r\n")
+	for _, tc := range []struct {
+		desc string
+		args []string
+	}{
+		{"check text", []string{"check", u, "--origin", "https://app.example.com", "--repeat", "0", "-H", "X-Auth-Token: " + tok}},
+		{"check json", []string{"check", u, "--origin", "https://app.example.com", "--repeat", "0", "-H", "X-Auth-Token: " + tok, "--json"}},
+		{"explain", []string{"explain", "--url", "https://user:" + tok + "@api.example.com/x?access_token=" + sig, "--origin", "https://app.example.com", "--response", resp}},
+		{"scan json", []string{"scan", u, "--json", "--timeout", "2s", "-H", "X-Auth-Token: " + tok}},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
+			out, errOut, _ := runGuarded(t, tc.args...)
+			if strings.Contains(out+errOut, sig) || strings.Contains(out+errOut, tok) {
+				t.Errorf("a secret is printed:\n%.4000s\n%s", out, errOut)
+			}
+			if !strings.Contains(out, "[redacted]") {
+				t.Errorf("nothing says [redacted]:\n%.3000s", out)
+			}
+			out, _, _ = runGuarded(t, append(tc.args, "--show-secrets")...)
+			if !strings.Contains(out, sig) {
+				t.Errorf("--show-secrets hides the URL's secret:\n%.3000s", out)
+			}
+		})
+	}
+}
