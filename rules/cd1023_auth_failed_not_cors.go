@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
 )
@@ -46,8 +47,11 @@ errors carry CORS headers so the page sees the 401.`,
 			if !blockedOnActual(ex) {
 				continue
 			}
+			// Only a response without Access-Control-Allow-Origin is "an
+			// error response without CORS headers"; one whose CORS headers
+			// fail (another origin, * with credentials) is CD1004/CD1006's.
 			r := ex.Final()
-			if r == nil || !authFailure(r) || recognisedAs(ex, evidence.KindRefused, evidence.KindNotConfigured, evidence.KindConfigError) {
+			if r == nil || ex.Result.Error != cors.MissingAllowOriginHeader || !authFailure(r) || recognisedAs(ex, evidence.KindRefused, evidence.KindNotConfigured, evidence.KindConfigError) {
 				continue
 			}
 			d := fmt.Sprintf("the request reached the server and authentication rejected it with %s; the rejection has no CORS headers, so the browser reports a CORS error instead of the %d", statusName(r.Status), r.Status)

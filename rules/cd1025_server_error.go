@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
 )
@@ -40,8 +41,11 @@ Fix both: the server error, and CORS headers on 5xx responses.`,
 			if !blockedOnActual(ex) {
 				continue
 			}
+			// Only a response without Access-Control-Allow-Origin is "an
+			// error response without CORS headers"; one whose CORS headers
+			// fail (another origin, * with credentials) is CD1004/CD1006's.
 			r := ex.Final()
-			if r == nil || r.Status < 500 || recognisedAs(ex, evidence.KindRefused, evidence.KindConfigError) {
+			if r == nil || ex.Result.Error != cors.MissingAllowOriginHeader || r.Status < 500 || recognisedAs(ex, evidence.KindRefused, evidence.KindConfigError) {
 				continue
 			}
 			d := fmt.Sprintf("the server failed with %s; the error response has no CORS headers, so the browser shows a CORS error instead of the %d", statusName(r.Status), r.Status)
