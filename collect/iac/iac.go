@@ -70,6 +70,19 @@ type Result struct {
 	// (registry modules, plugins, definitions in S3, ...), sorted by
 	// location.
 	Unread []apimodel.Unread
+	// Constructs map lines of CDK output to construct paths.
+	Constructs []tree.Construct
+}
+
+// ConstructAt returns the CDK construct path of a location in CDK
+// output, or "".
+func (r *Result) ConstructAt(file string, line int) string {
+	for _, c := range r.Constructs {
+		if c.File == file && line >= c.From && line <= c.To {
+			return c.Path
+		}
+	}
+	return ""
 }
 
 var skipDirs = map[string]bool{".git": true, "node_modules": true, ".terraform": true, ".serverless": true, ".aws-sam": true, "__pycache__": true, "vendor": true, ".venv": true, "venv": true}
@@ -184,6 +197,7 @@ func Load(paths []string, opt Options) *Result {
 		res.Files += len(j.files)
 		res.APIs = append(res.APIs, j.output...)
 		res.Errors = append(res.Errors, j.errs...)
+		res.Constructs = append(res.Constructs, j.notes.Constructs...)
 		for _, u := range j.notes.List {
 			if k := u.Source.String() + "\x00" + u.What; !seenUnread[k] {
 				seenUnread[k] = true

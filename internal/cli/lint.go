@@ -267,6 +267,12 @@ func Lint(opts *LintOptions) (*LintResult, error) {
 	res := &LintResult{Tool: "corsdoctor", Version: report.Version, Files: loaded.Files, Formats: loaded.Formats, APIs: len(loaded.APIs), rules: selected,
 		apis: loaded.APIs, fileNames: names}
 	fs := runRules(selected, loaded.APIs, origins)
+	for i := range fs {
+		// Findings in CDK output name the construct to change.
+		if p := loaded.ConstructAt(fs[i].Location.File, fs[i].Location.Line); p != "" {
+			fs[i].Evidence = append([]string{"CDK construct: " + p}, fs[i].Evidence...)
+		}
+	}
 	for _, f := range fs {
 		hidden := false
 		for _, s := range sups {

@@ -192,3 +192,40 @@ func TestLintOrigin(t *testing.T) {
 		t.Errorf("bad --origin: %v", err)
 	}
 }
+
+// TestLintCDKConstructPath: findings in CDK output name the construct
+// (Metadata aws:cdk:path of the resource whose lines hold the finding).
+func TestLintCDKConstructPath(t *testing.T) {
+	dir := t.TempDir()
+	tmpl := `{
+  "Resources": {
+    "Api1": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "a"}, "Metadata": {"aws:cdk:path": "Stack/Api/Resource"}},
+    "ApiItems": {"Type": "AWS::ApiGateway::Resource", "Properties": {"ParentId": {"Fn::GetAtt": ["Api1", "RootResourceId"]}, "PathPart": "items", "RestApiId": {"Ref": "Api1"}},
+      "Metadata": {"aws:cdk:path": "Stack/Api/Default/items/Resource"}},
+    "ApiItemsOPTIONS": {
+      "Type": "AWS::ApiGateway::Method",
+      "Properties": {"HttpMethod": "OPTIONS", "ResourceId": {"Ref": "ApiItems"}, "RestApiId": {"Ref": "Api1"}, "AuthorizationType": "AWS_IAM",
+        "Integration": {"Type": "MOCK", "IntegrationResponses": [{"StatusCode": "204", "ResponseParameters": {"method.response.header.Access-Control-Allow-Origin": "'https://app.example.com'"}}]}},
+      "Metadata": {"aws:cdk:path": "Stack/Api/Default/items/OPTIONS/Resource"}},
+    "ApiItemsPUT": {"Type": "AWS::ApiGateway::Method", "Properties": {"HttpMethod": "PUT", "ResourceId": {"Ref": "ApiItems"}, "RestApiId": {"Ref": "Api1"}, "AuthorizationType": "NONE",
+      "Integration": {"Type": "MOCK", "IntegrationResponses": [{"StatusCode": "200"}]}},
+      "Metadata": {"aws:cdk:path": "Stack/Api/Default/items/PUT/Resource"}}
+  }
+}
+`
+	if err := os.MkdirAll(filepath.Join(dir, "cdk.out"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(dir, "cdk.out", "Stack.template.json")
+	if err := os.WriteFile(name, []byte(tmpl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := lintJSON(t, dir, "--rules", "CD2002")
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings: %+v", res.Findings)
+	}
+	f := res.Findings[0]
+	if len(f.Evidence) == 0 || f.Evidence[0] != "CDK construct: Stack/Api/Default/items/OPTIONS/Resource" || f.Location.Line != 8 {
+		t.Errorf("finding at line %d, evidence %q", f.Location.Line, f.Evidence)
+	}
+}

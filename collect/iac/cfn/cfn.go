@@ -90,9 +90,24 @@ func Parse(file string, root *yaml.Node, opt Options) []*apimodel.API {
 		t.res[k.Value] = r
 		t.order = append(t.order, k.Value)
 	})
-	format := "cloudformation"
-	if t.isCDK {
-		format = "cdk"
+	format := "cdk"
+	if !t.isCDK {
+		format = "cloudformation"
+	} else if t.opt.Notes != nil {
+		// Map each resource's lines to its construct path, so findings
+		// name the CDK construct to change.
+		for i, id := range t.order {
+			r := t.res[id]
+			p := tree.Str(tree.Get(tree.Get(r.node, "Metadata"), "aws:cdk:path"))
+			if p == "" || r.key == nil {
+				continue
+			}
+			to := 1 << 30
+			if i+1 < len(t.order) && t.res[t.order[i+1]].key != nil {
+				to = t.res[t.order[i+1]].key.Line - 1
+			}
+			t.opt.Notes.Constructs = append(t.opt.Notes.Constructs, tree.Construct{File: file, From: r.key.Line, To: to, Path: p})
+		}
 	}
 	// APIs first, then their parts.
 	for _, id := range t.order {

@@ -301,6 +301,16 @@ func Value(file string, n *yaml.Node) apimodel.Value {
 // (apimodel.Unread), for one file or module; a nil *Notes drops them.
 type Notes struct {
 	List []apimodel.Unread
+	// Constructs map line ranges of CDK output to the construct paths of
+	// their resources (Metadata aws:cdk:path).
+	Constructs []Construct
+}
+
+// Construct is the CDK construct path of the lines From..To of File.
+type Construct struct {
+	File     string
+	From, To int
+	Path     string
 }
 
 // Add records one unread construct.
