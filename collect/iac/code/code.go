@@ -138,3 +138,23 @@ func (h headerSet) response(status string, src evidence.Source) *apimodel.CodeRe
 	}
 	return r
 }
+
+// viaHelper is the response a call of a local helper gives: the helper's
+// first returned response, carrying Access-Control-Allow-Origin only when
+// every return does, with the status the caller passes (status) when the
+// helper computes it.
+func viaHelper(returns []*apimodel.CodeResponse, status string) *apimodel.CodeResponse {
+	if len(returns) == 0 {
+		return nil
+	}
+	out := *returns[0]
+	for _, r := range returns[1:] {
+		if r.AllowOrigin != apimodel.TriYes {
+			out.AllowOrigin = apimodel.TriNo
+		}
+	}
+	if out.Status == "" {
+		out.Status = status
+	}
+	return &out
+}

@@ -160,21 +160,13 @@ func (j *jsFile) response(e ast.Expression, depth int) *apimodel.CodeResponse {
 				collect(fn.Body)
 			}
 		}
-		if len(returns) == 0 {
-			return nil
-		}
-		out := *returns[0]
-		for _, r := range returns[1:] {
-			if r.AllowOrigin != apimodel.TriYes {
-				out.AllowOrigin = apimodel.TriNo
-			}
-		}
-		if out.Status == "" && len(x.ArgumentList) > 0 {
+		status := ""
+		if len(x.ArgumentList) > 0 {
 			if n, ok := x.ArgumentList[0].(*ast.NumberLiteral); ok {
-				out.Status = n.Literal
+				status = n.Literal
 			}
 		}
-		return &out
+		return viaHelper(returns, status)
 	case *ast.ObjectLiteral:
 		status, hasStatus := "", false
 		var h headerSet

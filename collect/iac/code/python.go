@@ -285,19 +285,11 @@ func (p *pyFile) response(k, depth int) *apimodel.CodeResponse {
 				}
 			}
 		}
-		if len(returns) == 0 {
-			return nil
+		status := ""
+		if k+2 < len(t) && t[k+2].kind == 'd' {
+			status = t[k+2].text
 		}
-		out := *returns[0]
-		for _, r := range returns[1:] {
-			if r.AllowOrigin != apimodel.TriYes {
-				out.AllowOrigin = apimodel.TriNo
-			}
-		}
-		if out.Status == "" && k+2 < len(t) && t[k+2].kind == 'd' {
-			out.Status = t[k+2].text
-		}
-		return &out
+		return viaHelper(returns, status)
 	case t[k].kind == 'n':
 		if d, ok := p.dicts[t[k].text]; ok && (k+1 >= len(t) || t[k+1].first || t[k+1].text == ")") {
 			return p.response(d, depth+1)

@@ -2,7 +2,6 @@ package tf
 
 import (
 	"path"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -41,24 +40,10 @@ func srcOf(r hcl.Range) evidence.Source {
 	return evidence.Source{File: r.Filename, Line: r.Start.Line, Column: r.Start.Column}
 }
 
-// exprRefs lists the resource addresses an expression references.
+// exprRefs lists the resource addresses an expression references (in a
+// root module without locals).
 func exprRefs(e hclsyntax.Expression) []string {
-	var out []string
-	for _, t := range e.Variables() {
-		parts := []string{t.RootName()}
-		for _, s := range t[1:] {
-			if a, ok := s.(hcl.TraverseAttr); ok {
-				parts = append(parts, a.Name)
-			}
-		}
-		switch {
-		case parts[0] == "data" && len(parts) >= 3:
-			out = append(out, strings.Join(parts[:3], "."))
-		case len(parts) >= 2 && strings.Contains(parts[0], "_"):
-			out = append(out, parts[0]+"."+parts[1])
-		}
-	}
-	return out
+	return (&instance{}).refs(e, 0)
 }
 
 // evalCtx knows path.module/root/cwd (".": paths are relative to the
