@@ -209,8 +209,9 @@ func TestChromiumVectors(t *testing.T) {
 	}
 }
 
-// vectorFile is the JSON form collect/browser's differential test writes.
-type vectorFile struct {
+// vectorRequest is the request of a recorded vector, as collect/browser's
+// differential test writes it.
+type vectorRequest struct {
 	Desc        string        `json:"desc"`
 	Origin      string        `json:"origin"`
 	URL         string        `json:"url"`
@@ -221,7 +222,12 @@ type vectorFile struct {
 	Mode        string        `json:"mode"`
 	Initiator   string        `json:"initiator"`
 	Upload      bool          `json:"upload_listeners"`
-	Hops        []struct {
+}
+
+// vectorFile is the JSON form collect/browser's differential test writes.
+type vectorFile struct {
+	vectorRequest
+	Hops []struct {
 		Preflight *vectorResponse `json:"preflight"`
 		Response  *vectorResponse `json:"response"`
 	} `json:"hops"`

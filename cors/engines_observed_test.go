@@ -25,18 +25,9 @@ import (
 
 // engineVector is one recorded observation (collect/browser vectorJSON).
 type engineVector struct {
-	Desc        string          `json:"desc"`
-	Origin      string          `json:"origin"`
-	URL         string          `json:"url"`
-	Method      string          `json:"method"`
-	Headers     []cors.Header   `json:"headers"`
-	Body        bool            `json:"body"`
-	Credentials string          `json:"credentials"`
-	Mode        string          `json:"mode"`
-	Initiator   string          `json:"initiator"`
-	Upload      bool            `json:"upload_listeners"`
-	Hops        []vectorHopFile `json:"hops"`
-	Browser     *struct {
+	vectorRequest
+	Hops    []vectorHopFile `json:"hops"`
+	Browser *struct {
 		Engine         cors.Engine `json:"engine"`
 		Product        string      `json:"product"`
 		Allowed        bool        `json:"allowed"`

@@ -107,32 +107,46 @@ func Compare(obs *Observation) (cors.Result, []Disagreement) {
 			sent = last.Preflight
 		}
 		if sent != nil {
-			if o, ok := sent.RequestHeader("Origin"); ok {
-				want := obs.Request.Origin
-				if res.Tainted {
-					want = cors.Null
-				}
-				add("origin_header", o, want)
-			}
+			compareOrigin(sent, obs, &res, add)
 		}
 	}
-	// Readable response headers.
-	if obs.Allowed && res.Allowed && !res.Opaque {
-		if fin := obs.FinalResponse(); fin != nil {
-			got := make([]string, 0, len(obs.Readable))
-			for _, h := range obs.Readable {
-				got = append(got, strings.ToLower(h.Name))
-			}
-			var want []string
-			for name, ok := range cors.ReadableHeaders(&res, fin.Header, nil) {
-				if ok {
-					want = append(want, name)
-				}
-			}
-			add("readable", joinSet(got), joinSet(want))
-		}
-	}
+	compareReadable(obs, &res, add)
 	return res, ds
+}
+
+// compareOrigin compares the Origin a request went with to the one the
+// engine expects: the page's, or "null" after a tainting redirect.
+func compareOrigin(sent *Exchange, obs *Observation, res *cors.Result, add func(field, browser, engine string)) {
+	if o, ok := sent.RequestHeader("Origin"); ok {
+		want := obs.Request.Origin
+		if res.Tainted {
+			want = cors.Null
+		}
+		add("origin_header", o, want)
+	}
+}
+
+// compareReadable compares the response headers the page read with
+// those the engine says it can read.
+func compareReadable(obs *Observation, res *cors.Result, add func(field, browser, engine string)) {
+	if !obs.Allowed || !res.Allowed || res.Opaque {
+		return
+	}
+	fin := obs.FinalResponse()
+	if fin == nil {
+		return
+	}
+	got := make([]string, 0, len(obs.Readable))
+	for _, h := range obs.Readable {
+		got = append(got, strings.ToLower(h.Name))
+	}
+	var want []string
+	for name, ok := range cors.ReadableHeaders(res, fin.Header, nil) {
+		if ok {
+			want = append(want, name)
+		}
+	}
+	add("readable", joinSet(got), joinSet(want))
 }
 
 var pageURLRe = regexp.MustCompile(`^Mixed Content: The page at '[^']*'`)
@@ -245,30 +259,10 @@ func compareEngine(obs *Observation) (cors.Result, []Disagreement) {
 	// tainted the origin.
 	if n := len(obs.Hops); n > 1 && res.CrossOrigin && obs.Request.Origin != cors.Null {
 		if last := obs.Hops[n-1].Actual; last != nil && len(last.RequestHeaders) > 0 {
-			if o, ok := last.RequestHeader("Origin"); ok {
-				want := obs.Request.Origin
-				if res.Tainted {
-					want = cors.Null
-				}
-				add("origin_header", o, want)
-			}
+			compareOrigin(last, obs, &res, add)
 		}
 	}
-	if obs.Allowed && res.Allowed && !res.Opaque {
-		if fin := obs.FinalResponse(); fin != nil {
-			got := make([]string, 0, len(obs.Readable))
-			for _, h := range obs.Readable {
-				got = append(got, strings.ToLower(h.Name))
-			}
-			var want []string
-			for name, ok := range cors.ReadableHeaders(&res, fin.Header, nil) {
-				if ok {
-					want = append(want, name)
-				}
-			}
-			add("readable", joinSet(got), joinSet(want))
-		}
-	}
+	compareReadable(obs, &res, add)
 	return res, ds
 }
 

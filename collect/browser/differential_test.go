@@ -887,14 +887,18 @@ func doRun(t *testing.T, kind string) *engineRun {
 			return r
 		}
 		d = chromiumOrSkip(t)
-	case "firefox", "webkit":
-		e := cors.Firefox
-		if kind == "webkit" {
-			e = cors.WebKit
-		}
+	default: // firefox, webkit, webkit-console
 		startServers()
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		dd, err := StartEngine(ctx, e, testConfig())
+		var err error
+		switch kind {
+		case "firefox":
+			d, err = StartEngine(ctx, cors.Firefox, testConfig())
+		case "webkit":
+			d, err = StartEngine(ctx, cors.WebKit, testConfig())
+		default:
+			d, err = StartWebKitConsole(ctx, testConfig())
+		}
 		cancel()
 		if err != nil {
 			if IsNoBrowser(err) {
@@ -904,23 +908,7 @@ func doRun(t *testing.T, kind string) *engineRun {
 			}
 			return r
 		}
-		defer dd.Close()
-		d = dd
-	case "webkit-console":
-		startServers()
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		c, err := StartWebKitConsole(ctx, testConfig())
-		cancel()
-		if err != nil {
-			if IsNoBrowser(err) {
-				r.skip = err.Error()
-			} else {
-				r.fatal = err
-			}
-			return r
-		}
-		defer c.Close()
-		d = c
+		defer d.Close()
 	}
 	r.version = d.Version()
 	r.obs = make([]*Observation, len(table))

@@ -177,10 +177,10 @@ func specJS(req Request) (string, error) {
 	return string(js), nil
 }
 
-// observationOf builds an Observation from what the page script saw and
-// the exchanges the proxy recorded.
-func observationOf(e cors.Engine, req Request, res jsResult, recs []proxyRecord) *Observation {
-	obs := &Observation{Request: req, Engine: e, Allowed: res.OK, ResponseType: res.Type, Status: res.Status, ScriptError: res.Error}
+// pageObservation is what the page's script saw of the request: the
+// verdict, the status and the response headers it could read.
+func pageObservation(req Request, res jsResult) *Observation {
+	obs := &Observation{Request: req, Allowed: res.OK, ResponseType: res.Type, Status: res.Status, ScriptError: res.Error}
 	for _, kv := range res.Headers {
 		if len(kv) == 2 {
 			obs.Readable = append(obs.Readable, cors.Header{Name: kv[0], Value: kv[1]})
@@ -195,12 +195,64 @@ func observationOf(e cors.Engine, req Request, res jsResult, recs []proxyRecord)
 			obs.Expose = append(obs.Expose, c)
 		}
 	}
+	return obs
+}
+
+// observationOf builds an Observation from what the page script saw and
+// the exchanges the proxy recorded.
+func observationOf(e cors.Engine, req Request, res jsResult, recs []proxyRecord) *Observation {
+	obs := pageObservation(req, res)
+	obs.Engine = e
 	obs.Hops = hopsOf(recs)
 	for _, h := range obs.Hops {
 		obs.PreflightSent = obs.PreflightSent || h.Preflight != nil
 	}
 	return obs
 }
+
+// withDefaultTimeout bounds ctx by DefaultTimeout when it has no deadline.
+func withDefaultTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, DefaultTimeout)
+}
+
+// proxyRun is one run of a proxy-driven browser (Firefox, WebKit): the
+// user's secret headers guarded to the URL's host, and the proxy's
+// records from its start.
+type proxyRun struct {
+	proxy *proxy
+	guard *credentialGuard
+	mark  int
+	begin time.Time
+}
+
+// startRun guards req's secret headers on p and marks the run's start;
+// end must follow.
+func startRun(p *proxy, req Request) *proxyRun {
+	r := &proxyRun{proxy: p, guard: newCredentialGuard(req)}
+	p.setGuard(r.guard)
+	r.mark, r.begin = p.mark(), time.Now()
+	return r
+}
+
+// end lifts the guard.
+func (r *proxyRun) end() { r.proxy.setGuard(nil) }
+
+// observation waits for the run's exchanges to settle (settle), then
+// builds the Observation of engine e from the page's result res.
+func (r *proxyRun) observation(ctx context.Context, e cors.Engine, version string, req Request, res jsResult, lastLine func() time.Time, quiet, max time.Duration) *Observation {
+	settle(ctx, r.proxy, r.mark, lastLine, quiet, max)
+	obs := observationOf(e, req, res, r.proxy.since(r.mark))
+	obs.Browser = version
+	obs.Elapsed = time.Since(r.begin)
+	obs.Withheld = r.guard.withheld()
+	return obs
+}
+
+// noLines is the lastLine of a driver that reads no console.
+func noLines() time.Time { return time.Time{} }
 
 // settle waits until the proxy has every response of the run and no
 // console line arrived for quiet, bounded by max and ctx.

@@ -279,11 +279,8 @@ func (b *FirefoxBrowser) tab(ctx context.Context, origin string) (string, error)
 // or a host the HostRules send to a server that serves PagePath) and
 // reports what Firefox did.
 func (b *FirefoxBrowser) Run(ctx context.Context, req Request) (*Observation, error) {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
-		defer cancel()
-	}
+	ctx, cancel := withDefaultTimeout(ctx)
+	defer cancel()
 	b.run.Lock()
 	defer b.run.Unlock()
 	if b.bidi == nil {
@@ -300,11 +297,8 @@ func (b *FirefoxBrowser) Run(ctx context.Context, req Request) (*Observation, er
 	b.logMu.Lock()
 	b.logs = b.logs[:0]
 	b.logMu.Unlock()
-	guard := newCredentialGuard(req)
-	b.proxy.setGuard(guard)
-	defer b.proxy.setGuard(nil)
-	mark := b.proxy.mark()
-	begin := time.Now()
+	run := startRun(b.proxy, req)
+	defer run.end()
 	var ev struct {
 		Type   string `json:"type"`
 		Result struct {
@@ -343,12 +337,8 @@ func (b *FirefoxBrowser) Run(ctx context.Context, req Request) (*Observation, er
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	settle(ctx, b.proxy, mark, b.lastLog, quiet, 2*time.Second)
-	obs := observationOf(cors.Firefox, req, res, b.proxy.since(mark))
-	obs.Browser = b.version
-	obs.Elapsed = time.Since(begin)
+	obs := run.observation(ctx, cors.Firefox, b.version, req, res, b.lastLog, quiet, 2*time.Second)
 	obs.ConsoleRead = true
-	obs.Withheld = guard.withheld()
 	b.logMu.Lock()
 	for _, l := range b.logs {
 		if l.Source.Context != bc {

@@ -739,21 +739,7 @@ func (a *analysis) complete(req Request, res jsResult, elapsed, quiet time.Durat
 }
 
 func (a *analysis) observation(req Request, res jsResult) *Observation {
-	obs := &Observation{Request: req, Allowed: res.OK, ResponseType: res.Type, Status: res.Status, ScriptError: res.Error}
-	for _, kv := range res.Headers {
-		if len(kv) == 2 {
-			obs.Readable = append(obs.Readable, cors.Header{Name: kv[0], Value: kv[1]})
-		}
-	}
-	for _, kv := range res.Exposed {
-		if len(kv) == 2 && kv[0] != nil {
-			c := ReadCheck{Name: *kv[0]}
-			if kv[1] != nil {
-				c.Readable, c.Value = true, *kv[1]
-			}
-			obs.Expose = append(obs.Expose, c)
-		}
-	}
+	obs := pageObservation(req, res)
 	entries := a.console(req)
 	for _, e := range entries {
 		obs.ConsoleAll = append(obs.ConsoleAll, ConsoleEntry{Source: string(e.Source), Level: string(e.Level), Category: string(e.Category), Text: e.Text})

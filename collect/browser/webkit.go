@@ -322,11 +322,8 @@ func (b *WebKitBrowser) Close() error {
 // Run makes the request from a page at req.Origin and reports what
 // WebKit did. Console lines are not part of it (see WebKitBrowser).
 func (b *WebKitBrowser) Run(ctx context.Context, req Request) (*Observation, error) {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
-		defer cancel()
-	}
+	ctx, cancel := withDefaultTimeout(ctx)
+	defer cancel()
 	b.run.Lock()
 	defer b.run.Unlock()
 	if b.session == "" {
@@ -343,11 +340,8 @@ func (b *WebKitBrowser) Run(ctx context.Context, req Request) (*Observation, err
 	if err != nil {
 		return nil, fmt.Errorf("webkit: request: %w", err)
 	}
-	guard := newCredentialGuard(req)
-	b.proxy.setGuard(guard)
-	defer b.proxy.setGuard(nil)
-	mark := b.proxy.mark()
-	begin := time.Now()
+	run := startRun(b.proxy, req)
+	defer run.end()
 	script := "const done = arguments[arguments.length - 1];\n" +
 		"(" + fmt.Sprintf(fetchJS, spec) + ").then(r => done(JSON.stringify(r)), e => done(JSON.stringify({ok: false, error: String(e)})));"
 	var out string
@@ -359,10 +353,5 @@ func (b *WebKitBrowser) Run(ctx context.Context, req Request) (*Observation, err
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		return nil, fmt.Errorf("webkit: fetch %s: page result: %w", req.URL, err)
 	}
-	settle(ctx, b.proxy, mark, func() time.Time { return time.Time{} }, 10*time.Millisecond, 2*time.Second)
-	obs := observationOf(cors.WebKit, req, res, b.proxy.since(mark))
-	obs.Browser = b.version
-	obs.Elapsed = time.Since(begin)
-	obs.Withheld = guard.withheld()
-	return obs, nil
+	return run.observation(ctx, cors.WebKit, b.version, req, res, noLines, 10*time.Millisecond, 2*time.Second), nil
 }

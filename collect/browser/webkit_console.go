@@ -312,11 +312,8 @@ func (c *WebKitConsole) Close() error {
 // Run makes the request from a worker page at req.Origin and reports
 // what WebKit did, console lines included.
 func (c *WebKitConsole) Run(ctx context.Context, req Request) (*Observation, error) {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
-		defer cancel()
-	}
+	ctx, cancel := withDefaultTimeout(ctx)
+	defer cancel()
 	c.run.Lock()
 	defer c.run.Unlock()
 	if c.proxy == nil {
@@ -336,11 +333,8 @@ func (c *WebKitConsole) Run(ctx context.Context, req Request) (*Observation, err
 	done := make(chan jsResult, 1)
 	c.wait[id] = done
 	c.mu.Unlock()
-	guard := newCredentialGuard(req)
-	c.proxy.setGuard(guard)
-	defer c.proxy.setGuard(nil)
-	mark := c.proxy.mark()
-	begin := time.Now()
+	run := startRun(c.proxy, req)
+	defer run.end()
 	key := req.Origin
 	select {
 	case c.jobChan(key) <- consoleJob{ID: id, Spec: json.RawMessage(spec)}:
@@ -390,12 +384,8 @@ func (c *WebKitConsole) Run(ctx context.Context, req Request) (*Observation, err
 			return nil, fmt.Errorf("webkit: console of %s: %w", req.URL, ctx.Err())
 		}
 	}
-	settle(ctx, c.proxy, mark, func() time.Time { return time.Time{} }, 5*time.Millisecond, time.Second)
-	obs := observationOf(cors.WebKit, req, res, c.proxy.since(mark))
-	obs.Browser = c.version
-	obs.Elapsed = time.Since(begin)
+	obs := run.observation(ctx, cors.WebKit, c.version, req, res, noLines, 5*time.Millisecond, time.Second)
 	obs.ConsoleRead = true
-	obs.Withheld = guard.withheld()
 	for _, l := range lines {
 		obs.ConsoleAll = append(obs.ConsoleAll, ConsoleEntry{Source: strings.ToLower(l.Source), Level: strings.ToLower(l.Level), Text: l.Text})
 		if obs.Console == "" && l.Level == "ERROR" {
