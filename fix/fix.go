@@ -39,6 +39,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/collect/iac/sls"
 	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
 	"github.com/corsdoctor/corsdoctor/fix/fixer"
 	"github.com/corsdoctor/corsdoctor/rules"
 )
@@ -61,9 +62,12 @@ type Options struct {
 	Origins []string
 	// Headers are request header names the API's clients send (--header).
 	Headers []string
-	// Lint lints the run's paths reading every file through read. The CLI
-	// passes its lint pipeline (rule selection, suppressions).
-	Lint func(read func(string) ([]byte, error)) (*Linted, error)
+	// Paths are the files and directories of the run.
+	Paths []string
+	// Lint lints paths reading every file through read. The CLI passes
+	// its lint pipeline (rule selection, suppressions). After a fix, only
+	// the files of the APIs the fix touched are linted again.
+	Lint func(paths []string, read func(string) ([]byte, error)) (*Linted, error)
 	// ReadFile reads files from disk (nil: os.ReadFile, size-bounded).
 	ReadFile func(string) ([]byte, error)
 	// MaxFixes bounds the fixes tried in one run (default: four per
@@ -183,7 +187,7 @@ func Run(opts Options) (*Result, error) {
 	if len(opts.Headers) > 0 && len(opts.Origins) > 0 {
 		opts.Lint = withHeaderFindings(opts.Lint, opts.Origins, opts.Headers)
 	}
-	first, err := opts.Lint(ws.read)
+	first, err := opts.Lint(opts.Paths, ws.read)
 	if err != nil {
 		return nil, err
 	}
@@ -382,7 +386,7 @@ func (e *attempt) run(res *Result) *Linted {
 		e.skip(Skipped{Finding: f, Reason: "nothing to change: " + ch.Summary})
 		return nil
 	}
-	after, err := e.opts.Lint(e.ws.overlay(pending))
+	after, err := e.relint(api, pending)
 	if err != nil {
 		e.skip(Skipped{Finding: f, Reason: "re-lint failed: " + err.Error()})
 		return nil
@@ -557,13 +561,13 @@ func safely(fx func(*fixer.Ctx) (*fixer.Change, error), ctx *fixer.Ctx) (ch *fix
 // with --header, the page sends more headers than the CD2050 simulation
 // assumes, so every route is simulated again with them and each request
 // the browser would block becomes a CD2050 finding, for the same fixes.
-func withHeaderFindings(lint func(func(string) ([]byte, error)) (*Linted, error), origins, headers []string) func(func(string) ([]byte, error)) (*Linted, error) {
+func withHeaderFindings(lint func([]string, func(string) ([]byte, error)) (*Linted, error), origins, headers []string) func([]string, func(string) ([]byte, error)) (*Linted, error) {
 	var extra []cors.Header
 	for _, h := range headers {
 		extra = append(extra, cors.Header{Name: h, Value: "x"})
 	}
-	return func(read func(string) ([]byte, error)) (*Linted, error) {
-		l, err := lint(read)
+	return func(paths []string, read func(string) ([]byte, error)) (*Linted, error) {
+		l, err := lint(paths, read)
 		if err != nil {
 			return nil, err
 		}
@@ -597,4 +601,144 @@ func withHeaderFindings(lint func(func(string) ([]byte, error)) (*Linted, error)
 		}
 		return l, nil
 	}
+}
+
+// relint lints, through the pending rewrites, only what a fix can have
+// changed: the files of the APIs with an element in a rewritten file (a
+// Terraform file brings its module's directory), and merges the result
+// into the current lint. Linting the whole run after every fix would make
+// a run over n templates cost n² file reads.
+func (e *attempt) relint(api *apimodel.API, pending map[string][]byte) (*Linted, error) {
+	scope := map[string]bool{}
+	for name := range pending {
+		scope[filepath.Clean(name)] = true
+	}
+	// The APIs with a file in scope, and their files, until no API is
+	// added: a handler's source shared by two templates brings both.
+	var touched []*apimodel.API
+	if api != nil {
+		touched = append(touched, api)
+		for f := range apiFiles(api) {
+			scope[f] = true
+		}
+	}
+	for grown := true; grown; {
+		grown = false
+		for _, a := range e.cur.APIs {
+			if containsAPI(touched, a) {
+				continue
+			}
+			files := apiFiles(a)
+			hit := false
+			for f := range files {
+				if scope[f] {
+					hit = true
+				}
+			}
+			if !hit {
+				continue
+			}
+			touched = append(touched, a)
+			for f := range files {
+				scope[f] = true
+			}
+			grown = true
+		}
+	}
+	// The templates to lint again: the scope's files the run linted (a
+	// handler's source is read through its template), and for Terraform
+	// every .tf file the run read in the module's directory.
+	linted := map[string]bool{}
+	for _, f := range e.cur.Files {
+		linted[filepath.Clean(f)] = true
+	}
+	dirs := map[string]bool{}
+	for f := range scope {
+		if strings.HasSuffix(strings.ToLower(f), ".tf") {
+			dirs[filepath.Dir(f)] = true
+		}
+	}
+	var paths []string
+	for f := range linted {
+		if scope[f] || dirs[filepath.Dir(f)] && strings.HasSuffix(strings.ToLower(f), ".tf") {
+			paths = append(paths, f)
+		}
+	}
+	sort.Strings(paths)
+	if len(paths) == 0 {
+		return e.opts.Lint(e.opts.Paths, e.ws.overlay(pending))
+	}
+	in := func(file string) bool {
+		f := filepath.Clean(file)
+		return scope[f] || dirs[filepath.Dir(f)] && strings.HasSuffix(strings.ToLower(f), ".tf")
+	}
+	sub, err := e.opts.Lint(paths, e.ws.overlay(pending))
+	if err != nil {
+		return nil, err
+	}
+	out := &Linted{Files: e.cur.Files}
+	for _, a := range e.cur.APIs {
+		if !containsAPI(touched, a) {
+			out.APIs = append(out.APIs, a)
+		}
+	}
+	out.APIs = append(out.APIs, sub.APIs...)
+	for _, f := range e.cur.Findings {
+		if !in(f.Location.File) {
+			out.Findings = append(out.Findings, f)
+		}
+	}
+	for _, f := range sub.Findings {
+		// A config suppression matching nothing in a partial lint is not
+		// unused in the run.
+		if f.RuleID == "CD2099" && !in(f.Location.File) {
+			continue
+		}
+		out.Findings = append(out.Findings, f)
+	}
+	for _, er := range e.cur.Errors {
+		keep := true
+		for f := range scope {
+			if strings.HasPrefix(er, f+":") {
+				keep = false
+			}
+		}
+		if keep {
+			out.Errors = append(out.Errors, er)
+		}
+	}
+	out.Errors = append(out.Errors, sub.Errors...)
+	return out, nil
+}
+
+// apiFiles returns the files an API's model records: its template's
+// elements and the handler code of its functions.
+func apiFiles(a *apimodel.API) map[string]bool {
+	files := map[string]bool{}
+	add := func(f string) {
+		if f != "" {
+			files[filepath.Clean(f)] = true
+		}
+	}
+	fixer.Sources(a, func(s evidence.Source) { add(s.File) })
+	code := func(fn *apimodel.Function) {
+		if fn != nil {
+			add(fn.CodePath)
+			add(fn.Source.File)
+		}
+	}
+	code(a.Function)
+	for _, r := range a.Resources {
+		for _, m := range r.Methods {
+			if m.Integration != nil {
+				code(m.Integration.Function)
+			}
+		}
+	}
+	for _, r := range a.Routes {
+		if r.Integration != nil {
+			code(r.Integration.Function)
+		}
+	}
+	return files
 }

@@ -104,14 +104,14 @@ func Fix(opts *FixOptions) (*fix.Result, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	lint := func(read func(string) ([]byte, error)) (*fix.Linted, error) {
+	lint := func(paths []string, read func(string) ([]byte, error)) (*fix.Linted, error) {
 		res, err := Lint(&LintOptions{App: opts.App, Paths: paths, Origins: origins, Rules: opts.Rules, Config: opts.Config, Read: read})
 		if err != nil {
 			return nil, err
 		}
 		return &fix.Linted{APIs: res.apis, Findings: res.Findings, Errors: res.Errors, Files: res.fileNames}, nil
 	}
-	return fix.Run(fix.Options{Origins: origins, Headers: headers, Lint: lint})
+	return fix.Run(fix.Options{Origins: origins, Headers: headers, Paths: paths, Lint: lint})
 }
 
 func runFix(opts *FixOptions) error {
