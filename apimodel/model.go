@@ -31,14 +31,15 @@ import (
 	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
-// Kind is the kind of API.
-type Kind string
+// Kind is the kind of API: one vocabulary with the playbook's
+// evidence.Playbook.Kind.
+type Kind = evidence.APIKind
 
 // API kinds.
 const (
-	REST        Kind = "REST"        // API Gateway REST API (apigateway, v1)
-	HTTP        Kind = "HTTP"        // API Gateway HTTP API (apigatewayv2, protocol HTTP)
-	FunctionURL Kind = "FunctionURL" // Lambda function URL
+	REST        = evidence.RESTAPI     // API Gateway REST API (apigateway, v1)
+	HTTP        = evidence.HTTPAPI     // API Gateway HTTP API (apigatewayv2, protocol HTTP)
+	FunctionURL = evidence.FunctionURL // Lambda function URL
 )
 
 // IntegrationType is API Gateway's integration type.

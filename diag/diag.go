@@ -173,6 +173,7 @@ type Pass struct {
 	Rule     *Rule
 	in       *Input
 	findings []Finding
+	steps    []StepNote
 }
 
 // Exchanges returns the observed exchanges.
@@ -224,22 +225,35 @@ func (p *Pass) ReportFixText(i int, loc evidence.Source, plat Platform, fix, det
 	})
 }
 
+// Result is what the rules concluded: the findings, ranked, and the
+// verdicts on the steps of the playbook (Input.Playbook), in rule order.
+type Result struct {
+	Findings []Finding
+	Steps    []StepNote
+}
+
 // Run executes the rules over in, merges identical findings and ranks
 // them: severity first, then the rule's Rank (field frequency), then
 // location. A rule that panics becomes an internal-error finding instead
 // of ending the run.
-func Run(rules []*Rule, in *Input) []Finding {
-	var all []Finding
+func Run(rules []*Rule, in *Input) []Finding { return Analyze(rules, in).Findings }
+
+// Analyze is Run that also returns the rules' step notes.
+func Analyze(rules []*Rule, in *Input) Result {
+	var res Result
 	for _, r := range rules {
 		if r.Deprecated || r.Check == nil {
 			continue
 		}
-		all = append(all, runOne(r, in)...)
+		fs, notes := runOne(r, in)
+		res.Findings = append(res.Findings, fs...)
+		res.Steps = append(res.Steps, notes...)
 	}
-	return Rank(all)
+	res.Findings = Rank(res.Findings)
+	return res
 }
 
-func runOne(r *Rule, in *Input) (out []Finding) {
+func runOne(r *Rule, in *Input) (out []Finding, notes []StepNote) {
 	p := &Pass{Rule: r, in: in}
 	defer func() {
 		if v := recover(); v != nil {
@@ -248,10 +262,11 @@ func runOne(r *Rule, in *Input) (out []Finding) {
 				Detail:   fmt.Sprintf("rule %s panicked: %v; please report this bug with the input that caused it\n%s", r.ID, v, debug.Stack()),
 				Exchange: -1,
 			})
+			notes = p.steps
 		}
 	}()
 	r.Check(p)
-	return p.findings
+	return p.findings, p.steps
 }
 
 // Rank merges repeated findings and sorts them, most important first.

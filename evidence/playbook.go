@@ -16,10 +16,11 @@ import (
 type Playbook struct {
 	APIID   string `json:"api_id"`
 	APIName string `json:"api_name"`
-	// Kind is "REST", "HTTP" or "WEBSOCKET".
-	Kind   string `json:"kind"`
-	Region string `json:"region"`
-	Stage  string `json:"stage"`
+	// Kind is RESTAPI, HTTPAPI, WebSocketAPI, or UnknownAPI when the
+	// configuration could not be read.
+	Kind   APIKind `json:"kind"`
+	Region string  `json:"region"`
+	Stage  string  `json:"stage"`
 	// Source locates the API (an ARN-like URL).
 	Source Source `json:"source"`
 	// Start and End bound the analysed window; Widened is true when the
@@ -54,36 +55,158 @@ type Playbook struct {
 	Invokes []Invoke `json:"test_invokes,omitempty"`
 	// StageDeployedAt is when the stage's current deployment was created.
 	StageDeployedAt time.Time `json:"stage_deployed_at,omitzero"`
+	// StageDeployment is the id of the deployment the stage serves, ""
+	// when it serves none (step 1's evidence names it; not in the JSON
+	// report).
+	StageDeployment string `json:"-"`
 	// AutoDeploy is true for an HTTP API stage with automatic deployments.
 	AutoDeploy bool `json:"auto_deploy,omitempty"`
+	// Health are the open and upcoming AWS Health events of API Gateway
+	// in the region (step 1); empty when there are none or the account
+	// cannot read them (see Gaps). Not in the JSON report: the step's
+	// evidence lists them.
+	Health []HealthEvent `json:"-"`
 }
+
+// APIKind is the kind of an API Gateway API (apimodel.Kind is the same
+// type).
+type APIKind string
+
+// API kinds.
+const (
+	RESTAPI      APIKind = "REST"        // API Gateway REST API (apigateway, v1)
+	HTTPAPI      APIKind = "HTTP"        // API Gateway HTTP API (apigatewayv2, protocol HTTP)
+	WebSocketAPI APIKind = "WEBSOCKET"   // API Gateway WebSocket API (no CORS)
+	FunctionURL  APIKind = "FunctionURL" // Lambda function URL
+	// UnknownAPI: the playbook could not read the API's configuration.
+	UnknownAPI APIKind = "UNKNOWN"
+)
+
+// StepID names a step of the API Gateway CORS playbook, numbered as in
+// the seed runbook (/work/shared/seeds). It is the step's number in JSON.
+type StepID int
+
+// The playbook's steps, in order.
+const (
+	StepDeployed   StepID = iota + 1 // API exists, is deployed, AWS service health
+	StepCORS                         // CORS configuration
+	StepAccessLogs                   // access logs: CORS and preflight failures
+	StepMetrics                      // CloudWatch 4XX/5XX metrics
+	StepAPIType                      // API type and type-specific CORS behaviour
+	StepMethods                      // methods and OPTIONS configuration
+	StepAppLogs                      // application logs: browser CORS errors
+	StepHistory                      // deployments, drift and change history
+	StepExecLogs                     // execution logs: CORS headers in responses
+)
+
+// Steps lists every step in order.
+var Steps = []StepID{StepDeployed, StepCORS, StepAccessLogs, StepMetrics, StepAPIType, StepMethods, StepAppLogs, StepHistory, StepExecLogs}
+
+// WindowSteps are the steps whose evidence depends on the time window.
+var WindowSteps = []StepID{StepAccessLogs, StepMetrics, StepAppLogs, StepExecLogs}
+
+// Title is the step's title as reports print it.
+func (n StepID) Title() string {
+	switch n {
+	case StepDeployed:
+		return "API exists, is deployed, AWS service health"
+	case StepCORS:
+		return "CORS configuration (origins, methods, headers, gateway responses)"
+	case StepAccessLogs:
+		return "Access logs: CORS and preflight failures"
+	case StepMetrics:
+		return "CloudWatch 4XX/5XX metrics"
+	case StepAPIType:
+		return "API type and type-specific CORS behaviour"
+	case StepMethods:
+		return "Methods and OPTIONS configuration"
+	case StepAppLogs:
+		return "Application logs: browser CORS errors"
+	case StepHistory:
+		return "Deployments, drift and change history"
+	case StepExecLogs:
+		return "Execution logs: CORS headers in responses"
+	}
+	return "step " + strconv.Itoa(int(n))
+}
+
+// HealthEvent is an AWS Health event of API Gateway (DescribeEvents).
+type HealthEvent struct {
+	Code     string // eventTypeCode
+	Category string // eventTypeCategory
+	Status   string // statusCode
+	Start    time.Time
+}
+
+// StepStatus is a step's outcome. The collector leaves a step passed,
+// skipped (not applicable, or its evidence cannot exist) or partial (some
+// evidence could not be read); only a rule fails it (diag.Pass.FailStep).
+type StepStatus string
 
 // Step statuses.
 const (
-	StepPassed  = "passed"
-	StepFailed  = "failed"
-	StepSkipped = "skipped"
+	StepPassed  StepStatus = "passed"
+	StepFailed  StepStatus = "failed"
+	StepSkipped StepStatus = "skipped"
 	// StepPartial: ran, but some of its evidence is missing (see Gaps).
-	StepPartial = "partial"
+	StepPartial StepStatus = "partial"
 )
 
 // Step is one playbook step's outcome.
 type Step struct {
-	N      int    `json:"step"`
-	Title  string `json:"title"`
-	Status string `json:"status"`
+	N      StepID     `json:"step"`
+	Title  string     `json:"title"`
+	Status StepStatus `json:"status"`
 	// Reason says why a step failed or was skipped.
 	Reason   string   `json:"reason,omitempty"`
 	Evidence []string `json:"evidence,omitempty"`
 }
 
+// GapKey names which evidence a Gap is about, for code to test; What is
+// the text reports show (it may carry details such as a log group). The
+// zero value names no evidence.
+type GapKey int
+
+// Gap keys, one per kind of evidence the playbook reads.
+const (
+	_                   GapKey = iota
+	GapAPIConfig               // GetRestApi / GetApi
+	GapResources               // GetResources (REST)
+	GapGatewayResponses        // GetGatewayResponses (REST)
+	GapRoutes                  // GetRoutes (HTTP)
+	GapIntegrations            // GetIntegrations (HTTP)
+	GapStages                  // GetStages
+	GapDeployments             // GetDeployments
+	GapStageExport             // GetExport, or one of its fields
+	GapCloudTrail              // LookupEvents, or one of its records
+	GapMetrics                 // GetMetricData
+	GapAccessLogs              // the stage's access logs or their query
+	GapAccessLogFields         // an access-log format the query cannot read
+	GapExecLogs                // the stage's execution logs or their queries
+	GapExecLogGroup            // DescribeLogGroups for the execution logs
+	GapAppLogs                 // --app-log-group queries
+	GapHealth                  // AWS Health DescribeEvents
+	GapTestInvoke              // TestInvokeMethod
+)
+
+var gapKeyNames = [...]string{"", "api-config", "resources", "gateway-responses", "routes", "integrations", "stages", "deployments", "stage-export", "cloudtrail", "metrics", "access-logs", "access-log-fields", "execution-logs", "execution-log-group", "application-logs", "health", "test-invoke"}
+
+func (k GapKey) String() string {
+	if k >= 0 && int(k) < len(gapKeyNames) {
+		return gapKeyNames[k]
+	}
+	return "gap-" + strconv.Itoa(int(k))
+}
+
 // Gap is evidence that could not be read.
 type Gap struct {
-	Step int `json:"step"`
-	// What evidence is missing ("gateway responses", "access logs").
+	Step StepID `json:"step"`
+	// Key says which evidence is missing, What says it in words
+	// ("gateway responses", "access logs (access-aggregate)").
+	Key  GapKey `json:"-"`
 	What string `json:"what"`
 	// Cause: "access-denied", "throttled", "missing-log-group",
-	// "not-configured", "failed".
+	// "not-configured", "unreadable", "failed".
 	Cause string `json:"cause"`
 	// Need is the IAM permission or setting that would provide it.
 	Need string `json:"need"`
@@ -130,7 +253,7 @@ type LogQuery struct {
 	// not repeated here), "exec-missing-acao", "exec-origins",
 	// "app-cors-errors", "app-origins".
 	Purpose  string              `json:"purpose"`
-	Step     int                 `json:"step"`
+	Step     StepID              `json:"step"`
 	LogGroup string              `json:"log_group"`
 	Query    string              `json:"query"`
 	Status   string              `json:"status"`
@@ -293,12 +416,41 @@ func (p *Playbook) Correlated() bool {
 	return len(p.ChangesNear(r.At)) > 0 || p.PreflightFailures() > 0
 }
 
-// GapFor returns the gap recorded for a step and evidence, or nil.
-func (p *Playbook) GapFor(what string) *Gap {
+// GapFor returns the first gap recorded for that evidence, or nil.
+func (p *Playbook) GapFor(key GapKey) *Gap {
 	for i := range p.Gaps {
-		if p.Gaps[i].What == what {
+		if p.Gaps[i].Key == key {
 			return &p.Gaps[i]
 		}
 	}
 	return nil
+}
+
+// Step returns step n of the run, or nil.
+func (p *Playbook) Step(n StepID) *Step {
+	for i := range p.Steps {
+		if p.Steps[i].N == n {
+			return &p.Steps[i]
+		}
+	}
+	return nil
+}
+
+// Fail records a rule's verdict that the step failed, with its reason.
+// The first verdict wins; it replaces a skipped or partial status and its
+// reason (a failed step says why it failed, the gaps say what is missing).
+func (s *Step) Fail(reason string) {
+	if s.Status != StepFailed {
+		s.Status = StepFailed
+		s.Reason = reason
+	}
+}
+
+// JoinFirst renders at most n items, joined by "; ", and a count of the
+// rest: the form of a playbook step's evidence lists.
+func JoinFirst(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, "; ")
+	}
+	return strings.Join(items[:n], "; ") + "; and " + strconv.Itoa(len(items)-n) + " more"
 }

@@ -122,7 +122,7 @@ func minuteColumns(s *evidence.Series, start, end time.Time, step time.Duration)
 func PlaybookText(w io.Writer, doc PlaybookDocument) error {
 	pb := doc.Playbook
 	ew := &errWriter{w: w}
-	kind := map[string]string{"REST": "REST API", "HTTP": "HTTP API", "WEBSOCKET": "WebSocket API"}[pb.Kind]
+	kind := map[evidence.APIKind]string{evidence.RESTAPI: "REST API", evidence.HTTPAPI: "HTTP API", evidence.WebSocketAPI: "WebSocket API"}[pb.Kind]
 	if kind == "" {
 		kind = "API"
 	}
@@ -144,7 +144,7 @@ func PlaybookText(w io.Writer, doc PlaybookDocument) error {
 	sparkSection(ew, pb)
 	ew.printf("Playbook\n")
 	for _, s := range pb.Steps {
-		label := map[string]string{evidence.StepPassed: "passed ", evidence.StepFailed: "FAILED ", evidence.StepSkipped: "skipped", evidence.StepPartial: "partial"}[s.Status]
+		label := map[evidence.StepStatus]string{evidence.StepPassed: "passed ", evidence.StepFailed: "FAILED ", evidence.StepSkipped: "skipped", evidence.StepPartial: "partial"}[s.Status]
 		ew.printf("%2d %s  %s\n", s.N, label, s.Title)
 		if s.Reason != "" {
 			ew.printf("             %s\n", s.Reason)
@@ -267,7 +267,7 @@ func PlaybookPage(doc PlaybookDocument) Page {
 		Title:    "corsdoctor aws diagnose " + pb.APIID,
 		Subtitle: fmt.Sprintf("%s API %s %q, stage %s, %s", pb.Kind, pb.APIID, pb.APIName, pb.Stage, pb.Region),
 		Facts: []Fact{
-			{"API", pb.APIID + " (" + pb.Kind + ")"}, {"Region", pb.Region}, {"Stage", pb.Stage},
+			{"API", pb.APIID + " (" + string(pb.Kind) + ")"}, {"Region", pb.Region}, {"Stage", pb.Stage},
 			{"Window", pb.Start.UTC().Format("2006-01-02 15:04") + " – " + pb.End.UTC().Format("15:04") + " UTC"},
 		},
 		Findings: doc.Findings,

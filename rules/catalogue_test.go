@@ -15,11 +15,14 @@ import (
 	"github.com/corsdoctor/corsdoctor/internal/golden"
 )
 
-// ruleCase is one input a rule must (Fire) or must not report on.
+// ruleCase is one input a rule must (Fire) or must not report on. Want,
+// when set, is text the rule's message (a finding's detail, a step's
+// reason) must contain.
 type ruleCase struct {
 	Desc  string
 	Input func(t *testing.T) *diag.Input
 	Fire  bool
+	Want  string
 }
 
 var cases = map[string][]ruleCase{}
@@ -63,26 +66,37 @@ func TestRuleCases(t *testing.T) {
 		for _, c := range cases[r.ID] {
 			t.Run(r.ID+"/"+c.Desc, func(t *testing.T) {
 				in := c.Input(t)
-				fs := diag.Run([]*diag.Rule{r}, in)
-				var mine []diag.Finding
-				for _, f := range fs {
+				res := diag.Analyze([]*diag.Rule{r}, in)
+				// A rule fires when it reports a finding or, for the
+				// playbook's step rules, fails a step.
+				var fired []string
+				for _, f := range res.Findings {
 					if f.RuleID == r.ID {
-						mine = append(mine, f)
+						fired = append(fired, f.Detail)
+						if f.Detail == "" || f.Fix == "" {
+							t.Errorf("finding without detail or fix: %+v", f)
+						}
 					}
 					if strings.HasPrefix(f.Title, "internal error") {
 						t.Fatalf("rule panicked: %s", f.Detail)
 					}
 				}
-				if c.Fire && len(mine) == 0 {
+				for _, n := range res.Steps {
+					if n.Failed {
+						fired = append(fired, fmt.Sprintf("step %d failed: %s", n.Step, n.Reason))
+						if n.Reason == "" {
+							t.Errorf("step verdict without a reason: %+v", n)
+						}
+					}
+				}
+				if c.Fire && len(fired) == 0 {
 					t.Fatalf("%s did not fire", r.ID)
 				}
-				if !c.Fire && len(mine) > 0 {
-					t.Fatalf("%s fired but must not: %s", r.ID, mine[0].Detail)
+				if !c.Fire && len(fired) > 0 {
+					t.Fatalf("%s fired but must not: %s", r.ID, fired[0])
 				}
-				for _, f := range mine {
-					if f.Detail == "" || f.Fix == "" {
-						t.Errorf("finding without detail or fix: %+v", f)
-					}
+				if c.Want != "" && !strings.Contains(strings.Join(fired, "\n"), c.Want) {
+					t.Errorf("%s: no message contains %q:\n%s", r.ID, c.Want, strings.Join(fired, "\n"))
 				}
 			})
 		}

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/corsdoctor/corsdoctor/diag"
 )
@@ -40,13 +39,7 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.htm
 			if inv.Err != "" {
 				continue
 			}
-			has := false
-			for k, v := range inv.Headers {
-				if strings.EqualFold(k, "Access-Control-Allow-Origin") && len(v) > 0 && v[0] != "" {
-					has = true
-				}
-			}
-			if !has {
+			if invokeAllowOrigin(inv) == "" {
 				reportPB(p, pb, fmt.Sprintf("TestInvokeMethod %s %s answered %d without Access-Control-Allow-Origin", inv.Method, inv.Path, inv.Status),
 					fmt.Sprintf("run: aws apigateway test-invoke-method --rest-api-id %s --resource-id RESOURCE_ID --http-method %s --headers Origin=https://app.example.com", pb.APIID, inv.Method))
 			}

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
@@ -42,22 +41,14 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/cloudtrail.html
 		if hasRise {
 			near = pb.ChangesNear(rise.At)
 		}
-		for i, c := range pb.Changes {
-			if !c.CORS || !strings.HasPrefix(c.Event, "Delete") {
-				continue
+		for _, rm := range removalsMadeLive(pb) {
+			c, d := rm.deleted, rm.deployed
+			explained := false
+			for _, n := range near {
+				explained = explained || n.Time.Equal(d.Time) && n.Event == d.Event
 			}
-			for _, d := range pb.Changes[i:] {
-				if !d.Deploy || d.Time.Before(c.Time) {
-					continue
-				}
-				explained := false
-				for _, n := range near {
-					explained = explained || n.Time.Equal(d.Time) && n.Event == d.Event
-				}
-				if !explained {
-					reportPB(p, pb, fmt.Sprintf("%s %s at %s was made live by %s at %s", c.Event, c.Detail, hhmm(c.Time), d.Event, hhmm(d.Time)), changeLine(c), changeLine(d))
-				}
-				break
+			if !explained {
+				reportPB(p, pb, fmt.Sprintf("%s %s at %s was made live by %s at %s", c.Event, c.Detail, hhmm(c.Time), d.Event, hhmm(d.Time)), changeLine(c), changeLine(d))
 			}
 		}
 	},

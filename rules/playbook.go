@@ -30,7 +30,7 @@ func liveAPI(p *diag.Pass, pb *evidence.Playbook) *apimodel.API {
 
 // pbPlatform is the fix platform of the playbook's API.
 func pbPlatform(pb *evidence.Playbook) diag.Platform {
-	if pb.Kind == "REST" {
+	if pb.Kind == evidence.RESTAPI {
 		return diag.APIGwREST
 	}
 	return diag.APIGwHTTP
@@ -55,7 +55,7 @@ func deployCmd(pb *evidence.Playbook) string {
 	if stage == "" {
 		stage = "STAGE"
 	}
-	if pb.Kind == "REST" {
+	if pb.Kind == evidence.RESTAPI {
 		return fmt.Sprintf("aws apigateway create-deployment --rest-api-id %s --stage-name %s --description 'redeploy CORS configuration' --region %s", pb.APIID, stage, pb.Region)
 	}
 	return fmt.Sprintf("aws apigatewayv2 create-deployment --api-id %s --stage-name %s --region %s", pb.APIID, stage, pb.Region)
@@ -112,29 +112,43 @@ func allowedOrigins(api *apimodel.API) ([]apimodel.Value, bool) {
 		return api.Cors.AllowOrigins, true
 	}
 	var out []apimodel.Value
+	static := optionsAllowOrigins(api, func(v apimodel.Value) bool {
+		s, static := v.Static()
+		if !static {
+			// method.request.header.origin echoes any origin.
+			return false
+		}
+		dup := false
+		for _, o := range out {
+			dup = dup || o.S == s
+		}
+		if !dup {
+			out = append(out, apimodel.Known(s, v.Source))
+		}
+		return true
+	})
+	if !static {
+		return nil, false
+	}
+	return out, len(out) > 0
+}
+
+// optionsAllowOrigins calls fn with each Access-Control-Allow-Origin value
+// a REST API's OPTIONS methods map, until fn returns false; it returns
+// false when fn did.
+func optionsAllowOrigins(api *apimodel.API, fn func(apimodel.Value) bool) bool {
 	for _, res := range api.Resources {
 		m := res.Method("OPTIONS")
 		if m == nil || m.Integration == nil {
 			continue
 		}
 		for _, ir := range m.Integration.Responses {
-			if v, ok := ir.Header("Access-Control-Allow-Origin"); ok {
-				s, static := v.Static()
-				if !static {
-					// method.request.header.origin echoes any origin.
-					return nil, false
-				}
-				dup := false
-				for _, o := range out {
-					dup = dup || o.S == s
-				}
-				if !dup {
-					out = append(out, apimodel.Known(s, v.Source))
-				}
+			if v, ok := ir.Header("Access-Control-Allow-Origin"); ok && !fn(v) {
+				return false
 			}
 		}
 	}
-	return out, len(out) > 0
+	return true
 }
 
 // nearMiss explains why origin differs from an allowed one that looks

@@ -13,8 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/corsdoctor/corsdoctor/apimodel"
+	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
 	"github.com/corsdoctor/corsdoctor/internal/fakeaws"
+	"github.com/corsdoctor/corsdoctor/rules"
 )
 
 // testConfig is an SDK config pointed at the fake.
@@ -66,16 +69,33 @@ func runScenario(t testing.TB, sc scenario) (*Result, *fakeaws.Server, error) {
 	opt.Now = func() time.Time { return st.Now }
 	opt.PollInterval = 2 * time.Millisecond
 	res, err := Diagnose(context.Background(), NewClients(testConfig(srv.URL, region, key), fastBackoff{}), opt)
+	if err == nil {
+		judge(t, res)
+	}
 	return res, fake, err
 }
 
-func stepStatus(pb *evidence.Playbook, n int) string {
-	for _, s := range pb.Steps {
-		if s.N == n {
-			return s.Status
-		}
+func stepStatus(pb *evidence.Playbook, n int) evidence.StepStatus {
+	if s := pb.Step(evidence.StepID(n)); s != nil {
+		return s.Status
 	}
 	return ""
+}
+
+// judge checks that the collector failed no step (only rules judge), then
+// writes the rules' step verdicts into the playbook as aws diagnose does.
+func judge(t testing.TB, res *Result) {
+	t.Helper()
+	for _, s := range res.Playbook.Steps {
+		if s.Status == evidence.StepFailed {
+			t.Errorf("the collector failed step %d (%s): only rules judge", s.N, s.Reason)
+		}
+	}
+	in := &diag.Input{Playbook: res.Playbook}
+	if res.API != nil {
+		in.APIs = []*apimodel.API{res.API}
+	}
+	diag.Analyze(rules.All(), in).ApplySteps(res.Playbook)
 }
 
 func TestDiagnoseScenarios(t *testing.T) {
@@ -159,7 +179,7 @@ func TestDiagnoseScenarios(t *testing.T) {
 				if len(r.API.Resources) != 3 {
 					t.Errorf("resources = %d", len(r.API.Resources))
 				}
-				g := r.Playbook.GapFor("gateway responses")
+				g := r.Playbook.GapFor(evidence.GapGatewayResponses)
 				if g == nil || g.Cause != "access-denied" || !strings.Contains(g.Need, "gatewayresponses") {
 					t.Errorf("gap = %+v", g)
 				}
@@ -322,7 +342,7 @@ func TestDiagnoseInputErrors(t *testing.T) {
 	tests := []struct {
 		desc   string
 		sc     scenario
-		reason string
+		reason InputReason
 	}{
 		{"unknown API id", scenario{fixture: "rest-incident", opt: Options{APIID: "nope000000"}}, "unknown-api"},
 		{"wrong region", scenario{fixture: "rest-incident", opt: Options{APIID: "a1b2c3d4e5"}, region: "eu-west-1"}, "unknown-api"},

@@ -135,40 +135,9 @@ func DiagnoseAll(ctx context.Context, c Clients, opt AllOptions) (*Fleet, error)
 		opt.Parallel = 16
 	}
 	f := &Fleet{Region: c.Region}
-	var known []any
-	var ids []string
-	p := apigateway.NewGetRestApisPaginator(c.APIGateway, &apigateway.GetRestApisInput{Limit: aws.Int32(500)})
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			if ie := credentialError(err); ie != nil {
-				return nil, ie
-			}
-			return nil, &InputError{Reason: "unreachable", Msg: "cannot list the REST APIs of " + c.Region + ": " + shortErr(err), Hint: "the run needs apigateway:GET on arn:aws:apigateway:" + c.Region + "::/restapis"}
-		}
-		for _, a := range out.Items {
-			known = append(known, &apigateway.GetRestApiOutput{Id: a.Id, Name: a.Name, BinaryMediaTypes: a.BinaryMediaTypes,
-				EndpointConfiguration: a.EndpointConfiguration, DisableExecuteApiEndpoint: a.DisableExecuteApiEndpoint})
-			ids = append(ids, aws.ToString(a.Id))
-		}
-	}
-	var token *string
-	for {
-		out, err := c.V2.GetApis(ctx, &apigatewayv2.GetApisInput{MaxResults: aws.String("500"), NextToken: token})
-		if err != nil {
-			if ie := credentialError(err); ie != nil {
-				return nil, ie
-			}
-			return nil, &InputError{Reason: "unreachable", Msg: "cannot list the HTTP and WebSocket APIs of " + c.Region + ": " + shortErr(err), Hint: "the run needs apigateway:GET on arn:aws:apigateway:" + c.Region + "::/apis"}
-		}
-		for _, a := range out.Items {
-			known = append(known, &apigatewayv2.GetApiOutput{ApiId: a.ApiId, Name: a.Name, ProtocolType: a.ProtocolType, ApiEndpoint: a.ApiEndpoint,
-				CorsConfiguration: a.CorsConfiguration, DisableExecuteApiEndpoint: a.DisableExecuteApiEndpoint})
-			ids = append(ids, aws.ToString(a.ApiId))
-		}
-		if token = out.NextToken; token == nil {
-			break
-		}
+	known, ids, err := listAPIs(ctx, c)
+	if err != nil {
+		return nil, err
 	}
 	results := make([]*Result, len(ids))
 	errs := make([]string, len(ids))
@@ -181,7 +150,7 @@ func DiagnoseAll(ctx context.Context, c Clients, opt AllOptions) (*Fleet, error)
 			o.APIID, o.Stage, o.ConfigOnly, o.known = ids[i], "", true, known[i]
 			res, err := Diagnose(gctx, c, o)
 			if err != nil {
-				if ie, ok := err.(*InputError); ok && (ie.Reason == "expired-credentials" || ie.Reason == "no-credentials") {
+				if ie, ok := err.(*InputError); ok && ie.Reason.Credentials() {
 					return err
 				}
 				mu.Lock()
@@ -210,6 +179,45 @@ func DiagnoseAll(ctx context.Context, c Clients, opt AllOptions) (*Fleet, error)
 		}
 	}
 	return f, nil
+}
+
+// listAPIs lists every REST (GetRestApis) and HTTP/WebSocket API (GetApis)
+// of the Region: known holds each as its Get call would return it.
+func listAPIs(ctx context.Context, c Clients) (known []any, ids []string, err error) {
+	p := apigateway.NewGetRestApisPaginator(c.APIGateway, &apigateway.GetRestApisInput{Limit: aws.Int32(500)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			if ie := credentialError(err); ie != nil {
+				return nil, nil, ie
+			}
+			return nil, nil, &InputError{Reason: Unreachable, Msg: "cannot list the REST APIs of " + c.Region + ": " + shortErr(err), Hint: "the run needs apigateway:GET on arn:aws:apigateway:" + c.Region + "::/restapis"}
+		}
+		for _, a := range out.Items {
+			known = append(known, &apigateway.GetRestApiOutput{Id: a.Id, Name: a.Name, BinaryMediaTypes: a.BinaryMediaTypes,
+				EndpointConfiguration: a.EndpointConfiguration, DisableExecuteApiEndpoint: a.DisableExecuteApiEndpoint})
+			ids = append(ids, aws.ToString(a.Id))
+		}
+	}
+	var token *string
+	for {
+		out, err := c.V2.GetApis(ctx, &apigatewayv2.GetApisInput{MaxResults: aws.String("500"), NextToken: token})
+		if err != nil {
+			if ie := credentialError(err); ie != nil {
+				return nil, nil, ie
+			}
+			return nil, nil, &InputError{Reason: Unreachable, Msg: "cannot list the HTTP and WebSocket APIs of " + c.Region + ": " + shortErr(err), Hint: "the run needs apigateway:GET on arn:aws:apigateway:" + c.Region + "::/apis"}
+		}
+		for _, a := range out.Items {
+			known = append(known, &apigatewayv2.GetApiOutput{ApiId: a.ApiId, Name: a.Name, ProtocolType: a.ProtocolType, ApiEndpoint: a.ApiEndpoint,
+				CorsConfiguration: a.CorsConfiguration, DisableExecuteApiEndpoint: a.DisableExecuteApiEndpoint})
+			ids = append(ids, aws.ToString(a.ApiId))
+		}
+		if token = out.NextToken; token == nil {
+			break
+		}
+	}
+	return known, ids, nil
 }
 
 // NewClientsLimited is NewClients with the API Gateway calls paced by l.

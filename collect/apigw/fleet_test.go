@@ -54,6 +54,7 @@ func TestDiagnoseAll(t *testing.T) {
 		t.Fatalf("%d APIs, errors %v", len(f.APIs), f.Errors)
 	}
 	for _, r := range f.APIs {
+		judge(t, r)
 		pb := r.Playbook
 		for _, g := range pb.Gaps {
 			if g.Cause == "throttled" {

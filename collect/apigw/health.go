@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/smithy-go"
+
+	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
 // The AWS Health SDK module is not among corsdoctor's dependencies, so
@@ -27,12 +29,12 @@ const (
 	healthTarget   = "AWSHealth_20160804.DescribeEvents"
 )
 
-// healthLine keeps a step 1 line aside: health runs concurrently with
-// the stage reader, and lines are appended in a fixed order afterwards.
+// healthLine keeps a StepDeployed line aside: health runs concurrently
+// with the stage reader, and its lines are appended afterwards.
 func (r *run) healthLine(format string, a ...any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.healthEv = append(r.healthEv, fmt.Sprintf(format, a...))
+	r.health = append(r.health, fmt.Sprintf(format, a...))
 }
 
 // healthEvent is the part of an AWS Health event corsdoctor reports.
@@ -46,27 +48,29 @@ type healthEvent struct {
 	StatusCode        string  `json:"statusCode"`
 }
 
-// health reads open and upcoming API Gateway events in the region (step
-// 1). Accounts without a Business or Enterprise support plan answer
-// SubscriptionRequiredException: the step says so and goes on.
-func (r *run) health(ctx context.Context) {
+// healthEvents reads open and upcoming API Gateway events in the region
+// (StepDeployed). Accounts without a Business or Enterprise support plan
+// answer SubscriptionRequiredException: the step says so and goes on.
+func (r *run) healthEvents(ctx context.Context) {
 	events, err := r.describeHealth(ctx)
 	var ae smithy.APIError
 	switch {
 	case err == nil && len(events) == 0:
 		r.healthLine("AWS Health: no open or upcoming API Gateway event in %s", r.c.Region)
 	case err == nil:
+		var found []evidence.HealthEvent
 		for _, e := range events {
-			start := time.Unix(int64(e.StartTime), 0).UTC().Format("2006-01-02 15:04")
-			r.healthLine("AWS Health: %s %s (%s) since %s UTC", e.EventTypeCode, e.StatusCode, e.EventTypeCategory, start)
+			start := time.Unix(int64(e.StartTime), 0).UTC()
+			r.healthLine("AWS Health: %s %s (%s) since %s UTC", e.EventTypeCode, e.StatusCode, e.EventTypeCategory, start.Format("2006-01-02 15:04"))
+			found = append(found, evidence.HealthEvent{Code: e.EventTypeCode, Category: e.EventTypeCategory, Status: e.StatusCode, Start: start})
 		}
-		if len(events) > 0 {
-			r.fail(1, "AWS Health reports %d open API Gateway event(s) in %s", len(events), r.c.Region)
-		}
+		r.mu.Lock()
+		r.pb.Health = found
+		r.mu.Unlock()
 	case errors.As(err, &ae) && ae.ErrorCode() == "SubscriptionRequiredException":
 		r.healthLine("AWS Health: not available to this account (the Health API needs a Business, Enterprise On-Ramp or Enterprise support plan); see https://health.aws.amazon.com/health/status")
 	default:
-		r.gap(1, "AWS Health events", "health:DescribeEvents", err)
+		r.gap(evidence.StepDeployed, evidence.GapHealth, "AWS Health events", "health:DescribeEvents", err)
 	}
 }
 

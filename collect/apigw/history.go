@@ -18,6 +18,10 @@ import (
 	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
+// trailLinePrefix starts StepHistory's CloudTrail line (dropped when the
+// window is widened and read again).
+const trailLinePrefix = "CloudTrail:"
+
 // trail reads API Gateway changes from CloudTrail (LookupEvents allows one
 // lookup attribute per call, so it filters by event source and keeps the
 // events naming this API).
@@ -36,7 +40,7 @@ func (r *run) trail(ctx context.Context, start, end time.Time) error {
 			return err
 		})
 		if err != nil {
-			return r.gap(8, "CloudTrail change history", "cloudtrail:LookupEvents", err)
+			return r.gap(evidence.StepHistory, evidence.GapCloudTrail, "CloudTrail change history", "cloudtrail:LookupEvents", err)
 		}
 		pages++
 		for _, e := range out.Events {
@@ -51,15 +55,12 @@ func (r *run) trail(ctx context.Context, start, end time.Time) error {
 	}
 	r.mu.Lock()
 	r.pb.Changes = append(r.pb.Changes, changes...)
-	for _, u := range bad {
-		r.pb.Gaps = append(r.pb.Gaps, evidence.Gap{Step: 8, What: fmt.Sprintf("CloudTrail event %s %s at %s", u.id, u.name, u.at.Format("15:04:05")), Cause: "unreadable",
-			Need: "a CloudTrailEvent record in JSON (aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventId,AttributeValue=" + u.id + ")", Err: u.err + "; raw value: " + u.raw})
-		if s := r.step[8]; s.Status == evidence.StepPassed {
-			s.Status = evidence.StepPartial
-		}
-	}
 	r.mu.Unlock()
-	r.evidenceLine(8, "CloudTrail: %d change(s) to this API between %s and %s (%d page(s))", len(changes), start.Format("15:04"), end.Format("15:04"), pages)
+	for _, u := range bad {
+		r.addGap(evidence.Gap{Step: evidence.StepHistory, Key: evidence.GapCloudTrail, What: fmt.Sprintf("CloudTrail event %s %s at %s", u.id, u.name, u.at.Format("15:04:05")), Cause: "unreadable",
+			Need: "a CloudTrailEvent record in JSON (aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventId,AttributeValue=" + u.id + ")", Err: u.err + "; raw value: " + u.raw})
+	}
+	r.evidenceLine(evidence.StepHistory, trailLinePrefix+" %d change(s) to this API between %s and %s (%d page(s))", len(changes), start.Format("15:04"), end.Format("15:04"), pages)
 	return nil
 }
 
@@ -198,12 +199,7 @@ func (r *run) change(e cttypes.Event) (c evidence.Change, ok bool, bad *trailUnr
 		if err := dec.Decode(&te); err != nil {
 			// Unless LookupEvents' Resources name another API, the event
 			// may concern this one: partial evidence, with its raw value.
-			ids := eventAPIs(e)
-			mine := len(ids) == 0
-			for _, id := range ids {
-				mine = mine || id == r.opt.APIID
-			}
-			if !mine {
+			if !r.mayBeMine(e) {
 				return c, false, nil
 			}
 			return c, false, &trailUnreadable{id: aws.ToString(e.EventId), name: name, at: at, err: err.Error(), raw: clip(*e.CloudTrailEvent, 200)}
@@ -219,31 +215,50 @@ func (r *run) change(e cttypes.Event) (c evidence.Change, ok bool, bad *trailUnr
 	if !known {
 		ro, _ = readOnlyValue(aws.ToString(e.ReadOnly))
 	}
-	if ro || strings.HasPrefix(name, "Get") || te.ErrorCode != "" {
-		return c, false, nil
-	}
-	rp := te.RequestParameters
-	id, _ := scalarText(rp["restApiId"])
-	if id == "" {
-		id, _ = scalarText(rp["apiId"])
-	}
-	if id == "" {
-		// A record without the id in requestParameters (an import, or a
-		// shape not seen yet): LookupEvents' Resources name the API.
-		for _, rid := range eventAPIs(e) {
-			if rid == r.opt.APIID {
-				id = rid
-			}
-		}
-	}
-	if id != r.opt.APIID {
+	if ro || strings.HasPrefix(name, "Get") || te.ErrorCode != "" || r.eventAPI(e, te.RequestParameters) != r.opt.APIID {
 		return c, false, nil
 	}
 	c = evidence.Change{Time: at, Event: name, User: aws.ToString(e.Username), Source: "cloudtrail"}
 	if c.User == "" {
 		c.User = te.UserIdentity.ARN
 	}
-	cors, knownEvent := corsEvents[name]
+	r.describeChange(&c, te)
+	return c, true, nil
+}
+
+// mayBeMine reports whether an event can concern this API: LookupEvents'
+// Resources name it, or name no API at all.
+func (r *run) mayBeMine(e cttypes.Event) bool {
+	ids := eventAPIs(e)
+	mine := len(ids) == 0
+	for _, id := range ids {
+		mine = mine || id == r.opt.APIID
+	}
+	return mine
+}
+
+// eventAPI returns the API id a change event names: restApiId or apiId
+// in its request parameters, else the API its Resources name when that
+// is this one (an import, or a shape not seen yet).
+func (r *run) eventAPI(e cttypes.Event, rp map[string]any) string {
+	id, _ := scalarText(rp["restApiId"])
+	if id == "" {
+		id, _ = scalarText(rp["apiId"])
+	}
+	if id == "" {
+		for _, rid := range eventAPIs(e) {
+			if rid == r.opt.APIID {
+				id = rid
+			}
+		}
+	}
+	return id
+}
+
+// describeChange fills the change's Detail, and whether it touches CORS
+// and deploys, from the record's parameters.
+func (r *run) describeChange(c *evidence.Change, te trailEvent) {
+	rp := te.RequestParameters
 	text := func(key string) (string, bool) {
 		v, ok := param(rp, key)
 		if !ok {
@@ -255,7 +270,7 @@ func (r *run) change(e cttypes.Event) (c evidence.Change, ok bool, bad *trailUnr
 	verb = strings.ToUpper(verb)
 	var parts []string
 	if v, ok := text("resourceId"); ok {
-		path := r.resourcePath[v]
+		path := r.config.resourcePath[v]
 		if path == "" {
 			path = "resource " + v
 		}
@@ -265,39 +280,32 @@ func (r *run) change(e cttypes.Event) (c evidence.Change, ok bool, bad *trailUnr
 			parts = append(parts, path)
 		}
 	}
-	if v, ok := text("statusCode"); ok {
-		parts = append(parts, "status "+v)
+	for _, f := range []struct{ key, prefix string }{{"statusCode", "status "}, {"responseType", ""}, {"stageName", "stage "}, {"routeKey", ""}} {
+		if v, ok := text(f.key); ok {
+			parts = append(parts, f.prefix+v)
+		}
 	}
-	if v, ok := text("responseType"); ok {
-		parts = append(parts, v)
-	}
-	if v, ok := text("stageName"); ok {
-		parts = append(parts, "stage "+v)
-	}
-	if v, ok := text("routeKey"); ok {
-		parts = append(parts, v)
-	}
-	if re, ok := te.ResponseElements.(map[string]any); ok && name == "CreateDeployment" {
+	if re, ok := te.ResponseElements.(map[string]any); ok && c.Event == "CreateDeployment" {
 		if v, ok := scalarText(re["id"]); ok && v != "" {
 			parts = append(parts, "deployment "+v)
 		}
 	}
 	body, _ := json.Marshal(rp)
 	s := string(body)
+	cors, knownEvent := corsEvents[c.Event]
 	if verb == "OPTIONS" || strings.Contains(s, "Access-Control-") || strings.Contains(s, "binaryMediaTypes") || strings.Contains(strings.ToLower(s), "cors") || strings.Contains(s, "authoriz") {
 		cors = true
 	}
 	if strings.Contains(s, "Access-Control-") {
 		parts = append(parts, "CORS headers")
 	}
-	if strings.Contains(s, "corsConfiguration") || name == "DeleteCorsConfiguration" {
+	if strings.Contains(s, "corsConfiguration") || c.Event == "DeleteCorsConfiguration" {
 		parts = append(parts, "CorsConfiguration")
 	}
 	c.Detail = strings.Join(parts, ", ")
-	c.Deploy = name == "CreateDeployment" || name == "UpdateStage" && strings.Contains(s, "deploymentId") ||
-		r.pb.AutoDeploy && r.pb.Kind != "REST" && cors
-	c.CORS = cors || c.Deploy || !knownEvent && strings.HasPrefix(name, "Delete")
-	return c, true, nil
+	c.Deploy = c.Event == "CreateDeployment" || c.Event == "UpdateStage" && strings.Contains(s, "deploymentId") ||
+		r.pb.AutoDeploy && r.pb.Kind != evidence.RESTAPI && cors
+	c.CORS = cors || c.Deploy || !knownEvent && strings.HasPrefix(c.Event, "Delete")
 }
 
 // clip shortens s to n bytes for an evidence line.
@@ -312,7 +320,7 @@ func clip(s string, n int) string {
 // CloudTrail did not report (CloudTrail denied, or events older than its
 // 90 days). Precondition: r.mu held.
 func (r *run) addDeploymentChanges(start, end time.Time) {
-	for _, d := range r.deps {
+	for _, d := range r.stage.deps {
 		if d.at.Before(start) || d.at.After(end) {
 			continue
 		}
@@ -340,66 +348,34 @@ func absDur(d time.Duration) time.Duration {
 	return d
 }
 
-// drift compares what the stage serves with the current configuration.
+// drift compares what the stage serves with the current configuration
+// (REST: the stage's export; HTTP without AutoDeploy: CORS changes after
+// the stage's deployment) and lists the CORS changes (StepHistory).
 func (r *run) drift() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.pb.Kind == "REST" && r.deployed != nil && r.api != nil && len(r.api.Resources) > 0 {
-		r.pb.Drift = Drift(r.deployed, r.api, r.pb.GapFor("gateway responses") == nil)
-		stale := len(r.pb.Drift) > 0
+	history := r.steps[evidence.StepHistory]
+	if r.pb.Kind == evidence.RESTAPI && r.stage.deployed != nil && r.api != nil && len(r.api.Resources) > 0 {
+		r.pb.Drift = Drift(r.stage.deployed, r.api, r.pb.GapFor(evidence.GapGatewayResponses) == nil)
 		for _, s := range r.api.Stages {
 			if s.Name == r.pb.Stage {
-				s.Stale = apimodel.TriOf(stale)
+				s.Stale = apimodel.TriOf(len(r.pb.Drift) > 0)
 			}
 		}
-		step := r.step[8]
 		if len(r.pb.Drift) == 0 {
-			step.Evidence = append(step.Evidence, fmt.Sprintf("stage %q serves the current CORS configuration (export and resources agree)", r.pb.Stage))
+			history.Evidence = append(history.Evidence, fmt.Sprintf("stage %q serves the current CORS configuration (export and resources agree)", r.pb.Stage))
 		}
 		for _, d := range r.pb.Drift {
-			step.Evidence = append(step.Evidence, fmt.Sprintf("drift (%s): %s %s %s", d.Kind, d.Method, d.Path, d.Element))
-		}
-		if stale {
-			if step.Status != evidence.StepFailed {
-				step.Status = evidence.StepFailed
-				step.Reason = fmt.Sprintf("stage %q does not serve the current CORS configuration (%d difference(s))", r.pb.Stage, len(r.pb.Drift))
-			}
+			history.Evidence = append(history.Evidence, fmt.Sprintf("drift (%s): %s %s %s", d.Kind, d.Method, d.Path, d.Element))
 		}
 	}
-	// HTTP APIs without AutoDeploy: CORS changes after the stage's
-	// deployment are not live.
-	if r.pb.Kind == "HTTP" && !r.pb.AutoDeploy && !r.pb.StageDeployedAt.IsZero() {
+	if r.pb.Kind == evidence.HTTPAPI && !r.pb.AutoDeploy && !r.pb.StageDeployedAt.IsZero() {
 		for _, c := range r.pb.Changes {
 			if c.CORS && !c.Deploy && c.Time.After(r.pb.StageDeployedAt) {
 				r.pb.Drift = append(r.pb.Drift, evidence.Drift{Kind: "not-deployed", Path: "", Method: "", Element: c.Event + " " + c.Detail + " at " + c.Time.Format("15:04")})
 			}
 		}
-		if len(r.pb.Drift) > 0 {
-			step := r.step[8]
-			step.Status = evidence.StepFailed
-			step.Reason = fmt.Sprintf("stage %q has no automatic deployment and %d CORS change(s) were made after its deployment", r.pb.Stage, len(r.pb.Drift))
-		}
 	}
-	// Deployments that made a CORS removal live.
-	for i, c := range r.pb.Changes {
-		if !c.CORS || !strings.HasPrefix(c.Event, "Delete") {
-			continue
-		}
-		for _, d := range r.pb.Changes[i:] {
-			if d.Deploy && !d.Time.Before(c.Time) {
-				step := r.step[8]
-				if step.Status != evidence.StepFailed {
-					step.Status = evidence.StepFailed
-					step.Reason = fmt.Sprintf("%s at %s made %s %s (%s) live", d.Event, d.Time.Format("15:04"), c.Event, c.Detail, c.Time.Format("15:04"))
-					if d.Time.Equal(c.Time) && d.Event == c.Event {
-						step.Reason = fmt.Sprintf("%s %s at %s went live at once (the stage deploys automatically)", c.Event, c.Detail, c.Time.Format("15:04"))
-					}
-				}
-				break
-			}
-		}
-	}
-	// Changes list on step 8.
 	for _, c := range r.pb.Changes {
 		if !c.CORS {
 			continue
@@ -412,7 +388,7 @@ func (r *run) drift() {
 		if c.Detail != "" {
 			line += " " + c.Detail
 		}
-		r.step[8].Evidence = append(r.step[8].Evidence, line+who)
+		history.Evidence = append(history.Evidence, line+who)
 	}
 }
 

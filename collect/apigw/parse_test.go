@@ -10,25 +10,6 @@ import (
 	"github.com/corsdoctor/corsdoctor/internal/fakeaws"
 )
 
-func TestOriginProblem(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct{ origin, want string }{
-		{"https://app.example.com", ""},
-		{"*", ""},
-		{"https://*", ""},
-		{"https://app.example.com/", "trailing slash"},
-		{"https://app.example.com/app", "path"},
-		{"app.example.com", "not an origin"},
-		{"https://app.example.com:443", "default port"},
-		{"https://App.example.com", "upper-case"},
-		{"ftp://app.example.com", "scheme"},
-	} {
-		if got := originProblem(tc.origin); tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
-			t.Errorf("originProblem(%q) = %q, want %q", tc.origin, got, tc.want)
-		}
-	}
-}
-
 func loadExport(t testing.TB, fixture string) []byte {
 	st, err := fakeaws.LoadFile(filepath.Join("..", "..", "internal", "fakeaws", "testdata", fixture+".json"))
 	if err != nil {

@@ -140,7 +140,7 @@ func TestRealCloudTrail(t *testing.T) {
 		return e
 	}
 	runFor := func(api string) *run {
-		return &run{opt: Options{APIID: api}, pb: &evidence.Playbook{}, resourcePath: map[string]string{}}
+		return &run{opt: Options{APIID: api}, pb: &evidence.Playbook{}, config: configState{resourcePath: map[string]string{}}}
 	}
 	// The documented GetResource record: a read, dropped.
 	rec := realMap(t, "cloudtrail/awsdocs-apigateway-getresource-record.txt")["Records"].([]any)[0]
@@ -257,7 +257,7 @@ func TestRealHealth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(strings.Join(r.Playbook.Steps[0].Evidence, "\n"), "AWS Health: not available to this account") || r.Playbook.GapFor("AWS Health events") != nil {
+	if !strings.Contains(strings.Join(r.Playbook.Steps[0].Evidence, "\n"), "AWS Health: not available to this account") || r.Playbook.GapFor(evidence.GapHealth) != nil {
 		t.Errorf("step 1: %v gaps %v", r.Playbook.Steps[0].Evidence, r.Playbook.Gaps)
 	}
 }
@@ -303,7 +303,7 @@ func TestRealControlPlane(t *testing.T) {
 			if p := r.API.Resource("/resource/subresource").Method("POST"); p == nil || p.Integration.Responses[0].StatusCode != "200" {
 				t.Errorf("POST (GetIntegrationResponse sample) = %+v", p)
 			}
-			if g := pb.GapFor("execution log group API-Gateway-Execution-Logs_1234123412/dev"); g == nil || g.Cause != "not-configured" {
+			if g := pb.GapFor(evidence.GapExecLogGroup); g == nil || g.What != "execution log group API-Gateway-Execution-Logs_1234123412/dev" || g.Cause != "not-configured" {
 				t.Errorf("execution logging INFO (from methodSettings */*) not recognised: %+v", pb.Gaps)
 			}
 			if r.Deployed == nil || r.Deployed.Resource("/pets").Method("OPTIONS") == nil {

@@ -123,6 +123,7 @@ func TestReplayMissing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	judge(t, r)
 	if r.Playbook.Kind != "UNKNOWN" || r.Playbook.Steps[0].Status != evidence.StepFailed || !strings.Contains(r.Playbook.Steps[0].Reason, "ReplayMissingException") {
 		t.Errorf("kind %s step 1 %+v", r.Playbook.Kind, r.Playbook.Steps[0])
 	}

@@ -36,166 +36,212 @@ type deployment struct {
 	desc string
 }
 
-// stagesAndDeployments reads stages and deployments (steps 1 and 8),
-// picks the stage, and for REST APIs reads the stage's export.
+// stagesAndDeployments reads stages and deployments (StepDeployed,
+// StepHistory), picks the stage, and for REST APIs reads the stage's
+// export.
 func (r *run) stagesAndDeployments(ctx context.Context) error {
-	if r.pb.Kind == "UNKNOWN" {
-		if r.opt.Stage != "" {
-			r.pb.Stage = r.opt.Stage
-			r.accessGroup = ""
-		}
+	if r.pb.Kind == evidence.UnknownAPI {
+		r.pb.Stage = r.opt.Stage
 		return nil
 	}
-	var stages []stageInfo
-	var deps []deployment
-	need := "apigateway:GET on arn:aws:apigateway:" + r.c.Region + "::/restapis/" + r.opt.APIID + "/stages"
-	if r.pb.Kind != "REST" {
-		need = "apigateway:GET on arn:aws:apigateway:" + r.c.Region + "::/apis/" + r.opt.APIID + "/stages"
-	}
-	var stageErr error
-	if r.pb.Kind == "REST" {
-		stageErr = r.call(ctx, func(ctx context.Context) error {
-			out, err := r.c.APIGateway.GetStages(ctx, &apigateway.GetStagesInput{RestApiId: aws.String(r.opt.APIID)})
-			if err != nil {
-				return err
-			}
-			for _, s := range out.Item {
-				si := stageInfo{name: aws.ToString(s.StageName), deploymentID: aws.ToString(s.DeploymentId), updated: aws.ToTime(s.LastUpdatedDate)}
-				if s.AccessLogSettings != nil {
-					si.accessArn, si.accessFormat = aws.ToString(s.AccessLogSettings.DestinationArn), aws.ToString(s.AccessLogSettings.Format)
-				}
-				if ms, ok := s.MethodSettings["*/*"]; ok {
-					si.execLevel, si.dataTrace = aws.ToString(ms.LoggingLevel), ms.DataTraceEnabled
-				}
-				stages = append(stages, si)
-			}
-			return nil
-		})
-		p := apigateway.NewGetDeploymentsPaginator(r.c.APIGateway, &apigateway.GetDeploymentsInput{RestApiId: aws.String(r.opt.APIID), Limit: aws.Int32(500)})
-		for p.HasMorePages() {
-			var out *apigateway.GetDeploymentsOutput
-			err := r.call(ctx, func(ctx context.Context) (err error) {
-				out, err = p.NextPage(ctx)
-				return err
-			})
-			if err != nil {
-				if e := r.gap(8, "deployment list", "apigateway:GET on arn:aws:apigateway:"+r.c.Region+"::/restapis/"+r.opt.APIID+"/deployments", err); e != nil {
-					return e
-				}
-				break
-			}
-			for _, d := range out.Items {
-				deps = append(deps, deployment{id: aws.ToString(d.Id), at: aws.ToTime(d.CreatedDate), desc: aws.ToString(d.Description)})
-			}
-		}
-	} else {
-		stageErr = r.call(ctx, func(ctx context.Context) error {
-			var token *string
-			for {
-				out, err := r.c.V2.GetStages(ctx, &apigatewayv2.GetStagesInput{ApiId: aws.String(r.opt.APIID), NextToken: token})
-				if err != nil {
-					return err
-				}
-				for _, s := range out.Items {
-					si := stageInfo{name: aws.ToString(s.StageName), deploymentID: aws.ToString(s.DeploymentId), updated: aws.ToTime(s.LastUpdatedDate),
-						autoDeploy: aws.ToBool(s.AutoDeploy), status: aws.ToString(s.LastDeploymentStatusMessage)}
-					if s.AccessLogSettings != nil {
-						si.accessArn, si.accessFormat = aws.ToString(s.AccessLogSettings.DestinationArn), aws.ToString(s.AccessLogSettings.Format)
-					}
-					stages = append(stages, si)
-				}
-				if token = out.NextToken; token == nil {
-					return nil
-				}
-			}
-		})
-		var token *string
-		for {
-			var out *apigatewayv2.GetDeploymentsOutput
-			err := r.call(ctx, func(ctx context.Context) (err error) {
-				out, err = r.c.V2.GetDeployments(ctx, &apigatewayv2.GetDeploymentsInput{ApiId: aws.String(r.opt.APIID), NextToken: token})
-				return err
-			})
-			if err != nil {
-				if e := r.gap(8, "deployment list", "apigateway:GET on arn:aws:apigateway:"+r.c.Region+"::/apis/"+r.opt.APIID+"/deployments", err); e != nil {
-					return e
-				}
-				break
-			}
-			for _, d := range out.Items {
-				deps = append(deps, deployment{id: aws.ToString(d.DeploymentId), at: aws.ToTime(d.CreatedDate), desc: aws.ToString(d.Description)})
-			}
-			if token = out.NextToken; token == nil {
-				break
-			}
-		}
+	stages, stageErr := r.readStages(ctx)
+	deps, err := r.readDeployments(ctx)
+	if err != nil {
+		return err
 	}
 	sort.Slice(deps, func(i, j int) bool { return deps[i].at.Before(deps[j].at) })
 	r.mu.Lock()
-	r.deps = deps
+	r.stage.deps = deps
 	for _, d := range deps {
 		r.api.Deployments = append(r.api.Deployments, &apimodel.Deployment{ID: d.id, Redeploys: apimodel.TriUnknown, Source: evidence.Source{URL: r.api.Source.URL + "/deployments/" + d.id}})
 	}
 	r.mu.Unlock()
 	if stageErr != nil {
-		if e := r.gap(1, "stages", need, stageErr); e != nil {
-			return e
-		}
-		r.pb.Stage = r.opt.Stage
-		if r.pb.Stage == "" {
-			for _, n := range []int{3, 4, 9} {
-				r.skip(n, "the stage is unknown: stages could not be read; pass --stage")
-			}
-		}
-		return nil
+		return r.stagesUnread(stageErr)
 	}
 	if len(stages) == 0 {
-		r.fail(1, "the API has no stage: it is not deployed, so every browser request fails")
-		r.evidenceLine(1, "no stage: create a deployment and a stage")
-		for _, n := range []int{3, 4, 9} {
+		r.evidenceLine(evidence.StepDeployed, "no stage: create a deployment and a stage")
+		for _, n := range []evidence.StepID{evidence.StepAccessLogs, evidence.StepMetrics, evidence.StepExecLogs} {
 			r.skip(n, "the API has no stage")
 		}
 		return nil
 	}
+	st, err := r.pickStage(stages, deps)
+	if err != nil {
+		return err
+	}
+	r.useStage(st, stages, deps)
+	r.setLogging(st)
+	if r.pb.Kind == evidence.RESTAPI {
+		r.export(ctx, st.name)
+	}
+	return nil
+}
+
+// readStages reads the API's stages; err is the call's error.
+func (r *run) readStages(ctx context.Context) ([]stageInfo, error) {
+	if r.pb.Kind == evidence.RESTAPI {
+		return r.restStages(ctx)
+	}
+	return r.v2Stages(ctx)
+}
+
+func (r *run) restStages(ctx context.Context) (stages []stageInfo, err error) {
+	err = r.call(ctx, func(ctx context.Context) error {
+		out, err := r.c.APIGateway.GetStages(ctx, &apigateway.GetStagesInput{RestApiId: aws.String(r.opt.APIID)})
+		if err != nil {
+			return err
+		}
+		for _, s := range out.Item {
+			si := stageInfo{name: aws.ToString(s.StageName), deploymentID: aws.ToString(s.DeploymentId), updated: aws.ToTime(s.LastUpdatedDate)}
+			if s.AccessLogSettings != nil {
+				si.accessArn, si.accessFormat = aws.ToString(s.AccessLogSettings.DestinationArn), aws.ToString(s.AccessLogSettings.Format)
+			}
+			if ms, ok := s.MethodSettings["*/*"]; ok {
+				si.execLevel, si.dataTrace = aws.ToString(ms.LoggingLevel), ms.DataTraceEnabled
+			}
+			stages = append(stages, si)
+		}
+		return nil
+	})
+	return stages, err
+}
+
+func (r *run) v2Stages(ctx context.Context) (stages []stageInfo, err error) {
+	err = r.call(ctx, func(ctx context.Context) error {
+		var token *string
+		for {
+			out, err := r.c.V2.GetStages(ctx, &apigatewayv2.GetStagesInput{ApiId: aws.String(r.opt.APIID), NextToken: token})
+			if err != nil {
+				return err
+			}
+			for _, s := range out.Items {
+				si := stageInfo{name: aws.ToString(s.StageName), deploymentID: aws.ToString(s.DeploymentId), updated: aws.ToTime(s.LastUpdatedDate),
+					autoDeploy: aws.ToBool(s.AutoDeploy), status: aws.ToString(s.LastDeploymentStatusMessage)}
+				if s.AccessLogSettings != nil {
+					si.accessArn, si.accessFormat = aws.ToString(s.AccessLogSettings.DestinationArn), aws.ToString(s.AccessLogSettings.Format)
+				}
+				stages = append(stages, si)
+			}
+			if token = out.NextToken; token == nil {
+				return nil
+			}
+		}
+	})
+	return stages, err
+}
+
+// readDeployments lists the API's deployments (a gap when they cannot be
+// read). err is set for credential problems only.
+func (r *run) readDeployments(ctx context.Context) ([]deployment, error) {
+	if r.pb.Kind == evidence.RESTAPI {
+		return r.restDeployments(ctx)
+	}
+	return r.v2Deployments(ctx)
+}
+
+func (r *run) restDeployments(ctx context.Context) ([]deployment, error) {
+	var deps []deployment
+	p := apigateway.NewGetDeploymentsPaginator(r.c.APIGateway, &apigateway.GetDeploymentsInput{RestApiId: aws.String(r.opt.APIID), Limit: aws.Int32(500)})
+	for p.HasMorePages() {
+		var out *apigateway.GetDeploymentsOutput
+		err := r.call(ctx, func(ctx context.Context) (err error) {
+			out, err = p.NextPage(ctx)
+			return err
+		})
+		if err != nil {
+			return deps, r.gap(evidence.StepHistory, evidence.GapDeployments, "deployment list", "apigateway:GET on arn:aws:apigateway:"+r.c.Region+"::/restapis/"+r.opt.APIID+"/deployments", err)
+		}
+		for _, d := range out.Items {
+			deps = append(deps, deployment{id: aws.ToString(d.Id), at: aws.ToTime(d.CreatedDate), desc: aws.ToString(d.Description)})
+		}
+	}
+	return deps, nil
+}
+
+func (r *run) v2Deployments(ctx context.Context) ([]deployment, error) {
+	var deps []deployment
+	var token *string
+	for {
+		var out *apigatewayv2.GetDeploymentsOutput
+		err := r.call(ctx, func(ctx context.Context) (err error) {
+			out, err = r.c.V2.GetDeployments(ctx, &apigatewayv2.GetDeploymentsInput{ApiId: aws.String(r.opt.APIID), NextToken: token})
+			return err
+		})
+		if err != nil {
+			return deps, r.gap(evidence.StepHistory, evidence.GapDeployments, "deployment list", "apigateway:GET on arn:aws:apigateway:"+r.c.Region+"::/apis/"+r.opt.APIID+"/deployments", err)
+		}
+		for _, d := range out.Items {
+			deps = append(deps, deployment{id: aws.ToString(d.DeploymentId), at: aws.ToTime(d.CreatedDate), desc: aws.ToString(d.Description)})
+		}
+		if token = out.NextToken; token == nil {
+			return deps, nil
+		}
+	}
+}
+
+// stagesUnread records that the stages could not be read: the stage is
+// the one given with --stage, if any.
+func (r *run) stagesUnread(err error) error {
+	path := "/restapis/"
+	if r.pb.Kind != evidence.RESTAPI {
+		path = "/apis/"
+	}
+	if e := r.gap(evidence.StepDeployed, evidence.GapStages, "stages", "apigateway:GET on arn:aws:apigateway:"+r.c.Region+"::"+path+r.opt.APIID+"/stages", err); e != nil {
+		return e
+	}
+	r.pb.Stage = r.opt.Stage
+	if r.pb.Stage == "" {
+		for _, n := range []evidence.StepID{evidence.StepAccessLogs, evidence.StepMetrics, evidence.StepExecLogs} {
+			r.skip(n, "the stage is unknown: stages could not be read; pass --stage")
+		}
+	}
+	return nil
+}
+
+// pickStage returns the stage given with --stage, or the most recently
+// deployed one (and says so).
+func (r *run) pickStage(stages []stageInfo, deps []deployment) (*stageInfo, error) {
 	names := make([]string, len(stages))
 	for i, s := range stages {
 		names[i] = s.name
 	}
-	r.stages = names
-	var st *stageInfo
 	if r.opt.Stage != "" {
 		for i := range stages {
 			if stages[i].name == r.opt.Stage {
-				st = &stages[i]
+				return &stages[i], nil
 			}
 		}
-		if st == nil {
-			return &InputError{Reason: "unknown-stage", Msg: fmt.Sprintf("API %s has no stage %q (stages: %s)", r.opt.APIID, r.opt.Stage, strings.Join(names, ", ")),
-				Hint: "pass one of them with --stage"}
-		}
-	} else {
-		depAt := map[string]time.Time{}
-		for _, d := range deps {
-			depAt[d.id] = d.at
-		}
-		sort.SliceStable(stages, func(i, j int) bool {
-			a, b := depAt[stages[i].deploymentID], depAt[stages[j].deploymentID]
-			if !a.Equal(b) {
-				return a.After(b)
-			}
-			return stages[i].updated.After(stages[j].updated)
-		})
-		st = &stages[0]
-		if len(stages) > 1 {
-			r.evidenceLine(1, "stages: %s; diagnosing %q, the most recently deployed (pass --stage to choose)", strings.Join(names, ", "), st.name)
-		}
+		return nil, &InputError{Reason: UnknownStage, Msg: fmt.Sprintf("API %s has no stage %q (stages: %s)", r.opt.APIID, r.opt.Stage, strings.Join(names, ", ")),
+			Hint: "pass one of them with --stage"}
 	}
+	depAt := map[string]time.Time{}
+	for _, d := range deps {
+		depAt[d.id] = d.at
+	}
+	sort.SliceStable(stages, func(i, j int) bool {
+		a, b := depAt[stages[i].deploymentID], depAt[stages[j].deploymentID]
+		if !a.Equal(b) {
+			return a.After(b)
+		}
+		return stages[i].updated.After(stages[j].updated)
+	})
+	if len(stages) > 1 {
+		r.evidenceLine(evidence.StepDeployed, "stages: %s; diagnosing %q, the most recently deployed (pass --stage to choose)", strings.Join(names, ", "), stages[0].name)
+	}
+	return &stages[0], nil
+}
+
+// useStage records the chosen stage in the playbook and every stage in
+// the model, and describes the stage's deployment.
+func (r *run) useStage(st *stageInfo, stages []stageInfo, deps []deployment) {
 	r.pb.Stage = st.name
 	r.pb.AutoDeploy = st.autoDeploy
+	r.pb.StageDeployment = st.deploymentID
 	r.mu.Lock()
 	// The stage's invoke URL, used by simulations (--origin).
 	switch {
-	case r.pb.Kind == "REST":
+	case r.pb.Kind == evidence.RESTAPI:
 		r.api.Endpoint = fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", r.opt.APIID, r.c.Region, st.name)
 	case r.api.Endpoint != "" && st.name != "$default":
 		r.api.Endpoint = strings.TrimSuffix(r.api.Endpoint, "/") + "/" + st.name
@@ -203,7 +249,7 @@ func (r *run) stagesAndDeployments(ctx context.Context) error {
 	for _, s := range stages {
 		ms := &apimodel.Stage{Name: s.name, DeploymentID: s.deploymentID, AutoDeploy: apimodel.TriOf(s.autoDeploy), Stale: apimodel.TriUnknown,
 			Source: evidence.Source{URL: r.api.Source.URL + "/stages/" + s.name}}
-		if r.pb.Kind == "REST" {
+		if r.pb.Kind == evidence.RESTAPI {
 			ms.AutoDeploy = apimodel.TriUnknown
 		}
 		r.api.Stages = append(r.api.Stages, ms)
@@ -214,47 +260,39 @@ func (r *run) stagesAndDeployments(ctx context.Context) error {
 		}
 	}
 	r.mu.Unlock()
-	switch {
-	case st.deploymentID == "" && !st.autoDeploy:
-		r.fail(1, "stage %q serves no deployment", st.name)
-	case st.deploymentID != "":
+	if st.deploymentID != "" {
 		at := ""
 		if !r.pb.StageDeployedAt.IsZero() {
 			at = " created " + r.pb.StageDeployedAt.UTC().Format(time.RFC3339)
 		}
-		r.evidenceLine(1, "stage %q serves deployment %s%s", st.name, st.deploymentID, at)
+		r.evidenceLine(evidence.StepDeployed, "stage %q serves deployment %s%s", st.name, st.deploymentID, at)
 	}
 	if st.autoDeploy {
-		r.evidenceLine(8, "stage %q deploys automatically (AutoDeploy)", st.name)
+		r.evidenceLine(evidence.StepHistory, "stage %q deploys automatically (AutoDeploy)", st.name)
 	}
 	if st.status != "" {
-		r.evidenceLine(8, "last deployment status: %s", st.status)
+		r.evidenceLine(evidence.StepHistory, "last deployment status: %s", st.status)
 	}
-	r.evidenceLine(8, "%d deployment(s) in total", len(deps))
-	r.setLogging(st)
-	if r.pb.Kind == "REST" {
-		r.export(ctx, st.name)
-	}
-	return nil
+	r.evidenceLine(evidence.StepHistory, "%d deployment(s) in total", len(deps))
 }
 
 // setLogging records where the stage's logs are.
 func (r *run) setLogging(st *stageInfo) {
 	if st.accessArn != "" {
 		if i := strings.Index(st.accessArn, ":log-group:"); i >= 0 {
-			r.accessGroup = strings.TrimSuffix(st.accessArn[i+len(":log-group:"):], ":*")
+			r.logs.accessGroup = strings.TrimSuffix(st.accessArn[i+len(":log-group:"):], ":*")
 		}
-		r.accessFormat = st.accessFormat
+		r.logs.accessFormat = st.accessFormat
 	}
-	r.execLogging = st.execLevel
-	if r.accessGroup == "" && r.pb.Kind == "HTTP" {
-		r.notConfigured(3, "access logs", fmt.Sprintf("enable access logging on stage %q: aws apigatewayv2 update-stage --api-id %s --stage-name %s --access-log-settings 'DestinationArn=LOG_GROUP_ARN,Format={\"requestId\":\"$context.requestId\",\"httpMethod\":\"$context.httpMethod\",\"routeKey\":\"$context.routeKey\",\"status\":\"$context.status\"}'", st.name, r.opt.APIID, st.name))
+	r.logs.execLevel = st.execLevel
+	if r.logs.accessGroup == "" && r.pb.Kind == evidence.HTTPAPI {
+		r.notConfigured(evidence.StepAccessLogs, evidence.GapAccessLogs, "access logs", fmt.Sprintf("enable access logging on stage %q: aws apigatewayv2 update-stage --api-id %s --stage-name %s --access-log-settings 'DestinationArn=LOG_GROUP_ARN,Format={\"requestId\":\"$context.requestId\",\"httpMethod\":\"$context.httpMethod\",\"routeKey\":\"$context.routeKey\",\"status\":\"$context.status\"}'", st.name, r.opt.APIID, st.name))
 	}
-	if r.accessGroup == "" && r.pb.Kind == "REST" {
-		r.notConfigured(3, "access logs", fmt.Sprintf("enable access logging on stage %q: aws apigateway update-stage --rest-api-id %s --stage-name %s --patch-operations op=replace,path=/accessLogSettings/destinationArn,value=LOG_GROUP_ARN op=replace,path=/accessLogSettings/format,value='{\"requestId\":\"$context.requestId\",\"httpMethod\":\"$context.httpMethod\",\"resourcePath\":\"$context.resourcePath\",\"status\":\"$context.status\",\"responseType\":\"$context.error.responseType\"}'", st.name, r.opt.APIID, st.name))
+	if r.logs.accessGroup == "" && r.pb.Kind == evidence.RESTAPI {
+		r.notConfigured(evidence.StepAccessLogs, evidence.GapAccessLogs, "access logs", fmt.Sprintf("enable access logging on stage %q: aws apigateway update-stage --rest-api-id %s --stage-name %s --patch-operations op=replace,path=/accessLogSettings/destinationArn,value=LOG_GROUP_ARN op=replace,path=/accessLogSettings/format,value='{\"requestId\":\"$context.requestId\",\"httpMethod\":\"$context.httpMethod\",\"resourcePath\":\"$context.resourcePath\",\"status\":\"$context.status\",\"responseType\":\"$context.error.responseType\"}'", st.name, r.opt.APIID, st.name))
 	}
-	if r.pb.Kind == "REST" && (st.execLevel == "" || st.execLevel == "OFF") {
-		r.notConfigured(9, "execution logs", fmt.Sprintf("set INFO execution logging with data trace on stage %q (needs the account's CloudWatch role): aws apigateway update-stage --rest-api-id %s --stage-name %s --patch-operations op=replace,path=/*/*/logging/loglevel,value=INFO op=replace,path=/*/*/logging/dataTrace,value=true", st.name, r.opt.APIID, st.name))
+	if r.pb.Kind == evidence.RESTAPI && (st.execLevel == "" || st.execLevel == "OFF") {
+		r.notConfigured(evidence.StepExecLogs, evidence.GapExecLogs, "execution logs", fmt.Sprintf("set INFO execution logging with data trace on stage %q (needs the account's CloudWatch role): aws apigateway update-stage --rest-api-id %s --stage-name %s --patch-operations op=replace,path=/*/*/logging/loglevel,value=INFO op=replace,path=/*/*/logging/dataTrace,value=true", st.name, r.opt.APIID, st.name))
 	}
 }
 
@@ -273,27 +311,21 @@ func (r *run) export(ctx context.Context, stage string) {
 		return err
 	})
 	if err != nil {
-		r.gap(8, "stage export", "apigateway:GET on arn:aws:apigateway:"+r.c.Region+"::/restapis/"+r.opt.APIID+"/stages/"+stage+"/exports/*", err)
+		r.gap(evidence.StepHistory, evidence.GapStageExport, "stage export", "apigateway:GET on arn:aws:apigateway:"+r.c.Region+"::/restapis/"+r.opt.APIID+"/stages/"+stage+"/exports/*", err)
 		return
 	}
 	dep, issues, err := exportModel(body, r.opt.APIID, evidence.Source{URL: r.api.Source.URL + "/stages/" + stage + "/exports/oas30"})
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	if err != nil {
-		r.pb.Gaps = append(r.pb.Gaps, evidence.Gap{Step: 8, What: "stage export", Cause: "unreadable", Need: "a readable OpenAPI export", Err: err.Error() + "; raw value: " + clip(string(body), 200)})
-		if s := r.step[8]; s.Status == evidence.StepPassed {
-			s.Status = evidence.StepPartial
-		}
+		r.addGap(evidence.Gap{Step: evidence.StepHistory, Key: evidence.GapStageExport, What: "stage export", Cause: "unreadable", Need: "a readable OpenAPI export", Err: err.Error() + "; raw value: " + clip(string(body), 200)})
 		return
 	}
 	for _, is := range issues {
-		r.pb.Gaps = append(r.pb.Gaps, evidence.Gap{Step: 8, What: "stage export field " + is.Path, Cause: "unreadable",
+		r.addGap(evidence.Gap{Step: evidence.StepHistory, Key: evidence.GapStageExport, What: "stage export field " + is.Path, Cause: "unreadable",
 			Need: is.Want + " (the field is left out of the drift comparison)", Err: "raw value: " + is.Raw})
-		if s := r.step[8]; s.Status == evidence.StepPassed {
-			s.Status = evidence.StepPartial
-		}
 	}
-	r.deployed = dep
+	r.mu.Lock()
+	r.stage.deployed = dep
+	r.mu.Unlock()
 }
 
 var oasVerbs = map[string]bool{"get": true, "put": true, "post": true, "delete": true, "options": true, "head": true, "patch": true, "x-amazon-apigateway-any-method": true}
@@ -393,69 +425,87 @@ func exportModel(body []byte, id string, src evidence.Source) (*apimodel.API, []
 			if !oasVerbs[verb] {
 				continue
 			}
-			at := "paths." + path + "." + verb
-			op := x.obj(at, ops[verb])
-			if op == nil {
-				continue
+			if m := x.operation("paths."+path+"."+verb, verb, ops[verb], evidence.Source{URL: res.Source.URL + "/" + verb}); m != nil {
+				res.AddMethod(m)
 			}
-			v := strings.ToUpper(verb)
-			if verb == "x-amazon-apigateway-any-method" {
-				v = "ANY"
-			}
-			msrc := evidence.Source{URL: res.Source.URL + "/" + verb}
-			m := &apimodel.Method{HTTPMethod: v, AuthorizationType: apimodel.Known("NONE", msrc), APIKeyRequired: apimodel.TriNo, Source: msrc}
-			if sec, ok := op["security"].([]any); ok {
-				for _, s := range sec {
-					for name := range x.obj(at+".security", s) {
-						if name == "api_key" {
-							m.APIKeyRequired = apimodel.TriYes
-						} else {
-							m.AuthorizationType = apimodel.Known("CUSTOM", msrc)
-						}
-					}
-				}
-			} else if op["security"] != nil {
-				x.bad(at+".security", "an array", op["security"])
-			}
-			resps := x.obj(at+".responses", op["responses"])
-			for _, code := range apimodel.SortedKeys(resps) {
-				if m.MethodResponses == nil {
-					m.MethodResponses = map[string]*apimodel.MethodResponse{}
-				}
-				mr := &apimodel.MethodResponse{StatusCode: code, Source: msrc}
-				resp := x.obj(at+".responses."+code, resps[code])
-				for h := range x.obj(at+".responses."+code+".headers", resp["headers"]) {
-					mr.Headers = append(mr.Headers, h)
-				}
-				sort.Strings(mr.Headers)
-				m.MethodResponses[code] = mr
-			}
-			if in := x.obj(at+".x-amazon-apigateway-integration", op["x-amazon-apigateway-integration"]); in != nil {
-				iat := at + ".x-amazon-apigateway-integration"
-				typ := x.text(iat+".type", in["type"])
-				mi := &apimodel.Integration{Type: apimodel.IntegrationType(strings.ToUpper(typ)), URI: apimodel.Known(x.text(iat+".uri", in["uri"]), msrc), Source: msrc}
-				irs := x.obj(iat+".responses", in["responses"])
-				for _, pat := range apimodel.SortedKeys(irs) {
-					ir := x.obj(iat+".responses."+pat, irs[pat])
-					if ir == nil {
-						continue
-					}
-					p := pat
-					if p == "default" {
-						p = ""
-					}
-					mir := &apimodel.IntegrationResponse{StatusPattern: p, StatusCode: x.text(iat+".responses."+pat+".statusCode", ir["statusCode"]), Source: msrc}
-					mir.ResponseParameters = x.params(iat+".responses."+pat+".responseParameters", ir["responseParameters"], msrc)
-					mi.Responses = append(mi.Responses, mir)
-				}
-				m.Integration = mi
-			}
-			res.AddMethod(m)
 		}
 	}
 	// Only customised gateway responses appear in an export; the key is
 	// absent when there are none.
-	gws := x.obj("x-amazon-apigateway-gateway-responses", doc["x-amazon-apigateway-gateway-responses"])
+	x.gatewayResponses(api, doc["x-amazon-apigateway-gateway-responses"], src)
+	api.Normalize()
+	return api, x.issues, nil
+}
+
+// operation reads one operation of a path (at locates it) as a method.
+func (x *exportReader) operation(at, verb string, v any, msrc evidence.Source) *apimodel.Method {
+	op := x.obj(at, v)
+	if op == nil {
+		return nil
+	}
+	name := strings.ToUpper(verb)
+	if verb == "x-amazon-apigateway-any-method" {
+		name = "ANY"
+	}
+	m := &apimodel.Method{HTTPMethod: name, AuthorizationType: apimodel.Known("NONE", msrc), APIKeyRequired: apimodel.TriNo, Source: msrc}
+	if sec, ok := op["security"].([]any); ok {
+		for _, s := range sec {
+			for name := range x.obj(at+".security", s) {
+				if name == "api_key" {
+					m.APIKeyRequired = apimodel.TriYes
+				} else {
+					m.AuthorizationType = apimodel.Known("CUSTOM", msrc)
+				}
+			}
+		}
+	} else if op["security"] != nil {
+		x.bad(at+".security", "an array", op["security"])
+	}
+	resps := x.obj(at+".responses", op["responses"])
+	for _, code := range apimodel.SortedKeys(resps) {
+		if m.MethodResponses == nil {
+			m.MethodResponses = map[string]*apimodel.MethodResponse{}
+		}
+		mr := &apimodel.MethodResponse{StatusCode: code, Source: msrc}
+		resp := x.obj(at+".responses."+code, resps[code])
+		for h := range x.obj(at+".responses."+code+".headers", resp["headers"]) {
+			mr.Headers = append(mr.Headers, h)
+		}
+		sort.Strings(mr.Headers)
+		m.MethodResponses[code] = mr
+	}
+	m.Integration = x.integration(at+".x-amazon-apigateway-integration", op["x-amazon-apigateway-integration"], msrc)
+	return m
+}
+
+// integration reads an x-amazon-apigateway-integration object, or nil.
+func (x *exportReader) integration(at string, v any, msrc evidence.Source) *apimodel.Integration {
+	in := x.obj(at, v)
+	if in == nil {
+		return nil
+	}
+	typ := x.text(at+".type", in["type"])
+	mi := &apimodel.Integration{Type: apimodel.IntegrationType(strings.ToUpper(typ)), URI: apimodel.Known(x.text(at+".uri", in["uri"]), msrc), Source: msrc}
+	irs := x.obj(at+".responses", in["responses"])
+	for _, pat := range apimodel.SortedKeys(irs) {
+		ir := x.obj(at+".responses."+pat, irs[pat])
+		if ir == nil {
+			continue
+		}
+		p := pat
+		if p == "default" {
+			p = ""
+		}
+		mir := &apimodel.IntegrationResponse{StatusPattern: p, StatusCode: x.text(at+".responses."+pat+".statusCode", ir["statusCode"]), Source: msrc}
+		mir.ResponseParameters = x.params(at+".responses."+pat+".responseParameters", ir["responseParameters"], msrc)
+		mi.Responses = append(mi.Responses, mir)
+	}
+	return mi
+}
+
+// gatewayResponses reads x-amazon-apigateway-gateway-responses into api.
+func (x *exportReader) gatewayResponses(api *apimodel.API, v any, src evidence.Source) {
+	gws := x.obj("x-amazon-apigateway-gateway-responses", v)
 	for _, t := range apimodel.SortedKeys(gws) {
 		at := "x-amazon-apigateway-gateway-responses." + t
 		g := x.obj(at, gws[t])
@@ -472,6 +522,4 @@ func exportModel(body []byte, id string, src evidence.Source) (*apimodel.API, []
 		}
 		api.GatewayResponses[t] = gr
 	}
-	api.Normalize()
-	return api, x.issues, nil
 }

@@ -19,29 +19,16 @@ import (
 	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
-// metrics reads 4XX, 5XX and Count per minute (step 4).
+// metrics reads 4XX, 5XX and Count per minute (StepMetrics).
 func (r *run) metrics(ctx context.Context, start, end time.Time) error {
-	if r.pb.Stage == "" || r.pb.Kind == "UNKNOWN" {
-		r.skip(4, "the stage or API type is unknown: metric dimensions cannot be built")
+	if r.pb.Stage == "" || r.pb.Kind == evidence.UnknownAPI {
+		r.skip(evidence.StepMetrics, "the stage or API type is unknown: metric dimensions cannot be built")
 		return nil
 	}
-	if r.pb.Kind == "WEBSOCKET" {
+	if r.pb.Kind == evidence.WebSocketAPI {
 		return nil
 	}
-	names := map[string]string{"4XX": "4XXError", "5XX": "5XXError", "Count": "Count"}
-	dims := []cwtypes.Dimension{{Name: aws.String("ApiName"), Value: aws.String(r.restName)}, {Name: aws.String("Stage"), Value: aws.String(r.pb.Stage)}}
-	if r.pb.Kind != "REST" {
-		names = map[string]string{"4XX": "4xx", "5XX": "5xx", "Count": "Count"}
-		dims = []cwtypes.Dimension{{Name: aws.String("ApiId"), Value: aws.String(r.opt.APIID)}, {Name: aws.String("Stage"), Value: aws.String(r.pb.Stage)}}
-	}
-	ids := map[string]string{"m4xx": "4XX", "m5xx": "5XX", "mcount": "Count"}
-	var qs []cwtypes.MetricDataQuery
-	for _, id := range []string{"m4xx", "m5xx", "mcount"} {
-		qs = append(qs, cwtypes.MetricDataQuery{Id: aws.String(id), MetricStat: &cwtypes.MetricStat{
-			Metric: &cwtypes.Metric{Namespace: aws.String("AWS/ApiGateway"), MetricName: aws.String(names[ids[id]]), Dimensions: dims},
-			Period: aws.Int32(60), Stat: aws.String("Sum"),
-		}})
-	}
+	names, qs := r.metricQueries()
 	series := map[string]*evidence.Series{}
 	p := cloudwatch.NewGetMetricDataPaginator(r.c.CloudWatch, &cloudwatch.GetMetricDataInput{
 		MetricDataQueries: qs, StartTime: aws.Time(start), EndTime: aws.Time(end), ScanBy: cwtypes.ScanByTimestampAscending,
@@ -53,10 +40,10 @@ func (r *run) metrics(ctx context.Context, start, end time.Time) error {
 			return err
 		})
 		if err != nil {
-			return r.gap(4, "CloudWatch metrics", "cloudwatch:GetMetricData", err)
+			return r.gap(evidence.StepMetrics, evidence.GapMetrics, "CloudWatch metrics", "cloudwatch:GetMetricData", err)
 		}
 		for _, res := range out.MetricDataResults {
-			name := ids[aws.ToString(res.Id)]
+			name := metricIDs[aws.ToString(res.Id)]
 			s := series[name]
 			if s == nil {
 				s = &evidence.Series{Name: name}
@@ -86,17 +73,39 @@ func (r *run) metrics(ctx context.Context, start, end time.Time) error {
 		}
 		return t
 	}
-	r.evidenceLine(4, "%s %s/%s, %s/%s, Count over %s..%s: %.0f 4xx, %.0f 5xx, %.0f requests",
+	r.evidenceLine(evidence.StepMetrics, "%s %s/%s, %s/%s, Count over %s..%s: %.0f 4xx, %.0f 5xx, %.0f requests",
 		"AWS/ApiGateway", names["4XX"], "min", names["5XX"], "min", start.Format("15:04"), end.Format("15:04"), total("4XX"), total("5XX"), total("Count"))
 	if rise, ok := r.pb.FirstRise(); ok {
-		r.evidenceLine(4, "%s rose at %s: %.1f/min before, %.1f/min after", rise.Metric, rise.At.Format("15:04"), rise.Before, rise.After)
-		r.fail(4, "%s errors rose at %s", rise.Metric, rise.At.Format("15:04"))
+		r.evidenceLine(evidence.StepMetrics, "%s rose at %s: %.1f/min before, %.1f/min after", rise.Metric, rise.At.Format("15:04"), rise.Before, rise.After)
 	} else if len(r.pb.Metric("Count").Points) == 0 {
-		r.evidenceLine(4, "no datapoints: no traffic in the window, or the ApiName/Stage dimensions do not match")
+		r.evidenceLine(evidence.StepMetrics, "no datapoints: no traffic in the window, or the ApiName/Stage dimensions do not match")
 	} else {
-		r.evidenceLine(4, "no rise of 4xx or 5xx in the window")
+		r.evidenceLine(evidence.StepMetrics, "no rise of 4xx or 5xx in the window")
 	}
 	return nil
+}
+
+// metricIDs name the GetMetricData queries' results.
+var metricIDs = map[string]string{"m4xx": "4XX", "m5xx": "5XX", "mcount": "Count"}
+
+// metricQueries are the 4XX, 5XX and Count queries per minute for the
+// stage (REST: 4XXError/5XXError by ApiName; HTTP: 4xx/5xx by ApiId), and
+// the metric names they read.
+func (r *run) metricQueries() (map[string]string, []cwtypes.MetricDataQuery) {
+	names := map[string]string{"4XX": "4XXError", "5XX": "5XXError", "Count": "Count"}
+	dims := []cwtypes.Dimension{{Name: aws.String("ApiName"), Value: aws.String(r.config.restName)}, {Name: aws.String("Stage"), Value: aws.String(r.pb.Stage)}}
+	if r.pb.Kind != evidence.RESTAPI {
+		names = map[string]string{"4XX": "4xx", "5XX": "5xx", "Count": "Count"}
+		dims = []cwtypes.Dimension{{Name: aws.String("ApiId"), Value: aws.String(r.opt.APIID)}, {Name: aws.String("Stage"), Value: aws.String(r.pb.Stage)}}
+	}
+	var qs []cwtypes.MetricDataQuery
+	for _, id := range []string{"m4xx", "m5xx", "mcount"} {
+		qs = append(qs, cwtypes.MetricDataQuery{Id: aws.String(id), MetricStat: &cwtypes.MetricStat{
+			Metric: &cwtypes.Metric{Namespace: aws.String("AWS/ApiGateway"), MetricName: aws.String(names[metricIDs[id]]), Dimensions: dims},
+			Period: aws.Int32(60), Stat: aws.String("Sum"),
+		}})
+	}
+	return names, qs
 }
 
 // accessPurpose names the access-log query: the one Logs Insights query
@@ -123,64 +132,26 @@ var appQueries = map[string]string{
 
 type plannedQuery struct {
 	purpose string
-	step    int
+	step    evidence.StepID
+	key     evidence.GapKey
 	groups  []string
 	query   string
 	need    string
 }
 
-// logQueries runs every Logs Insights query concurrently (steps 3, 7, 9).
+// logPerm is the permission every Logs Insights query needs.
+const logPerm = "logs:StartQuery and logs:GetQueryResults on the log group"
+
+// logQueries runs every Logs Insights query concurrently (StepAccessLogs,
+// StepAppLogs, StepExecLogs).
 func (r *run) logQueries(ctx context.Context, start, end time.Time) error {
-	var plan []plannedQuery
-	perm := "logs:StartQuery and logs:GetQueryResults on the log group"
-	if r.accessGroup != "" && r.pb.Kind != "WEBSOCKET" {
-		if f, err := accesslog.InsightsFieldsFromFormat(r.accessFormat); err == nil {
-			q := accesslog.InsightsQuery(accesslog.InsightsOptions{Fields: f})
-			plan = append(plan, plannedQuery{accessPurpose, 3, []string{r.accessGroup}, q, perm + " " + r.accessGroup})
-			how := "JSON"
-			if f.Parse != "" {
-				how = "parsed from the text format"
-			}
-			r.evidenceLine(3, "access log group %s (%s: method=%s route=%s status=%s)", r.accessGroup, how,
-				strings.Join(f.Method, "|"), strings.Join(append(f.Route, f.Path...), "|"), strings.Join(f.Status, "|"))
-		} else {
-			r.mu.Lock()
-			r.pb.Gaps = append(r.pb.Gaps, evidence.Gap{Step: 3, What: "access-log fields", Cause: "not-configured",
-				Need: "an access-log format naming $context.httpMethod (or $context.routeKey) and $context.status", Err: err.Error()})
-			r.mu.Unlock()
-		}
-	} else if r.pb.Stage == "" {
-		r.skip(3, "the stage is unknown")
+	plan := r.accessPlan()
+	exec, err := r.execPlan(ctx)
+	if err != nil {
+		return err
 	}
-	if r.pb.Kind == "REST" && r.pb.Stage != "" && r.execLogging != "" && r.execLogging != "OFF" {
-		group := fmt.Sprintf("API-Gateway-Execution-Logs_%s/%s", r.opt.APIID, r.pb.Stage)
-		exists, err := r.logGroupExists(ctx, group)
-		switch {
-		case err != nil:
-			if e := r.gap(9, "execution log group", "logs:DescribeLogGroups", err); e != nil {
-				return e
-			}
-			exists = true // try the queries anyway
-		case !exists:
-			r.notConfigured(9, "execution log group "+group, "execution logging is on but API Gateway never wrote the group: give the account a CloudWatch role (aws apigateway update-account --patch-operations op=replace,path=/cloudwatchRoleArn,value=ROLE_ARN; the role trusts apigateway.amazonaws.com and has AmazonAPIGatewayPushToCloudWatchLogs)")
-		}
-		if exists {
-			for purpose, q := range execQueries {
-				plan = append(plan, plannedQuery{purpose, 9, []string{group}, q, perm + " " + group})
-			}
-			r.evidenceLine(9, "execution log group %s (level %s)", group, r.execLogging)
-		}
-	} else if r.pb.Kind == "HTTP" {
-		r.skip(9, "HTTP APIs have no execution logs")
-	}
-	if len(r.opt.AppLogGroups) > 0 {
-		for purpose, q := range appQueries {
-			plan = append(plan, plannedQuery{purpose, 7, r.opt.AppLogGroups, q, perm + "s " + strings.Join(r.opt.AppLogGroups, ", ")})
-		}
-		r.evidenceLine(7, "application log groups: %s", strings.Join(r.opt.AppLogGroups, ", "))
-	} else {
-		r.skip(7, "no application log group given (--app-log-group NAME)")
-	}
+	plan = append(plan, exec...)
+	plan = append(plan, r.appPlan()...)
 	sort.Slice(plan, func(i, j int) bool { return plan[i].purpose < plan[j].purpose })
 	results := make([]*evidence.LogQuery, len(plan))
 	g, gctx := errgroup.WithContext(ctx)
@@ -188,8 +159,8 @@ func (r *run) logQueries(ctx context.Context, start, end time.Time) error {
 		g.Go(func() error {
 			lq, err := r.insights(gctx, pq, start, end)
 			if err != nil {
-				what := map[int]string{3: "access logs", 7: "application logs", 9: "execution logs"}[pq.step]
-				return r.gap(pq.step, what+" ("+pq.purpose+")", pq.need, err)
+				what := map[evidence.StepID]string{evidence.StepAccessLogs: "access logs", evidence.StepAppLogs: "application logs", evidence.StepExecLogs: "execution logs"}[pq.step]
+				return r.gap(pq.step, pq.key, what+" ("+pq.purpose+")", pq.need, err)
 			}
 			results[i] = lq
 			return nil
@@ -206,6 +177,79 @@ func (r *run) logQueries(ctx context.Context, start, end time.Time) error {
 	}
 	r.mu.Unlock()
 	return nil
+}
+
+// accessPlan is the shared access-log query, built for the stage's
+// access-log format.
+func (r *run) accessPlan() []plannedQuery {
+	group := r.logs.accessGroup
+	if group == "" || r.pb.Kind == evidence.WebSocketAPI {
+		if r.pb.Stage == "" {
+			r.skip(evidence.StepAccessLogs, "the stage is unknown")
+		}
+		return nil
+	}
+	f, err := accesslog.InsightsFieldsFromFormat(r.logs.accessFormat)
+	if err != nil {
+		r.addGap(evidence.Gap{Step: evidence.StepAccessLogs, Key: evidence.GapAccessLogFields, What: "access-log fields", Cause: "not-configured",
+			Need: "an access-log format naming $context.httpMethod (or $context.routeKey) and $context.status", Err: err.Error()})
+		return nil
+	}
+	how := "JSON"
+	if f.Parse != "" {
+		how = "parsed from the text format"
+	}
+	r.evidenceLine(evidence.StepAccessLogs, "access log group %s (%s: method=%s route=%s status=%s)", group, how,
+		strings.Join(f.Method, "|"), strings.Join(append(f.Route, f.Path...), "|"), strings.Join(f.Status, "|"))
+	q := accesslog.InsightsQuery(accesslog.InsightsOptions{Fields: f})
+	return []plannedQuery{{accessPurpose, evidence.StepAccessLogs, evidence.GapAccessLogs, []string{group}, q, logPerm + " " + group}}
+}
+
+// execPlan are the execution-log queries of a REST stage with execution
+// logging on. err is set for credential problems only.
+func (r *run) execPlan(ctx context.Context) ([]plannedQuery, error) {
+	if r.pb.Kind == evidence.HTTPAPI {
+		r.skip(evidence.StepExecLogs, "HTTP APIs have no execution logs")
+		return nil, nil
+	}
+	if r.pb.Kind != evidence.RESTAPI || r.pb.Stage == "" || r.logs.execLevel == "" || r.logs.execLevel == "OFF" {
+		return nil, nil
+	}
+	group := fmt.Sprintf("API-Gateway-Execution-Logs_%s/%s", r.opt.APIID, r.pb.Stage)
+	exists, err := r.logGroupExists(ctx, group)
+	switch {
+	case err != nil:
+		if e := r.gap(evidence.StepExecLogs, evidence.GapExecLogGroup, "execution log group", "logs:DescribeLogGroups", err); e != nil {
+			return nil, e
+		}
+		exists = true // try the queries anyway
+	case !exists:
+		r.notConfigured(evidence.StepExecLogs, evidence.GapExecLogGroup, "execution log group "+group, "execution logging is on but API Gateway never wrote the group: give the account a CloudWatch role (aws apigateway update-account --patch-operations op=replace,path=/cloudwatchRoleArn,value=ROLE_ARN; the role trusts apigateway.amazonaws.com and has AmazonAPIGatewayPushToCloudWatchLogs)")
+	}
+	if !exists {
+		return nil, nil
+	}
+	var plan []plannedQuery
+	for purpose, q := range execQueries {
+		plan = append(plan, plannedQuery{purpose, evidence.StepExecLogs, evidence.GapExecLogs, []string{group}, q, logPerm + " " + group})
+	}
+	r.evidenceLine(evidence.StepExecLogs, "execution log group %s (level %s)", group, r.logs.execLevel)
+	return plan, nil
+}
+
+// appPlan are the application-log queries (--app-log-group).
+func (r *run) appPlan() []plannedQuery {
+	groups := r.opt.AppLogGroups
+	if len(groups) == 0 {
+		r.skip(evidence.StepAppLogs, "no application log group given (--app-log-group NAME)")
+		return nil
+	}
+	var plan []plannedQuery
+	for purpose, q := range appQueries {
+		plan = append(plan, plannedQuery{purpose, evidence.StepAppLogs, evidence.GapAppLogs, groups, q, logPerm + "s " + strings.Join(groups, ", ")})
+	}
+	r.evidenceLine(evidence.StepAppLogs, "application log groups: %s", strings.Join(groups, ", "))
+	return plan
 }
 
 // logGroupExists asks DescribeLogGroups for an exact name.
@@ -282,67 +326,57 @@ func (r *run) insights(ctx context.Context, pq plannedQuery, start, end time.Tim
 func (r *run) logEvidence() {
 	pb := r.pb
 	if st := pb.Access; st != nil {
-		var pre, errs []string
-		for i := range st.Routes {
-			rt := &st.Routes[i]
-			if rt.Failed() == 0 {
-				continue
-			}
-			line := fmt.Sprintf("%s %s %d of %d (%s)", rt.Method, rt.Route, rt.Failed(), rt.Total, failedText(rt))
-			if rt.Method == "OPTIONS" {
-				pre = append(pre, line)
-			}
-			errs = append(errs, line)
-		}
-		r.evidenceLine(3, "%d request(s) in %d route(s), %d row(s) from Logs Insights", st.Records, len(st.Routes), st.Lines)
-		if n := pb.PreflightFailures(); n > 0 {
-			r.evidenceLine(3, "%d failed OPTIONS preflight(s): %s", n, list(pre, 5))
-			r.fail(3, "%d preflight OPTIONS requests failed", n)
-		} else {
-			r.evidenceLine(3, "no failed OPTIONS preflight in the access logs")
-		}
-		if len(errs) > 0 {
-			r.evidenceLine(3, "failures by method and route: %s", list(errs, 6))
-		}
-		for _, t := range st.Truncated {
-			r.evidenceLine(3, "%s", t)
-		}
-		for _, b := range st.Bad {
-			r.evidenceLine(3, "unreadable row: %s", b)
-		}
+		r.accessEvidence(st)
 	}
 	if q := pb.Log("exec-missing-acao"); q != nil && len(q.Rows) > 0 {
-		n := evidence.Int(q.Rows[0], "responses_without_acao")
-		r.evidenceLine(9, "%d method response(s) without Access-Control-Allow-Origin", n)
-		if n > 0 {
-			r.fail(9, "%d responses without Access-Control-Allow-Origin", n)
-		}
+		r.evidenceLine(evidence.StepExecLogs, "%d method response(s) without Access-Control-Allow-Origin", evidence.Int(q.Rows[0], "responses_without_acao"))
 	}
-	for _, purpose := range []string{"exec-origins", "app-origins"} {
-		if q := pb.Log(purpose); q != nil && len(q.Rows) > 0 {
-			var top []string
-			for _, row := range q.Rows {
-				top = append(top, rowText(row))
-			}
-			step := 9
-			if purpose == "app-origins" {
-				step = 7
-			}
-			r.evidenceLine(step, "request origins: %s", list(top, 6))
+	for _, o := range []struct {
+		purpose string
+		step    evidence.StepID
+	}{{"exec-origins", evidence.StepExecLogs}, {"app-origins", evidence.StepAppLogs}} {
+		if q := pb.Log(o.purpose); q != nil && len(q.Rows) > 0 {
+			r.evidenceLine(o.step, "request origins: %s", evidence.JoinFirst(rowTexts(q.Rows), 6))
 		}
 	}
 	if q := pb.Log("app-cors-errors"); q != nil && len(q.Rows) > 0 {
-		var top []string
-		for _, row := range q.Rows {
-			top = append(top, rowText(row))
-		}
-		r.evidenceLine(7, "CORS error patterns: %s", list(top, 6))
-		r.fail(7, "browser CORS errors in the application logs")
+		r.evidenceLine(evidence.StepAppLogs, "CORS error patterns: %s", evidence.JoinFirst(rowTexts(q.Rows), 6))
 	}
 	for _, q := range pb.Logs {
 		if q.Status != "Complete" {
 			r.evidenceLine(q.Step, "query %s ended %s after %d poll(s)", q.Purpose, q.Status, q.Polls)
 		}
+	}
+}
+
+// accessEvidence summarises the access-log aggregate (StepAccessLogs).
+func (r *run) accessEvidence(st *evidence.LogStats) {
+	var pre, errs []string
+	for i := range st.Routes {
+		rt := &st.Routes[i]
+		if rt.Failed() == 0 {
+			continue
+		}
+		line := fmt.Sprintf("%s %s %d of %d (%s)", rt.Method, rt.Route, rt.Failed(), rt.Total, failedText(rt))
+		if rt.Method == "OPTIONS" {
+			pre = append(pre, line)
+		}
+		errs = append(errs, line)
+	}
+	r.evidenceLine(evidence.StepAccessLogs, "%d request(s) in %d route(s), %d row(s) from Logs Insights", st.Records, len(st.Routes), st.Lines)
+	if n := r.pb.PreflightFailures(); n > 0 {
+		r.evidenceLine(evidence.StepAccessLogs, "%d failed OPTIONS preflight(s): %s", n, evidence.JoinFirst(pre, 5))
+	} else {
+		r.evidenceLine(evidence.StepAccessLogs, "no failed OPTIONS preflight in the access logs")
+	}
+	if len(errs) > 0 {
+		r.evidenceLine(evidence.StepAccessLogs, "failures by method and route: %s", evidence.JoinFirst(errs, 6))
+	}
+	for _, t := range st.Truncated {
+		r.evidenceLine(evidence.StepAccessLogs, "%s", t)
+	}
+	for _, b := range st.Bad {
+		r.evidenceLine(evidence.StepAccessLogs, "unreadable row: %s", b)
 	}
 }
 
@@ -364,6 +398,15 @@ func failedText(rt *evidence.RouteStats) string {
 	return strings.Join(parts, " ")
 }
 
+// rowTexts renders result rows with rowText.
+func rowTexts(rows []map[string]string) []string {
+	out := make([]string, len(rows))
+	for i, row := range rows {
+		out[i] = rowText(row)
+	}
+	return out
+}
+
 // rowText renders a result row as "k=v k=v" in a stable order.
 func rowText(row map[string]string) string {
 	keys := make([]string, 0, len(row))
@@ -379,20 +422,13 @@ func rowText(row map[string]string) string {
 }
 
 // testInvokes calls TestInvokeMethod for proxy methods (and OPTIONS) of a
-// REST API, one call per method, bounded by the concurrency limit.
+// REST API, one call per method, bounded by the concurrency limit. What
+// the answers mean is the rules' to say (StepMethods).
 func (r *run) testInvokes(ctx context.Context) {
-	if r.pb.Kind != "REST" || r.api == nil {
+	if r.pb.Kind != evidence.RESTAPI || r.api == nil {
 		return
 	}
-	type target struct{ res, id, verb string }
-	var ts []target
-	for _, res := range r.api.Resources {
-		for _, m := range res.Methods {
-			if m.Integration != nil && (m.Integration.Type.IsProxy() || m.HTTPMethod == "OPTIONS") && m.HTTPMethod != "ANY" {
-				ts = append(ts, target{res.Path, res.ID, m.HTTPMethod})
-			}
-		}
-	}
+	ts := invokeTargets(r.api)
 	origin := "https://corsdoctor.invalid"
 	if len(r.opt.Origins) > 0 {
 		origin = r.opt.Origins[0]
@@ -401,61 +437,69 @@ func (r *run) testInvokes(ctx context.Context) {
 	g, gctx := errgroup.WithContext(ctx)
 	for i, t := range ts {
 		g.Go(func() error {
-			inv := evidence.Invoke{Path: t.res, Method: t.verb}
-			hdr := map[string]string{"Origin": origin}
-			if t.verb == "OPTIONS" {
-				hdr["Access-Control-Request-Method"] = "GET"
-			}
-			err := r.call(gctx, func(ctx context.Context) error {
-				o, err := r.c.APIGateway.TestInvokeMethod(ctx, &apigateway.TestInvokeMethodInput{
-					RestApiId: aws.String(r.opt.APIID), ResourceId: aws.String(t.id), HttpMethod: aws.String(t.verb),
-					PathWithQueryString: aws.String(t.res), Headers: hdr,
-				})
-				if err != nil {
-					return err
-				}
-				inv.Status = int(o.Status)
-				inv.Headers = o.MultiValueHeaders
-				if len(inv.Headers) == 0 {
-					inv.Headers = map[string][]string{}
-					for k, v := range o.Headers {
-						inv.Headers[k] = []string{v}
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				if ie := credentialError(err); ie != nil {
-					return ie
-				}
-				inv.Err = shortErr(err)
-				if errCode(err) == "AccessDeniedException" {
-					r.gap(6, "TestInvokeMethod "+t.verb+" "+t.res, "apigateway:POST on arn:aws:apigateway:"+r.c.Region+"::/restapis/"+r.opt.APIID+"/resources/*/methods/*", err)
-				}
-			}
+			inv, err := r.testInvoke(gctx, t, origin)
 			out[i] = inv
-			return nil
+			return err
 		})
 	}
 	g.Wait()
 	r.mu.Lock()
 	r.pb.Invokes = out
 	r.mu.Unlock()
-	for _, inv := range out {
-		if inv.Err != "" {
-			continue
-		}
-		acao := ""
-		for k, v := range inv.Headers {
-			if strings.EqualFold(k, "Access-Control-Allow-Origin") && len(v) > 0 {
-				acao = v[0]
+}
+
+// invokeTarget is a method TestInvokeMethod calls.
+type invokeTarget struct{ path, resourceID, verb string }
+
+// invokeTargets are the proxy and OPTIONS methods of a REST API.
+func invokeTargets(api *apimodel.API) []invokeTarget {
+	var ts []invokeTarget
+	for _, res := range api.Resources {
+		for _, m := range res.Methods {
+			if m.Integration != nil && (m.Integration.Type.IsProxy() || m.HTTPMethod == "OPTIONS") && m.HTTPMethod != "ANY" {
+				ts = append(ts, invokeTarget{res.Path, res.ID, m.HTTPMethod})
 			}
 		}
-		if acao == "" {
-			r.evidenceLine(6, "TestInvokeMethod %s %s: %d without Access-Control-Allow-Origin", inv.Method, inv.Path, inv.Status)
-			r.fail(6, "test invocations return no Access-Control-Allow-Origin")
-		} else {
-			r.evidenceLine(6, "TestInvokeMethod %s %s: %d, Access-Control-Allow-Origin: %s", inv.Method, inv.Path, inv.Status, acao)
-		}
 	}
+	return ts
+}
+
+// testInvoke calls one method with an Origin (and a preflight's
+// Access-Control-Request-Method for OPTIONS). err is set for credential
+// problems only: other failures are in the result's Err.
+func (r *run) testInvoke(ctx context.Context, t invokeTarget, origin string) (evidence.Invoke, error) {
+	inv := evidence.Invoke{Path: t.path, Method: t.verb}
+	hdr := map[string]string{"Origin": origin}
+	if t.verb == "OPTIONS" {
+		hdr["Access-Control-Request-Method"] = "GET"
+	}
+	err := r.call(ctx, func(ctx context.Context) error {
+		o, err := r.c.APIGateway.TestInvokeMethod(ctx, &apigateway.TestInvokeMethodInput{
+			RestApiId: aws.String(r.opt.APIID), ResourceId: aws.String(t.resourceID), HttpMethod: aws.String(t.verb),
+			PathWithQueryString: aws.String(t.path), Headers: hdr,
+		})
+		if err != nil {
+			return err
+		}
+		inv.Status = int(o.Status)
+		inv.Headers = o.MultiValueHeaders
+		if len(inv.Headers) == 0 {
+			inv.Headers = map[string][]string{}
+			for k, v := range o.Headers {
+				inv.Headers[k] = []string{v}
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		return inv, nil
+	}
+	inv.Err = shortErr(err)
+	if ie := credentialError(err); ie != nil {
+		return inv, ie
+	}
+	if errCode(err) == "AccessDeniedException" {
+		r.gap(evidence.StepMethods, evidence.GapTestInvoke, "TestInvokeMethod "+t.verb+" "+t.path, "apigateway:POST on arn:aws:apigateway:"+r.c.Region+"::/restapis/"+r.opt.APIID+"/resources/*/methods/*", err)
+	}
+	return inv, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/collect/apigw"
 	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
 	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 	"github.com/corsdoctor/corsdoctor/report"
 	"github.com/corsdoctor/corsdoctor/rules"
@@ -230,7 +231,8 @@ func AWSDiagnose(ctx context.Context, opts *AWSDiagnoseOptions) (*apigw.Result, 
 	return res, playbookFindings(res, origins), nil
 }
 
-// playbookFindings runs every rule on a playbook and its API.
+// playbookFindings runs every rule on a playbook and its API, and writes
+// the rules' step verdicts into the playbook.
 func playbookFindings(res *apigw.Result, origins []string) []diag.Finding {
 	// The stage's access logs, aggregated by the shared Logs Insights
 	// query, feed the same access-log rules as `corsdoctor logs`.
@@ -238,10 +240,12 @@ func playbookFindings(res *apigw.Result, origins []string) []diag.Finding {
 	if res.API != nil {
 		in.APIs = []*apimodel.API{res.API}
 	}
-	fs := diag.Run(rules.All(), in)
+	out := diag.Analyze(rules.All(), in)
+	out.ApplySteps(res.Playbook)
+	fs := out.Findings
 	// A rule that reads evidence we could not collect would report its
 	// absence as a defect: drop it (CD2100 reports the gap instead).
-	if res.Playbook.GapFor("gateway responses") != nil {
+	if res.Playbook.GapFor(evidence.GapGatewayResponses) != nil {
 		kept := fs[:0]
 		for _, f := range fs {
 			if f.RuleID != rules.CD2009.ID {
@@ -331,7 +335,7 @@ func runAWSDiagnose(ctx context.Context, opts *AWSDiagnoseOptions) error {
 		return err
 	}
 	// An API whose configuration could not be read at all is not clean.
-	if res.Playbook.Kind == "UNKNOWN" {
+	if res.Playbook.Kind == evidence.UnknownAPI {
 		return ErrFindings
 	}
 	for _, f := range findings {
@@ -474,7 +478,7 @@ func runAWSDiagnoseAll(ctx context.Context, opts *AWSDiagnoseOptions) error {
 	for _, r := range regions {
 		bad = bad || len(r.Errors) > 0
 		for i, doc := range r.APIs {
-			if doc.Playbook.Kind == "UNKNOWN" {
+			if doc.Playbook.Kind == evidence.UnknownAPI {
 				bad = true
 			}
 			for _, f := range r.findings[i] {

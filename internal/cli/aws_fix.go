@@ -144,7 +144,7 @@ func runAWSFix(ctx context.Context, opts *AWSFixOptions) error {
 		if opts.JSON {
 			return finishAWSFix(writeJSON(io.Out, awsFixJSON{Tool: "corsdoctor", Plan: plan}), plan, nil)
 		}
-		awsFixPlanText(io.Out, pb.Kind, pb.APIName, plan)
+		awsFixPlanText(io.Out, string(pb.Kind), pb.APIName, plan)
 		if len(plan.Steps) > 0 {
 			fmt.Fprintf(io.Out, "\nNothing was changed. Apply the plan with --apply --yes (a rollback is saved first).\n")
 		}
@@ -181,7 +181,7 @@ func runAWSFix(ctx context.Context, opts *AWSFixOptions) error {
 	if opts.JSON {
 		return finishAWSFix(writeJSON(io.Out, awsFixJSON{Tool: "corsdoctor", Plan: plan, Outcome: out}), plan, out)
 	}
-	awsFixPlanText(io.Out, pb.Kind, pb.APIName, plan)
+	awsFixPlanText(io.Out, string(pb.Kind), pb.APIName, plan)
 	awsFixOutcomeText(io.Out, plan, out)
 	return finishAWSFix(nil, plan, out)
 }

@@ -77,9 +77,6 @@ func TestHeavyLibrariesStayInTheirCollector(t *testing.T) {
 		{"collect/har", "github.com/chromedp", "HAR parsing needs no browser"},
 		{"collect/accesslog", "github.com/aws/aws-sdk-go-v2", "log parsing is offline"},
 		{"collect/scan", "github.com/aws/aws-sdk-go-v2", "the scanner speaks HTTP only"},
-		{"collect/scan", "github.com/corsdoctor/corsdoctor/diag", "the scanner collects evidence; every verdict is a registered rule's (issue 19)"},
-		{"collect/scan", "github.com/corsdoctor/corsdoctor/rules", "the scanner collects evidence; the command runs the rules"},
-		{"collect/scan", "github.com/corsdoctor/corsdoctor/report", "the scanner does not render"},
 		{"lab", "github.com/aws/aws-sdk-go-v2", "the lab imitates API Gateway over plain HTTP"},
 		{"collect/iac/cfn", "github.com/chromedp", "template parsing needs no browser"},
 		{"collect/apigw", "github.com/chromedp", "the AWS collector needs no browser"},
@@ -96,6 +93,34 @@ func TestHeavyLibrariesStayInTheirCollector(t *testing.T) {
 			for _, d := range deps(t, tc.pkg) {
 				if strings.HasPrefix(d, tc.forbidden) {
 					t.Errorf("%s imports %s: %s", tc.pkg, d, tc.why)
+				}
+			}
+		})
+	}
+}
+
+// TestCollectorsCollect checks that no collector decides or renders:
+// collectors return evidence, every verdict a user sees comes from a
+// registered rule (diag, rules), and presenters render (report).
+func TestCollectorsCollect(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command("go", "list", module+"/collect/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	pkgs := strings.Fields(string(out))
+	if len(pkgs) < 5 {
+		t.Fatalf("go list found %d collectors: %q", len(pkgs), pkgs)
+	}
+	for _, p := range pkgs {
+		pkg := strings.TrimPrefix(p, module+"/")
+		t.Run(pkg, func(t *testing.T) {
+			t.Parallel()
+			for _, d := range deps(t, pkg) {
+				for _, forbidden := range []string{"diag", "rules", "report"} {
+					if d == module+"/"+forbidden || strings.HasPrefix(d, module+"/"+forbidden+"/") {
+						t.Errorf("%s imports %s: collectors return evidence; rules decide, presenters render", pkg, d)
+					}
 				}
 			}
 		})
