@@ -38,7 +38,7 @@ This rule reports no finding of its own: it gives the step its verdict in
 corsdoctor aws diagnose. See
 https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html and
 https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html`,
-	Fix: map[diag.Platform]string{diag.Generic: stepFix},
+	Fix:   map[diag.Platform]string{diag.Generic: stepFix},
 	Check: func(p *diag.Pass) { byAPIKind(p, restCORSStep, httpCORSStep) },
 })
 
