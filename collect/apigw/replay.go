@@ -389,9 +389,11 @@ var (
 	reAccessKey = regexp.MustCompile(`\b(AKIA|ASIA|AIDA|AROA)[A-Z0-9]{16}\b`)
 	rePrincipal = regexp.MustCompile(`(arn:aws[a-z-]*:(?:iam|sts)::[0-9]{12}:(?:user|role|assumed-role|federated-user|group)/)([^"\\,\s]+)`)
 	reEmail     = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
-	reIPv4      = regexp.MustCompile(`\b([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\b`)
-	reUserName  = regexp.MustCompile(`(\\?"(?:Username|userName|principalId|sessionName)\\?"\s*:\s*\\?")([^"\\]+)`)
-	reSecretVal = regexp.MustCompile(`(?i)((?:authorization|x-amz-security-token|cookie|set-cookie|x-api-key|sessiontoken|secretaccesskey|accesstoken|idtoken)\\?"?\s*[:=]\s*\\?"?)([^,"\\}\s]+(?:\s[^,"\\}\s]+)?)`)
+	// reEmailPlaceholder matches what text writes for an e-mail address.
+	reEmailPlaceholder = regexp.MustCompile(`user-[0-9]+@example\.invalid`)
+	reIPv4             = regexp.MustCompile(`\b([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\b`)
+	reUserName         = regexp.MustCompile(`(\\?"(?:Username|userName|principalId|sessionName)\\?"\s*:\s*\\?")([^"\\]+)`)
+	reSecretVal        = regexp.MustCompile(`(?i)((?:authorization|x-amz-security-token|cookie|set-cookie|x-api-key|sessiontoken|secretaccesskey|accesstoken|idtoken)\\?"?\s*[:=]\s*\\?"?)([^,"\\}\s]+(?:\s[^,"\\}\s]+)?)`)
 )
 
 // placeholder returns the stable replacement of v: the n-th value of a
@@ -434,11 +436,13 @@ func (r *replayRedactor) text(s string) string {
 		}
 		return m[1] + r.placeholder("user", m[2], func(n int) string { return fmt.Sprintf("user-%d", n) })
 	})
-	s = reEmail.ReplaceAllStringFunc(s, func(e string) string {
-		if strings.HasSuffix(e, "@example.invalid") {
-			return e
-		}
-		return r.placeholder("email", e, func(n int) string { return fmt.Sprintf("user-%d@example.invalid", n) })
+	// E-mail placeholders are kept out of the match: an address glued to
+	// a placeholder ("a@b.cc" + "user-1@example.invalid") would otherwise
+	// read as a new address on the next pass.
+	s = outside(s, reEmailPlaceholder, func(seg string) string {
+		return reEmail.ReplaceAllStringFunc(seg, func(e string) string {
+			return r.placeholder("email", e, func(n int) string { return fmt.Sprintf("user-%d@example.invalid", n) })
+		})
 	})
 	s = reIPv4.ReplaceAllStringFunc(s, func(ip string) string {
 		if strings.HasPrefix(ip, "192.0.2.") {
@@ -455,4 +459,22 @@ func (r *replayRedactor) text(s string) string {
 		return r.placeholder("acct", d, func(n int) string { return fmt.Sprintf("%012d", n) })
 	})
 	return s
+}
+
+// outside applies f to the parts of s that re does not match and keeps
+// the matches as they are.
+func outside(s string, re *regexp.Regexp, f func(string) string) string {
+	locs := re.FindAllStringIndex(s, -1)
+	if locs == nil {
+		return f(s)
+	}
+	var b strings.Builder
+	prev := 0
+	for _, l := range locs {
+		b.WriteString(f(s[prev:l[0]]))
+		b.WriteString(s[l[0]:l[1]])
+		prev = l[1]
+	}
+	b.WriteString(f(s[prev:]))
+	return b.String()
 }
