@@ -214,10 +214,13 @@ func (p *Pass) ReportFix(i int, loc evidence.Source, plat Platform, detail strin
 
 // ReportFixText is Report with a fix the rule wrote from the evidence
 // (the layer it recognised, what the probes showed), for platform plat.
-// Placeholders in the fix are filled in from exchange i (see FillFix).
+// Placeholders in the fix are filled in from exchange i, or for a
+// finding about no exchange from the input (see FillFix).
 func (p *Pass) ReportFixText(i int, loc evidence.Source, plat Platform, fix, detail string, ev ...string) {
 	if i >= 0 && i < len(p.in.Exchanges) {
 		fix = FillFix(fix, ValuesOf(p.in.Exchanges[i]))
+	} else {
+		fix = FillFix(fix, valuesOfInput(p.in))
 	}
 	p.findings = append(p.findings, Finding{
 		RuleID: p.Rule.ID, Name: p.Rule.Name, Severity: p.Rule.Severity, Title: p.Rule.Title,

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
@@ -150,6 +151,48 @@ func TestFillFix(t *testing.T) {
 	} {
 		if got := FillFix(tc.in, v); got != tc.want {
 			t.Errorf("FillFix(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestFixNamesTheResource: a fix names the API id, stage and bucket the
+// evidence gives (the request's URL, or the API aws diagnosed) instead of
+// the placeholders, and keeps the placeholders when nothing says.
+func TestFixNamesTheResource(t *testing.T) {
+	t.Parallel()
+	r := &Rule{ID: "CD9999", Name: "x", Fix: map[Platform]string{Generic: "aws apigateway create-deployment --rest-api-id {{api_id}} --stage-name {{stage}}; aws s3api put-bucket-cors --bucket {{bucket}} ({{origin}})"}}
+	r.Check = func(p *Pass) {
+		for i := range p.Exchanges() {
+			p.Report(i, evidence.Source{}, "d")
+		}
+		if len(p.Exchanges()) == 0 {
+			p.Report(-1, evidence.Source{}, "d")
+		}
+	}
+	ex := func(url, platform string) *evidence.Exchange {
+		return &evidence.Exchange{Request: cors.Request{Origin: "http://localhost:5173", URL: url, Method: "GET"}, Platform: platform}
+	}
+	for _, tc := range []struct {
+		desc string
+		in   *Input
+		want string
+	}{
+		{"REST API URL", &Input{Exchanges: []*evidence.Exchange{ex("https://abc123def4.execute-api.eu-west-1.amazonaws.com/prod/items", "apigw-rest")}},
+			"aws apigateway create-deployment --rest-api-id abc123def4 --stage-name prod; aws s3api put-bucket-cors --bucket BUCKET (http://localhost:5173)"},
+		{"HTTP API: the first segment may be a path", &Input{Exchanges: []*evidence.Exchange{ex("https://abc123def4.execute-api.eu-west-1.amazonaws.com/items", "apigw-http")}},
+			"aws apigateway create-deployment --rest-api-id abc123def4 --stage-name STAGE; aws s3api put-bucket-cors --bucket BUCKET (http://localhost:5173)"},
+		{"S3 bucket host", &Input{Exchanges: []*evidence.Exchange{ex("https://my-uploads.s3.eu-west-1.amazonaws.com/a.jpg", "s3")}},
+			"aws apigateway create-deployment --rest-api-id ID --stage-name STAGE; aws s3api put-bucket-cors --bucket my-uploads (http://localhost:5173)"},
+		{"aws diagnose", &Input{Playbook: &evidence.Playbook{APIID: "a1b2c3d4e5", Stage: "prod", Origins: []string{"https://shop.example.org"}}},
+			"aws apigateway create-deployment --rest-api-id a1b2c3d4e5 --stage-name prod; aws s3api put-bucket-cors --bucket BUCKET (https://shop.example.org)"},
+		{"lint --origin", &Input{Origins: []string{"https://shop.example.org"}},
+			"aws apigateway create-deployment --rest-api-id ID --stage-name STAGE; aws s3api put-bucket-cors --bucket BUCKET (https://shop.example.org)"},
+		{"nothing known", &Input{},
+			"aws apigateway create-deployment --rest-api-id ID --stage-name STAGE; aws s3api put-bucket-cors --bucket BUCKET (https://app.example.com)"},
+	} {
+		fs := Run([]*Rule{r}, tc.in)
+		if len(fs) != 1 || fs[0].Fix != tc.want {
+			t.Errorf("%s: fix = %+v\nwant %q", tc.desc, fs, tc.want)
 		}
 	}
 }

@@ -18,6 +18,11 @@ import (
 //	{{headers}}  the request headers the preflight asks for
 //	             (Access-Control-Request-Headers, lower case), or
 //	             content-type when it asks for none
+//	{{api_id}}   the API Gateway API id: from the execute-api host, or
+//	             the API corsdoctor aws diagnosed (ID when unknown)
+//	{{stage}}    its stage: the first path segment of a REST API's
+//	             execute-api URL, or the stage aws diagnosed (STAGE)
+//	{{bucket}}   the S3 bucket named by the URL's host or path (BUCKET)
 //
 // Lists render as "a, b" by default; FORMAT csv gives "a,b", q gives
 // "'a', 'b'" (Python, JavaScript), qq gives "\"a\", \"b\"" (Go, JSON).
@@ -27,10 +32,15 @@ type FixValues struct {
 	Origin  string
 	Method  string
 	Headers []string
+	// APIID, Stage and Bucket name the AWS resource (see
+	// evidence.AWSNamesOf); their examples are the placeholders users
+	// know from the AWS CLI documentation.
+	APIID, Stage, Bucket string
 }
 
 // ExampleValues fill placeholders where no exchange is known.
-var ExampleValues = FixValues{Origin: "https://app.example.com", Method: "PUT", Headers: []string{"content-type", "authorization"}}
+var ExampleValues = FixValues{Origin: "https://app.example.com", Method: "PUT", Headers: []string{"content-type", "authorization"},
+	APIID: "ID", Stage: "STAGE", Bucket: "BUCKET"}
 
 // ValuesOf returns the placeholder values of an exchange; fields it does
 // not know fall back to ExampleValues.
@@ -55,6 +65,44 @@ func ValuesOf(ex *evidence.Exchange) FixValues {
 	}
 	if len(v.Headers) == 0 {
 		v.Headers = []string{"content-type"}
+	}
+	n := evidence.AWSNamesOf(ex.Request.URL)
+	if n.APIID != "" {
+		v.APIID = n.APIID
+	}
+	// An HTTP API's $default stage has no path segment: the first
+	// segment is the stage only for REST APIs (and for an API whose kind
+	// is not known, REST being what the host alone is taken for).
+	if n.Stage != "" && ex.Platform != string(APIGwHTTP) {
+		v.Stage = n.Stage
+	}
+	if n.Bucket != "" {
+		v.Bucket = n.Bucket
+	}
+	return v
+}
+
+// valuesOfInput returns the placeholder values for a finding that is
+// about no exchange: the API corsdoctor aws diagnosed and the first page
+// origin given, else ExampleValues.
+func valuesOfInput(in *Input) FixValues {
+	v := ExampleValues
+	if in == nil {
+		return v
+	}
+	if len(in.Origins) > 0 && in.Origins[0] != "" {
+		v.Origin = in.Origins[0]
+	}
+	if pb := in.Playbook; pb != nil {
+		if pb.APIID != "" {
+			v.APIID = pb.APIID
+		}
+		if pb.Stage != "" {
+			v.Stage = pb.Stage
+		}
+		if len(pb.Origins) > 0 && pb.Origins[0] != "" {
+			v.Origin = pb.Origins[0]
+		}
 	}
 	return v
 }
@@ -96,6 +144,12 @@ func FillFix(fix string, v FixValues) string {
 			list = methods
 		case "headers":
 			list = v.Headers
+		case "api_id":
+			list = []string{v.APIID}
+		case "stage":
+			list = []string{v.Stage}
+		case "bucket":
+			list = []string{v.Bucket}
 		default:
 			b.WriteString(fix[i : i+j+2])
 			fix = fix[i+j+2:]

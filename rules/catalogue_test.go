@@ -154,7 +154,7 @@ func RulesMarkdown() []byte {
 	b.WriteString("# corsdoctor rules\n\n")
 	b.WriteString("Generated from the rule registry (`go test ./rules -run TestCatalogue -update`); do not edit by hand.\n\n")
 	b.WriteString("IDs are stable. Families: CD1xxx browser causes (check, explain, har, browser), CD2xxx API Gateway and infrastructure code (lint, aws), CD3xxx security (scan), CD4xxx logs and metrics (logs, aws).\n\n")
-	b.WriteString("Fixes are written in the user's values: in a report, `{{origin}}` is the page's origin, `{{method}}` the request's method, `{{methods}}` GET, POST and that method, `{{headers}}` the request headers the preflight asks for (`|q`, `|qq` and `|csv` quote the list for Python/JavaScript, Go/JSON and comma lists). The fix shown is the one for the detected platform (see [platforms.md](platforms.md)).\n\n")
+	b.WriteString("Fixes are written in the user's values: in a report, `{{origin}}` is the page's origin, `{{method}}` the request's method, `{{methods}}` GET, POST and that method, `{{headers}}` the request headers the preflight asks for (`|q`, `|qq` and `|csv` quote the list for Python/JavaScript, Go/JSON and comma lists); `{{api_id}}` and `{{stage}}` are the API Gateway API id and stage (from an execute-api URL, or the API `aws diagnose` looked at; `ID` and `STAGE` when unknown), `{{bucket}}` the S3 bucket the URL names (`BUCKET` when unknown). The fix shown is the one for the detected platform (see [platforms.md](platforms.md)).\n\n")
 	b.WriteString("| ID | Name | Severity | Title |\n|---|---|---|---|\n")
 	all := All()
 	for _, r := range all {

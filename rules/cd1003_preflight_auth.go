@@ -29,7 +29,7 @@ After:   OPTIONS /items -> 204 No Content with the Access-Control-Allow-* header
 Fix pattern: handle OPTIONS before auth middleware.`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:    "Exempt OPTIONS from authentication: answer preflights in the CORS layer before the auth layer runs.",
-		diag.APIGwREST:  "Set the OPTIONS method's authorizationType to NONE and apiKeyRequired to false: aws apigateway update-method --rest-api-id ID --resource-id RID --http-method OPTIONS --patch-operations op=replace,path=/authorizationType,value=NONE op=replace,path=/apiKeyRequired,value=false; SAM: Auth: {AddDefaultAuthorizerToCorsPreflight: false, AddApiKeyRequiredToCorsPreflight: false}; then redeploy.",
+		diag.APIGwREST:  "Set the OPTIONS method's authorizationType to NONE and apiKeyRequired to false: aws apigateway update-method --rest-api-id {{api_id}} --resource-id RID --http-method OPTIONS --patch-operations op=replace,path=/authorizationType,value=NONE op=replace,path=/apiKeyRequired,value=false; SAM: Auth: {AddDefaultAuthorizerToCorsPreflight: false, AddApiKeyRequiredToCorsPreflight: false}; then redeploy.",
 		diag.APIGwHTTP:  "Configure CorsConfiguration on the API so API Gateway answers preflights before authorizers run, or add an OPTIONS /{proxy+} route without an authorizer.",
 		diag.FastAPI:    "Add CORSMiddleware after (so outside of) authentication middleware: app.add_middleware(AuthMiddleware); app.add_middleware(CORSMiddleware, ...) — the last added runs first.",
 		diag.Django:     "Put 'corsheaders.middleware.CorsMiddleware' above authentication middleware in MIDDLEWARE.",

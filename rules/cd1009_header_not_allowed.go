@@ -30,7 +30,7 @@ After:   Access-Control-Allow-Headers: Content-Type, Authorization, X-Request-Id
 		diag.LambdaURL:  "Add the headers to the function URL's CORS AllowHeaders: --cors '{\"AllowHeaders\":[{{headers|qq}}]}' (one header per list item)",
 		diag.GoPlatform: "rs/cors: AllowedHeaders: []string{{{headers|qq}}}; jub0bs/cors: RequestHeaders: []string{{{headers|qq}}}.",
 		diag.APIGwREST:  "Update the OPTIONS integration response mapping method.response.header.Access-Control-Allow-Headers = \"'{{headers|csv}}'\" (keep the ones already listed); redeploy.",
-		diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowHeaders={{headers|csv}}",
+		diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowHeaders={{headers|csv}}",
 		diag.FastAPI:    "CORSMiddleware(..., allow_headers=[{{headers|q}}])",
 		diag.Django:     "CORS_ALLOW_HEADERS = (*default_headers, {{headers|q}})  (from corsheaders.defaults import default_headers)",
 		diag.Flask:      "CORS(app, allow_headers=[{{headers|q}}])",

@@ -24,7 +24,7 @@ After:   Access-Control-Allow-Headers: *, Authorization`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "List Authorization explicitly: Access-Control-Allow-Headers: *, Authorization (or the full list of headers).",
 		diag.APIGwREST: "Map method.response.header.Access-Control-Allow-Headers = \"'Authorization,Content-Type,X-Api-Key,X-Amz-Date,X-Amz-Security-Token'\" on OPTIONS; redeploy.",
-		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowHeaders=authorization,content-type",
+		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowHeaders=authorization,content-type",
 		diag.FastAPI:   "CORSMiddleware(..., allow_headers=['Authorization', 'Content-Type'])",
 		diag.Express:   "cors({ allowedHeaders: ['Authorization', 'Content-Type'] })",
 	},

@@ -34,7 +34,7 @@ Fix both: send the right credentials (or fix the authorizer), and make the auth 
 errors carry CORS headers so the page sees the 401.`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:    "Fix the credentials the page sends (token, API key, cookie) or the authorization rule; and run CORS before (outside) authentication so 401/403 responses carry Access-Control-Allow-Origin.",
-		diag.APIGwREST:  "Add CORS headers to the UNAUTHORIZED and ACCESS_DENIED (or DEFAULT_4XX) gateway responses: aws apigateway put-gateway-response --rest-api-id ID --response-type DEFAULT_4XX --response-parameters file://cors.json; redeploy. For an authorizer with caching, return a policy covering every method (arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/*) or set the TTL to 0.",
+		diag.APIGwREST:  "Add CORS headers to the UNAUTHORIZED and ACCESS_DENIED (or DEFAULT_4XX) gateway responses: aws apigateway put-gateway-response --rest-api-id {{api_id}} --response-type DEFAULT_4XX --response-parameters file://cors.json; redeploy. For an authorizer with caching, return a policy covering every method (arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/*) or set the TTL to 0.",
 		diag.APIGwHTTP:  "With a CorsConfiguration the API adds CORS headers to authorizer 401/403 responses; check the token (JWT issuer/audience, Lambda authorizer response) the page sends.",
 		diag.FastAPI:    "Add CORSMiddleware last (outermost) so it decorates 401s raised by authentication middleware; HTTPException(401) from a dependency is decorated already.",
 		diag.Django:     "Put 'corsheaders.middleware.CorsMiddleware' above authentication middleware in MIDDLEWARE.",

@@ -31,7 +31,7 @@ After:   Origin in the cache key, Vary: Origin from the origin server`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:    "Include Origin in the cache key (or Vary: Origin honoured by the cache), or let the cache set the CORS headers itself; then purge the cached objects.",
 		diag.CloudFront: "Use a cache policy whose cache key includes the Origin header (or the managed CORS-CustomOrigin/CORS-S3Origin origin request policy plus a cache policy that keys on Origin), or attach a response headers policy with CORS; then create an invalidation.",
-		diag.APIGwREST:  "Stage caching keys on the method's cache key parameters only: add method.request.header.Origin as a cache key parameter (or disable caching for this method), then flush the stage cache: aws apigateway flush-stage-cache --rest-api-id ID --stage-name STAGE",
+		diag.APIGwREST:  "Stage caching keys on the method's cache key parameters only: add method.request.header.Origin as a cache key parameter (or disable caching for this method), then flush the stage cache: aws apigateway flush-stage-cache --rest-api-id {{api_id}} --stage-name {{stage}}",
 		diag.Nginx:      "proxy_cache_key \"$scheme$proxy_host$request_uri$http_origin\"; and send Vary: Origin from the upstream.",
 	},
 	Check: func(p *diag.Pass) {

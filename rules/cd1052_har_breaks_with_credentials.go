@@ -30,7 +30,7 @@ After:   Access-Control-Allow-Origin: https://app.example.com
          Vary: Origin`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "If the page will send cookies or HTTP authentication, return the exact origin (from an allowlist) in Access-Control-Allow-Origin, Access-Control-Allow-Credentials: true and Vary: Origin, on the preflight and the actual response.",
-		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins={{origin}},AllowCredentials=true (AllowOrigins cannot be * with credentials)",
+		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowOrigins={{origin}},AllowCredentials=true (AllowOrigins cannot be * with credentials)",
 		diag.APIGwREST: "Map Access-Control-Allow-Origin to the exact origin and add Access-Control-Allow-Credentials 'true' on the OPTIONS integration response and on every method's responses (or return them from the Lambda), then redeploy.",
 	},
 	Check: func(p *diag.Pass) {

@@ -32,11 +32,11 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.htm
 	Fix: map[diag.Platform]string{
 		diag.Generic: "Add an OPTIONS method to the resource that answers 200 with Access-Control-Allow-Origin, -Methods and -Headers, without authorization, then redeploy.",
 		diag.APIGwREST: awsFix(
-			"aws apigateway put-method --rest-api-id ID --resource-id RES --http-method OPTIONS --authorization-type NONE; put-integration --type MOCK --request-templates '{\"application/json\":\"{\\\"statusCode\\\": 200}\"}'; put-method-response / put-integration-response with the three Access-Control-Allow-* headers; create-deployment",
+			"aws apigateway put-method --rest-api-id {{api_id}} --resource-id RES --http-method OPTIONS --authorization-type NONE; put-integration --type MOCK --request-templates '{\"application/json\":\"{\\\"statusCode\\\": 200}\"}'; put-method-response / put-integration-response with the three Access-Control-Allow-* headers; create-deployment",
 			"add an AWS::ApiGateway::Method with HttpMethod OPTIONS, AuthorizationType NONE, a MOCK Integration whose IntegrationResponses map method.response.header.Access-Control-Allow-{Origin,Methods,Headers}; with SAM set Cors on the AWS::Serverless::Api (it generates the OPTIONS methods)",
 			"add aws_api_gateway_method (http_method = \"OPTIONS\", authorization = \"NONE\") with a MOCK aws_api_gateway_integration, method_response and integration_response mapping the headers, and include them in the deployment triggers"),
 		diag.APIGwHTTP: awsFix(
-			"aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=https://app.example.com,AllowMethods=GET,PUT,AllowHeaders=content-type,authorization (API Gateway then answers preflights itself)",
+			"aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowOrigins=https://app.example.com,AllowMethods=GET,PUT,AllowHeaders=content-type,authorization (API Gateway then answers preflights itself)",
 			"CorsConfiguration on the AWS::ApiGatewayV2::Api / AWS::Serverless::HttpApi",
 			"cors_configuration block on aws_apigatewayv2_api"),
 	},

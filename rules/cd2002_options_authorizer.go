@@ -29,11 +29,11 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.h
 	Fix: map[diag.Platform]string{
 		diag.Generic: "Make the OPTIONS method public (no authorizer, no IAM, no API key); authorize the actual methods only.",
 		diag.APIGwREST: awsFix(
-			"aws apigateway update-method --rest-api-id ID --resource-id RES --http-method OPTIONS --patch-operations op=replace,path=/authorizationType,value=NONE; then create-deployment",
+			"aws apigateway update-method --rest-api-id {{api_id}} --resource-id RES --http-method OPTIONS --patch-operations op=replace,path=/authorizationType,value=NONE; then create-deployment",
 			"AuthorizationType: NONE on the OPTIONS AWS::ApiGateway::Method; in SAM set Auth.AddDefaultAuthorizerToCorsPreflight: false on the AWS::Serverless::Api",
 			"authorization = \"NONE\" on the OPTIONS aws_api_gateway_method, then redeploy"),
 		diag.APIGwHTTP: awsFix(
-			"aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=https://app.example.com,... (API Gateway then answers preflights before routing), or create an unauthorized OPTIONS /{proxy+} route with an integration",
+			"aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowOrigins=https://app.example.com,... (API Gateway then answers preflights before routing), or create an unauthorized OPTIONS /{proxy+} route with an integration",
 			"set CorsConfiguration on the AWS::ApiGatewayV2::Api / AWS::Serverless::HttpApi, or add an AWS::ApiGatewayV2::Route 'OPTIONS /{proxy+}' with AuthorizationType NONE",
 			"add cors_configuration to aws_apigatewayv2_api, or an aws_apigatewayv2_route \"OPTIONS /{proxy+}\" with authorization_type = \"NONE\""),
 	},

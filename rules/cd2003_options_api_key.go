@@ -22,7 +22,7 @@ After:   OPTIONS /items  ApiKeyRequired: false`,
 	Fix: map[diag.Platform]string{
 		diag.Generic: "Do not require an API key on OPTIONS; keep it on the actual methods.",
 		diag.APIGwREST: awsFix(
-			"aws apigateway update-method --rest-api-id ID --resource-id RES --http-method OPTIONS --patch-operations op=replace,path=/apiKeyRequired,value=false; create-deployment",
+			"aws apigateway update-method --rest-api-id {{api_id}} --resource-id RES --http-method OPTIONS --patch-operations op=replace,path=/apiKeyRequired,value=false; create-deployment",
 			"ApiKeyRequired: false on the OPTIONS method; in SAM Auth.AddApiKeyRequiredToCorsPreflight: false",
 			"api_key_required = false on the OPTIONS aws_api_gateway_method"),
 	},

@@ -25,7 +25,7 @@ After:   + method.response.header.Access-Control-Allow-Methods: "'GET,PUT,OPTION
 	Fix: map[diag.Platform]string{
 		diag.Generic: "Map Access-Control-Allow-Origin, Access-Control-Allow-Methods and Access-Control-Allow-Headers in the OPTIONS integration response (and declare them in the 200 method response).",
 		diag.APIGwREST: awsFix(
-			"aws apigateway put-integration-response --rest-api-id ID --resource-id RES --http-method OPTIONS --status-code 200 --response-parameters '{\"method.response.header.Access-Control-Allow-Methods\":\"'\"'\"'GET,PUT,OPTIONS'\"'\"'\"}' (declare the header first with put-method-response); create-deployment",
+			"aws apigateway put-integration-response --rest-api-id {{api_id}} --resource-id RES --http-method OPTIONS --status-code 200 --response-parameters '{\"method.response.header.Access-Control-Allow-Methods\":\"'\"'\"'GET,PUT,OPTIONS'\"'\"'\"}' (declare the header first with put-method-response); create-deployment",
 			"add the missing method.response.header.Access-Control-Allow-* keys to Integration.IntegrationResponses[].ResponseParameters and MethodResponses[].ResponseParameters of the OPTIONS method",
 			"add the keys to response_parameters of the OPTIONS aws_api_gateway_integration_response and aws_api_gateway_method_response"),
 	},

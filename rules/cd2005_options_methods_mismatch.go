@@ -23,7 +23,7 @@ After:   ACAM 'GET,PUT,DELETE,OPTIONS'`,
 	Fix: map[diag.Platform]string{
 		diag.Generic: "List every method of the resource in the OPTIONS Access-Control-Allow-Methods value.",
 		diag.APIGwREST: awsFix(
-			"aws apigateway update-integration-response --rest-api-id ID --resource-id RES --http-method OPTIONS --status-code 200 --patch-operations op=replace,path=/responseParameters/method.response.header.Access-Control-Allow-Methods,value=\"'GET,PUT,DELETE,OPTIONS'\"; create-deployment",
+			"aws apigateway update-integration-response --rest-api-id {{api_id}} --resource-id RES --http-method OPTIONS --status-code 200 --patch-operations op=replace,path=/responseParameters/method.response.header.Access-Control-Allow-Methods,value=\"'GET,PUT,DELETE,OPTIONS'\"; create-deployment",
 			"update method.response.header.Access-Control-Allow-Methods in the OPTIONS IntegrationResponses (SAM: Cors.AllowMethods)",
 			"update response_parameters of the OPTIONS aws_api_gateway_integration_response"),
 	},

@@ -24,7 +24,7 @@ After:   MethodResponses: [{StatusCode: 200, ResponseParameters: {method.respons
 	Fix: map[diag.Platform]string{
 		diag.Generic: "Declare every mapped header in the method response of the same status code.",
 		diag.APIGwREST: awsFix(
-			"aws apigateway put-method-response --rest-api-id ID --resource-id RES --http-method METHOD --status-code 200 --response-parameters method.response.header.Access-Control-Allow-Origin=false",
+			"aws apigateway put-method-response --rest-api-id {{api_id}} --resource-id RES --http-method METHOD --status-code 200 --response-parameters method.response.header.Access-Control-Allow-Origin=false",
 			"add method.response.header.NAME: true to MethodResponses[].ResponseParameters for that StatusCode",
 			"add \"method.response.header.NAME\" = true to response_parameters of the aws_api_gateway_method_response for that status_code"),
 	},

@@ -28,7 +28,7 @@ After:   DEFAULT_4XX and DEFAULT_5XX with gatewayresponse.header.Access-Control-
 	Fix: map[diag.Platform]string{
 		diag.Generic: "Add Access-Control-Allow-Origin (and -Headers) to the DEFAULT_4XX and DEFAULT_5XX gateway responses, then redeploy.",
 		diag.APIGwREST: awsFix(
-			"aws apigateway put-gateway-response --rest-api-id ID --response-type DEFAULT_4XX --response-parameters '{\"gatewayresponse.header.Access-Control-Allow-Origin\":\"'\"'\"'https://app.example.com'\"'\"'\"}' (same for DEFAULT_5XX); create-deployment",
+			"aws apigateway put-gateway-response --rest-api-id {{api_id}} --response-type DEFAULT_4XX --response-parameters '{\"gatewayresponse.header.Access-Control-Allow-Origin\":\"'\"'\"'https://app.example.com'\"'\"'\"}' (same for DEFAULT_5XX); create-deployment",
 			"AWS::ApiGateway::GatewayResponse with ResponseType DEFAULT_4XX / DEFAULT_5XX and ResponseParameters gatewayresponse.header.Access-Control-Allow-Origin: \"'https://app.example.com'\"; SAM: GatewayResponses: {DEFAULT_4XX: {ResponseParameters: {Headers: {Access-Control-Allow-Origin: \"'https://app.example.com'\"}}}}",
 			"aws_api_gateway_gateway_response (response_type = \"DEFAULT_4XX\", response_parameters = { \"gatewayresponse.header.Access-Control-Allow-Origin\" = \"'https://app.example.com'\" }) and add it to the deployment triggers"),
 	},

@@ -57,7 +57,7 @@ After:   AllowOrigins: ["https://app.example.com"]`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Write each origin as scheme://host[:port]: lower case, no path, no trailing slash, no default port.",
 		diag.APIGwREST: "Correct the static value of the Access-Control-Allow-Origin mapping (\"'https://app.example.com'\") in the integration or gateway response, then redeploy.",
-		diag.APIGwHTTP: awsFix("aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=https://app.example.com", "CorsConfiguration.AllowOrigins: [https://app.example.com]", "cors_configuration { allow_origins = [\"https://app.example.com\"] }"),
+		diag.APIGwHTTP: awsFix("aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowOrigins=https://app.example.com", "CorsConfiguration.AllowOrigins: [https://app.example.com]", "cors_configuration { allow_origins = [\"https://app.example.com\"] }"),
 		diag.LambdaURL: awsFix("aws lambda update-function-url-config --function-name FN --cors AllowOrigins=https://app.example.com", "AWS::Lambda::Url Cors.AllowOrigins: [https://app.example.com]", "aws_lambda_function_url cors { allow_origins = [\"https://app.example.com\"] }"),
 	},
 	Check: func(p *diag.Pass) {

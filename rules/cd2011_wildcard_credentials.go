@@ -25,7 +25,7 @@ After:   AllowOrigins: ["https://app.example.com"], AllowCredentials: true`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Replace \"*\" with the exact trusted origins, or drop credentials.",
 		diag.APIGwREST: "Map Access-Control-Allow-Origin to the exact origin (\"'https://app.example.com'\"), not \"'*'\", wherever Access-Control-Allow-Credentials is 'true'.",
-		diag.APIGwHTTP: awsFix("aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=https://app.example.com,AllowCredentials=true", "CorsConfiguration: {AllowOrigins: [https://app.example.com], AllowCredentials: true}", "cors_configuration { allow_origins = [\"https://app.example.com\"] allow_credentials = true }"),
+		diag.APIGwHTTP: awsFix("aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowOrigins=https://app.example.com,AllowCredentials=true", "CorsConfiguration: {AllowOrigins: [https://app.example.com], AllowCredentials: true}", "cors_configuration { allow_origins = [\"https://app.example.com\"] allow_credentials = true }"),
 		diag.LambdaURL: awsFix("aws lambda update-function-url-config --function-name FN --cors AllowOrigins=https://app.example.com,AllowCredentials=true", "AWS::Lambda::Url Cors: {AllowOrigins: [https://app.example.com], AllowCredentials: true}", "aws_lambda_function_url cors { allow_origins = [\"https://app.example.com\"] allow_credentials = true }"),
 	},
 	Check: func(p *diag.Pass) {

@@ -26,7 +26,7 @@ Before:  AllowHeaders: ["x-requested-with"]
 After:   AllowHeaders: ["authorization", "content-type"]`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Add authorization and content-type to the allowed headers.",
-		diag.APIGwHTTP: awsFix("aws apigatewayv2 update-api --api-id ID --cors-configuration AllowHeaders=authorization,content-type,...", "CorsConfiguration.AllowHeaders: [authorization, content-type]", "cors_configuration { allow_headers = [\"authorization\", \"content-type\"] }"),
+		diag.APIGwHTTP: awsFix("aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowHeaders=authorization,content-type,...", "CorsConfiguration.AllowHeaders: [authorization, content-type]", "cors_configuration { allow_headers = [\"authorization\", \"content-type\"] }"),
 		diag.LambdaURL: awsFix("aws lambda update-function-url-config --function-name FN --cors AllowHeaders=authorization,content-type", "AWS::Lambda::Url Cors.AllowHeaders: [authorization, content-type]", "aws_lambda_function_url cors { allow_headers = [\"authorization\", \"content-type\"] }"),
 	},
 	Check: func(p *diag.Pass) {

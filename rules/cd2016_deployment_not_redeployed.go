@@ -24,7 +24,7 @@ After:   DependsOn: [ItemsGet, ItemsOptions]  (and rename the logical ID when me
 	Fix: map[diag.Platform]string{
 		diag.Generic: "Make the deployment depend on every method and redeploy whenever they change.",
 		diag.APIGwREST: awsFix(
-			"aws apigateway create-deployment --rest-api-id ID --stage-name STAGE after every change",
+			"aws apigateway create-deployment --rest-api-id {{api_id}} --stage-name {{stage}} after every change",
 			"add DependsOn listing every AWS::ApiGateway::Method to the AWS::ApiGateway::Deployment and change its logical ID (or use SAM/CDK, which hash it) when methods change",
 			"triggers = { redeployment = sha1(jsonencode([aws_api_gateway_resource.x, aws_api_gateway_method.x, aws_api_gateway_integration.x, ...])) } with lifecycle { create_before_destroy = true }"),
 	},

@@ -21,7 +21,7 @@ Before:  stage prod -> deployment created before the OPTIONS method was added
 After:   create a new deployment and point the stage at it`,
 	Fix: map[diag.Platform]string{
 		diag.Generic: "Create a new deployment and point the stage at it.",
-		diag.APIGwREST: awsFix("aws apigateway create-deployment --rest-api-id ID --stage-name STAGE",
+		diag.APIGwREST: awsFix("aws apigateway create-deployment --rest-api-id {{api_id}} --stage-name {{stage}}",
 			"point the AWS::ApiGateway::Stage DeploymentId at the deployment that DependsOn the current methods (rename the Deployment's logical ID to force a new one)",
 			"use triggers on aws_api_gateway_deployment and reference it from aws_api_gateway_stage.deployment_id"),
 	},

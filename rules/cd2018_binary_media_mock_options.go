@@ -23,7 +23,7 @@ Before:  BinaryMediaTypes: ["*/*"]; OPTIONS MOCK integration without ContentHand
 After:   OPTIONS integration ContentHandling: CONVERT_TO_TEXT (or narrow binaryMediaTypes)`,
 	Fix: map[diag.Platform]string{
 		diag.Generic: "Set contentHandling CONVERT_TO_TEXT on the OPTIONS MOCK integrations, or list specific binary media types instead of */*.",
-		diag.APIGwREST: awsFix("aws apigateway update-integration --rest-api-id ID --resource-id RES --http-method OPTIONS --patch-operations op=replace,path=/contentHandling,value=CONVERT_TO_TEXT; create-deployment",
+		diag.APIGwREST: awsFix("aws apigateway update-integration --rest-api-id {{api_id}} --resource-id RES --http-method OPTIONS --patch-operations op=replace,path=/contentHandling,value=CONVERT_TO_TEXT; create-deployment",
 			"Integration.ContentHandling: CONVERT_TO_TEXT on the OPTIONS AWS::ApiGateway::Method (or BinaryMediaTypes without */*)",
 			"content_handling = \"CONVERT_TO_TEXT\" on the OPTIONS aws_api_gateway_integration"),
 	},

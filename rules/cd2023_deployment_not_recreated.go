@@ -25,7 +25,7 @@ Before:  Deployment: {Type: AWS::ApiGateway::Deployment, DependsOn: [...]}
 After:   Deployment20261122: ... (rename on every API change), or deploy with SAM/CDK`,
 	Fix: map[diag.Platform]string{
 		diag.Generic: "Give the deployment a new logical ID whenever methods change (for example a date or hash suffix), or create a deployment after each stack update.",
-		diag.APIGwREST: awsFix("aws apigateway create-deployment --rest-api-id ID --stage-name STAGE after each stack update",
+		diag.APIGwREST: awsFix("aws apigateway create-deployment --rest-api-id {{api_id}} --stage-name {{stage}} after each stack update",
 			"rename the AWS::ApiGateway::Deployment logical ID (and the Stage's DeploymentId reference) when the API changes, or use AWS::Serverless::Api / CDK RestApi, which do it",
 			"(Terraform: use triggers on aws_api_gateway_deployment; see CD2016)"),
 	},

@@ -27,7 +27,7 @@ After:   AllowHeaders [content-type, x-amz-meta-owner]`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Allow the header in Access-Control-Allow-Headers (or stop sending it).",
 		diag.APIGwREST: "Add the header to the OPTIONS integration response's method.response.header.Access-Control-Allow-Headers ('Content-Type,...,x-amz-meta-owner'), then redeploy.",
-		diag.APIGwHTTP: awsFix("aws apigatewayv2 update-api --api-id ID --cors-configuration AllowHeaders=content-type,x-amz-meta-owner", "CorsConfiguration.AllowHeaders: [content-type, x-amz-meta-owner]", "cors_configuration { allow_headers = [\"content-type\", \"x-amz-meta-owner\"] }"),
+		diag.APIGwHTTP: awsFix("aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowHeaders=content-type,x-amz-meta-owner", "CorsConfiguration.AllowHeaders: [content-type, x-amz-meta-owner]", "cors_configuration { allow_headers = [\"content-type\", \"x-amz-meta-owner\"] }"),
 		diag.LambdaURL: awsFix("aws lambda update-function-url-config --function-name FN --cors AllowHeaders=content-type,x-amz-meta-owner", "Cors.AllowHeaders: [content-type, x-amz-meta-owner]", "cors { allow_headers = [\"content-type\", \"x-amz-meta-owner\"] }"),
 	},
 	Check: func(p *diag.Pass) {

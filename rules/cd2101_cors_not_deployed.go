@@ -29,8 +29,8 @@ After:  aws apigateway create-deployment --rest-api-id ID --stage-name prod
 See https://docs.aws.amazon.com/apigateway/latest/developerguide/updating-api.html`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Deploy the API to the stage so it serves the current CORS configuration.",
-		diag.APIGwREST: "aws apigateway create-deployment --rest-api-id ID --stage-name STAGE. In CloudFormation/SAM, make the AWS::ApiGateway::Deployment change with the API (SAM does this for AWS::Serverless::Api; with plain CloudFormation rename the Deployment's logical ID or add a description hash so it is re-created).",
-		diag.APIGwHTTP: "aws apigatewayv2 create-deployment --api-id ID --stage-name STAGE, or enable automatic deployment: aws apigatewayv2 update-stage --api-id ID --stage-name STAGE --auto-deploy (CloudFormation: AWS::ApiGatewayV2::Stage AutoDeploy: true).",
+		diag.APIGwREST: "aws apigateway create-deployment --rest-api-id {{api_id}} --stage-name {{stage}}. In CloudFormation/SAM, make the AWS::ApiGateway::Deployment change with the API (SAM does this for AWS::Serverless::Api; with plain CloudFormation rename the Deployment's logical ID or add a description hash so it is re-created).",
+		diag.APIGwHTTP: "aws apigatewayv2 create-deployment --api-id {{api_id}} --stage-name {{stage}}, or enable automatic deployment: aws apigatewayv2 update-stage --api-id {{api_id}} --stage-name {{stage}} --auto-deploy (CloudFormation: AWS::ApiGatewayV2::Stage AutoDeploy: true).",
 	},
 	Check: func(p *diag.Pass) {
 		pb := playbook(p)

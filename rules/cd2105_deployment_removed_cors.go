@@ -28,8 +28,8 @@ reports it instead.
 See https://docs.aws.amazon.com/apigateway/latest/developerguide/cloudtrail.html`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Restore the deleted CORS configuration and deploy, or roll the stage back to the deployment before the deletion.",
-		diag.APIGwREST: "aws apigateway update-stage --rest-api-id ID --stage-name STAGE --patch-operations op=replace,path=/deploymentId,value=PREVIOUS_DEPLOYMENT_ID; then restore the OPTIONS method / mappings in the template and deploy.",
-		diag.APIGwHTTP: "Restore CorsConfiguration: aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=...,AllowMethods=...,AllowHeaders=... (CloudFormation: AWS::ApiGatewayV2::Api CorsConfiguration).",
+		diag.APIGwREST: "aws apigateway update-stage --rest-api-id {{api_id}} --stage-name {{stage}} --patch-operations op=replace,path=/deploymentId,value=PREVIOUS_DEPLOYMENT_ID; then restore the OPTIONS method / mappings in the template and deploy.",
+		diag.APIGwHTTP: "Restore CorsConfiguration: aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowOrigins=...,AllowMethods=...,AllowHeaders=... (CloudFormation: AWS::ApiGatewayV2::Api CorsConfiguration).",
 	},
 	Check: func(p *diag.Pass) {
 		pb := playbook(p)

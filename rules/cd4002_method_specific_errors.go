@@ -29,7 +29,7 @@ After:   every method, and its error responses, return Access-Control-Allow-Orig
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Compare the failing method's handler and configuration with the working one: return the CORS headers on every method and on its error responses, and list the method in Access-Control-Allow-Methods.",
 		diag.APIGwREST: "Add Access-Control-Allow-Origin to the failing method's method response and integration response (every status), include the method in the OPTIONS response's Access-Control-Allow-Methods, add CORS headers to the DEFAULT_4XX/DEFAULT_5XX gateway responses, then redeploy the stage.",
-		diag.APIGwHTTP: "Add the method to the CORS configuration's AllowMethods (aws apigatewayv2 update-api --api-id ID --cors-configuration AllowMethods=GET,POST,PUT,DELETE) and fix the integration error the logs show.",
+		diag.APIGwHTTP: "Add the method to the CORS configuration's AllowMethods (aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowMethods=GET,POST,PUT,DELETE) and fix the integration error the logs show.",
 	},
 	Check: func(p *diag.Pass) {
 		st := logStats(p)

@@ -30,8 +30,8 @@ Before:  OPTIONS /items 204 until 14:02 ... deployment at 14:02 ... OPTIONS /ite
 After:   the OPTIONS method and CORS mappings are in the template, and every deployment keeps them`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Diff the deployed configuration (or release) before and after the deployment time; restore the CORS handling it removed, or roll back.",
-		diag.APIGwREST: "Compare the stage's deployments (aws apigateway get-deployments --rest-api-id ID; aws apigateway get-export --rest-api-id ID --stage-name STAGE --export-type oas30) and redeploy a configuration that has the OPTIONS methods and header mappings, or roll the stage back: aws apigateway update-stage --rest-api-id ID --stage-name STAGE --patch-operations op=replace,path=/deploymentId,value=PREVIOUS_ID",
-		diag.APIGwHTTP: "Check the CORS configuration of the API (aws apigatewayv2 get-api --api-id ID) against the change deployed at that time and restore it.",
+		diag.APIGwREST: "Compare the stage's deployments (aws apigateway get-deployments --rest-api-id {{api_id}}; aws apigateway get-export --rest-api-id {{api_id}} --stage-name {{stage}} --export-type oas30) and redeploy a configuration that has the OPTIONS methods and header mappings, or roll the stage back: aws apigateway update-stage --rest-api-id {{api_id}} --stage-name {{stage}} --patch-operations op=replace,path=/deploymentId,value=PREVIOUS_ID",
+		diag.APIGwHTTP: "Check the CORS configuration of the API (aws apigatewayv2 get-api --api-id {{api_id}}) against the change deployed at that time and restore it.",
 	},
 	Check: func(p *diag.Pass) {
 		st := logStats(p)

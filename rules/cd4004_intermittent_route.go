@@ -28,7 +28,7 @@ Before:  GET /users/me 200, 502, 200, 200, 502 ...  (502 without CORS headers)
 After:   the 502s carry Access-Control-Allow-Origin (and the cause of the 502 is fixed)`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Return the CORS headers on error responses too, so the page sees the real status, then fix the cause of the failing responses (timeouts, throttling, an unhealthy instance).",
-		diag.APIGwREST: "Add CORS headers to the gateway responses: aws apigateway put-gateway-response --rest-api-id ID --response-type DEFAULT_5XX --response-parameters '{\"gatewayresponse.header.Access-Control-Allow-Origin\":\"'\"'\"'https://app.example.com'\"'\"'\"}' (and DEFAULT_4XX), redeploy, then look at the integration errors in the execution logs.",
+		diag.APIGwREST: "Add CORS headers to the gateway responses: aws apigateway put-gateway-response --rest-api-id {{api_id}} --response-type DEFAULT_5XX --response-parameters '{\"gatewayresponse.header.Access-Control-Allow-Origin\":\"'\"'\"'https://app.example.com'\"'\"'\"}' (and DEFAULT_4XX), redeploy, then look at the integration errors in the execution logs.",
 		diag.APIGwHTTP: "With a CORS configuration the HTTP API adds the headers to its own errors; without one, return them from the integration on every path, and fix the integration errors.",
 		diag.Nginx:     "Use add_header ... always; so the CORS headers are also sent on 4xx/5xx responses, and fix the upstream errors.",
 	},

@@ -29,7 +29,7 @@ Before:  allowed origins: https://app.example.com
 After:   allowed origins: https://app.example.com, https://admin.example.com`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Add the failing origin, exactly as the browser sends it (scheme://host[:port], no trailing slash), to the allowed origins, or stop the requests from that origin if it must not call the API.",
-		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=https://app.example.com,https://admin.example.com",
+		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowOrigins=https://app.example.com,https://admin.example.com",
 		diag.APIGwREST: "Return the failing origin in Access-Control-Allow-Origin: a REST API maps one static value, so reflect the Origin from an allowlist in the Lambda (proxy integration), or map it per origin, then redeploy.",
 	},
 	Check: func(p *diag.Pass) {

@@ -25,7 +25,7 @@ Before:  GET /items 200 ... 200 | 14:02:11 403 ... 403 ... 403
 After:   the change made at 14:02 is found and reverted or completed`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Find what changed at the time of the first failure (deployments, configuration, certificates, WAF, authorizer) and revert or complete it; pass that time to corsdoctor logs --deploy-at to compare before and after.",
-		diag.APIGwREST: "List the changes around that time: aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventSource,AttributeValue=apigateway.amazonaws.com --start-time T-1h --end-time T, and aws apigateway get-deployments --rest-api-id ID; corsdoctor aws runs these steps.",
+		diag.APIGwREST: "List the changes around that time: aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventSource,AttributeValue=apigateway.amazonaws.com --start-time T-1h --end-time T, and aws apigateway get-deployments --rest-api-id {{api_id}}; corsdoctor aws runs these steps.",
 	},
 	Check: func(p *diag.Pass) {
 		st := logStats(p)

@@ -28,8 +28,8 @@ preflights are not, which is why they line up with the rise.
 See https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Make the failing paths answer OPTIONS with 2xx and the Access-Control-Allow-* headers (see the OPTIONS findings), then deploy.",
-		diag.APIGwREST: "Add or repair the OPTIONS method (MOCK integration, 200, Access-Control-Allow-Origin/-Methods/-Headers mappings, authorizationType NONE, apiKeyRequired false) on the paths listed, then: aws apigateway create-deployment --rest-api-id ID --stage-name STAGE",
-		diag.APIGwHTTP: "Configure CorsConfiguration so API Gateway answers preflights itself (aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=https://app.example.com,AllowMethods=GET,POST,PUT,DELETE,AllowHeaders=content-type,authorization), or add an unauthenticated OPTIONS /{proxy+} route.",
+		diag.APIGwREST: "Add or repair the OPTIONS method (MOCK integration, 200, Access-Control-Allow-Origin/-Methods/-Headers mappings, authorizationType NONE, apiKeyRequired false) on the paths listed, then: aws apigateway create-deployment --rest-api-id {{api_id}} --stage-name {{stage}}",
+		diag.APIGwHTTP: "Configure CorsConfiguration so API Gateway answers preflights itself (aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowOrigins=https://app.example.com,AllowMethods=GET,POST,PUT,DELETE,AllowHeaders=content-type,authorization), or add an unauthenticated OPTIONS /{proxy+} route.",
 	},
 	Check: func(p *diag.Pass) {
 		pb := playbook(p)

@@ -29,7 +29,7 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-res
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Configure CORS for every path the browser calls.",
 		diag.APIGwREST: "Add an OPTIONS method to each listed resource (console: Enable CORS per resource; SAM: Cors on AWS::Serverless::Api generates them), then deploy. CloudFormation: AWS::ApiGateway::Method HttpMethod: OPTIONS, AuthorizationType: NONE, Integration: {Type: MOCK, RequestTemplates: {application/json: '{\"statusCode\": 200}'}, IntegrationResponses: [{StatusCode: 200, ResponseParameters: {method.response.header.Access-Control-Allow-Origin: \"'https://app.example.com'\", ...}}]}",
-		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=https://app.example.com,AllowMethods=GET,POST,PUT,DELETE,AllowHeaders=content-type,authorization,MaxAge=3600\nCloudFormation: AWS::ApiGatewayV2::Api CorsConfiguration: {AllowOrigins: [https://app.example.com], AllowMethods: [GET, POST, PUT, DELETE], AllowHeaders: [content-type, authorization]}",
+		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowOrigins=https://app.example.com,AllowMethods=GET,POST,PUT,DELETE,AllowHeaders=content-type,authorization,MaxAge=3600\nCloudFormation: AWS::ApiGatewayV2::Api CorsConfiguration: {AllowOrigins: [https://app.example.com], AllowMethods: [GET, POST, PUT, DELETE], AllowHeaders: [content-type, authorization]}",
 	},
 	Check: func(p *diag.Pass) {
 		pb := playbook(p)

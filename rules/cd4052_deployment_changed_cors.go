@@ -26,8 +26,8 @@ deleted, or from a template that lacks them, removes CORS from the stage.
 See https://docs.aws.amazon.com/apigateway/latest/developerguide/cloudtrail.html`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Compare the configuration before and after the change; restore the removed CORS elements and deploy, or roll the stage back to the previous deployment.",
-		diag.APIGwREST: "Roll back: aws apigateway update-stage --rest-api-id ID --stage-name STAGE --patch-operations op=replace,path=/deploymentId,value=PREVIOUS_DEPLOYMENT_ID; then restore the CORS elements in the template and deploy again.",
-		diag.APIGwHTTP: "Restore CorsConfiguration (aws apigatewayv2 update-api --api-id ID --cors-configuration ...) and deploy; check the template that produced the change.",
+		diag.APIGwREST: "Roll back: aws apigateway update-stage --rest-api-id {{api_id}} --stage-name {{stage}} --patch-operations op=replace,path=/deploymentId,value=PREVIOUS_DEPLOYMENT_ID; then restore the CORS elements in the template and deploy again.",
+		diag.APIGwHTTP: "Restore CorsConfiguration (aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration ...) and deploy; check the template that produced the change.",
 	},
 	Check: func(p *diag.Pass) {
 		pb := playbook(p)

@@ -30,7 +30,7 @@ See https://fetch.spec.whatwg.org/#cors-check`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Allow the exact origin the page is served from (scheme://host[:port], no path, no trailing slash).",
 		diag.APIGwREST: "A REST mapping holds one origin: map Access-Control-Allow-Origin to the right one, or echo a validated origin from a Lambda proxy; for several origins use method.request.header.origin only behind an allow-list check. Then deploy.",
-		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=https://app.example.com,https://www.example.com (CloudFormation: CorsConfiguration.AllowOrigins).",
+		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowOrigins=https://app.example.com,https://www.example.com (CloudFormation: CorsConfiguration.AllowOrigins).",
 	},
 	Check: func(p *diag.Pass) {
 		pb := playbook(p)

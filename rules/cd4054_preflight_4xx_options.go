@@ -30,7 +30,7 @@ explains them, which the logs cannot show.
 See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Answer OPTIONS without authentication, with 2xx and the Access-Control-Allow-* headers.",
-		diag.APIGwREST: "OPTIONS must be: authorizationType NONE, apiKeyRequired false, MOCK integration returning 200 with Access-Control-Allow-Origin/-Methods/-Headers mapped: aws apigateway update-method --rest-api-id ID --resource-id RID --http-method OPTIONS --patch-operations op=replace,path=/authorizationType,value=NONE op=replace,path=/apiKeyRequired,value=false; then deploy.",
+		diag.APIGwREST: "OPTIONS must be: authorizationType NONE, apiKeyRequired false, MOCK integration returning 200 with Access-Control-Allow-Origin/-Methods/-Headers mapped: aws apigateway update-method --rest-api-id {{api_id}} --resource-id RID --http-method OPTIONS --patch-operations op=replace,path=/authorizationType,value=NONE op=replace,path=/apiKeyRequired,value=false; then deploy.",
 		diag.APIGwHTTP: "Set CorsConfiguration (API Gateway then answers OPTIONS before authorizers), or add an OPTIONS /{proxy+} route with authorization NONE and an integration.",
 	},
 	Check: func(p *diag.Pass) {

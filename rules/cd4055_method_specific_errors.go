@@ -31,7 +31,7 @@ that lack Access-Control-Allow-Origin), which the logs cannot show.
 See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors-console.html`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Return Access-Control-Allow-Origin on every response of the failing method, error statuses included.",
-		diag.APIGwREST: "Add method.response.header.Access-Control-Allow-Origin to every method response and integration response of the method: aws apigateway put-integration-response --rest-api-id ID --resource-id RID --http-method PUT --status-code 400 --selection-pattern '4\\d{2}' --response-parameters '{\"method.response.header.Access-Control-Allow-Origin\":\"'\"'\"'https://app.example.com'\"'\"'\"}'; then deploy.",
+		diag.APIGwREST: "Add method.response.header.Access-Control-Allow-Origin to every method response and integration response of the method: aws apigateway put-integration-response --rest-api-id {{api_id}} --resource-id RID --http-method PUT --status-code 400 --selection-pattern '4\\d{2}' --response-parameters '{\"method.response.header.Access-Control-Allow-Origin\":\"'\"'\"'https://app.example.com'\"'\"'\"}'; then deploy.",
 		diag.APIGwHTTP: "HTTP APIs add CORS headers to every response once CorsConfiguration is set; check the method is in AllowMethods.",
 	},
 	Check: func(p *diag.Pass) {

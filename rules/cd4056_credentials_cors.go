@@ -31,7 +31,7 @@ See https://fetch.spec.whatwg.org/#cors-protocol-and-credentials`,
 	Fix: map[diag.Platform]string{
 		diag.Generic:   "Send Access-Control-Allow-Credentials: true and the exact origin (not '*') on the preflight and the response.",
 		diag.APIGwREST: "Map method.response.header.Access-Control-Allow-Credentials to \"'true'\" and Access-Control-Allow-Origin to the exact origin on OPTIONS and on every method's integration responses (Lambda proxy: return both headers), then deploy.",
-		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins=https://app.example.com,AllowCredentials=true,AllowMethods=GET,POST,AllowHeaders=content-type,authorization (AllowOrigins must not be '*' with credentials).",
+		diag.APIGwHTTP: "aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowOrigins=https://app.example.com,AllowCredentials=true,AllowMethods=GET,POST,AllowHeaders=content-type,authorization (AllowOrigins must not be '*' with credentials).",
 	},
 	Check: func(p *diag.Pass) {
 		pb := playbook(p)

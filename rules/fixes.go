@@ -16,7 +16,7 @@ import (
 // AllowedMethods takes GET, PUT, POST, DELETE and HEAD only.
 const s3CORSFix = `Give the bucket a CORS configuration that matches the page: ` +
 	`JSON {"CORSRules":[{"AllowedOrigins":["{{origin}}"],"AllowedMethods":[{{methods|qq}}],"AllowedHeaders":[{{headers|qq}}],"ExposeHeaders":["ETag"],"MaxAgeSeconds":3000}]}; ` +
-	`AWS CLI: aws s3api put-bucket-cors --bucket BUCKET --cors-configuration file://cors.json; ` +
+	`AWS CLI: aws s3api put-bucket-cors --bucket {{bucket}} --cors-configuration file://cors.json; ` +
 	`CloudFormation: AWS::S3::Bucket Properties: CorsConfiguration: {CorsRules: [{AllowedOrigins: ["{{origin}}"], AllowedMethods: [{{methods|csv}}], AllowedHeaders: [{{headers|csv}}], MaxAge: 3000}]}; ` +
 	`Terraform: resource "aws_s3_bucket_cors_configuration" "this" { bucket = aws_s3_bucket.this.id  cors_rule { allowed_origins = ["{{origin}}"]  allowed_methods = [{{methods|qq}}]  allowed_headers = [{{headers|qq}}]  max_age_seconds = 3000 } }. ` +
 	`Behind CloudFront, S3 only answers CORS when it sees Origin: attach an origin request policy that forwards Origin, Access-Control-Request-Method and Access-Control-Request-Headers (the managed CORS-S3Origin policy), put Origin in the cache key (or use the managed CachingOptimized-with-CORS pattern), and allow the OPTIONS method on the behavior.`
@@ -40,7 +40,7 @@ var allowlistFix = map[diag.Platform]string{
 	diag.Azure:      "Add the origin to the platform's CORS list: az functionapp cors add --name APP --resource-group RG --allowed-origins {{origin}} (portal: API > CORS); locally: func start --cors {{origin}}. The platform's CORS replaces any CORS headers the function sets.",
 	diag.Nginx:      "Add the origin to the map that feeds add_header: map $http_origin $cors_origin { default \"\"; \"{{origin}}\" $http_origin; } and add {{method}} to Access-Control-Allow-Methods and {{headers}} to Access-Control-Allow-Headers.",
 	diag.Kong:       "Edit the cors plugin: config.origins=[\"{{origin}}\"], config.methods=[{{methods|qq}}, \"OPTIONS\"], config.headers=[{{headers|qq}}], preflight_continue=false.",
-	diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id ID --cors-configuration AllowOrigins={{origin}},AllowMethods={{methods|csv}},AllowHeaders={{headers|csv}}",
+	diag.APIGwHTTP:  "aws apigatewayv2 update-api --api-id {{api_id}} --cors-configuration AllowOrigins={{origin}},AllowMethods={{methods|csv}},AllowHeaders={{headers|csv}}",
 	diag.LambdaURL:  "aws lambda update-function-url-config --function-name FN --cors '{\"AllowOrigins\":[\"{{origin}}\"],\"AllowMethods\":[{{methods|qq}}],\"AllowHeaders\":[{{headers|qq}}],\"MaxAge\":7200}'",
 }
 
