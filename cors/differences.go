@@ -274,11 +274,18 @@ func DifferencesBetween(req *Request, a, b *Result) []string {
 			add("local-network-access")
 		}
 	}
-	if verdictDiffers && (len(a.Redirects) > 0 || len(b.Redirects) > 0) {
-		if a.Plan.Required || b.Plan.Required {
-			add("redirect-keeps-preflight")
-		}
-		if a.Tainted || b.Tainted {
+	// The redirect differences concern preflights after a redirect: none
+	// applies when neither engine preflighted, or when Safari refused the
+	// request as mixed content before sending anything. The preflight's
+	// Origin differs only when Firefox is one of the two.
+	preflighted := a.Plan.Required || b.Plan.Required
+	mixed := false
+	for _, id := range ids {
+		mixed = mixed || id == "loopback-mixed-content"
+	}
+	if verdictDiffers && preflighted && !mixed && (len(a.Redirects) > 0 || len(b.Redirects) > 0) {
+		add("redirect-keeps-preflight")
+		if (a.Tainted || b.Tainted) && (a.Engine == Firefox || b.Engine == Firefox) {
 			add("redirect-preflight-origin")
 		}
 	}
