@@ -414,8 +414,11 @@ func (s *Server) runCheck(w http.ResponseWriter, r *http.Request) {
 // finish renders the outcome once, stores the entry and redirects to it
 // (post/redirect/get, so a reload does not run the check again).
 func (s *Server) finish(w http.ResponseWriter, r *http.Request, e *Entry, out *Outcome, err error) {
+	// The history and a failed run's page print the summary and the error
+	// outside any report: redact them as the reports are.
+	e.Summary = redact.Text(e.Summary)
 	if err != nil {
-		e.Err, e.Verdict = err.Error(), "ERROR"
+		e.Err, e.Verdict = redact.Text(err.Error()), "ERROR"
 	} else {
 		e.Outcome = out
 		start := time.Now()

@@ -414,3 +414,30 @@ func FuzzParseForm(f *testing.F) {
 		}
 	})
 }
+
+// TestHistoryRedactsSecrets: the history names each run by its URL, and a
+// failed run shows its error: both are redacted as the result pages are
+// (docs/redaction.md), so a token in a query or the userinfo is not
+// printed on /history or on the failed run's page.
+func TestHistoryRedactsSecrets(t *testing.T) {
+	t.Parallel()
+	secretURL := "https://user:pa55w0rd@api.example.com/items?access_token=t0k3n-s3cr3t&page=2"
+	s, ts := newTestServer(t, Config{Check: func(_ context.Context, req CheckRequest) (*Outcome, error) {
+		return nil, errors.New(`Get "` + req.URL + `": dial tcp: connection refused`)
+	}})
+	resp, _ := do(t, noRedirect(), mustReq(t, "POST", ts.URL+"/check", form(s, url.Values{"url": {secretURL}}).Encode()))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("status %d, want 303", resp.StatusCode)
+	}
+	for _, path := range []string{"/history", resp.Header.Get("Location")} {
+		_, page := do(t, http.DefaultClient, mustReq(t, "GET", ts.URL+path, ""))
+		for _, secret := range []string{"pa55w0rd", "t0k3n-s3cr3t"} {
+			if strings.Contains(page, secret) {
+				t.Errorf("%s shows the secret %q", path, secret)
+			}
+		}
+		if !strings.Contains(page, "api.example.com/items?access_token=[redacted]&amp;page=2") {
+			t.Errorf("%s does not name the run by its redacted URL", path)
+		}
+	}
+}
