@@ -114,7 +114,13 @@ var urlHeaders = map[string]bool{"location": true, "content-location": true, "re
 // it is often a token), and the values of secret query and fragment
 // parameters (IsSecretParam). Anything that is not a URL comes back
 // unchanged.
-func URL(s string) string {
+func URL(s string) string { return redactURL(s, 0) }
+
+// maxNested bounds how deep URLs carried in parameters are followed, so
+// that a value nesting thousands of URLs costs linear time.
+const maxNested = 3
+
+func redactURL(s string, depth int) string {
 	if !strings.ContainsAny(s, "?#@") {
 		return s
 	}
@@ -150,14 +156,14 @@ func URL(s string) string {
 		rest = rest[q+1:]
 		if f >= 0 {
 			f -= q + 1
-			b.WriteString(params(rest[:f]))
-			b.WriteString("#" + params(rest[f+1:]))
+			b.WriteString(params(rest[:f], depth))
+			b.WriteString("#" + params(rest[f+1:], depth))
 		} else {
-			b.WriteString(params(rest))
+			b.WriteString(params(rest, depth))
 		}
 	case f >= 0:
 		b.WriteString(rest[:f+1])
-		b.WriteString(params(rest[f+1:]))
+		b.WriteString(params(rest[f+1:], depth))
 	default:
 		b.WriteString(rest)
 	}
@@ -165,7 +171,7 @@ func URL(s string) string {
 }
 
 // params redacts the secret values of "a=1&b=2" (also ";"-separated).
-func params(s string) string {
+func params(s string, depth int) string {
 	if !strings.Contains(s, "=") {
 		return s
 	}
@@ -174,10 +180,16 @@ func params(s string) string {
 		if i > 0 {
 			b.WriteByte('&')
 		}
-		k, _, ok := strings.Cut(p, "=")
+		k, v, ok := strings.Cut(p, "=")
 		if ok && IsSecretParam(k) {
 			b.WriteString(k + "=" + Mask)
 			continue
+		}
+		if ok {
+			if nv := nestedURL(v, depth+1); nv != v {
+				b.WriteString(k + "=" + nv)
+				continue
+			}
 		}
 		b.WriteString(p)
 	}
@@ -185,6 +197,29 @@ func params(s string) string {
 		b.WriteByte('&')
 	}
 	return b.String()
+}
+
+// nestedURL redacts a URL carried as a parameter's value (an image
+// proxy's url=, a redirect's next=), written as is or percent-encoded;
+// an encoded one is encoded again only when something was redacted.
+func nestedURL(v string, depth int) string {
+	if depth > maxNested {
+		return v
+	}
+	if strings.Contains(v, "://") {
+		return redactURL(v, depth)
+	}
+	if !strings.Contains(v, "%3A%2F%2F") && !strings.Contains(v, "%3a%2f%2f") {
+		return v
+	}
+	d, err := url.QueryUnescape(v)
+	if err != nil {
+		return v
+	}
+	if r := redactURL(d, depth); r != d {
+		return url.QueryEscape(r)
+	}
+	return v
 }
 
 // Value redacts one header value when the header is secret. For

@@ -111,6 +111,13 @@ func TestURL(t *testing.T) {
 		{"not a url", "not a url"},
 		{"https://x/?token", "https://x/?token"},
 		{"https://x/?a=1&&token=2&", "https://x/?a=1&token=[redacted]&"},
+		// A URL carried in a parameter (an image proxy's url=, a return
+		// address) keeps the secrets of its own query; it is re-encoded
+		// only when something was redacted.
+		{"https://app.example.com/_next/image?url=https%3A%2F%2Fb.s3.amazonaws.com%2Fk.png%3FX-Amz-Signature%3Dabc123%26X-Amz-Date%3D20260101&w=640",
+			"https://app.example.com/_next/image?url=https%3A%2F%2Fb.s3.amazonaws.com%2Fk.png%3FX-Amz-Signature%3D%5Bredacted%5D%26X-Amz-Date%3D20260101&w=640"},
+		{"https://a.example/r?to=https%3A%2F%2Fb.example%2Fcb%3Fpage%3D2", "https://a.example/r?to=https%3A%2F%2Fb.example%2Fcb%3Fpage%3D2"},
+		{"https://a.example/r?next=https://u:pw@b.example/", "https://a.example/r?next=https://u:[redacted]@b.example/"},
 	} {
 		if got := URL(tc.in); got != tc.want {
 			t.Errorf("URL(%q)\n got %q\nwant %q", tc.in, got, tc.want)
