@@ -353,6 +353,16 @@ func (e *attempt) run(res *Result) *Linted {
 	if api != nil {
 		ctx.ChangedAPI = e.touched[apiKey(api)]
 	}
+	if f.RuleID == rules.CD2027.ID {
+		// Front-end code sends a header the preflight refuses: the fix
+		// is the one of the route it blocks.
+		g, ok := clientFinding(api, f, e.opts.Origins)
+		if !ok {
+			e.skip(Skipped{Finding: f, Reason: "no route of the API refuses the call's headers in a simulation"})
+			return nil
+		}
+		ctx.Finding = g
+	}
 	fx, why := fixerFor(ctx)
 	if fx == nil {
 		e.skip(Skipped{Finding: f, Reason: why})
@@ -504,7 +514,7 @@ func fixerFor(ctx *fixer.Ctx) (func(*fixer.Ctx) (*fixer.Change, error), string) 
 		}
 		return cdkFix, ""
 	}
-	if f.RuleID == "CD2008" {
+	if handlerRules[f.RuleID] {
 		return handlerFix, ""
 	}
 	if strings.HasSuffix(strings.ToLower(file), ".tf") {
@@ -543,7 +553,7 @@ func fixerFor(ctx *fixer.Ctx) (func(*fixer.Ctx) (*fixer.Change, error), string) 
 
 // hasFixer reports whether some format fixes rule id.
 func hasFixer(id string) bool {
-	return cfnRules[id] || tfRules[id] || slsRules[id] || openapiRules[id] || cdkRules[id] || id == "CD2008"
+	return cfnRules[id] || tfRules[id] || slsRules[id] || openapiRules[id] || cdkRules[id] || handlerRules[id] || ViaCD2050[id] != ""
 }
 
 // safely runs a fixer; a panic (a bug on some input) declines the fix
@@ -721,24 +731,46 @@ func apiFiles(a *apimodel.API) map[string]bool {
 		}
 	}
 	fixer.Sources(a, func(s evidence.Source) { add(s.File) })
-	code := func(fn *apimodel.Function) {
-		if fn != nil {
-			add(fn.CodePath)
-			add(fn.Source.File)
-		}
-	}
-	code(a.Function)
-	for _, r := range a.Resources {
-		for _, m := range r.Methods {
-			if m.Integration != nil {
-				code(m.Integration.Function)
-			}
-		}
-	}
-	for _, r := range a.Routes {
-		if r.Integration != nil {
-			code(r.Integration.Function)
-		}
-	}
+	fixer.Functions(a, func(fn *apimodel.Function) {
+		add(fn.CodePath)
+		add(fn.Source.File)
+	})
 	return files
+}
+
+// clientFinding turns a CD2027 finding (the front-end call at its
+// location sends a header the API's preflight refuses) into the CD2050
+// finding of the first route the call is blocked on, which the format
+// fixers fix by allowing the headers the clients send.
+func clientFinding(api *apimodel.API, f diag.Finding, origins []string) (diag.Finding, bool) {
+	if api == nil {
+		return f, false
+	}
+	var call *apimodel.ClientCall
+	for _, c := range api.Clients {
+		if fixer.Same(c.Source, f.Location) {
+			call = c
+		}
+	}
+	if call == nil {
+		return f, false
+	}
+	for _, o := range originsFor(origins, []*apimodel.API{api})[apiKey(api)] {
+		for _, rt := range rules.ClientRoutes(api) {
+			req := rules.ClientRequest(api, o, rt)
+			for _, h := range call.Headers {
+				if !hasHeader(req.Headers, h) {
+					req.Headers = append(req.Headers, cors.Header{Name: h, Value: "x"})
+				}
+			}
+			r := apimodel.Simulate(api, "", req, apimodel.Success).Result(req)
+			if r.Error != cors.HeaderDisallowedByPreflightResponse {
+				continue
+			}
+			return diag.Finding{RuleID: rules.CD2050.ID, Name: rules.CD2050.Name, Severity: rules.CD2050.Severity, Title: rules.CD2050.Title,
+				Detail:   fmt.Sprintf("%s %s from %s with %s would be blocked (%s)", rt.Method, rt.Path, o, strings.Join(call.Headers, ", "), r.Error),
+				Location: rt.Source, Exchange: -1}, true
+		}
+	}
+	return f, false
 }

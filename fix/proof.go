@@ -180,6 +180,16 @@ func simulate(apis []*apimodel.API, origins map[string][]string, headers []strin
 		extra = append(extra, cors.Header{Name: h, Value: "x"})
 	}
 	for _, api := range apis {
+		// The headers the repository's front-end code sends are sent
+		// too (rule CD2027 finds them).
+		extra := extra
+		for _, c := range api.Clients {
+			for _, h := range c.Headers {
+				if !hasHeader(extra, h) {
+					extra = append(extra, cors.Header{Name: h, Value: "x"})
+				}
+			}
+		}
 		for _, origin := range origins[apiKey(api)] {
 			for _, rt := range rules.ClientRoutes(api) {
 				scen := []apimodel.Scenario{apimodel.Success}
@@ -187,7 +197,12 @@ func simulate(apis []*apimodel.API, origins map[string][]string, headers []strin
 					scen = append(scen, apimodel.Unauthorized)
 				}
 				for _, sc := range scen {
-					req := rules.ClientRequest(api, origin, rt, extra...)
+					req := rules.ClientRequest(api, origin, rt)
+					for _, h := range extra {
+						if !hasHeader(req.Headers, h.Name) {
+							req.Headers = append(req.Headers, h)
+						}
+					}
 					if cred[apiKey(api)] {
 						req.Credentials = cors.CredentialsInclude
 					}
@@ -394,3 +409,12 @@ func FindingKey(f diag.Finding) string { return findingKey(f) }
 
 // HasFixer reports whether a rule has a mechanical fix in some format.
 func HasFixer(id string) bool { return hasFixer(id) }
+
+func hasHeader(hs []cors.Header, name string) bool {
+	for _, h := range hs {
+		if strings.EqualFold(h.Name, name) {
+			return true
+		}
+	}
+	return false
+}

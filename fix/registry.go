@@ -22,7 +22,14 @@ var (
 	tfRules      = keys(tf.Rules)
 	slsRules     = keys(sls.Rules)
 	cdkRules     = keys(cdk.Rules)
+	handlerRules = keys(handler.Rules)
 )
+
+// ViaCD2050 are the rules fixed as the CD2050 finding of the route they
+// block, by every format that fixes CD2050.
+var ViaCD2050 = map[string]string{
+	"CD2027": "the front-end call's headers are allowed where the route's preflight answer is configured (OPTIONS mapping, AllowHeaders, allowHeaders, allow_headers, the events' cors.headers), with the other headers the clients send; CDK output: advice",
+}
 
 func keys(m map[string]string) map[string]bool {
 	out := map[string]bool{}
@@ -41,8 +48,8 @@ func handlerFix(c *fixer.Ctx) (*fixer.Change, error) { return handler.Fix(c) }
 
 // MechanicalRules lists the rules some format fixes, sorted.
 func MechanicalRules() []string {
-	set := map[string]bool{"CD2008": true}
-	for _, m := range []map[string]bool{cfnRules, openapiRules, tfRules, slsRules, cdkRules} {
+	set := map[string]bool{}
+	for _, m := range []map[string]bool{handlerRules, keys(ViaCD2050), cfnRules, openapiRules, tfRules, slsRules, cdkRules} {
 		for k := range m {
 			set[k] = true
 		}

@@ -28,6 +28,7 @@ var Rules = map[string]string{
 	"CD2004": "the preflight options (allowOrigins, allowMethods, allowHeaders) of the construct",
 	"CD2005": "allowMethods of the construct's preflight options",
 	"CD2008": "the handler code (in the CDK app's sources, not cdk.out): the snippet and where it goes",
+	"CD2026": "the handler code (in the CDK app's sources, not cdk.out): the headers every response must carry, errors included",
 	"CD2009": "RestApi.addGatewayResponse for ResponseType.DEFAULT_4XX and DEFAULT_5XX with the Access-Control-Allow-Origin response header",
 	"CD2010": "the corrected origin in allowOrigins of the construct's CORS options",
 	"CD2011": "allowOrigins with the --origin values instead of Cors.ALL_ORIGINS when allowCredentials is true",
@@ -67,14 +68,14 @@ func Fix(c *fixer.Ctx) (*fixer.Change, error) {
 			}
 		}
 	}
-	if len(origins) == 0 && c.Finding.RuleID != "CD2008" && c.Finding.RuleID != "CD2018" && c.Finding.RuleID != "CD2021" {
+	if len(origins) == 0 && c.Finding.RuleID != "CD2008" && c.Finding.RuleID != "CD2026" && c.Finding.RuleID != "CD2018" && c.Finding.RuleID != "CD2021" {
 		return nil, fixer.Needs("--origin", "the advice needs the page origin to allow; give it with --origin")
 	}
 	headers := c.ClientHeaders(nil)
 	var b strings.Builder
 	summary := "change construct " + path
 	switch c.Finding.RuleID {
-	case "CD2008":
+	case "CD2008", "CD2026":
 		ch, err := handler.Fix(c)
 		if err != nil {
 			return nil, err

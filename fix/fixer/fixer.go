@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -207,6 +208,9 @@ func Sources(api *apimodel.API, fn func(evidence.Source)) {
 	for _, a := range api.Authorizers {
 		fn(a.Source)
 	}
+	for _, c := range api.Clients {
+		fn(c.Source)
+	}
 }
 
 // APIAt returns the API whose model records loc; failing that, the API
@@ -233,7 +237,41 @@ func APIAt(apis []*apimodel.API, loc evidence.Source) *apimodel.API {
 			return a
 		}
 	}
+	if near == nil {
+		// A finding in a function's code (CD2026).
+		for _, a := range apis {
+			found := false
+			Functions(a, func(fn *apimodel.Function) {
+				if fn.CodePath != "" && filepath.Clean(fn.CodePath) == filepath.Clean(loc.File) {
+					found = true
+				}
+			})
+			if found {
+				return a
+			}
+		}
+	}
 	return near
+}
+
+// Functions calls fn for each Lambda function the API's model records
+// (behind a function URL, a REST proxy integration or an HTTP API route).
+func Functions(api *apimodel.API, fn func(*apimodel.Function)) {
+	if api.Function != nil {
+		fn(api.Function)
+	}
+	for _, r := range api.Resources {
+		for _, m := range r.Methods {
+			if m.Integration != nil && m.Integration.Function != nil {
+				fn(m.Integration.Function)
+			}
+		}
+	}
+	for _, r := range api.Routes {
+		if r.Integration != nil && r.Integration.Function != nil {
+			fn(r.Integration.Function)
+		}
+	}
 }
 
 // Same reports whether two locations are the same place.
@@ -386,6 +424,12 @@ func (c *Ctx) ClientHeaders(methods []*apimodel.Method) []string {
 		add(h)
 	}
 	if c.API != nil {
+		// The headers the repository's front-end code sends (CD2027).
+		for _, call := range c.API.Clients {
+			for _, h := range call.Headers {
+				add(h)
+			}
+		}
 		for _, h := range AllowedHeaders(c.API) {
 			add(h)
 		}

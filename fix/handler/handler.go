@@ -20,6 +20,7 @@ package handler
 import (
 	"fmt"
 	"path"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -28,35 +29,41 @@ import (
 	"github.com/corsdoctor/corsdoctor/fix/fixer"
 )
 
-// Rule is the finding this package fixes, with what the fix writes.
-const Rule = "adds Access-Control-Allow-Origin to every response of the proxy handler where every return is a statusCode dict/object literal (one --origin: the literal; several: the request's Origin from an allowlist, with Vary: Origin); otherwise prints the snippet and where it goes"
+// Rules are the findings this package fixes, with what the fix writes.
+var Rules = map[string]string{
+	"CD2008": "adds Access-Control-Allow-Origin to every response of the proxy handler where every return is a statusCode dict/object literal (one --origin: the literal; several: the request's Origin from an allowlist, with Vary: Origin); otherwise prints the snippet and where it goes",
+	"CD2026": "the responses of the handler that lack the CORS headers (an error path) get them: the module-level headers constant the other responses already return (no value written), else as for CD2008",
+}
 
-// Fix fixes CD2008 for the function behind the finding's integration.
+// Fix fixes CD2008 and CD2026 for the function behind the finding's
+// integration (CD2026: the function whose code the finding is in).
 func Fix(c *fixer.Ctx) (*fixer.Change, error) {
 	fn := functionAt(c)
 	if fn == nil {
 		return nil, fixer.Skipf("the function behind %s was not found", c.Finding.Location)
 	}
-	if len(c.Origins) == 0 {
-		origins := []string{}
-		if c.API != nil {
-			for _, o := range fixer.ConfiguredOrigins(c.API) {
-				if fixer.WellFormedOrigin(o) && o != "*" {
-					origins = append(origins, o)
-				}
+	if len(c.Origins) == 0 && c.API != nil {
+		for _, o := range fixer.ConfiguredOrigins(c.API) {
+			if fixer.WellFormedOrigin(o) && o != "*" {
+				c.Origins = append(c.Origins, o)
 			}
 		}
-		if len(origins) == 0 {
-			return nil, fixer.Needs("--origin", "the function must return the page's origin; give it, e.g. --origin https://app.example.com")
-		}
-		c.Origins = origins
 	}
 	lang := language(fn)
+	needs := func() (*fixer.Change, error) {
+		return nil, fixer.Needs("--origin", "the function must return the page's origin; give it, e.g. --origin https://app.example.com")
+	}
 	if fn.CodePath == "" || fn.Inline || lang == "" {
+		if len(c.Origins) == 0 {
+			return needs()
+		}
 		return advice(fn, lang, c.Origins, "")
 	}
 	src, err := c.Files.Read(fn.CodePath)
 	if err != nil {
+		if len(c.Origins) == 0 {
+			return needs()
+		}
 		return advice(fn, lang, c.Origins, "")
 	}
 	name := handlerName(fn.Handler)
@@ -68,17 +75,58 @@ func Fix(c *fixer.Ctx) (*fixer.Change, error) {
 	case "node":
 		out, why = patchNode(string(src), name, c.Origins)
 	}
+	if why == needOrigin {
+		return needs()
+	}
 	if why != "" {
+		if len(c.Origins) == 0 {
+			return nil, fixer.Needs("--origin", "the function must return the page's origin (%s); give it, e.g. --origin https://app.example.com", why)
+		}
 		return advice(fn, lang, c.Origins, why)
+	}
+	if out == string(src) {
+		return nil, fixer.Skipf("every response of %s in %s sets Access-Control-Allow-Origin already", name, fn.CodePath)
 	}
 	if err := c.Files.Write(fn.CodePath, []byte(out)); err != nil {
 		return nil, err
+	}
+	targets := targetsOf(c.API, fn)
+	if shared := sharedHeaders(string(src), lang == "python"); shared != "" {
+		return &fixer.Change{Summary: fmt.Sprintf("%s: every response of %s sets the headers of %s, which carry Access-Control-Allow-Origin", fn.CodePath, name, shared), Files: []string{fn.CodePath}, Targets: targets}, nil
 	}
 	what := "Access-Control-Allow-Origin " + c.Origins[0]
 	if len(c.Origins) > 1 {
 		what = "Access-Control-Allow-Origin echoed from " + strings.Join(c.Origins, ", ") + " with Vary: Origin"
 	}
-	return &fixer.Change{Summary: fmt.Sprintf("%s: every response of %s sets %s", fn.CodePath, name, what), Files: []string{fn.CodePath}}, nil
+	return &fixer.Change{Summary: fmt.Sprintf("%s: every response of %s sets %s", fn.CodePath, name, what), Files: []string{fn.CodePath}, Targets: targets}, nil
+}
+
+// targetsOf lists the actual responses of the routes fn answers: a
+// patched handler must make them readable.
+func targetsOf(api *apimodel.API, fn *apimodel.Function) []fixer.Target {
+	if api == nil {
+		return nil
+	}
+	verb := func(m string) string {
+		if strings.EqualFold(m, "ANY") {
+			return ""
+		}
+		return m
+	}
+	var out []fixer.Target
+	for _, r := range api.Resources {
+		for _, m := range r.Methods {
+			if m.Integration != nil && m.Integration.Function == fn {
+				out = append(out, fixer.Target{API: api.ID, Method: verb(m.HTTPMethod), Path: r.Path, Stage: fixer.Actual})
+			}
+		}
+	}
+	for _, r := range api.Routes {
+		if r.Integration != nil && r.Integration.Function == fn && r.Path != "" {
+			out = append(out, fixer.Target{API: api.ID, Method: verb(r.Method), Path: r.Path, Stage: fixer.Actual})
+		}
+	}
+	return out
 }
 
 // functionAt returns the function of the proxy integration the finding
@@ -100,7 +148,76 @@ func functionAt(c *fixer.Ctx) *apimodel.Function {
 			return r.Integration.Function
 		}
 	}
+	// A finding in the handler's code (CD2026): the function it names,
+	// else the first whose code is in the file.
+	var first, named *apimodel.Function
+	fixer.Functions(c.API, func(fn *apimodel.Function) {
+		if !sameFile(fn.CodePath, loc.File) {
+			return
+		}
+		if first == nil {
+			first = fn
+		}
+		if fn.ID != "" && strings.Contains(c.Finding.Detail, "function "+fn.ID+" ") {
+			named = fn
+		}
+	})
+	switch {
+	case named != nil:
+		return named
+	case first != nil:
+		return first
+	}
 	return c.API.Function
+}
+
+func sameFile(a, b string) bool {
+	return a != "" && filepath.Clean(a) == filepath.Clean(b)
+}
+
+// needOrigin is the reason a patch gives when it must write an origin
+// and none was given.
+const needOrigin = "needs an origin"
+
+// sharedHeaders returns the name of the module-level dict/object literal
+// the handler's responses use as headers ("headers": CORS) when there is
+// exactly one and it sets Access-Control-Allow-Origin: the responses
+// without headers then get the same headers, which writes no new value.
+func sharedHeaders(src string, python bool) string {
+	use := regexp.MustCompile(`\bheaders\s*:\s*([A-Za-z_$][\w$]*)\s*[,}\n]`)
+	if python {
+		use = regexp.MustCompile(`["']headers["']\s*:\s*([A-Za-z_]\w*)\s*[,}\n]`)
+	}
+	names := map[string]bool{}
+	for _, m := range use.FindAllStringSubmatch(src, -1) {
+		names[m[1]] = true
+	}
+	if len(names) != 1 {
+		return ""
+	}
+	var name string
+	for n := range names {
+		name = n
+	}
+	def := regexp.MustCompile(`(?m)^(?:export\s+)?(?:const\s+|let\s+|var\s+)?` + regexp.QuoteMeta(name) + `\s*=\s*\{`)
+	if python {
+		def = regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + `\s*=\s*\{`)
+	}
+	locs := def.FindAllStringIndex(src, -1)
+	if len(locs) != 1 {
+		return ""
+	}
+	at := locs[0][1] - 1
+	end := matchClose(src, at, python)
+	if end < 0 {
+		return ""
+	}
+	for k := range topKeys(src[at:end], python) {
+		if strings.EqualFold(k, "Access-Control-Allow-Origin") {
+			return name
+		}
+	}
+	return ""
 }
 
 func language(fn *apimodel.Function) string {
@@ -346,12 +463,18 @@ func patchPython(src, name string, origins []string) (string, string) {
 	if regexp.MustCompile(`\byield\b`).MatchString(body) {
 		return "", "the handler is a generator"
 	}
-	value := "'" + origins[0] + "'"
-	helper := ""
-	headersExpr := "{'Access-Control-Allow-Origin': " + value + "}"
-	if len(origins) > 1 {
+	shared := sharedHeaders(src, true)
+	value, helper, headersExpr := "", "", shared
+	switch {
+	case shared != "":
+	case len(origins) == 0:
+		return "", needOrigin
+	case len(origins) > 1:
 		helper = pythonHelper(origins, "") + "\n\n"
 		headersExpr = "cors_headers(" + event + ")"
+	default:
+		value = "'" + origins[0] + "'"
+		headersExpr = "{'Access-Control-Allow-Origin': " + value + "}"
 	}
 	type edit struct {
 		at   int
@@ -377,6 +500,9 @@ func patchPython(src, name string, origins []string) (string, string) {
 		q := quoteOf(lit)
 		if colon, ok := keys["headers"]; ok {
 			v := strings.TrimLeft(lit[colon+1:], " \t\n")
+			if shared != "" && isName(v, shared) {
+				continue
+			}
 			if !strings.HasPrefix(v, "{") {
 				return "", "a response's headers are not a dict literal"
 			}
@@ -389,7 +515,7 @@ func patchPython(src, name string, origins []string) (string, string) {
 				continue
 			}
 			vAt := at + colon + 1 + (len(lit[colon+1:]) - len(v))
-			if len(origins) > 1 {
+			if shared != "" || len(origins) > 1 {
 				edits = append(edits, edit{vAt + 1, "**" + headersExpr + ", "})
 			} else {
 				edits = append(edits, edit{vAt + 1, requote("'Access-Control-Allow-Origin': "+value+", ", q)})
@@ -463,10 +589,16 @@ func patchNode(src, name string, origins []string) (string, string) {
 	if bodyAt >= len(src) {
 		return "", "the handler has no body"
 	}
-	value := "'" + origins[0] + "'"
-	headersExpr := "{ 'Access-Control-Allow-Origin': " + value + " }"
-	helper := ""
-	if len(origins) > 1 {
+	shared := sharedHeaders(src, false)
+	value, helper, headersExpr := "", "", shared
+	switch {
+	case shared != "":
+	case len(origins) == 0:
+		return "", needOrigin
+	case len(origins) == 1:
+		value = "'" + origins[0] + "'"
+		headersExpr = "{ 'Access-Control-Allow-Origin': " + value + " }"
+	default:
 		if event == "" {
 			return "", "the handler takes no event parameter to read the Origin from"
 		}
@@ -485,6 +617,9 @@ func patchNode(src, name string, origins []string) (string, string) {
 		}
 		if colon, ok := keys["headers"]; ok {
 			v := strings.TrimLeft(lit[colon+1:], " \t\n")
+			if shared != "" && isName(v, shared) {
+				return ""
+			}
 			if !strings.HasPrefix(v, "{") {
 				return "a response's headers are not an object literal"
 			}
@@ -497,7 +632,7 @@ func patchNode(src, name string, origins []string) (string, string) {
 				return ""
 			}
 			vAt := at + colon + 1 + (len(lit[colon+1:]) - len(v))
-			if len(origins) > 1 {
+			if shared != "" || len(origins) > 1 {
 				edits = append(edits, edit{vAt + 1, " ..." + headersExpr + ","})
 			} else {
 				edits = append(edits, edit{vAt + 1, " 'Access-Control-Allow-Origin': " + value + ","})
@@ -576,3 +711,12 @@ func patchNode(src, name string, origins []string) (string, string) {
 }
 
 var _ = strconv.Quote
+
+// isName reports whether s starts with the identifier name.
+func isName(s, name string) bool {
+	if !strings.HasPrefix(s, name) {
+		return false
+	}
+	rest := s[len(name):]
+	return rest == "" || !(rest[0] == '_' || rest[0] == '$' || rest[0] >= 'a' && rest[0] <= 'z' || rest[0] >= 'A' && rest[0] <= 'Z' || rest[0] >= '0' && rest[0] <= '9')
+}

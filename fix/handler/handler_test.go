@@ -59,6 +59,26 @@ func TestPatch(t *testing.T) {
 			why: "nested functions",
 		},
 		{
+			desc: "python error path gets the module's CORS headers (no origin given)", lang: "python", name: "handler",
+			src:  "CORS = {\"Access-Control-Allow-Origin\": \"https://app.example.com\"}\n\n\ndef handler(event, context):\n    if not event:\n        return {\"statusCode\": 400}\n    if event.get('x'):\n        return {\"statusCode\": 201, \"headers\": {\"Content-Type\": \"text/plain\"}}\n    return {\"statusCode\": 200, \"headers\": CORS}\n",
+			want: []string{`return {"headers": CORS, "statusCode": 400}`, `"headers": {**CORS, "Content-Type": "text/plain"}`, `return {"statusCode": 200, "headers": CORS}`},
+		},
+		{
+			desc: "python headers constant without the header", lang: "python", name: "handler",
+			src: "H = {'Content-Type': 'text/plain'}\n\n\ndef handler(event, context):\n    return {'statusCode': 200, 'headers': H}\n",
+			why: needOrigin,
+		},
+		{
+			desc: "node error path gets the module's CORS headers", lang: "node", name: "handler",
+			src:  "const cors = { 'Access-Control-Allow-Origin': 'https://app.example.com', Vary: 'Origin' };\nexports.handler = async (event) => {\n  if (!event.body) {\n    return { statusCode: 400, body: '{}' };\n  }\n  return { statusCode: 200, headers: cors, body: event.body };\n};\n",
+			want: []string{"return { headers: cors, statusCode: 400", "return { statusCode: 200, headers: cors, body"},
+		},
+		{
+			desc: "node two header constants", lang: "node", name: "handler", origins: one,
+			src:  "const a = { 'Access-Control-Allow-Origin': 'https://app.example.com' };\nconst b = { 'Access-Control-Allow-Origin': 'https://x.example.com' };\nexports.handler = async (event) => {\n  if (!event.body) {\n    return { statusCode: 400, headers: a };\n  }\n  return { statusCode: 200, headers: b };\n};\n",
+			why: "not an object literal",
+		},
+		{
 			desc: "node handler missing", lang: "node", name: "main", origins: one,
 			src: "exports.handler = async () => ({ statusCode: 200 });\n",
 			why: "not found",
