@@ -75,7 +75,7 @@ func TestPatch(t *testing.T) {
 		},
 		{
 			desc: "node two header constants", lang: "node", name: "handler", origins: one,
-			src:  "const a = { 'Access-Control-Allow-Origin': 'https://app.example.com' };\nconst b = { 'Access-Control-Allow-Origin': 'https://x.example.com' };\nexports.handler = async (event) => {\n  if (!event.body) {\n    return { statusCode: 400, headers: a };\n  }\n  return { statusCode: 200, headers: b };\n};\n",
+			src: "const a = { 'Access-Control-Allow-Origin': 'https://app.example.com' };\nconst b = { 'Access-Control-Allow-Origin': 'https://x.example.com' };\nexports.handler = async (event) => {\n  if (!event.body) {\n    return { statusCode: 400, headers: a };\n  }\n  return { statusCode: 200, headers: b };\n};\n",
 			why: "not an object literal",
 		},
 		{
