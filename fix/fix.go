@@ -91,7 +91,8 @@ type Applied struct {
 	Files   []string     `json:"files"`
 	// Proof is "verdict" when a targeted route went from blocked to
 	// passing in the simulation, "lint" when the re-lint is the proof
-	// (the finding is gone and no route got worse).
+	// (the finding is gone and no route got worse), "redeploy" when a
+	// deployment's logical ID now changes with the API (CD2023).
 	Proof string `json:"proof"`
 	// Rows are the simulated requests whose verdict this fix changed.
 	Rows []Row `json:"rows,omitempty"`
@@ -138,7 +139,17 @@ type Result struct {
 
 // Counts summarises a run.
 type Counts struct {
-	Findings, Fixed, ProvedByVerdict, Advice, Skipped, NoFix int
+	Findings        int `json:"findings"`
+	Fixed           int `json:"fixed"`
+	ProvedByVerdict int `json:"proved_by_verdict"`
+	// Redeploy are the fixed deployments renamed with the API (CD2023).
+	Redeploy int `json:"redeploy"`
+	Advice          int `json:"advice"`
+	Skipped         int `json:"skipped"`
+	NoFix           int `json:"no_fix"`
+	// Resolved are findings no fix targeted that another fix removed
+	// (a CD2050 block gone with the OPTIONS method CD2001 added).
+	Resolved int `json:"resolved"`
 }
 
 // Counts returns the run's counts: findings of the first lint, fixes
@@ -150,8 +161,11 @@ func (r *Result) Counts() Counts {
 		c.Findings = r.Before
 	}
 	for _, a := range r.Applied {
-		if a.Proof == "verdict" {
+		switch a.Proof {
+		case "verdict":
 			c.ProvedByVerdict++
+		case "redeploy":
+			c.Redeploy++
 		}
 	}
 	handled := map[string]bool{}
@@ -165,6 +179,19 @@ func (r *Result) Counts() Counts {
 		if !handled[findingKey(f)] {
 			c.NoFix++
 		}
+	}
+	fixed := map[string]bool{}
+	for _, a := range r.Applied {
+		fixed[findingKey(a.Finding)] = true
+	}
+	adviceOnly := 0
+	for _, a := range r.Advice {
+		if !fixed[findingKey(a.Finding)] {
+			adviceOnly++
+		}
+	}
+	if n := c.Findings - c.Fixed - c.Skipped - c.NoFix - adviceOnly; n > 0 {
+		c.Resolved = n
 	}
 	return c
 }
@@ -184,7 +211,7 @@ func Run(opts Options) (*Result, error) {
 	}
 	max := opts.MaxFixes
 	ws := newWorkspace(opts.ReadFile)
-	if len(opts.Headers) > 0 && len(opts.Origins) > 0 {
+	if len(opts.Headers) > 0 {
 		opts.Lint = withHeaderFindings(opts.Lint, opts.Origins, opts.Headers)
 	}
 	first, err := opts.Lint(opts.Paths, ws.read)
@@ -444,8 +471,13 @@ func (e *attempt) run(res *Result) *Linted {
 		e.touched[apiKey(a)] = true
 	}
 	ap := Applied{Finding: f, Summary: ch.Summary, Proof: "lint"}
-	if verdict {
+	switch {
+	case verdict:
 		ap.Proof = "verdict"
+	case f.RuleID == rules.CD2023.ID:
+		// CD2023 reports every fixed deployment ID, the new one too: the
+		// proof is that the ID changed with the API.
+		ap.Proof = "redeploy"
 	}
 	for name := range pending {
 		ap.Files = append(ap.Files, name)
@@ -588,7 +620,8 @@ func withHeaderFindings(lint func([]string, func(string) ([]byte, error)) (*Lint
 			}
 		}
 		for _, api := range l.APIs {
-			for _, o := range origins {
+			// --origin, else the origins the API allows.
+			for _, o := range simOrigins(api, origins) {
 				for _, rt := range rules.ClientRoutes(api) {
 					if have[rt.Source.String()] {
 						continue

@@ -119,13 +119,34 @@ func report(res *fix.Result) string {
 	return b.String()
 }
 
+// lineComment returns the "# ..." comment of a YAML, HCL or Python
+// line: a '#' at the start or after a space, outside quotes.
+func lineComment(l string) string {
+	var quote byte
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		switch {
+		case quote != 0:
+			if c == '\\' && quote == '"' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'' && (i == 0 || l[i-1] == ' ' || l[i-1] == ':' || l[i-1] == '[' || l[i-1] == '{' || l[i-1] == ','):
+			quote = c
+		case c == '#' && (i == 0 || l[i-1] == ' ' || l[i-1] == '\t'):
+			return strings.TrimSpace(l[i:])
+		}
+	}
+	return ""
+}
+
 func comments(b []byte) []string {
 	var out []string
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
-		l := sc.Text()
-		if i := strings.Index(l, "#"); i >= 0 && (i == 0 || l[i-1] == ' ') && !strings.Contains(l[:i], "'") && !strings.Contains(l[:i], "\"") {
-			out = append(out, strings.TrimSpace(l[i:]))
+		if c := lineComment(sc.Text()); c != "" {
+			out = append(out, c)
 		}
 	}
 	return out
@@ -254,6 +275,11 @@ func TestCorpus(t *testing.T) {
 	written := map[string][]byte{}
 	for _, f := range res.Files {
 		written[f.Name] = f.After
+		for _, c := range comments(f.Before) {
+			if !bytes.Contains(f.After, []byte(c)) {
+				t.Errorf("%s: comment %q lost", f.Name, c)
+			}
+		}
 	}
 	overlay := func(name string) ([]byte, error) {
 		if b, ok := written[name]; ok {

@@ -84,7 +84,12 @@ func (v Verdict) rank() int {
 
 // Row is one simulated request, before and after.
 type Row struct {
-	API      string            `json:"api"`
+	// API is the API's logical ID (Terraform address, live id), File
+	// the file that defines it.
+	API  string `json:"api"`
+	File string `json:"file,omitempty"`
+	// ident identifies the API across lints.
+	ident    string
 	Method   string            `json:"method"`
 	Path     string            `json:"path"`
 	Origin   string            `json:"origin"`
@@ -99,7 +104,7 @@ type Row struct {
 func (r Row) Route() string { return r.Method + " " + r.Path }
 
 func (r Row) key() string {
-	return strings.Join([]string{r.API, r.Method, r.Path, r.Origin, string(r.Scenario)}, "\x00")
+	return strings.Join([]string{r.ident, r.Method, r.Path, r.Origin, string(r.Scenario)}, "\x00")
 }
 
 // apiKey identifies an API across two lints of the same files.
@@ -212,7 +217,7 @@ func simulate(apis []*apimodel.API, origins map[string][]string, headers []strin
 					if !res.Allowed {
 						v.Stage, v.Error = string(res.Stage), string(res.Error)
 					}
-					row := Row{API: apiKey(api), Method: rt.Method, Path: rt.Path, Origin: origin, Scenario: sc, Request: describe(req, sc)}
+					row := Row{API: api.ID, File: api.Source.File, ident: apiKey(api), Method: rt.Method, Path: rt.Path, Origin: origin, Scenario: sc, Request: describe(req, sc)}
 					if old, dup := out[row.key()]; dup && old.Before.rank() <= v.rank() {
 						continue
 					}
@@ -276,6 +281,9 @@ func compare(before, after map[string]Row) []Row {
 func sortRows(rows []Row) {
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
 		if a.API != b.API {
 			return a.API < b.API
 		}
@@ -314,7 +322,7 @@ func targetRows(rows []Row, apiKeys map[string]string, t fixer.Target) []Row {
 		sc = apimodel.Success
 	}
 	for _, r := range rows {
-		if apiKeys[t.API] != "" && r.API != apiKeys[t.API] {
+		if apiKeys[t.API] != "" && r.ident != apiKeys[t.API] {
 			continue
 		}
 		if t.Method != "" && !strings.EqualFold(r.Method, t.Method) || t.Path != "" && r.Path != t.Path || r.Scenario != sc {

@@ -40,6 +40,25 @@ import (
 	"github.com/corsdoctor/corsdoctor/rules"
 )
 
+// Rules are the findings `aws fix` plans calls for, with the calls.
+var Rules = map[string]string{
+	"CD2001": "REST: PutMethod OPTIONS (authorization NONE), PutMethodResponse 200 declaring Access-Control-Allow-Origin/-Methods/-Headers, PutIntegration MOCK ({\"statusCode\": 200}), PutIntegrationResponse mapping them; HTTP API: UpdateApi with a CORS configuration",
+	"CD2002": "REST: UpdateMethod replace /authorizationType NONE on OPTIONS (an ANY method catching preflights: an OPTIONS method as for CD2001); HTTP API: UpdateApi with a CORS configuration, which API Gateway answers before authorizers",
+	"CD2003": "UpdateMethod replace /apiKeyRequired false on OPTIONS",
+	"CD2004": "UpdateMethodResponse add the undeclared headers, UpdateIntegrationResponse add/replace their values on the OPTIONS method",
+	"CD2005": "UpdateIntegrationResponse replace Access-Control-Allow-Methods on the OPTIONS method with the resource's methods",
+	"CD2009": "PutGatewayResponse DEFAULT_4XX and DEFAULT_5XX with Access-Control-Allow-Origin (and the response's existing parameters)",
+	"CD2010": "UpdateIntegrationResponse replace the origin value (REST); UpdateApi AllowOrigins (HTTP API)",
+	"CD2011": "UpdateIntegrationResponse / UpdateApi: the --origin value(s) instead of the wildcard",
+	"CD2012": "UpdateIntegrationResponse / UpdateApi: the --origin value(s) instead of the reflected origin",
+	"CD2013": "UpdateApi AllowHeaders with the headers the clients send",
+	"CD2014": "UpdateIntegrationResponse with the one --origin (REST); UpdateApi with one AllowOrigins item per origin",
+	"CD2020": "UpdateIntegrationResponse / UpdateApi: the https --origin of the same host",
+	"CD2021": "UpdateIntegrationResponse Access-Control-Max-Age '7200' (REST); UpdateApi MaxAge 7200",
+	"CD2025": "the SigV4 headers added as for CD2004 (REST) or CD2013 (HTTP API)",
+	"CD2050": "a block at the preflight: the missing headers or methods as for CD2004 (REST) or CD2013 (HTTP API, and AllowOrigins when the page's origin is missing)",
+}
+
 // Options configure a plan.
 type Options struct {
 	APIID   string

@@ -265,14 +265,30 @@ func (b *block) literal(name string) (string, bool) {
 	return "", false
 }
 
+// fresh returns expression source s as one token, for the attributes of
+// a block this package creates: hclwrite then aligns the block's
+// attributes as terraform fmt does.
+func fresh(s string) hclwrite.Tokens {
+	return hclwrite.Tokens{{Type: hclsyntax.TokenIdent, Bytes: []byte(strings.TrimSpace(s))}}
+}
+
+// raw returns the tokens of expression source s. They are lexed, not one
+// opaque token: hclwrite realigns the attributes around an expression
+// whose tokens carry no spacing.
 func raw(s string) hclwrite.Tokens {
-	return hclwrite.Tokens{{Type: hclsyntax.TokenIdent, Bytes: []byte(s)}}
+	f, diags := hclwrite.ParseConfig([]byte("x = "+s+"\n"), "expr.tf", hcl.Pos{Line: 1, Column: 1})
+	if !diags.HasErrors() {
+		if a := f.Body().GetAttribute("x"); a != nil {
+			return a.Expr().BuildTokens(nil)
+		}
+	}
+	return hclwrite.Tokens{{Type: hclsyntax.TokenIdent, Bytes: []byte(s), SpacesBefore: 1}}
 }
 
 // copyAttr copies an attribute's expression from b to the new block nb.
 func copyAttr(nb *hclwrite.Body, b *block, name string) {
 	if a := b.w.Body().GetAttribute(name); a != nil {
-		nb.SetAttributeRaw(name, a.Expr().BuildTokens(nil))
+		nb.SetAttributeRaw(name, fresh(string(a.Expr().BuildTokens(nil).Bytes())))
 	}
 }
 
@@ -329,6 +345,10 @@ func (b *block) setMap(name string, set []string) error {
 		keys = append(keys, strconv.Quote(set[i]))
 		vals = append(vals, set[i+1])
 	}
+	if text, ok := b.spliceMap(name, set); ok {
+		b.w.Body().SetAttributeRaw(name, raw(text))
+		return nil
+	}
 	ind := "  "
 	if a := b.syn.Body.Attributes[name]; a != nil {
 		line := lineOf(b.f.src, a.SrcRange.Start.Byte)
@@ -354,6 +374,74 @@ func (b *block) setMap(name string, set []string) error {
 	sb.WriteString(ind + "}")
 	b.w.Body().SetAttributeRaw(name, raw(sb.String()))
 	return nil
+}
+
+// spliceMap returns the source of the object attribute name with the
+// items of set (key -> value source text) replaced in place or added as
+// lines before the closing brace, everything else (comments, alignment,
+// order) as written; ok is false for a map it cannot edit in place (one
+// line, empty, absent).
+func (b *block) spliceMap(name string, set []string) (string, bool) {
+	a := b.syn.Body.Attributes[name]
+	if a == nil {
+		return "", false
+	}
+	oc, isObj := a.Expr.(*hclsyntax.ObjectConsExpr)
+	if !isObj || len(oc.Items) == 0 {
+		return "", false
+	}
+	r := oc.Range()
+	src := b.f.src
+	if r.Start.Line == r.End.Line {
+		return "", false
+	}
+	base := r.Start.Byte
+	type edit struct {
+		at, end int
+		text    string
+	}
+	var edits []edit
+	idx := map[string]int{}
+	for i, it := range oc.Items {
+		kr := it.KeyExpr.Range()
+		idx[unquote(string(src[kr.Start.Byte:kr.End.Byte]))] = i
+	}
+	// New lines go after the last item's line, keyed and aligned like it.
+	last := oc.Items[len(oc.Items)-1]
+	lk, lv := last.KeyExpr.Range(), last.ValueExpr.Range()
+	eol := bytes.IndexByte(src[lv.End.Byte:], '\n')
+	if eol < 0 || lv.End.Byte+eol >= r.End.Byte {
+		return "", false
+	}
+	insertAt := lv.End.Byte + eol + 1
+	lineStart := bytes.LastIndexByte(src[:lk.Start.Byte], '\n') + 1
+	ind := string(src[lineStart:lk.Start.Byte])
+	if strings.TrimSpace(ind) != "" {
+		return "", false
+	}
+	keyWidth := 0
+	if eq := bytes.IndexByte(src[lk.End.Byte:lv.Start.Byte], '='); eq >= 0 {
+		keyWidth = lk.End.Byte - lk.Start.Byte + len(bytes.TrimRight(src[lk.End.Byte:lk.End.Byte+eq], "=")) - 1
+	}
+	var added strings.Builder
+	for i := 0; i+1 < len(set); i += 2 {
+		if j, ok := idx[set[i]]; ok {
+			vr := oc.Items[j].ValueExpr.Range()
+			edits = append(edits, edit{vr.Start.Byte, vr.End.Byte, set[i+1]})
+			continue
+		}
+		k := strconv.Quote(set[i])
+		fmt.Fprintf(&added, "%s%-*s = %s\n", ind, keyWidth, k, set[i+1])
+	}
+	if added.Len() > 0 {
+		edits = append(edits, edit{insertAt, insertAt, added.String()})
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].at > edits[j].at })
+	text := string(src[base:r.End.Byte])
+	for _, e := range edits {
+		text = text[:e.at-base] + e.text + text[e.end-base:]
+	}
+	return text, true
 }
 
 func lineOf(src []byte, off int) string {
@@ -433,7 +521,7 @@ func (m *mod) addOptions(res *apimodel.Resource) (*fixer.Change, error) {
 	copyAttr(integ, mb, "resource_id")
 	integ.SetAttributeTraversal("http_method", ref(maddr, "http_method"))
 	integ.SetAttributeValue("type", cty.StringVal("MOCK"))
-	integ.SetAttributeRaw("request_templates", raw("{\n    \"application/json\" = jsonencode({ statusCode = 200 })\n  }"))
+	integ.SetAttributeRaw("request_templates", fresh("{\n    \"application/json\" = jsonencode({ statusCode = 200 })\n  }"))
 
 	kv := pf.Params()
 	var declared, mapped strings.Builder
@@ -456,15 +544,15 @@ func (m *mod) addOptions(res *apimodel.Resource) (*fixer.Change, error) {
 	copyAttr(mr, mb, "resource_id")
 	mr.SetAttributeTraversal("http_method", ref(maddr, "http_method"))
 	mr.SetAttributeValue("status_code", cty.StringVal("200"))
-	mr.SetAttributeRaw("response_parameters", raw(declared.String()))
+	mr.SetAttributeRaw("response_parameters", fresh(declared.String()))
 
 	ir := f.newBlock("aws_api_gateway_integration_response", name, "")
 	copyAttr(ir, mb, "rest_api_id")
 	copyAttr(ir, mb, "resource_id")
 	ir.SetAttributeTraversal("http_method", ref(maddr, "http_method"))
 	ir.SetAttributeTraversal("status_code", ref("aws_api_gateway_method_response."+name, "status_code"))
-	ir.SetAttributeRaw("response_parameters", raw(mapped.String()))
-	ir.SetAttributeRaw("depends_on", raw("[aws_api_gateway_integration."+name+"]"))
+	ir.SetAttributeRaw("response_parameters", fresh(mapped.String()))
+	ir.SetAttributeRaw("depends_on", fresh("[aws_api_gateway_integration."+name+"]"))
 
 	added := []string{maddr, "aws_api_gateway_integration." + name, "aws_api_gateway_method_response." + name, "aws_api_gateway_integration_response." + name}
 	if err := m.addToTriggers(added); err != nil {
@@ -712,7 +800,7 @@ func (m *mod) mapAndDeclare(b *block, status string, kv []string, mapToo bool) e
 			fmt.Fprintf(&sb, "    %s = true\n", strconv.Quote(decl[i]))
 		}
 		sb.WriteString("  }")
-		nb.SetAttributeRaw("response_parameters", raw(sb.String()))
+		nb.SetAttributeRaw("response_parameters", fresh(sb.String()))
 		return nil
 	}
 	keys, _, _ := mr.mapItems("response_parameters")
@@ -1241,7 +1329,7 @@ func (m *mod) gateway() (*fixer.Change, error) {
 			fmt.Fprintf(&sb, "    %s = %s\n", strconv.Quote(kv[i]), strconv.Quote(kv[i+1]))
 		}
 		sb.WriteString("  }")
-		nb.SetAttributeRaw("response_parameters", raw(sb.String()))
+		nb.SetAttributeRaw("response_parameters", fresh(sb.String()))
 		did = append(did, typ)
 		added = append(added, "aws_api_gateway_gateway_response."+name)
 	}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -226,6 +225,9 @@ func FixText(w io.Writer, res *fix.Result, applied bool) {
 		fmt.Fprintln(w, "Fixed (each proved before it was kept):")
 		for _, a := range res.Applied {
 			proof := "re-lint: the finding is gone, no route got worse"
+			if a.Proof == "redeploy" {
+				proof = "redeploy: the deployment's logical ID now carries a hash of the API's methods, so the stack update creates a new deployment with these changes; no route got worse"
+			}
 			if a.Proof == "verdict" {
 				var parts []string
 				for _, r := range a.Rows {
@@ -272,11 +274,20 @@ func FixText(w io.Writer, res *fix.Result, applied bool) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "ROUTE\tREQUEST\tBEFORE\tAFTER")
 		rows := append([]fix.Row(nil), res.Table...)
-		sort.SliceStable(rows, func(i, j int) bool { return false })
+		apis := map[string]bool{}
+		for _, r := range rows {
+			apis[r.File+"\x00"+r.API] = true
+		}
 		shown := 0
+		last := ""
 		for _, r := range rows {
 			if len(rows) > 40 && r.Before.String() == r.After.String() && r.After.Allowed {
 				continue
+			}
+			// Several APIs: a line naming each before its routes.
+			if id := r.File + "\x00" + r.API; len(apis) > 1 && id != last {
+				fmt.Fprintf(tw, "%s %s\n", termSafe(r.File), termSafe(r.API))
+				last = id
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", termSafe(r.Route()), termSafe(r.Request), r.Before, r.After)
 			shown++
@@ -286,8 +297,20 @@ func FixText(w io.Writer, res *fix.Result, applied bool) {
 			fmt.Fprintf(w, "(%d more requests ALLOWED before and after)\n", len(rows)-shown)
 		}
 	}
-	fmt.Fprintf(w, "\n%d finding(s): %d fixed (%d proved by a verdict change, %d by re-lint), %d skipped, %d to change by hand, %d without a mechanical fix\n",
-		c.Findings, c.Fixed, c.ProvedByVerdict, c.Fixed-c.ProvedByVerdict, c.Skipped, c.Advice, c.NoFix)
+	resolved := ""
+	if c.Resolved > 0 {
+		resolved = fmt.Sprintf(", %d gone with another fix", c.Resolved)
+	}
+	redeploy := ""
+	if c.Redeploy > 0 {
+		redeploy = fmt.Sprintf(", %d deployment(s) renamed", c.Redeploy)
+	}
+	seen := ""
+	if c.Findings > res.Before {
+		seen = fmt.Sprintf(" (%d at the first lint, %d more reported by the re-lints after fixes)", res.Before, c.Findings-res.Before)
+	}
+	fmt.Fprintf(w, "\n%d finding(s)%s: %d fixed (%d proved by a verdict change, %d by re-lint%s)%s, %d skipped, %d to change by hand, %d without a mechanical fix\n",
+		c.Findings, seen, c.Fixed, c.ProvedByVerdict, c.Fixed-c.ProvedByVerdict-c.Redeploy, redeploy, resolved, c.Skipped, c.Advice, c.NoFix)
 	switch {
 	case len(res.Files) == 0:
 	case applied:
