@@ -144,9 +144,9 @@ type Counts struct {
 	ProvedByVerdict int `json:"proved_by_verdict"`
 	// Redeploy are the fixed deployments renamed with the API (CD2023).
 	Redeploy int `json:"redeploy"`
-	Advice          int `json:"advice"`
-	Skipped         int `json:"skipped"`
-	NoFix           int `json:"no_fix"`
+	Advice   int `json:"advice"`
+	Skipped  int `json:"skipped"`
+	NoFix    int `json:"no_fix"`
 	// Resolved are findings no fix targeted that another fix removed
 	// (a CD2050 block gone with the OPTIONS method CD2001 added).
 	Resolved int `json:"resolved"`
