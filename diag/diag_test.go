@@ -185,10 +185,52 @@ func TestFixNamesTheResource(t *testing.T) {
 			"aws apigateway create-deployment --rest-api-id ID --stage-name STAGE; aws s3api put-bucket-cors --bucket my-uploads (http://localhost:5173)"},
 		{"aws diagnose", &Input{Playbook: &evidence.Playbook{APIID: "a1b2c3d4e5", Stage: "prod", Origins: []string{"https://shop.example.org"}}},
 			"aws apigateway create-deployment --rest-api-id a1b2c3d4e5 --stage-name prod; aws s3api put-bucket-cors --bucket BUCKET (https://shop.example.org)"},
+		{"aws diagnose, HTTP API $default stage", &Input{Playbook: &evidence.Playbook{APIID: "a1b2c3d4e5", Stage: "$default"}},
+			"aws apigateway create-deployment --rest-api-id a1b2c3d4e5 --stage-name '$default'; aws s3api put-bucket-cors --bucket BUCKET (https://app.example.com)"},
 		{"lint --origin", &Input{Origins: []string{"https://shop.example.org"}},
 			"aws apigateway create-deployment --rest-api-id ID --stage-name STAGE; aws s3api put-bucket-cors --bucket BUCKET (https://shop.example.org)"},
 		{"nothing known", &Input{},
 			"aws apigateway create-deployment --rest-api-id ID --stage-name STAGE; aws s3api put-bucket-cors --bucket BUCKET (https://app.example.com)"},
+	} {
+		fs := Run([]*Rule{r}, tc.in)
+		if len(fs) != 1 || fs[0].Fix != tc.want {
+			t.Errorf("%s: fix = %+v\nwant %q", tc.desc, fs, tc.want)
+		}
+	}
+}
+
+// TestFixURL: {{url}} is the request's URL without what redaction hides
+// (credentials, query, fragment) and without a shell metacharacter, or the
+// stage's invoke URL aws diagnosed.
+func TestFixURL(t *testing.T) {
+	t.Parallel()
+	r := &Rule{ID: "CD9999", Name: "x", Fix: map[Platform]string{Generic: "corsdoctor check {{url}} --origin {{origin}} -X {{method}}"}}
+	r.Check = func(p *Pass) {
+		for i := range p.Exchanges() {
+			p.Report(i, evidence.Source{}, "d")
+		}
+		if len(p.Exchanges()) == 0 {
+			p.Report(-1, evidence.Source{}, "d")
+		}
+	}
+	ex := func(url string) *Input {
+		return &Input{Exchanges: []*evidence.Exchange{{Request: cors.Request{Origin: "http://localhost:5173", URL: url, Method: "POST"}}}}
+	}
+	for _, tc := range []struct {
+		desc string
+		in   *Input
+		want string
+	}{
+		{"plain", ex("https://api.example.com/v1/orders"), "corsdoctor check https://api.example.com/v1/orders --origin http://localhost:5173 -X POST"},
+		{"secrets left out", ex("https://user:pw@api.example.com:8443/v1/orders?token=s3cr3t#x"), "corsdoctor check https://api.example.com:8443/v1/orders --origin http://localhost:5173 -X POST"},
+		{"shell metacharacters encoded", ex("https://api.example.com/a'$(reboot);b&c"), "corsdoctor check https://api.example.com/a%27%24%28reboot%29%3Bb%26c --origin http://localhost:5173 -X POST"},
+		{"not http", ex("file:///etc/passwd"), "corsdoctor check URL --origin http://localhost:5173 -X POST"},
+		{"aws diagnose", &Input{Playbook: &evidence.Playbook{APIID: "a1b2c3d4e5", Region: "eu-west-1", Stage: "prod"}},
+			"corsdoctor check https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod --origin https://app.example.com -X PUT"},
+		{"aws diagnose, $default stage", &Input{Playbook: &evidence.Playbook{APIID: "a1b2c3d4e5", Region: "eu-west-1", Stage: "$default"}},
+			"corsdoctor check https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com --origin https://app.example.com -X PUT"},
+		{"aws diagnose, odd region", &Input{Playbook: &evidence.Playbook{APIID: "a1b2c3d4e5", Region: "eu;rm", Stage: "prod"}},
+			"corsdoctor check URL --origin https://app.example.com -X PUT"},
 	} {
 		fs := Run([]*Rule{r}, tc.in)
 		if len(fs) != 1 || fs[0].Fix != tc.want {

@@ -1,6 +1,7 @@
 package diag
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/corsdoctor/corsdoctor/cors"
@@ -23,6 +24,9 @@ import (
 //	{{stage}}    its stage: the first path segment of a REST API's
 //	             execute-api URL, or the stage aws diagnosed (STAGE)
 //	{{bucket}}   the S3 bucket named by the URL's host or path (BUCKET)
+//	{{url}}      the request's URL without credentials, query or
+//	             fragment (nothing a redaction would hide), or the
+//	             invoke URL of the stage aws diagnosed (URL)
 //
 // Lists render as "a, b" by default; FORMAT csv gives "a,b", q gives
 // "'a', 'b'" (Python, JavaScript), qq gives "\"a\", \"b\"" (Go, JSON).
@@ -36,11 +40,13 @@ type FixValues struct {
 	// evidence.AWSNamesOf); their examples are the placeholders users
 	// know from the AWS CLI documentation.
 	APIID, Stage, Bucket string
+	// URL is the request's scheme://host/path.
+	URL string
 }
 
 // ExampleValues fill placeholders where no exchange is known.
 var ExampleValues = FixValues{Origin: "https://app.example.com", Method: "PUT", Headers: []string{"content-type", "authorization"},
-	APIID: "ID", Stage: "STAGE", Bucket: "BUCKET"}
+	APIID: "ID", Stage: "STAGE", Bucket: "BUCKET", URL: "URL"}
 
 // ValuesOf returns the placeholder values of an exchange; fields it does
 // not know fall back to ExampleValues.
@@ -65,6 +71,9 @@ func ValuesOf(ex *evidence.Exchange) FixValues {
 	}
 	if len(v.Headers) == 0 {
 		v.Headers = []string{"content-type"}
+	}
+	if u := shellSafeURL(ex.Request.URL); u != "" {
+		v.URL = u
 	}
 	n := evidence.AWSNamesOf(ex.Request.URL)
 	if n.APIID != "" {
@@ -94,11 +103,22 @@ func valuesOfInput(in *Input) FixValues {
 		v.Origin = in.Origins[0]
 	}
 	if pb := in.Playbook; pb != nil {
-		if pb.APIID != "" {
+		// Only plain names reach a fix: they are shell commands.
+		if evidence.IsAPIID(pb.APIID) {
 			v.APIID = pb.APIID
 		}
-		if pb.Stage != "" {
+		switch {
+		case pb.Stage == "$default":
+			v.Stage = "'$default'"
+		case evidence.IsStageName(pb.Stage):
 			v.Stage = pb.Stage
+		}
+		if evidence.IsAPIID(pb.APIID) && (pb.Stage == "$default" || evidence.IsStageName(pb.Stage)) && shellSafeURL("https://"+pb.Region) != "" {
+			// The default endpoint; a $default stage has no path segment.
+			v.URL = "https://" + pb.APIID + ".execute-api." + pb.Region + ".amazonaws.com"
+			if pb.Stage != "$default" {
+				v.URL += "/" + pb.Stage
+			}
 		}
 		if len(pb.Origins) > 0 && pb.Origins[0] != "" {
 			v.Origin = pb.Origins[0]
@@ -150,6 +170,8 @@ func FillFix(fix string, v FixValues) string {
 			list = []string{v.Stage}
 		case "bucket":
 			list = []string{v.Bucket}
+		case "url":
+			list = []string{v.URL}
 		default:
 			b.WriteString(fix[i : i+j+2])
 			fix = fix[i+j+2:]
@@ -170,4 +192,36 @@ func renderList(list []string, format string) string {
 		return `"` + strings.Join(list, `", "`) + `"`
 	}
 	return strings.Join(list, ", ")
+}
+
+// shellSafeURL returns scheme://host/path of raw, or "" when it is not an
+// http(s) URL with a plain host. Fixes are shell commands and the URL may
+// come from a hostile HAR: every path byte outside RFC 3986's unreserved
+// characters, "/", "%", ":", "@", "+", "," and "=" is percent-encoded, so
+// no quote, "$", "(", ";" or "&" reaches the command line.
+func shellSafeURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return ""
+	}
+	for _, c := range u.Host {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune(".-:[]", c)) {
+			return ""
+		}
+	}
+	var b strings.Builder
+	b.WriteString(u.Scheme + "://" + u.Host)
+	const hex = "0123456789ABCDEF"
+	p := u.EscapedPath()
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~/%:@+,=", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }

@@ -38,6 +38,13 @@ var (
 	bucketRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 )
 
+// IsAPIID reports whether s has the form of an API Gateway API id.
+func IsAPIID(s string) bool { return apiIDRe.MatchString(s) }
+
+// IsStageName reports whether s is an API Gateway stage name other than
+// HTTP APIs' "$default".
+func IsStageName(s string) bool { return stageRe.MatchString(s) }
+
 // AWSNamesOf reads the API Gateway API id and stage, or the S3 bucket,
 // from an AWS default host name. Custom domains name nothing.
 func AWSNamesOf(rawURL string) AWSNames {

@@ -19,7 +19,7 @@ request is sent, but the response is opaque: status 0, no headers, an empty body
 custom headers such as Content-Type: application/json are not allowed. It never fixes a
 CORS problem; it only hides it.`,
 	Fix: map[diag.Platform]string{
-		diag.Generic: "Remove mode: 'no-cors' from the fetch call: it cannot make a response readable. Then fix the server's CORS headers for {{origin}} (corsdoctor check URL --origin {{origin}} shows what the server answers), or call the API from your own server when you do not control it.",
+		diag.Generic: "Remove mode: 'no-cors' from the fetch call: it cannot make a response readable. Then fix the server's CORS headers for {{origin}} (corsdoctor check {{url}} --origin {{origin}} shows what the server answers), or call the API from your own server when you do not control it.",
 	},
 	Check: func(p *diag.Pass) {
 		for i, ex := range p.Exchanges() {

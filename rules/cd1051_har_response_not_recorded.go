@@ -25,7 +25,7 @@ recorded, it was served from the preflight cache.
 Before:  POST /orders  (failed) net::ERR_FAILED   status 0, no headers
 After:   corsdoctor check (or curl -i with the same Origin and method) shows the response`,
 	Fix: map[diag.Platform]string{
-		diag.Generic: "Fetch the response the browser hid: corsdoctor check URL --origin ORIGIN -X METHOD (with the same headers), or curl -si -X METHOD URL -H 'Origin: ORIGIN'; or open the request in DevTools > Network with 'Preserve log' and read the Console's CORS message.",
+		diag.Generic: "Fetch the response the browser hid: corsdoctor check {{url}} --origin {{origin}} -X {{method}} (with the same headers), or curl -si -X {{method}} {{url}} -H 'Origin: {{origin}}'; or open the request in DevTools > Network with 'Preserve log' and read the Console's CORS message.",
 	},
 	Check: func(p *diag.Pass) {
 		for i, ex := range p.Exchanges() {

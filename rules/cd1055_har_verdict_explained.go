@@ -34,7 +34,7 @@ the browser knew, and the report says what:
 Before:  verdict ALLOWED while DevTools shows the request failed
 After:   BLOCKED (WildcardOriginNotAllowed), credentials: 'include' inferred`,
 	Fix: map[diag.Platform]string{
-		diag.Generic: "Confirm the page's credentials mode (fetch credentials / XHR withCredentials) and, when the HAR cannot show what decided, reproduce with corsdoctor check URL --origin {{origin}} -X {{method}} (add --credentials when the page sends them) or corsdoctor browser to see the full exchange.",
+		diag.Generic: "Confirm the page's credentials mode (fetch credentials / XHR withCredentials) and, when the HAR cannot show what decided, reproduce with corsdoctor check {{url}} --origin {{origin}} -X {{method}} (add --credentials when the page sends them) or corsdoctor browser to see the full exchange.",
 	},
 	Check: func(p *diag.Pass) {
 		for i, ex := range p.Exchanges() {

@@ -23,7 +23,7 @@ response is invisible in metrics), HTTP and REST APIs behave differently (HTTP A
 replace backend CORS headers once CorsConfiguration is set), or an authorizer rejects
 authenticated requests whose error responses carry no CORS headers.`,
 	Fix: map[diag.Platform]string{
-		diag.Generic: "Reproduce from the browser: corsdoctor check --url URL --origin ORIGIN (or a HAR file), and compare the page's exact origin with the configured ones; check authorizer error responses (gateway responses UNAUTHORIZED/ACCESS_DENIED) for CORS headers.",
+		diag.Generic: "Reproduce from the browser: corsdoctor check {{url}}/PATH --origin {{origin}} with a failing route's path (or a HAR file), and compare the page's exact origin with the configured ones; check authorizer error responses (gateway responses UNAUTHORIZED/ACCESS_DENIED) for CORS headers.",
 	},
 	Check: func(p *diag.Pass) {
 		pb := playbook(p)
