@@ -247,6 +247,7 @@ func TestScanResume(t *testing.T) {
 	var errOut bytes.Buffer
 	app := NewApp(&IO{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &errOut})
 	cmd := NewCmdScan(app, func(o *ScanOptions) error { o.ctx = ctx; return runScan(o) })
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true // as the root command is
 	cmd.SetArgs(args[1:])
 	err := cmd.Execute()
 	if err == nil || !strings.Contains(err.Error(), "interrupted") {
