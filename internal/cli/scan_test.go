@@ -385,7 +385,16 @@ func TestScanProgress(t *testing.T) {
 	w.scanned.Add(3)
 	start := time.Now()
 	stop := w.progress(true, start, time.Now)
-	time.Sleep(300 * time.Millisecond)
+	// Wait for the first tick (every 250 ms) without assuming when it
+	// comes: a loaded machine may take longer (hang guard: 30 s).
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		w.errMu.Lock()
+		drawn := strings.Contains(buf.String(), "scanned 3 targets")
+		w.errMu.Unlock()
+		if drawn {
+			break
+		}
+	}
 	stop()
 	if s := buf.String(); !strings.Contains(s, "scanned 3 targets") || !strings.HasSuffix(s, "\r\x1b[K") {
 		t.Fatalf("progress output %q", s)
