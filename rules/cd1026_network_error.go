@@ -37,7 +37,32 @@ net::ERR_TIMED_OUT); people often read it as a CORS failure. No CORS header can 
 			if strings.Contains(ex.Err, "certificate") {
 				d += "; browsers do not offer --insecure: the page fails until the certificate is trusted"
 			}
+			if fix := netErrorFix(ex.Err); fix != "" {
+				p.ReportFixText(i, evidence.Source{URL: ex.Request.URL}, diag.Generic, fix, d)
+				continue
+			}
 			p.Report(i, evidence.Source{URL: ex.Request.URL}, d)
 		}
 	},
 })
+
+// netErrorFix is the fix for the failures the generic connection fix
+// would send the wrong way ("" for DNS, connection and timeout errors):
+// a blocker extension, mixed content, a certificate, CORP/ORB
+// (net_error_list.h: ERR_BLOCKED_BY_CLIENT, ERR_CERT_*, ERR_SSL_*,
+// ERR_BLOCKED_BY_RESPONSE; Fetch § 4.1 main fetch step 7, "should
+// response to request be blocked as mixed content").
+func netErrorFix(e string) string {
+	l := strings.ToLower(e)
+	switch {
+	case strings.Contains(l, "blocked_by_client"):
+		return "Not the server: an extension in this browser (an ad or tracker blocker) or a browser policy blocked the request before it was sent. Retry in a private window with extensions off to confirm; when filter lists match the URL (hosts or paths with words such as ads, analytics, track, beacon, pixel), rename the endpoint or serve it from your own domain."
+	case strings.Contains(l, "mixed content"):
+		return "Serve the API over https: the page is https, and no CORS header lets an https page call http. Check that no redirect (a proxy or load balancer) sends the request to http; in development, serve the page over http too or the API over https."
+	case strings.Contains(l, "cert"), strings.Contains(l, "ssl"), strings.Contains(l, "tls"):
+		return "Give the server a certificate the browser trusts for this host name, with its full chain (a public CA such as Let's Encrypt; in development, a local CA such as mkcert installed in the browser's trust store); browsers have no --insecure, and an untrusted certificate fails before any CORS check."
+	case strings.Contains(l, "blocked_by_response"), strings.Contains(l, "blocked_by_orb"):
+		return "Not CORS: the response carries Cross-Origin-Resource-Policy (same-origin or same-site), or is a no-cors load that opaque response blocking refused. Send Cross-Origin-Resource-Policy: cross-origin on this response, or request it with mode 'cors' and CORS headers."
+	}
+	return ""
+}

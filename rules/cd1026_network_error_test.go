@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/corsdoctor/corsdoctor/diag"
@@ -20,4 +21,28 @@ func init() {
 		ruleCase{Desc: "untrusted certificate", Fire: true, Input: netErr("TLS certificate not trusted (self-signed or unknown authority); pass --insecure to probe anyway")},
 		ruleCase{Desc: "a response came back", Fire: false, Input: in(req("GET"), hop(nil, resp(200)))},
 	)
+}
+
+// TestNetworkErrorFix: the fix follows the kind of failure: an ad
+// blocker, mixed content, a certificate or CORP are not fixed by checking
+// DNS and the port.
+func TestNetworkErrorFix(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ err, want, not string }{
+		{"net::ERR_BLOCKED_BY_CLIENT", "extension", "DNS"},
+		{"mixed content", "over https", "DNS"},
+		{"net::ERR_CERT_AUTHORITY_INVALID", "certificate the browser trusts", "DNS"},
+		{"net::ERR_BLOCKED_BY_RESPONSE", "Cross-Origin-Resource-Policy", "DNS"},
+		{"net::ERR_NAME_NOT_RESOLVED", "DNS", "extension"},
+		{"net::ERR_CONNECTION_REFUSED", "listens", "extension"},
+	} {
+		ex := &evidence.Exchange{Request: req("GET"), Err: tc.err}
+		fs := diag.Run([]*diag.Rule{CD1026}, &diag.Input{Exchanges: []*evidence.Exchange{ex}})
+		if len(fs) != 1 {
+			t.Fatalf("%s: %d findings", tc.err, len(fs))
+		}
+		if !strings.Contains(fs[0].Fix, tc.want) || strings.Contains(fs[0].Fix, tc.not) {
+			t.Errorf("%s: fix %q: want %q, not %q", tc.err, fs[0].Fix, tc.want, tc.not)
+		}
+	}
 }
