@@ -2,6 +2,7 @@ package diag
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -235,6 +236,41 @@ func TestFixURL(t *testing.T) {
 		fs := Run([]*Rule{r}, tc.in)
 		if len(fs) != 1 || fs[0].Fix != tc.want {
 			t.Errorf("%s: fix = %+v\nwant %q", tc.desc, fs, tc.want)
+		}
+	}
+}
+
+// TestFixKeepsWhatIsAllowed: a fix that replaces the allowed methods or
+// headers keeps those the failing preflight already allows (a fix for
+// DELETE must not drop PUT), and takes no name that is not plain.
+func TestFixKeepsWhatIsAllowed(t *testing.T) {
+	t.Parallel()
+	r := &Rule{ID: "CD9999", Name: "x", Fix: map[Platform]string{Generic: "methods=[{{allow_methods|qq}}] headers={{allow_headers|csv}}"}}
+	r.Check = func(p *Pass) { p.Report(0, evidence.Source{}, "d") }
+	run := func(method string, reqHeaders []cors.Header, pre ...string) string {
+		h := http.Header{}
+		for _, l := range pre {
+			k, v, _ := strings.Cut(l, ": ")
+			h.Add(k, v)
+		}
+		ex := &evidence.Exchange{Request: cors.Request{Origin: "https://app.example.com", URL: "https://api.example.com/x", Method: method, Headers: reqHeaders},
+			Hops: []evidence.Hop{{Preflight: &evidence.Response{Status: 204, Header: h}}}}
+		ex.Evaluate()
+		fs := Run([]*Rule{r}, &Input{Exchanges: []*evidence.Exchange{ex}})
+		return fs[0].Fix
+	}
+	auth := []cors.Header{{Name: "Authorization", Value: "Bearer t"}}
+	for _, tc := range []struct{ got, want string }{
+		{run("DELETE", auth, "Access-Control-Allow-Methods: GET, PUT", "Access-Control-Allow-Headers: Content-Type"),
+			`methods=["GET", "PUT", "DELETE"] headers=Content-Type,authorization`},
+		{run("PATCH", nil, "Access-Control-Allow-Methods: GET,OPTIONS,POST"), `methods=["GET", "POST", "PATCH"] headers=content-type`},
+		{run("DELETE", auth, "Access-Control-Allow-Methods: *", "Access-Control-Allow-Headers: *"), `methods=["GET", "POST", "DELETE"] headers=authorization`},
+		{run("DELETE", auth), `methods=["GET", "POST", "DELETE"] headers=authorization`},
+		{run("DELETE", auth, "Access-Control-Allow-Methods: GET, X`reboot`, $(id)", "Access-Control-Allow-Headers: AUTHORIZATION, x-a'b"),
+			`methods=["GET", "DELETE"] headers=AUTHORIZATION`},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("fix %q, want %q", tc.got, tc.want)
 		}
 	}
 }

@@ -19,6 +19,13 @@ import (
 //	{{headers}}  the request headers the preflight asks for
 //	             (Access-Control-Request-Headers, lower case), or
 //	             content-type when it asks for none
+//	{{allow_methods}}  the methods to configure: those the failing
+//	             preflight already allows (Access-Control-Allow-Methods,
+//	             when it lists names) plus the request's method, so a fix
+//	             that replaces the list keeps what works today; without
+//	             such a list, as {{methods}}
+//	{{allow_headers}}  likewise for Access-Control-Allow-Headers and the
+//	             request's headers; without such a list, as {{headers}}
 //	{{api_id}}   the API Gateway API id: from the execute-api host, or
 //	             the API corsdoctor aws diagnosed (ID when unknown)
 //	{{stage}}    its stage: the first path segment of a REST API's
@@ -42,6 +49,10 @@ type FixValues struct {
 	APIID, Stage, Bucket string
 	// URL is the request's scheme://host/path.
 	URL string
+	// AllowMethods and AllowHeaders are what the server already allows
+	// (the failing preflight's lists) with the request's method and
+	// headers added; nil when no preflight listed any.
+	AllowMethods, AllowHeaders []string
 }
 
 // ExampleValues fill placeholders where no exchange is known.
@@ -63,17 +74,20 @@ func ValuesOf(ex *evidence.Exchange) FixValues {
 	} else if ex.Request.Method != "" {
 		v.Method = cors.NormalizeMethod(ex.Request.Method)
 	}
-	v.Headers = nil
-	for _, h := range strings.Split(ex.Result.Plan.RequestHeaders, ",") {
-		if h = strings.TrimSpace(h); h != "" {
-			v.Headers = append(v.Headers, h)
-		}
-	}
+	v.Headers = plainNames([]string{ex.Result.Plan.RequestHeaders})
 	if len(v.Headers) == 0 {
 		v.Headers = []string{"content-type"}
 	}
 	if u := shellSafeURL(ex.Request.URL); u != "" {
 		v.URL = u
+	}
+	if pf := lastPreflight(ex); pf != nil {
+		if allowed := plainNames(pf.Header.Values("Access-Control-Allow-Methods")); len(allowed) > 0 {
+			v.AllowMethods = union(allowed, []string{v.Method}, false)
+		}
+		if allowed := plainNames(pf.Header.Values("Access-Control-Allow-Headers")); len(allowed) > 0 {
+			v.AllowHeaders = union(allowed, v.Headers, true)
+		}
 	}
 	n := evidence.AWSNamesOf(ex.Request.URL)
 	if n.APIID != "" {
@@ -164,6 +178,16 @@ func FillFix(fix string, v FixValues) string {
 			list = methods
 		case "headers":
 			list = v.Headers
+		case "allow_methods":
+			list = v.AllowMethods
+			if list == nil {
+				list = methods
+			}
+		case "allow_headers":
+			list = v.AllowHeaders
+			if list == nil {
+				list = v.Headers
+			}
 		case "api_id":
 			list = []string{v.APIID}
 		case "stage":
@@ -224,4 +248,61 @@ func shellSafeURL(raw string) string {
 		b.WriteByte(hex[c&15])
 	}
 	return b.String()
+}
+
+// lastPreflight is the preflight response of the last hop that had one:
+// the one that decided.
+func lastPreflight(ex *evidence.Exchange) *evidence.Response {
+	for i := len(ex.Hops) - 1; i >= 0; i-- {
+		if ex.Hops[i].Preflight != nil {
+			return ex.Hops[i].Preflight
+		}
+	}
+	return nil
+}
+
+// plainNames splits comma lists into names, keeping only plain method and
+// header names (letters, digits, "-", "_", "."): a fix is a shell command
+// or source code, and a server's or a HAR's list is untrusted ("*" is not
+// a name either).
+func plainNames(lists []string) []string {
+	var out []string
+	for _, l := range lists {
+		for _, n := range strings.Split(l, ",") {
+			n = strings.TrimSpace(n)
+			if n == "" || strings.IndexFunc(n, func(c rune) bool {
+				return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.')
+			}) >= 0 {
+				continue
+			}
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// union is a followed by the items of b it lacks (header names compare
+// case-insensitively, methods exactly); OPTIONS, which a preflight never
+// asks for, is left out unless b holds it.
+func union(a, b []string, fold bool) []string {
+	var out []string
+	has := func(x string) bool {
+		for _, y := range out {
+			if y == x || fold && strings.EqualFold(x, y) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, x := range a {
+		if !has(x) && (fold || x != "OPTIONS") {
+			out = append(out, x)
+		}
+	}
+	for _, x := range b {
+		if !has(x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
