@@ -122,15 +122,15 @@ var Differences = []Difference{
 	},
 	{
 		ID:       "firefox-duplicate-request-headers",
-		Title:    "Firefox repeats a header name set twice in Access-Control-Request-Headers",
-		Chromium: "a sorted set: X-A and x-a give \"x-a\"",
-		Firefox:  "a sorted list: \"x-a,x-a\"",
-		WebKit:   "a sorted set, as Chromium",
-		Why:      "a server that compares Access-Control-Request-Headers literally sees a different value from Firefox",
+		Title:    "Firefox's fetch() keeps a header set twice as two headers",
+		Chromium: "one header, the values combined with \", \"; the combined value is checked: Accept set twice with 100 bytes each is 202 bytes, over the 128-byte limit (a preflight naming \"accept\"); X-A and x-a give \"x-a\"",
+		Firefox:  "fetch(): one header per value, each checked alone and named once per value (\"x-a,x-a\"), with no 1024-byte total: the two Accept values need no preflight; XMLHttpRequest combines them, as Chromium",
+		WebKit:   "as Chromium",
+		Why:      "a safelisted header set twice is preflighted in Chrome and Safari and not by Firefox's fetch(), and a server that compares Access-Control-Request-Headers literally sees a different value from Firefox",
 		Sources: []string{
-			"Fetch § CORS-unsafe request-header names (convert to a sorted lowercase set)",
-			"Firefox nsCORSListenerProxy::StartCORSPreflight (sorts the unsafe names, no de-duplication)",
-			"observed: scenario edge-header/duplicate-name/* in " + observedFirefox,
+			"Fetch § combine (a header list holds one combined value per name) and § CORS-unsafe request-header names (a sorted lowercase set)",
+			"Firefox dom/fetch/InternalHeaders.cpp InternalHeaders::GetUnsafeHeaders (IsSimpleHeader on each entry) and nsCORSListenerProxy::StartCORSPreflight (sorts the unsafe names, no de-duplication)",
+			"observed: scenarios edge-header/duplicate-name/*, edge-header/duplicate-accept/*, xhr/duplicate-* in " + observedFirefox + ", and corsdoctor browser --engine all",
 		},
 		Observable: true,
 	},
@@ -239,9 +239,11 @@ func DifferencesBetween(req *Request, a, b *Result) []string {
 	}
 	if planDiffers {
 		seen := map[string]bool{}
+		ra, rb := *req, *req
+		ra.Engine, rb.Engine = a.Engine, b.Engine
 		for _, h := range req.Headers {
 			name := strings.ToLower(h.Name)
-			if seen[name] && (a.Engine == Firefox || b.Engine == Firefox) && a.Plan.Required && b.Plan.Required {
+			if seen[name] && keepsDuplicates(&ra) != keepsDuplicates(&rb) {
 				add("firefox-duplicate-request-headers")
 			}
 			seen[name] = true

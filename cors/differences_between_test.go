@@ -3,6 +3,7 @@ package cors
 import (
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -24,6 +25,8 @@ func TestDifferencesBetween(t *testing.T) {
 		{"loopback from https", Request{Origin: "https://app.example", URL: "http://localhost:8080/x"}, Chromium, WebKit, []string{"loopback-mixed-content"}, nil},
 		{"duplicate names", Request{Origin: "https://app.example", URL: "https://api.example/x", Headers: []Header{{"X-A", "1"}, {"x-a", "2"}}}, Firefox, Chromium, []string{"firefox-duplicate-request-headers"}, nil},
 		{"upload listeners", Request{Origin: "https://app.example", URL: "https://api.example/x", Initiator: InitiatorXHR, UploadListeners: true}, Chromium, WebKit, []string{"upload-listeners-without-body"}, nil},
+		{"Accept set twice", Request{Origin: "https://app.example", URL: "https://api.example/x", Headers: []Header{{"Accept", strings.Repeat("a", 100)}, {"Accept", strings.Repeat("a", 100)}}}, Chromium, Firefox, []string{"firefox-duplicate-request-headers"}, nil},
+		{"Accept set twice, XHR", Request{Origin: "https://app.example", URL: "https://api.example/x", Initiator: InitiatorXHR, Headers: []Header{{"Accept", strings.Repeat("a", 100)}, {"Accept", strings.Repeat("a", 100)}}}, Chromium, Firefox, nil, nil},
 		{"same", Request{Origin: "https://app.example", URL: "https://api.example/x"}, Chromium, WebKit, nil, nil},
 		// A simple GET redirected to another loopback host: Safari blocks it as
 		// mixed content before any request; no redirect or preflight

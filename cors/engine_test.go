@@ -113,6 +113,31 @@ func TestPlanPerEngine(t *testing.T) {
 			t.Errorf("%s: Access-Control-Request-Headers %q, want %q", e, got, want)
 		}
 	}
+	// A header set more than once: Chromium, WebKit and Firefox's
+	// XMLHttpRequest (setRequestHeader combines) check the combined value;
+	// Firefox's fetch() checks every value alone, lists the name once per
+	// value and has no 1024-byte total (InternalHeaders::GetUnsafeHeaders).
+	// Observed with corsdoctor browser --engine all in Chromium 156,
+	// Firefox ESR 153.8 and WebKitGTK 2.50.6.
+	for _, tc := range []struct {
+		desc    string
+		headers []Header
+		ini     Initiator
+		want    map[Engine]string
+	}{
+		{"Accept twice, 100 bytes each", repeatHeaders(2, "Accept", 100), InitiatorFetch, map[Engine]string{Chromium: "accept", Firefox: "", WebKit: "accept"}},
+		{"Accept twice, 100 bytes each, XHR", repeatHeaders(2, "Accept", 100), InitiatorXHR, map[Engine]string{Chromium: "accept", Firefox: "accept", WebKit: "accept"}},
+		{"Accept 9 times, 1080 bytes", repeatHeaders(9, "Accept", 120), InitiatorFetch, map[Engine]string{Chromium: "accept", Firefox: "", WebKit: "accept"}},
+		{"X-A and x-a, XHR", []Header{{"X-A", "1"}, {"x-a", "2"}}, InitiatorXHR, map[Engine]string{Chromium: "x-a", Firefox: "x-a", WebKit: "x-a"}},
+	} {
+		for e, want := range tc.want {
+			r := Request{Origin: "https://app.example.com", URL: "https://api.example.com/x", Headers: tc.headers, Initiator: tc.ini, Engine: e}
+			p := PlanRequest(&r)
+			if p.RequestHeaders != want || p.Required != (want != "") {
+				t.Errorf("%s, %s: preflight %v, Access-Control-Request-Headers %q, want %q", tc.desc, e, p.Required, p.RequestHeaders, want)
+			}
+		}
+	}
 	upload := Request{Origin: "https://app.example.com", URL: "https://api.example.com/x", Initiator: InitiatorXHR, UploadListeners: true}
 	for e, want := range map[Engine]bool{Chromium: false, Firefox: true, WebKit: true} {
 		r := upload

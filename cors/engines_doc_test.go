@@ -49,7 +49,7 @@ On the command line, ` + "`--browser-engine chromium|firefox|webkit|all`" + ` ch
 
 ## How it is verified
 
-The differential suite in ` + "`collect/browser`" + ` runs 872 generated scenarios in three real
+The differential suite in ` + "`collect/browser`" + ` runs 878 generated scenarios in three real
 browsers, in CI, and compares every observation with the engine of that browser run on the
 very responses the browser received:
 

@@ -27,6 +27,7 @@ const (
 
 	srcCrCors         = "chromium services/network/public/cpp/cors/cors.cc"
 	srcCrCorsUtil     = "chromium services/network/cors/cors_util.cc"
+	srcCombine        = "fetch#concept-header-list-combine; observed in Chromium 156 and WebKitGTK 2.50.6 (corsdoctor browser --engine all)"
 	srcCrPreflight    = "chromium services/network/cors/preflight_controller.cc"
 	srcCrPreflightRes = "chromium services/network/cors/preflight_result.cc"
 	srcCrLoader       = "chromium services/network/cors/cors_url_loader.cc"

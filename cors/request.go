@@ -149,7 +149,7 @@ func (p Plan) Reasons(req *Request) []Reason {
 		rs = append(rs, Reason{Code: ReasonMethod, Value: p.Method})
 	}
 	seen := map[string]bool{}
-	for _, h := range req.Headers {
+	for _, h := range combineFor(req, req.Headers) {
 		name := strings.ToLower(h.Name)
 		if seen[name] || IsForbiddenRequestHeader(h.Name, h.Value) || !listContains(p.RequestHeaders, name) {
 			continue
@@ -210,6 +210,7 @@ func planCrossOrigin(req *Request, method string, headers []Header, filtered boo
 	}
 	p.methodUnsafe = !IsSafelistedMethod(method)
 
+	headers = combineFor(req, headers)
 	var stack [maxStackHeaders]int
 	unsafe := stack[:0]
 	var potential [maxStackHeaders]int
@@ -227,8 +228,11 @@ func planCrossOrigin(req *Request, method string, headers []Header, filtered boo
 		}
 	}
 	// Fetch § CORS-unsafe request-header names step 3: more than 1024 bytes
-	// of safelisted values makes all of them unsafe.
-	if p.totalSize > 1024 {
+	// of safelisted values makes all of them unsafe. Firefox has no such
+	// total (InternalHeaders::GetUnsafeHeaders checks each value alone;
+	// observed in Firefox ESR 153.8: Accept set 9 times with 120 bytes
+	// each is not preflighted).
+	if p.totalSize > 1024 && req.Engine != Firefox {
 		unsafe = append(unsafe, pot...)
 	}
 	if len(unsafe) > 0 {
@@ -236,10 +240,54 @@ func planCrossOrigin(req *Request, method string, headers []Header, filtered boo
 		// give "x-a,x-a" (nsCORSListenerProxy::StartCORSPreflight sorts
 		// the unsafe names without removing duplicates; observed in
 		// Firefox 153.8).
-		p.RequestHeaders = joinSortedLower(headers, unsafe, req.Engine != Firefox)
+		p.RequestHeaders = joinSortedLower(headers, unsafe, !keepsDuplicates(req))
 	}
 	p.Required = p.forced != ReasonNone || p.methodUnsafe || p.RequestHeaders != ""
 	return p
+}
+
+// keepsDuplicates reports whether the engine keeps a header set several
+// times as several headers for the CORS checks: Firefox's fetch() does
+// (InternalHeaders keeps one entry per append, and GetUnsafeHeaders checks
+// and lists each); Chromium, WebKit and Firefox's XMLHttpRequest
+// (setRequestHeader combines) check one header with the values combined.
+func keepsDuplicates(req *Request) bool {
+	return req.Engine == Firefox && req.initiator() == InitiatorFetch
+}
+
+// combineFor returns headers with the values of a name set several times
+// combined, in order, by ", " into the first one (Fetch § combine; Blink
+// sends one header line, observed in Chromium 156 and WebKitGTK 2.50.6),
+// unless the engine keeps them apart (keepsDuplicates). It allocates only
+// when a name repeats.
+func combineFor(req *Request, headers []Header) []Header {
+	if keepsDuplicates(req) {
+		return headers
+	}
+	dup := false
+	for i := 1; i < len(headers) && !dup; i++ {
+		for j := 0; j < i; j++ {
+			if equalFold(headers[i].Name, headers[j].Name) {
+				dup = true
+				break
+			}
+		}
+	}
+	if !dup {
+		return headers
+	}
+	out := make([]Header, 0, len(headers))
+next:
+	for _, h := range headers {
+		for k := range out {
+			if equalFold(out[k].Name, h.Name) {
+				out[k].Value = trimHTTPSpace(out[k].Value) + ", " + trimHTTPSpace(h.Value)
+				continue next
+			}
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 // joinSortedLower builds the Access-Control-Request-Headers value: the
