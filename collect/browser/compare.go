@@ -276,7 +276,14 @@ func maskPage(s string) string { return pageRe.ReplaceAllString(s, "${1}<page>")
 // what to attach to a corsdoctor bug report.
 func BugReport(obs *Observation, ds []Disagreement) string {
 	var b strings.Builder
-	b.WriteString("corsdoctor bug: package cors disagrees with Chromium on the responses Chromium received\n")
+	name, version := "Chromium", "chromium --version"
+	switch obs.Engine {
+	case cors.Firefox:
+		name, version = "Firefox", "firefox-esr --version"
+	case cors.WebKit:
+		name, version = "WebKitGTK", "WebKitWebDriver --version"
+	}
+	fmt.Fprintf(&b, "corsdoctor bug: package cors disagrees with %s on the responses %s received\n", name, name)
 	for _, d := range ds {
 		fmt.Fprintf(&b, "  %s\n", d)
 	}
@@ -285,7 +292,7 @@ func BugReport(obs *Observation, ds []Disagreement) string {
 	if obs.Browser != "" {
 		fmt.Fprintf(&b, "  - the browser version: %s\n", obs.Browser)
 	} else {
-		b.WriteString("  - the output of `chromium --version`\n")
+		fmt.Fprintf(&b, "  - the output of `%s`\n", version)
 	}
 	b.WriteString("  - the corsdoctor version (`corsdoctor --version`)\n")
 	return b.String()
