@@ -34,3 +34,10 @@ func ClientRequest(api *apimodel.API, origin string, rt ClientRoute, extra ...co
 	req.Headers = append(req.Headers, extra...)
 	return req
 }
+
+// OptionsResponse returns the default (else first 2xx) integration
+// response of a non-proxy OPTIONS method, or nil: the one that answers
+// preflights.
+func OptionsResponse(m *apimodel.Method) *apimodel.IntegrationResponse {
+	return optionsResponse(m)
+}

@@ -372,14 +372,7 @@ func (t *tmpl) addOptionsMethod(sibling *yaml.Node, siblingID string, pf fixer.P
 		base = siblingID
 	}
 	id := t.newID(base + "Options")
-	kv := []string{
-		"method.response.header.Access-Control-Allow-Origin", fixer.Quote(pf.Origin),
-		"method.response.header.Access-Control-Allow-Methods", fixer.Quote(strings.Join(pf.Methods, ",")),
-		"method.response.header.Access-Control-Allow-Headers", fixer.Quote(strings.Join(pf.Headers, ",")),
-	}
-	if pf.Credentials {
-		kv = append(kv, "method.response.header.Access-Control-Allow-Credentials", "'true'")
-	}
+	kv := pf.Params()
 	params, declared := fixer.Map(), fixer.Map()
 	for i := 0; i < len(kv); i += 2 {
 		params.Content = append(params.Content, fixer.Str(kv[i]), fixer.Str(kv[i+1]))
@@ -637,11 +630,7 @@ func (t *tmpl) httpCors() (*fixer.Change, error) {
 		if rt.Method == "" || rt.Method == "OPTIONS" {
 			continue
 		}
-		verb := rt.Method
-		if verb == "ANY" {
-			verb = "PUT"
-		}
-		targets = append(targets, fixer.Target{API: api.ID, Method: verb, Path: rt.Path, Stage: fixer.Preflight})
+		targets = append(targets, fixer.Target{API: api.ID, Method: fixer.CallVerb(rt.Method), Path: rt.Path, Stage: fixer.Preflight})
 	}
 	return &fixer.Change{Summary: fmt.Sprintf("added a CORS configuration to HTTP API %s (AllowOrigins %s): API Gateway answers preflights itself", api.ID, strings.Join(origins, ", ")), Targets: targets}, nil
 }
@@ -925,7 +914,7 @@ func (t *tmpl) cd2004() (*fixer.Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	ir := optionsIR(res)
+	ir := fixer.OptionsIR(res)
 	var kv []string
 	want := []struct{ name, val string }{
 		{"Access-Control-Allow-Origin", fixer.Quote(pf.Origin)},
@@ -949,24 +938,6 @@ func (t *tmpl) cd2004() (*fixer.Change, error) {
 		return nil, err
 	}
 	return &fixer.Change{Summary: "OPTIONS " + res.Path + " now maps " + strings.Join(added, ", "), Targets: fixer.PreflightTargets(api, res)}, nil
-}
-
-func optionsIR(res *apimodel.Resource) *apimodel.IntegrationResponse {
-	m := res.Method("OPTIONS")
-	if m == nil || m.Integration == nil {
-		return nil
-	}
-	for _, ir := range m.Integration.Responses {
-		if ir.IsDefault() {
-			return ir
-		}
-	}
-	for _, ir := range m.Integration.Responses {
-		if strings.HasPrefix(ir.StatusCode, "2") {
-			return ir
-		}
-	}
-	return nil
 }
 
 // samCorsHeaders adds AllowHeaders to a SAM Cors setting.
@@ -999,7 +970,7 @@ func (t *tmpl) cd2005() (*fixer.Change, error) {
 	var add []string
 	var targets []fixer.Target
 	for _, res := range api.Resources {
-		ir := optionsIR(res)
+		ir := fixer.OptionsIR(res)
 		if ir == nil {
 			continue
 		}
@@ -1066,44 +1037,13 @@ func (t *tmpl) cd2006() (*fixer.Change, error) {
 }
 
 func (t *tmpl) cd2007() (*fixer.Change, error) {
-	loc := t.c.Finding.Location
-	var m *apimodel.Method
-	var res *apimodel.Resource
-	for _, r := range t.c.API.Resources {
-		for _, x := range r.Methods {
-			if fixer.Same(x.Source, loc) {
-				m, res = x, r
-			}
-		}
-	}
-	if m == nil || m.Integration == nil {
-		return nil, fixer.Skipf("no method at %s", loc)
-	}
-	var val string
-	for _, ir := range m.Integration.Responses {
-		if v, ok := ir.Header("Access-Control-Allow-Origin"); ok && !v.Unknown {
-			val = v.S
-			break
-		}
-	}
-	if val == "" {
-		return nil, fixer.Skipf("no Access-Control-Allow-Origin value to reuse")
-	}
-	n := 0
-	for _, ir := range m.Integration.Responses {
-		if _, ok := ir.Header("Access-Control-Allow-Origin"); ok {
-			continue
-		}
+	return t.c.ErrorResponses(func(ir *apimodel.IntegrationResponse, kv []string) error {
 		s, err := t.irAt(ir.Source)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := t.setParams(s, []string{"method.response.header.Access-Control-Allow-Origin", val}); err != nil {
-			return nil, err
-		}
-		n++
-	}
-	return &fixer.Change{Summary: fmt.Sprintf("%s %s maps Access-Control-Allow-Origin %s on %d more integration response(s)", m.HTTPMethod, res.Path, val, n)}, nil
+		return t.setParams(s, kv)
+	})
 }
 
 // ---- CD2009: gateway responses ----
@@ -1114,14 +1054,9 @@ var gatewayTypes = []string{"DEFAULT_4XX", "DEFAULT_5XX"}
 
 func (t *tmpl) cd2009() (*fixer.Change, error) {
 	api := t.c.API
-	cred := t.credentials()
-	o, err := t.c.RESTOrigin(cred)
+	kv, o, err := t.c.OriginParams("gatewayresponse.header.")
 	if err != nil {
 		return nil, err
-	}
-	kv := []string{"gatewayresponse.header.Access-Control-Allow-Origin", fixer.Quote(o)}
-	if cred && o != "*" {
-		kv = append(kv, "gatewayresponse.header.Access-Control-Allow-Credentials", "'true'")
 	}
 	var did []string
 	// Customized responses that lack the header.
@@ -1198,19 +1133,7 @@ func (t *tmpl) cd2009() (*fixer.Change, error) {
 	if len(did) == 0 {
 		return nil, fixer.Skipf("every gateway response carries the header already")
 	}
-	var targets []fixer.Target
-	for _, res := range api.Resources {
-		for _, m := range res.Methods {
-			if m.HTTPMethod == "OPTIONS" || m.Authorized() != apimodel.TriYes && m.APIKeyRequired != apimodel.TriYes {
-				continue
-			}
-			verb := m.HTTPMethod
-			if verb == "ANY" {
-				verb = "PUT"
-			}
-			targets = append(targets, fixer.Target{API: api.ID, Method: verb, Path: res.Path, Stage: fixer.Actual, Scenario: apimodel.Unauthorized})
-		}
-	}
+	targets := fixer.UnauthorizedTargets(api)
 	return &fixer.Change{Summary: fmt.Sprintf("gateway responses %s carry Access-Control-Allow-Origin %s", strings.Join(did, ", "), o), Targets: targets}, nil
 }
 
@@ -1526,19 +1449,9 @@ func (t *tmpl) inDependsOnOrGetAtt(n *yaml.Node) bool {
 
 // ---- CD2050: a predicted block at the preflight ----
 
-var corsErrorRe = regexp.MustCompile(`\(([A-Za-z]+)\)$`)
-
-// PredictedError returns the Chromium CorsError a CD2050 finding names.
-func PredictedError(detail string) string {
-	if m := corsErrorRe.FindStringSubmatch(strings.TrimSpace(detail)); m != nil {
-		return m[1]
-	}
-	return ""
-}
-
 func (t *tmpl) cd2050() (*fixer.Change, error) {
 	api := t.c.API
-	e := PredictedError(t.c.Finding.Detail)
+	e := t.c.PredictedError()
 	if api.Kind != apimodel.REST {
 		return t.httpPreflight(e)
 	}
@@ -1586,7 +1499,7 @@ func (t *tmpl) cd2050() (*fixer.Change, error) {
 		}
 		return &fixer.Change{Summary: "SAM Cors." + field + " is now " + nv, Targets: fixer.AllPreflightTargets(api)}, nil
 	}
-	ir := optionsIR(res)
+	ir := fixer.OptionsIR(res)
 	if ir == nil {
 		return nil, fixer.Skipf("OPTIONS %s has no integration response to change", res.Path)
 	}
@@ -1694,7 +1607,7 @@ func (t *tmpl) cd2025() (*fixer.Change, error) {
 	}
 	loc := t.c.Finding.Location
 	for _, res := range api.Resources {
-		ir := optionsIR(res)
+		ir := fixer.OptionsIR(res)
 		if ir == nil {
 			continue
 		}
@@ -1728,54 +1641,11 @@ func (t *tmpl) cd2025() (*fixer.Change, error) {
 // them): mapped on every integration response of a non-proxy method; a
 // proxy method's function must send it (package handler).
 func (t *tmpl) actualOrigin(res *apimodel.Resource) (*fixer.Change, error) {
-	var m *apimodel.Method
-	for _, x := range res.Methods {
-		if fixer.Same(x.Source, t.c.Finding.Location) {
-			m = x
-		}
-	}
-	if m == nil || m.Integration == nil {
-		return nil, fixer.Skipf("no method with an integration at %s", t.c.Finding.Location)
-	}
-	if m.Integration.Type.IsProxy() {
-		return handler.Fix(t.c)
-	}
-	cred := t.credentials()
-	o, err := t.c.RESTOrigin(cred)
-	if err != nil {
-		return nil, err
-	}
-	kv := []string{"method.response.header.Access-Control-Allow-Origin", fixer.Quote(o)}
-	if cred && o != "*" {
-		kv = append(kv, "method.response.header.Access-Control-Allow-Credentials", "'true'")
-	}
-	n := 0
-	for _, ir := range m.Integration.Responses {
-		var set []string
-		for i := 0; i+1 < len(kv); i += 2 {
-			if _, ok := ir.Header(strings.TrimPrefix(kv[i], "method.response.header.")); !ok {
-				set = append(set, kv[i], kv[i+1])
-			}
-		}
-		if len(set) == 0 {
-			continue
-		}
+	return t.c.ActualOrigin(res, handler.Fix, func(ir *apimodel.IntegrationResponse, kv []string) error {
 		s, err := t.irAt(ir.Source)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := t.setParams(s, set); err != nil {
-			return nil, err
-		}
-		n++
-	}
-	if n == 0 {
-		return nil, fixer.Skipf("%s %s maps Access-Control-Allow-Origin on every integration response already", m.HTTPMethod, res.Path)
-	}
-	verb := m.HTTPMethod
-	if verb == "ANY" {
-		verb = "PUT"
-	}
-	return &fixer.Change{Summary: fmt.Sprintf("%s %s maps Access-Control-Allow-Origin %s on %d integration response(s)", m.HTTPMethod, res.Path, o, n),
-		Targets: []fixer.Target{{API: t.c.API.ID, Method: verb, Path: res.Path, Stage: fixer.Actual}}}, nil
+		return t.setParams(s, kv)
+	})
 }

@@ -15,8 +15,10 @@ package fixer
 import (
 	"errors"
 	"fmt"
+	"github.com/corsdoctor/corsdoctor/rules"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -451,37 +453,21 @@ func AllowedHeaders(api *apimodel.API) []string {
 			}
 		}
 	}
-	for _, r := range api.Resources {
-		for _, m := range r.Methods {
-			if m.Integration == nil {
-				continue
-			}
-			for _, ir := range m.Integration.Responses {
-				if v, ok := ir.Header("Access-Control-Allow-Headers"); ok {
-					if s, ok := v.Static(); ok {
-						add(s)
-					}
-				}
-			}
-		}
+	var sam *apimodel.Value
+	var list []apimodel.Value
+	if api.SAMCors != nil {
+		sam = api.SAMCors.AllowHeaders
 	}
 	if api.Cors != nil {
-		for _, v := range api.Cors.AllowHeaders {
-			if !v.Unknown {
-				add(v.S)
-			}
-		}
+		list = api.Cors.AllowHeaders
 	}
-	if api.SAMCors != nil && api.SAMCors.AllowHeaders != nil {
-		if s, ok := api.SAMCors.AllowHeaders.Static(); ok {
-			add(s)
-		}
-	}
+	staticValues(api, "Access-Control-Allow-Headers", false, list, sam, add)
 	return out
 }
 
 // ConfiguredOrigins lists the distinct origins an API allows statically
-// (REST mappings, allowOrigins, SAM Cors), "*" included.
+// (REST mappings, gateway responses, allowOrigins, SAM Cors), "*"
+// included.
 func ConfiguredOrigins(api *apimodel.API) []string {
 	var out []string
 	seen := map[string]bool{}
@@ -492,40 +478,52 @@ func ConfiguredOrigins(api *apimodel.API) []string {
 			out = append(out, s)
 		}
 	}
+	var sam *apimodel.Value
+	var list []apimodel.Value
+	if api.SAMCors != nil {
+		sam = api.SAMCors.AllowOrigin
+	}
+	if api.Cors != nil {
+		list = api.Cors.AllowOrigins
+	}
+	staticValues(api, "Access-Control-Allow-Origin", true, list, sam, add)
+	return out
+}
+
+// staticValues calls add with each static value of header an API sets:
+// on its integration responses (and gateway responses with gateway), the
+// known items of its CORS configuration list, its SAM Cors value.
+func staticValues(api *apimodel.API, header string, gateway bool, list []apimodel.Value, sam *apimodel.Value, add func(string)) {
+	static := func(v apimodel.Value, ok bool) {
+		if ok {
+			if s, ok := v.Static(); ok {
+				add(s)
+			}
+		}
+	}
 	for _, r := range api.Resources {
 		for _, m := range r.Methods {
 			if m.Integration == nil {
 				continue
 			}
 			for _, ir := range m.Integration.Responses {
-				if v, ok := ir.Header("Access-Control-Allow-Origin"); ok {
-					if s, ok := v.Static(); ok {
-						add(s)
-					}
-				}
+				static(ir.Header(header))
 			}
 		}
 	}
-	for _, t := range apimodel.SortedKeys(api.GatewayResponses) {
-		if v, ok := api.GatewayResponses[t].Header("Access-Control-Allow-Origin"); ok {
-			if s, ok := v.Static(); ok {
-				add(s)
-			}
+	if gateway {
+		for _, t := range apimodel.SortedKeys(api.GatewayResponses) {
+			static(api.GatewayResponses[t].Header(header))
 		}
 	}
-	if api.Cors != nil {
-		for _, v := range api.Cors.AllowOrigins {
-			if !v.Unknown {
-				add(v.S)
-			}
+	for _, v := range list {
+		if !v.Unknown {
+			add(v.S)
 		}
 	}
-	if api.SAMCors != nil && api.SAMCors.AllowOrigin != nil {
-		if s, ok := api.SAMCors.AllowOrigin.Static(); ok {
-			add(s)
-		}
+	if sam != nil {
+		static(*sam, true)
 	}
-	return out
 }
 
 // WellFormedOrigin reports whether s is a serialized origin a browser
@@ -685,6 +683,132 @@ func (p PreflightAnswer) Params() []string {
 	return kv
 }
 
+// OptionsIR returns the integration response of res's OPTIONS method that
+// answers preflights (the default, else the first 2xx), or nil.
+func OptionsIR(res *apimodel.Resource) *apimodel.IntegrationResponse {
+	return rules.OptionsResponse(res.Method("OPTIONS"))
+}
+
+// ErrorResponses fixes CD2007: the Access-Control-Allow-Origin value the
+// finding's method maps on one integration response is mapped by mapOn on
+// each of its integration responses that lacks it.
+func (c *Ctx) ErrorResponses(mapOn func(ir *apimodel.IntegrationResponse, kv []string) error) (*Change, error) {
+	loc := c.Finding.Location
+	var m *apimodel.Method
+	var res *apimodel.Resource
+	for _, r := range c.API.Resources {
+		for _, x := range r.Methods {
+			if Same(x.Source, loc) {
+				m, res = x, r
+			}
+		}
+	}
+	if m == nil || m.Integration == nil {
+		return nil, Skipf("no method at %s", loc)
+	}
+	var val string
+	for _, ir := range m.Integration.Responses {
+		if v, ok := ir.Header("Access-Control-Allow-Origin"); ok && !v.Unknown {
+			val = v.S
+			break
+		}
+	}
+	if val == "" {
+		return nil, Skipf("no Access-Control-Allow-Origin value to reuse")
+	}
+	n, err := mapMissing(m, []string{"method.response.header.Access-Control-Allow-Origin", val}, mapOn)
+	if err != nil {
+		return nil, err
+	}
+	return &Change{Summary: fmt.Sprintf("%s %s maps Access-Control-Allow-Origin %s on %d more integration response(s)", m.HTTPMethod, res.Path, val, n)}, nil
+}
+
+// ActualOrigin makes the actual responses of the finding's REST method
+// carry the page's origin (OriginParams): for a proxy integration by
+// proxy (the function must send it: package handler), else by mapOn on
+// each integration response that lacks a parameter, with the ones it
+// lacks.
+func (c *Ctx) ActualOrigin(res *apimodel.Resource, proxy func(*Ctx) (*Change, error), mapOn func(ir *apimodel.IntegrationResponse, kv []string) error) (*Change, error) {
+	var m *apimodel.Method
+	for _, x := range res.Methods {
+		if Same(x.Source, c.Finding.Location) {
+			m = x
+		}
+	}
+	if m == nil || m.Integration == nil {
+		return nil, Skipf("no method with an integration at %s", c.Finding.Location)
+	}
+	if m.Integration.Type.IsProxy() {
+		return proxy(c)
+	}
+	kv, o, err := c.OriginParams("method.response.header.")
+	if err != nil {
+		return nil, err
+	}
+	if len(m.Integration.Responses) == 0 {
+		return nil, Skipf("%s %s has no integration response to map the header on", m.HTTPMethod, res.Path)
+	}
+	n, err := mapMissing(m, kv, mapOn)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, Skipf("%s %s maps Access-Control-Allow-Origin on every integration response already", m.HTTPMethod, res.Path)
+	}
+	return &Change{Summary: fmt.Sprintf("%s %s maps Access-Control-Allow-Origin %s on %d integration response(s)", m.HTTPMethod, res.Path, o, n),
+		Targets: []Target{{API: c.API.ID, Method: CallVerb(m.HTTPMethod), Path: res.Path, Stage: Actual}}}, nil
+}
+
+// mapMissing calls mapOn on each integration response of m with the
+// parameters of kv (name, value) it does not map, and counts them.
+func mapMissing(m *apimodel.Method, kv []string, mapOn func(*apimodel.IntegrationResponse, []string) error) (int, error) {
+	n := 0
+	for _, ir := range m.Integration.Responses {
+		var set []string
+		for i := 0; i+1 < len(kv); i += 2 {
+			if _, ok := ir.Header(strings.TrimPrefix(kv[i], "method.response.header.")); !ok {
+				set = append(set, kv[i], kv[i+1])
+			}
+		}
+		if len(set) == 0 {
+			continue
+		}
+		if err := mapOn(ir, set); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+var corsErrorRe = regexp.MustCompile(`\(([A-Za-z]+)\)$`)
+
+// PredictedError returns the Chromium CorsError a CD2050 finding names
+// at the end of its message ("... would be blocked (CorsError)").
+func (c *Ctx) PredictedError() string {
+	if m := corsErrorRe.FindStringSubmatch(strings.TrimSpace(c.Finding.Detail)); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// OriginParams returns the parameters that give a REST response the
+// page's origin, name then value: prefix+"Access-Control-Allow-Origin"
+// (and -Credentials 'true' when the API allows credentials), prefix being
+// "method.response.header." or "gatewayresponse.header."; and the origin.
+func (c *Ctx) OriginParams(prefix string) ([]string, string, error) {
+	cred := c.API != nil && CredentialsAllowed(c.API)
+	o, err := c.RESTOrigin(cred)
+	if err != nil {
+		return nil, "", err
+	}
+	kv := []string{prefix + "Access-Control-Allow-Origin", Quote(o)}
+	if cred && o != "*" {
+		kv = append(kv, prefix+"Access-Control-Allow-Credentials", "'true'")
+	}
+	return kv, o, nil
+}
+
 // PreflightFor computes the OPTIONS answer of a REST resource.
 func (c *Ctx) PreflightFor(res *apimodel.Resource) (PreflightAnswer, error) {
 	cred := c.API != nil && CredentialsAllowed(c.API)
@@ -698,61 +822,46 @@ func (c *Ctx) PreflightFor(res *apimodel.Resource) (PreflightAnswer, error) {
 // PreflightTargets are the routes of res that need a preflight: each must
 // pass it after the fix.
 func PreflightTargets(api *apimodel.API, res *apimodel.Resource) []Target {
-	var out []Target
-	for _, m := range res.Methods {
-		if m.HTTPMethod == "OPTIONS" {
-			continue
-		}
-		verb := m.HTTPMethod
-		if verb == "ANY" {
-			verb = "PUT"
-		}
-		out = append(out, Target{API: api.ID, Method: verb, Path: res.Path, Stage: Preflight})
-	}
-	return out
+	return methodTargets(api, []*apimodel.Resource{res}, Preflight, "", nil)
 }
 
 // AllPreflightTargets lists PreflightTargets for every resource.
 func AllPreflightTargets(api *apimodel.API) []Target {
-	var out []Target
-	for _, r := range api.Resources {
-		out = append(out, PreflightTargets(api, r)...)
-	}
-	return out
+	return methodTargets(api, api.Resources, Preflight, "", nil)
 }
 
 // ActualTargets: every route of the API must be ALLOWED.
 func ActualTargets(api *apimodel.API) []Target {
-	var out []Target
-	for _, res := range api.Resources {
-		for _, m := range res.Methods {
-			if m.HTTPMethod == "OPTIONS" {
-				continue
-			}
-			verb := m.HTTPMethod
-			if verb == "ANY" {
-				verb = "PUT"
-			}
-			out = append(out, Target{API: api.ID, Method: verb, Path: res.Path, Stage: Actual})
-		}
-	}
-	return out
+	return methodTargets(api, api.Resources, Actual, "", nil)
 }
 
 // UnauthorizedTargets: authorized routes must let the page read the
 // gateway's 401/403.
 func UnauthorizedTargets(api *apimodel.API) []Target {
+	return methodTargets(api, api.Resources, Actual, apimodel.Unauthorized, func(m *apimodel.Method) bool {
+		return m.Authorized() == apimodel.TriYes || m.APIKeyRequired == apimodel.TriYes
+	})
+}
+
+// CallVerb is the method a page calls a route with: ANY (and an HTTP
+// API's $default) is called with PUT, as rules.ClientRoutes does.
+func CallVerb(method string) string {
+	if method == "ANY" || method == "" {
+		return "PUT"
+	}
+	return method
+}
+
+// methodTargets lists a target for each non-OPTIONS method of resources
+// that keep accepts (nil: all).
+func methodTargets(api *apimodel.API, resources []*apimodel.Resource, stage Stage, sc apimodel.Scenario, keep func(*apimodel.Method) bool) []Target {
 	var out []Target
-	for _, res := range api.Resources {
+	for _, res := range resources {
 		for _, m := range res.Methods {
-			if m.HTTPMethod == "OPTIONS" || m.Authorized() != apimodel.TriYes && m.APIKeyRequired != apimodel.TriYes {
+			if m.HTTPMethod == "OPTIONS" || keep != nil && !keep(m) {
 				continue
 			}
-			verb := m.HTTPMethod
-			if verb == "ANY" {
-				verb = "PUT"
-			}
-			out = append(out, Target{API: api.ID, Method: verb, Path: res.Path, Stage: Actual, Scenario: apimodel.Unauthorized})
+			out = append(out, Target{API: api.ID, Method: CallVerb(m.HTTPMethod), Path: res.Path, Stage: stage, Scenario: sc})
 		}
 	}
 	return out
@@ -767,10 +876,7 @@ func RouteTargets(api *apimodel.API, authorizedOnly bool) []Target {
 			continue
 		}
 		// As the proof's client requests name them (rules.ClientRoutes).
-		verb, path := rt.Method, rt.Path
-		if verb == "ANY" || verb == "" {
-			verb = "PUT"
-		}
+		verb, path := CallVerb(rt.Method), rt.Path
 		if path == "" {
 			path = "/"
 		}
@@ -805,11 +911,7 @@ func ValueTargets(api *apimodel.API, loc Source) []Target {
 						}
 						return PreflightTargets(api, res)
 					}
-					verb := m.HTTPMethod
-					if verb == "ANY" {
-						verb = "PUT"
-					}
-					return []Target{{API: api.ID, Method: verb, Path: res.Path, Stage: Actual}}
+					return []Target{{API: api.ID, Method: CallVerb(m.HTTPMethod), Path: res.Path, Stage: Actual}}
 				}
 			}
 		}

@@ -172,6 +172,20 @@ func (c *Ctx) RewriteOriginItem(d *yamledit.Doc, n *yaml.Node) (*Change, error) 
 	return &Change{Summary: fmt.Sprintf("allowed origin %s -> %s", cur, next)}, nil
 }
 
+// SetOrAppend appends items to the sequence list, or, when list is not
+// a sequence (absent), sets key of parent to a sequence of them.
+func SetOrAppend(d *yamledit.Doc, parent *yaml.Node, key string, list *yaml.Node, items []string) error {
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return d.Set(parent, key, Strs(items))
+	}
+	for _, x := range items {
+		if err := d.Append(list, Str(x)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // AddListItems appends to a quoted comma list value ('GET,PUT') the items
 // it lacks (case-insensitive), keeping its order.
 func AddListItems(d *yamledit.Doc, n *yaml.Node, items []string) (string, error) {

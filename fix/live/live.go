@@ -350,16 +350,7 @@ func values(m map[string]string) map[string]apimodel.Value {
 // optionsOf returns a resource's OPTIONS method and its 2xx/default
 // integration response.
 func optionsOf(res *apimodel.Resource) (*apimodel.Method, *apimodel.IntegrationResponse) {
-	m := res.Method("OPTIONS")
-	if m == nil || m.Integration == nil {
-		return m, nil
-	}
-	for _, ir := range m.Integration.Responses {
-		if ir.IsDefault() || strings.HasPrefix(ir.StatusCode, "2") {
-			return m, ir
-		}
-	}
-	return m, nil
+	return res.Method("OPTIONS"), fixer.OptionsIR(res)
 }
 
 // preflightHeaders completes the OPTIONS answer of the finding's

@@ -2,7 +2,6 @@ package oas
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -86,7 +85,7 @@ func (o *Doc) Fix(c *fixer.Ctx) (*fixer.Change, error) {
 		var add []string
 		var targets []fixer.Target
 		for _, res := range api.Resources {
-			if ir := optionsIR(res); ir != nil {
+			if ir := fixer.OptionsIR(res); ir != nil {
 				if v, ok := ir.Header("Access-Control-Allow-Methods"); ok && fixer.Same(v.Source, loc) {
 					add = append(add, fixer.Methods(res)...)
 					targets = append(targets, fixer.PreflightTargets(api, res)...)
@@ -157,7 +156,7 @@ func (o *Doc) Fix(c *fixer.Ctx) (*fixer.Change, error) {
 	case "CD2025":
 		return o.predicted(c, "HeaderDisallowedByPreflightResponse")
 	case "CD2050":
-		return o.predicted(c, predictedError(c.Finding.Detail))
+		return o.predicted(c, c.PredictedError())
 	}
 	return nil, fixer.Skipf("no OpenAPI fix for %s", c.Finding.RuleID)
 }
@@ -171,24 +170,6 @@ func first(d *yamledit.Doc, loc fixer.Source) *yaml.Node {
 		return nil
 	}
 	return ns[0]
-}
-
-func optionsIR(res *apimodel.Resource) *apimodel.IntegrationResponse {
-	m := res.Method("OPTIONS")
-	if m == nil || m.Integration == nil {
-		return nil
-	}
-	for _, ir := range m.Integration.Responses {
-		if ir.IsDefault() {
-			return ir
-		}
-	}
-	for _, ir := range m.Integration.Responses {
-		if strings.HasPrefix(ir.StatusCode, "2") {
-			return ir
-		}
-	}
-	return nil
 }
 
 // options adds an options operation to a path.
@@ -323,54 +304,19 @@ func (o *Doc) declareMapped(c *fixer.Ctx) (*fixer.Change, error) {
 }
 
 func (o *Doc) errorResponses(c *fixer.Ctx) (*fixer.Change, error) {
-	loc := c.Finding.Location
-	var m *apimodel.Method
-	for _, r := range c.API.Resources {
-		for _, x := range r.Methods {
-			if fixer.Same(x.Source, loc) {
-				m = x
-			}
-		}
-	}
-	if m == nil || m.Integration == nil {
-		return nil, fixer.Skipf("no method at %s", loc)
-	}
-	val := ""
-	for _, ir := range m.Integration.Responses {
-		if v, ok := ir.Header("Access-Control-Allow-Origin"); ok && !v.Unknown {
-			val = v.S
-			break
-		}
-	}
-	if val == "" {
-		return nil, fixer.Skipf("no Access-Control-Allow-Origin value to reuse")
-	}
-	n := 0
-	for _, ir := range m.Integration.Responses {
-		if _, ok := ir.Header("Access-Control-Allow-Origin"); ok {
-			continue
-		}
+	return c.ErrorResponses(func(ir *apimodel.IntegrationResponse, kv []string) error {
 		s, err := o.irAt(c, ir.Source)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := o.set(s, []string{"method.response.header.Access-Control-Allow-Origin", val}); err != nil {
-			return nil, err
-		}
-		n++
-	}
-	return &fixer.Change{Summary: fmt.Sprintf("%s maps Access-Control-Allow-Origin %s on %d more integration response(s)", m.ID, val, n)}, nil
+		return o.set(s, kv)
+	})
 }
 
 func (o *Doc) gateway(c *fixer.Ctx) (*fixer.Change, error) {
-	cred := fixer.CredentialsAllowed(c.API)
-	origin, err := c.RESTOrigin(cred)
+	kv, origin, err := c.OriginParams("gatewayresponse.header.")
 	if err != nil {
 		return nil, err
-	}
-	kv := []string{"gatewayresponse.header.Access-Control-Allow-Origin", fixer.Quote(origin)}
-	if cred && origin != "*" {
-		kv = append(kv, "gatewayresponse.header.Access-Control-Allow-Credentials", "'true'")
 	}
 	types := []string{"DEFAULT_4XX", "DEFAULT_5XX"}
 	for _, t := range apimodel.SortedKeys(c.API.GatewayResponses) {
@@ -404,16 +350,8 @@ func (o *Doc) allowHeaders(c *fixer.Ctx) (*fixer.Change, error) {
 	if len(add) == 0 {
 		return nil, fixer.Skipf("allowHeaders lists every header the clients send")
 	}
-	if hs == nil || hs.Kind != yaml.SequenceNode {
-		if err := o.D.Set(cors, "allowHeaders", fixer.Strs(add)); err != nil {
-			return nil, err
-		}
-	} else {
-		for _, h := range add {
-			if err := o.D.Append(hs, fixer.Str(h)); err != nil {
-				return nil, err
-			}
-		}
+	if err := fixer.SetOrAppend(o.D, cors, "allowHeaders", hs, add); err != nil {
+		return nil, err
 	}
 	return &fixer.Change{Summary: "allowHeaders now includes " + strings.Join(add, ", "), Targets: fixer.RouteTargets(c.API, true)}, nil
 }
@@ -429,15 +367,6 @@ func itemsOf(n *yaml.Node) []*yaml.Node {
 		return []*yaml.Node{n}
 	}
 	return nil
-}
-
-var corsErrorRe = regexp.MustCompile(`\(([A-Za-z]+)\)$`)
-
-func predictedError(detail string) string {
-	if m := corsErrorRe.FindStringSubmatch(strings.TrimSpace(detail)); m != nil {
-		return m[1]
-	}
-	return ""
 }
 
 // predicted adds what a preflight lacks for the error e.
@@ -463,7 +392,7 @@ func (o *Doc) predicted(c *fixer.Ctx, e string) (*fixer.Change, error) {
 	res := fixer.ResourceAt(api, c.Finding.Location)
 	if res == nil {
 		for _, r := range api.Resources {
-			if ir := optionsIR(r); ir != nil && (fixer.Same(ir.Source, c.Finding.Location) || headerAt(ir, c.Finding.Location)) {
+			if ir := fixer.OptionsIR(r); ir != nil && (fixer.Same(ir.Source, c.Finding.Location) || headerAt(ir, c.Finding.Location)) {
 				res = r
 			}
 		}
@@ -483,7 +412,7 @@ func (o *Doc) predicted(c *fixer.Ctx, e string) (*fixer.Change, error) {
 	default:
 		return nil, fixer.Skipf("%s has no mechanical fix here: see the more specific finding on the route", e)
 	}
-	ir := optionsIR(res)
+	ir := fixer.OptionsIR(res)
 	if ir == nil {
 		return nil, fixer.Skipf("options %s has no integration response", res.Path)
 	}
@@ -541,16 +470,8 @@ func (o *Doc) appendCors(c *fixer.Ctx, key string, add []string) (*fixer.Change,
 	if len(missing) == 0 {
 		return nil, fixer.Skipf("%s lists every value already", key)
 	}
-	if l == nil || l.Kind != yaml.SequenceNode {
-		if err := o.D.Set(cors, key, fixer.Strs(missing)); err != nil {
-			return nil, err
-		}
-	} else {
-		for _, x := range missing {
-			if err := o.D.Append(l, fixer.Str(x)); err != nil {
-				return nil, err
-			}
-		}
+	if err := fixer.SetOrAppend(o.D, cors, key, l, missing); err != nil {
+		return nil, err
 	}
 	return &fixer.Change{Summary: key + " now includes " + strings.Join(missing, ", "), Targets: fixer.RouteTargets(c.API, false)}, nil
 }
@@ -632,58 +553,15 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-// actualOrigin maps Access-Control-Allow-Origin on every integration
-// response of the finding's operation (a proxy's function must send it:
+// actualOrigin maps Access-Control-Allow-Origin on the integration
+// responses of the finding's operation (a proxy's function must send it:
 // package handler).
 func (o *Doc) actualOrigin(c *fixer.Ctx, res *apimodel.Resource) (*fixer.Change, error) {
-	var m *apimodel.Method
-	for _, x := range res.Methods {
-		if fixer.Same(x.Source, c.Finding.Location) {
-			m = x
-		}
-	}
-	if m == nil || m.Integration == nil {
-		return nil, fixer.Skipf("no operation with an integration at %s", c.Finding.Location)
-	}
-	if m.Integration.Type.IsProxy() {
-		return handler.Fix(c)
-	}
-	cred := fixer.CredentialsAllowed(c.API)
-	origin, err := c.RESTOrigin(cred)
-	if err != nil {
-		return nil, err
-	}
-	kv := []string{"method.response.header.Access-Control-Allow-Origin", fixer.Quote(origin)}
-	if cred && origin != "*" {
-		kv = append(kv, "method.response.header.Access-Control-Allow-Credentials", "'true'")
-	}
-	n := 0
-	for _, ir := range m.Integration.Responses {
-		var set []string
-		for i := 0; i+1 < len(kv); i += 2 {
-			if _, ok := ir.Header(strings.TrimPrefix(kv[i], "method.response.header.")); !ok {
-				set = append(set, kv[i], kv[i+1])
-			}
-		}
-		if len(set) == 0 {
-			continue
-		}
+	return c.ActualOrigin(res, handler.Fix, func(ir *apimodel.IntegrationResponse, kv []string) error {
 		s, err := o.irAt(c, ir.Source)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := o.set(s, set); err != nil {
-			return nil, err
-		}
-		n++
-	}
-	if n == 0 {
-		return nil, fixer.Skipf("%s %s maps Access-Control-Allow-Origin everywhere already", m.HTTPMethod, res.Path)
-	}
-	verb := m.HTTPMethod
-	if verb == "ANY" {
-		verb = "PUT"
-	}
-	return &fixer.Change{Summary: fmt.Sprintf("%s %s maps Access-Control-Allow-Origin %s on %d integration response(s)", m.HTTPMethod, res.Path, origin, n),
-		Targets: []fixer.Target{{API: c.API.ID, Method: verb, Path: res.Path, Stage: fixer.Actual}}}, nil
+		return o.set(s, kv)
+	})
 }

@@ -263,16 +263,8 @@ func (f *file) allowedHeaders(authorizedOnly bool) (*fixer.Change, error) {
 	if len(add) == 0 {
 		return nil, fixer.Skipf("allowedHeaders lists every header the clients send")
 	}
-	if hs == nil || hs.Kind != yaml.SequenceNode {
-		if err := f.d.Set(cors, "allowedHeaders", fixer.Strs(add)); err != nil {
-			return nil, err
-		}
-	} else {
-		for _, h := range add {
-			if err := f.d.Append(hs, fixer.Str(h)); err != nil {
-				return nil, err
-			}
-		}
+	if err := fixer.SetOrAppend(f.d, cors, "allowedHeaders", hs, add); err != nil {
+		return nil, err
 	}
 	return &fixer.Change{Summary: "provider.httpApi.cors.allowedHeaders adds " + strings.Join(add, ", "), Targets: fixer.RouteTargets(f.c.API, authorizedOnly)}, nil
 }
@@ -350,16 +342,8 @@ func (f *file) allowedOrigins() (*fixer.Change, error) {
 	if len(add) == 0 {
 		return nil, fixer.Skipf("allowedOrigins lists the origins already")
 	}
-	if l == nil || l.Kind != yaml.SequenceNode {
-		if err := f.d.Set(cors, "allowedOrigins", fixer.Strs(add)); err != nil {
-			return nil, err
-		}
-	} else {
-		for _, o := range add {
-			if err := f.d.Append(l, fixer.Str(o)); err != nil {
-				return nil, err
-			}
-		}
+	if err := fixer.SetOrAppend(f.d, cors, "allowedOrigins", l, add); err != nil {
+		return nil, err
 	}
 	return &fixer.Change{Summary: "provider.httpApi.cors.allowedOrigins adds " + strings.Join(add, ", "), Targets: fixer.RouteTargets(f.c.API, false)}, nil
 }

@@ -866,42 +866,13 @@ func (m *mod) declare() (*fixer.Change, error) {
 }
 
 func (m *mod) errorResponses() (*fixer.Change, error) {
-	loc := m.c.Finding.Location
-	var mt *apimodel.Method
-	for _, r := range m.c.API.Resources {
-		for _, x := range r.Methods {
-			if fixer.Same(x.Source, loc) {
-				mt = x
-			}
-		}
-	}
-	if mt == nil || mt.Integration == nil {
-		return nil, fixer.Skipf("no method at %s", loc)
-	}
-	val := ""
-	for _, ir := range mt.Integration.Responses {
-		if v, ok := ir.Header("Access-Control-Allow-Origin"); ok && !v.Unknown {
-			val = v.S
-		}
-	}
-	if val == "" {
-		return nil, fixer.Skipf("no Access-Control-Allow-Origin value to reuse")
-	}
-	n := 0
-	for _, ir := range mt.Integration.Responses {
-		if _, ok := ir.Header("Access-Control-Allow-Origin"); ok {
-			continue
-		}
+	return m.c.ErrorResponses(func(ir *apimodel.IntegrationResponse, kv []string) error {
 		b, _, _, _, err := m.irBlock(ir.Source)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := m.mapAndDeclare(b, ir.StatusCode, []string{"method.response.header.Access-Control-Allow-Origin", val}, true); err != nil {
-			return nil, err
-		}
-		n++
-	}
-	return &fixer.Change{Summary: fmt.Sprintf("%s maps Access-Control-Allow-Origin %s on %d more integration response(s)", mt.ID, val, n)}, nil
+		return m.mapAndDeclare(b, ir.StatusCode, kv, true)
+	})
 }
 
 // ---- values inside maps and lists ----
@@ -1166,7 +1137,7 @@ func (m *mod) allowHeaders(list []apimodel.Value, attr string, add []string, aut
 func (m *mod) methodsValue() (*fixer.Change, error) {
 	loc := m.c.Finding.Location
 	for _, res := range m.c.API.Resources {
-		ir := optionsIR(res)
+		ir := fixer.OptionsIR(res)
 		if ir == nil {
 			continue
 		}
@@ -1175,19 +1146,6 @@ func (m *mod) methodsValue() (*fixer.Change, error) {
 		}
 	}
 	return nil, fixer.Skipf("no Access-Control-Allow-Methods at %s", loc)
-}
-
-func optionsIR(res *apimodel.Resource) *apimodel.IntegrationResponse {
-	mt := res.Method("OPTIONS")
-	if mt == nil || mt.Integration == nil {
-		return nil
-	}
-	for _, ir := range mt.Integration.Responses {
-		if ir.IsDefault() || strings.HasPrefix(ir.StatusCode, "2") {
-			return ir
-		}
-	}
-	return nil
 }
 
 // addToMapping adds items to a comma-list mapping ('GET,PUT') of the
@@ -1225,14 +1183,9 @@ func (m *mod) addToMapping(res *apimodel.Resource, ir *apimodel.IntegrationRespo
 	return &fixer.Change{Summary: fmt.Sprintf("%s %s is now %s", b.addr(), header, val), Targets: fixer.PreflightTargets(m.c.API, res)}, nil
 }
 
-var corsErrorRe = regexp.MustCompile(`\(([A-Za-z]+)\)$`)
-
 func (m *mod) predicted() (*fixer.Change, error) {
 	api := m.c.API
-	e := ""
-	if s := corsErrorRe.FindStringSubmatch(strings.TrimSpace(m.c.Finding.Detail)); s != nil {
-		e = s[1]
-	}
+	e := m.c.PredictedError()
 	if api.Kind != apimodel.REST {
 		if api.Cors == nil {
 			return m.cors()
@@ -1262,7 +1215,7 @@ func (m *mod) predicted() (*fixer.Change, error) {
 			return m.addOptions(res)
 		}
 	case "HeaderDisallowedByPreflightResponse", "MethodDisallowedByPreflightResponse":
-		ir := optionsIR(res)
+		ir := fixer.OptionsIR(res)
 		if ir == nil {
 			return nil, fixer.Skipf("OPTIONS %s has no integration response", res.Path)
 		}
@@ -1278,14 +1231,9 @@ func (m *mod) predicted() (*fixer.Change, error) {
 
 func (m *mod) gateway() (*fixer.Change, error) {
 	api := m.c.API
-	cred := fixer.CredentialsAllowed(api)
-	o, err := m.c.RESTOrigin(cred)
+	kv, o, err := m.c.OriginParams("gatewayresponse.header.")
 	if err != nil {
 		return nil, err
-	}
-	kv := []string{"gatewayresponse.header.Access-Control-Allow-Origin", fixer.Quote(o)}
-	if cred && o != "*" {
-		kv = append(kv, "gatewayresponse.header.Access-Control-Allow-Credentials", "'true'")
 	}
 	var did []string
 	for _, typ := range apimodel.SortedKeys(api.GatewayResponses) {
@@ -1441,51 +1389,11 @@ func (m *mod) maxAge() (*fixer.Change, error) {
 // responses of the finding's method (a proxy's function must send it:
 // package handler).
 func (m *mod) actualOrigin(res *apimodel.Resource) (*fixer.Change, error) {
-	var mt *apimodel.Method
-	for _, x := range res.Methods {
-		if fixer.Same(x.Source, m.c.Finding.Location) {
-			mt = x
-		}
-	}
-	if mt == nil || mt.Integration == nil {
-		return nil, fixer.Skipf("no method with an integration at %s", m.c.Finding.Location)
-	}
-	if mt.Integration.Type.IsProxy() {
-		return handler.Fix(m.c)
-	}
-	cred := fixer.CredentialsAllowed(m.c.API)
-	o, err := m.c.RESTOrigin(cred)
-	if err != nil {
-		return nil, err
-	}
-	if len(mt.Integration.Responses) == 0 {
-		return nil, fixer.Skipf("%s %s has no aws_api_gateway_integration_response to map the header on", mt.HTTPMethod, res.Path)
-	}
-	n := 0
-	for _, ir := range mt.Integration.Responses {
-		if _, ok := ir.Header("Access-Control-Allow-Origin"); ok {
-			continue
-		}
+	return m.c.ActualOrigin(res, handler.Fix, func(ir *apimodel.IntegrationResponse, kv []string) error {
 		b, _, _, _, err := m.irBlock(ir.Source)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		kv := []string{"method.response.header.Access-Control-Allow-Origin", fixer.Quote(o)}
-		if cred && o != "*" {
-			kv = append(kv, "method.response.header.Access-Control-Allow-Credentials", "'true'")
-		}
-		if err := m.mapAndDeclare(b, ir.StatusCode, kv, true); err != nil {
-			return nil, err
-		}
-		n++
-	}
-	if n == 0 {
-		return nil, fixer.Skipf("every integration response maps Access-Control-Allow-Origin already")
-	}
-	verb := mt.HTTPMethod
-	if verb == "ANY" {
-		verb = "PUT"
-	}
-	return &fixer.Change{Summary: fmt.Sprintf("%s %s maps Access-Control-Allow-Origin %s on %d integration response(s)", mt.HTTPMethod, res.Path, o, n),
-		Targets: []fixer.Target{{API: m.c.API.ID, Method: verb, Path: res.Path, Stage: fixer.Actual}}}, nil
+		return m.mapAndDeclare(b, ir.StatusCode, kv, true)
+	})
 }
