@@ -165,6 +165,9 @@ var pageURL = regexp.MustCompile(`^Mixed Content: The page at '[^']*'`)
 func checkChromium(t *testing.T, v chromiumVector) {
 	t.Helper()
 	res := cors.Evaluate(&v.req, v.hops...)
+	if err := cors.NarrationAgrees(&res); err != nil {
+		t.Errorf("Checks: %v", err)
+	}
 	if v.netFailure && res.Incomplete != "" && !res.Allowed {
 		return
 	}

@@ -88,6 +88,9 @@ func TestEnginesObserved(t *testing.T) {
 					hops = append(hops, cors.Hop{Preflight: h.Preflight.response(), Response: h.Response.response()})
 				}
 				r := cors.Evaluate(&req, hops...)
+				if err := cors.NarrationAgrees(&r); err != nil {
+					t.Errorf("Checks: %v", err)
+				}
 				if r.Allowed != b.Allowed {
 					t.Errorf("allowed %v, %s %v", r.Allowed, b.Product, b.Allowed)
 				}

@@ -1022,6 +1022,9 @@ func runEval(t *testing.T, cases []evalCase) {
 			if tt.check != nil {
 				tt.check(t, &r)
 			}
+			if err := narrationAgrees(&r); err != nil {
+				t.Errorf("Checks: %v\n%s", err, names(r.Checks()))
+			}
 		})
 	}
 }

@@ -152,6 +152,18 @@ type Result struct {
 	// Engine is the engine whose verdict this is (Chromium when empty).
 	Engine   Engine
 	Warnings []Warning
+
+	// What Checks replays: the request and the responses evaluated (the
+	// caller's, by reference): the first hop, and every hop when there
+	// are several (kept by value so that Evaluate's variadic slice does
+	// not escape: one hop costs no allocation); lna marks an
+	// EvaluatePrivateNetwork verdict, from the page's address space
+	// lnaFrom.
+	req     *Request
+	hop0    Hop
+	hops    []Hop
+	lna     bool
+	lnaFrom AddressSpace
 }
 
 // Blocked reports whether the browser refuses the response to the page.
@@ -310,7 +322,20 @@ type Hop struct {
 // Access-Control-Request-Headers value or something fails.
 func Evaluate(req *Request, hops ...Hop) Result {
 	var f Fetch
-	f.Start(req)
+	return evaluate(&f, req, hops, nil)
+}
+
+// evaluate is Evaluate, narrating to n when not nil (see Checks).
+func evaluate(f *Fetch, req *Request, hops []Hop, n *narrator) Result {
+	f.start(req, n)
+	if n == nil {
+		switch {
+		case len(hops) == 1:
+			f.res.hop0 = hops[0]
+		case len(hops) > 1:
+			f.res.hops = append([]Hop(nil), hops...)
+		}
+	}
 	for i := 0; !f.Done(); i++ {
 		var h Hop
 		if i < len(hops) {
@@ -333,6 +358,10 @@ func Evaluate(req *Request, hops ...Hop) Result {
 		}
 		if h.Response == nil {
 			f.res.Incomplete = "response to the actual request at " + f.url
+			if n != nil {
+				n.begin(StageActual, f.redirects, f.url, f.actualNames()...)
+				n.stop("no response to the actual request")
+			}
 			break
 		}
 		f.Receive(h.Response)
@@ -370,19 +399,30 @@ type Fetch struct {
 	// firstACRH is the first hop's Access-Control-Request-Headers, which
 	// WebKit sends again on every redirected hop.
 	firstACRH string
+	// narr records the checks when Checks replays (nil otherwise).
+	narr *narrator
+	// keep makes the Fetch record the responses it receives in its
+	// Result, for Checks (Start; Evaluate passes its own); open is set
+	// while the last recorded hop awaits its response.
+	keep, open bool
 }
 
 // Start validates the request and plans the first hop.
 func (f *Fetch) Start(req *Request) {
+	f.start(req, nil)
+	f.keep = true
+}
+
+func (f *Fetch) start(req *Request, n *narrator) {
 	method := NormalizeMethod(req.Method)
 	if method == "" {
 		method = "GET"
 	}
 	// One composite literal: Fetch is large, zero it once.
-	*f = Fetch{req: req, url: req.URL, origin: req.Origin, headers: req.Headers, method: method, eng: req.Engine,
+	*f = Fetch{req: req, url: req.URL, origin: req.Origin, headers: req.Headers, method: method, eng: req.Engine, narr: n,
 		res: Result{
 			Origin: req.Origin, URL: req.URL, InitialURL: req.URL, Method: method,
-			Credentials: req.credentials(), Initiator: req.initiator(), MaxAge: -1, Engine: req.Engine,
+			Credentials: req.credentials(), Initiator: req.initiator(), MaxAge: -1, Engine: req.Engine, req: req,
 		}}
 	if f.validate() { // validate also sets f.corsFlag
 		f.state = stateDone
@@ -420,6 +460,10 @@ func (f *Fetch) validate() bool {
 	refuse := func(msg string) bool {
 		f.res.Stage = StageRequest
 		f.res.Script = msg
+		if n := f.narr; n != nil {
+			n.begin(StageRequest, 0, req.URL, CheckRequest)
+			n.failed(CheckRequest)
+		}
 		return true
 	}
 	if !IsToken(req.Method) && req.Method != "" {
@@ -570,9 +614,20 @@ func (f *Fetch) preflightOrigin() string {
 
 func (f *Fetch) includeCredentials() bool { return f.req.credentials() == CredentialsInclude }
 
-func (f *Fetch) skipPreflight() { f.state = stateActual }
+func (f *Fetch) skipPreflight() {
+	if n := f.narr; n != nil {
+		n.begin(StagePreflight, f.redirects, f.url, f.preflightNames()...)
+		n.stop("no preflight response")
+	}
+	f.state = stateActual
+}
 
+// fail ends the fetch; the narration's failed check is the redirect
+// unless the caller recorded another.
 func (f *Fetch) fail(stage Stage, e ErrorName, hint string) {
+	if n := f.narr; n != nil {
+		n.failed(CheckRedirect)
+	}
 	f.res.Allowed = false
 	f.res.Stage = stage
 	f.res.Error = e
@@ -598,11 +653,22 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 	if f.state != statePreflight {
 		return
 	}
+	if f.keep {
+		f.res.hops = append(f.res.hops, Hop{Preflight: resp})
+		f.open = true
+	}
+	n := f.narr
+	if n != nil {
+		n.begin(StagePreflight, f.redirects, f.url, f.preflightNames()...)
+	}
 	f.res.PreflightSent = true
 	f.res.PreflightStatus = resp.Status
 	f.res.firefoxURL = f.url
 	h := resp.Header
 	ok := resp.Status >= 200 && resp.Status <= 299
+	if n != nil && f.eng == WebKit {
+		f.narratePreflightStatus(resp.Status, ok)
+	}
 	if f.eng == WebKit && !ok {
 		f.res.wk = wkText{kind: wkPreflightStatus, status: resp.Status, load: f.url}
 		e := PreflightInvalidStatus
@@ -616,8 +682,15 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 	// not an ok status; Chromium names it before looking at ACAO).
 	if resp.isRedirect() {
 		f.firefoxPreflightRedirect(resp)
+		if n != nil {
+			n.set(CheckRedirect, CheckFail, "").seen(get(h, HeaderLocation))
+		}
 		f.fail(StagePreflight, PreflightDisallowedRedirect, "")
 		return
+	}
+	if n != nil && f.eng != WebKit {
+		loc, has := get(h, HeaderLocation)
+		n.set(CheckRedirect, CheckPass, strconv.Itoa(resp.Status)+" is not a redirect").seen(loc, has)
 	}
 	// 2. Access check on the preflight (Fetch § CORS check with the
 	// request's credentials mode). Chromium and Firefox report its failure
@@ -625,7 +698,11 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 	// preflight without CORS headers logs "CORS header
 	// ‘Access-Control-Allow-Origin’ missing). Status code: 403.").
 	origin := f.preflightOrigin()
-	if e, hint := f.checkAccess(h, origin); e != "" {
+	e, hint := f.checkAccess(h, origin)
+	if n != nil {
+		f.narrateAccess(h, e)
+	}
+	if e != "" {
 		f.firefoxAccess(h, e, resp.Status)
 		f.webkitAccess(h, e, resp.Status, origin, "")
 		f.res.ffNext = f.url
@@ -633,6 +710,9 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 		return
 	}
 	// 3. Ok status (200-299).
+	if n != nil && f.eng != WebKit {
+		f.narratePreflightStatus(resp.Status, ok)
+	}
 	if !ok {
 		f.res.Firefox, f.res.firefoxParam = FFPreflightDidNotSucceed, strconv.Itoa(resp.Status)
 		f.res.ffNext = f.url
@@ -649,6 +729,9 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 	acam, _ := get(h, HeaderAllowMethods)
 	methods := scanList(acam, m)
 	if methods.bad != "" {
+		if n != nil {
+			n.set(CheckAllowMethods, CheckFail, "").seen(get(h, HeaderAllowMethods))
+		}
 		f.res.Firefox, f.res.firefoxParam = FFInvalidAllowMethod, methods.bad
 		f.res.wk = wkText{kind: wkInvalidAllowMethods, param: acam, load: f.url}
 		f.res.ffNext = f.url
@@ -662,6 +745,9 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 	// Firefox and WebKit compare case-sensitively too. Firefox checks the
 	// method before it parses Allow-Headers.
 	methodOK := IsSafelistedMethod(m) || methods.has || !creds && methods.star
+	if n != nil && (f.eng == Firefox || methodOK) {
+		f.narrateMethod(h, methodOK)
+	}
 	if f.eng == Firefox && !methodOK {
 		f.failMethod(m)
 		return
@@ -676,6 +762,9 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 	}
 	headers, missing := scanAllowHeaders(acah, names)
 	if headers.bad != "" {
+		if n != nil {
+			n.set(CheckAllowHeaders, CheckFail, "").seen(get(h, HeaderAllowHeaders))
+		}
 		f.res.Firefox, f.res.firefoxParam = FFInvalidAllowHeader, headers.bad
 		f.res.wk = wkText{kind: wkInvalidAllowHeaders, param: acah, load: f.url}
 		f.res.ffNext = f.url
@@ -683,6 +772,9 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 		return
 	}
 	if !methodOK {
+		if n != nil {
+			f.narrateMethod(h, false)
+		}
 		f.failMethod(m)
 		return
 	}
@@ -717,9 +809,15 @@ func (f *Fetch) ReceivePreflight(resp *Response) {
 				name = f.webkitDisallowedHeader(acah)
 			}
 			f.res.wk = wkText{kind: wkHeaderNotAllowed, param: name, load: f.url}
+			if n != nil {
+				n.set(CheckAllowHeaders, CheckFail, "").seen(get(h, HeaderAllowHeaders))
+			}
 			f.fail(StagePreflight, HeaderDisallowedByPreflightResponse, it.cur)
 			return
 		}
+	}
+	if n != nil && f.plan.RequestHeaders != "" {
+		n.set(CheckAllowHeaders, CheckPass, f.plan.RequestHeaders+" allowed").seen(get(h, HeaderAllowHeaders))
 	}
 	// 8. Max-Age, as the engine parses and caps it.
 	f.res.MaxAge = maxAgeFor(f.eng, h)
@@ -1068,16 +1166,42 @@ func (f *Fetch) Receive(resp *Response) {
 	if f.state != stateActual {
 		return
 	}
+	if f.keep {
+		if f.open {
+			f.res.hops[len(f.res.hops)-1].Response = resp
+		} else {
+			f.res.hops = append(f.res.hops, Hop{Response: resp})
+		}
+		f.open = false
+	}
+	n := f.narr
+	if n != nil {
+		stage := StageActual
+		if resp.isRedirect() {
+			stage = StageRedirect
+		}
+		n.begin(stage, f.redirects, f.url, f.actualNames()...)
+	}
 	f.res.ActualSent = true
 	f.res.Status = resp.Status
 	f.res.URL = f.url
 	if f.res.Opaque {
+		if n != nil {
+			n.set(CheckAllowOrigin, CheckSkip, "not checked: mode no-cors gives the page an opaque response").seen(get(resp.Header, HeaderAllowOrigin))
+		}
 		f.res.Allowed = true
 		f.state = stateDone
 		return
 	}
+	if n != nil && !f.corsFlag {
+		n.set(CheckAllowOrigin, CheckSkip, "not needed: the request is same-origin").seen(get(resp.Header, HeaderAllowOrigin))
+	}
 	if f.corsFlag {
-		if e, hint := f.checkAccess(resp.Header, f.origin); e != "" {
+		e, hint := f.checkAccess(resp.Header, f.origin)
+		if n != nil {
+			f.narrateAccess(resp.Header, e)
+		}
+		if e != "" {
 			f.firefoxAccess(resp.Header, e, resp.Status)
 			stage := StageActual
 			redirectTo := ""
@@ -1166,6 +1290,9 @@ func (f *Fetch) redirect(resp *Response) {
 		return
 	}
 	f.res.Redirects = append(f.res.Redirects, nextURL)
+	if n := f.narr; n != nil {
+		n.set(CheckRedirect, CheckPass, "followed to "+nextURL).seen(loc, true)
+	}
 	// Mixed content on a redirect: the renderer checks every redirect of a
 	// secure page's request (ResourceLoader::WillFollowRedirect,
 	// MixedContentChecker::ShouldBlockFetchOnRedirect) after the network

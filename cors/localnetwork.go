@@ -2,6 +2,7 @@ package cors
 
 import (
 	"net/netip"
+	"strconv"
 	"strings"
 )
 
@@ -159,6 +160,16 @@ func PotentiallyTrustworthy(u string) bool {
 // declared, see Request) gets WarnLocalNetworkPermission: Chromium asks
 // the user first.
 func EvaluatePrivateNetwork(req *Request, from, to AddressSpace, preflight *Response) Result {
+	var f Fetch
+	r := evaluatePrivateNetwork(&f, req, from, to, preflight, nil)
+	r.req, r.lna, r.lnaFrom = req, true, from
+	r.hop0 = Hop{Preflight: preflight}
+	return r
+}
+
+// evaluatePrivateNetwork is EvaluatePrivateNetwork, narrating to n when
+// not nil (see Checks).
+func evaluatePrivateNetwork(f *Fetch, req *Request, from, to AddressSpace, preflight *Response, n *narrator) Result {
 	method := NormalizeMethod(req.Method)
 	if method == "" {
 		method = "GET"
@@ -166,11 +177,21 @@ func EvaluatePrivateNetwork(req *Request, from, to AddressSpace, preflight *Resp
 	res := Result{Origin: req.Origin, URL: req.URL, InitialURL: req.URL, Method: method,
 		Credentials: req.credentials(), Initiator: req.initiator(), MaxAge: -1, TargetAddressSpace: to}
 	if !to.MorePrivateThan(from) {
+		if n != nil {
+			n.begin(StageRequest, 0, req.URL, CheckRequest)
+			n.set(CheckRequest, CheckPass, "not a local network request: the "+string(to)+" target is not more private than the "+string(from)+" page")
+		}
 		res.Allowed = true
 		return res
 	}
 	fail := func(stage Stage, e ErrorName, hint string) Result {
 		res.Stage, res.Error, res.FailedParameter = stage, e, hint
+		if n != nil {
+			if stage == StageRequest {
+				n.begin(StageRequest, 0, req.URL, CheckRequest)
+			}
+			n.failed(CheckRequest)
+		}
 		return res
 	}
 	if req.TargetAddressSpace != "" && req.TargetAddressSpace != to {
@@ -181,41 +202,81 @@ func EvaluatePrivateNetwork(req *Request, from, to AddressSpace, preflight *Resp
 	}
 	// The request itself must be one the page can make: with a declared
 	// targetAddressSpace, mixed content does not stop it.
-	var f Fetch
-	f.Start(req)
+	f.start(req, n)
 	if f.Done() {
 		r := f.Result()
 		r.TargetAddressSpace = to
 		return r
-	}
-	if preflight == nil {
-		res.Incomplete = "response to the private network access preflight at " + req.URL
-		return res
-	}
-	res.PreflightSent = true
-	res.PreflightStatus = preflight.Status
-	// CreatePreflightResult's order: redirect, CORS check, status, PNA
-	// header; then PreflightResult's method and header checks.
-	if preflight.isRedirect() {
-		return fail(StagePreflight, PreflightDisallowedRedirect, "")
-	}
-	if e, hint := f.checkAccess(preflight.Header, f.origin); e != "" {
-		return fail(StagePreflight, preflightTwin(e), hint)
-	}
-	if preflight.Status < 200 || preflight.Status > 299 {
-		return fail(StagePreflight, PreflightInvalidStatus, "")
-	}
-	switch v, ok := get(preflight.Header, HeaderAllowPrivateNetwork); {
-	case !ok:
-		return fail(StagePreflight, PreflightMissingAllowPrivateNetwork, "")
-	case v != "true":
-		return fail(StagePreflight, PreflightInvalidAllowPrivateNetwork, v)
 	}
 	// The PNA preflight doubles as the CORS preflight: a non-simple
 	// request's method and headers must be granted too.
 	if !f.NeedsPreflight() {
 		f.plan.Required = true
 		f.state = statePreflight
+	}
+	if n != nil {
+		// One stage: the PNA header among the CORS preflight's checks.
+		var names []string
+		for _, c := range f.preflightNames() {
+			if c == CheckAllowMethods {
+				names = append(names, CheckAllowPrivateNetwork)
+			}
+			names = append(names, c)
+		}
+		n.begin(StagePreflight, 0, req.URL, names...)
+	}
+	if preflight == nil {
+		res.Incomplete = "response to the private network access preflight at " + req.URL
+		if n != nil {
+			n.stop("no preflight response")
+		}
+		return res
+	}
+	res.PreflightSent = true
+	res.PreflightStatus = preflight.Status
+	h := preflight.Header
+	// CreatePreflightResult's order: redirect, CORS check, status, PNA
+	// header; then PreflightResult's method and header checks.
+	if preflight.isRedirect() {
+		if n != nil {
+			n.set(CheckRedirect, CheckFail, "").seen(get(h, HeaderLocation))
+		}
+		return fail(StagePreflight, PreflightDisallowedRedirect, "")
+	}
+	if n != nil {
+		loc, has := get(h, HeaderLocation)
+		n.set(CheckRedirect, CheckPass, strconv.Itoa(preflight.Status)+" is not a redirect").seen(loc, has)
+	}
+	e, hint := f.checkAccess(h, f.origin)
+	if n != nil {
+		f.narrateAccess(h, e)
+	}
+	if e != "" {
+		return fail(StagePreflight, preflightTwin(e), hint)
+	}
+	ok := preflight.Status >= 200 && preflight.Status <= 299
+	if n != nil {
+		f.narratePreflightStatus(preflight.Status, ok)
+	}
+	if !ok {
+		return fail(StagePreflight, PreflightInvalidStatus, "")
+	}
+	v, ok := get(h, HeaderAllowPrivateNetwork)
+	if n != nil {
+		st, reason := CheckPass, "'true'"
+		if v != "true" {
+			st, reason = CheckFail, ""
+		}
+		n.set(CheckAllowPrivateNetwork, st, reason).seen(v, ok)
+	}
+	switch {
+	case !ok:
+		return fail(StagePreflight, PreflightMissingAllowPrivateNetwork, "")
+	case v != "true":
+		return fail(StagePreflight, PreflightInvalidAllowPrivateNetwork, v)
+	}
+	if n != nil {
+		n.joinStage = true
 	}
 	f.ReceivePreflight(preflight)
 	r := f.res

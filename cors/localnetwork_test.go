@@ -109,6 +109,9 @@ func TestEvaluatePrivateNetwork(t *testing.T) {
 			if warn != tt.warn {
 				t.Errorf("warning %q, want %q", warn, tt.warn)
 			}
+			if err := narrationAgrees(&r); err != nil {
+				t.Errorf("Checks: %v\n%s", err, names(r.Checks()))
+			}
 			if tt.console != "" && r.ConsoleMessage() != tt.console {
 				t.Errorf("console:\n got %s\nwant %s", r.ConsoleMessage(), tt.console)
 			}
@@ -118,6 +121,9 @@ func TestEvaluatePrivateNetwork(t *testing.T) {
 		r := EvaluatePrivateNetwork(&Request{Origin: attacker, URL: "https://router.example/"}, AddressSpacePublic, AddressSpaceLocal, nil)
 		if r.Allowed || r.Incomplete == "" {
 			t.Fatalf("%+v: want an incomplete verdict", r)
+		}
+		if err := narrationAgrees(&r); err != nil {
+			t.Errorf("Checks: %v\n%s", err, names(r.Checks()))
 		}
 	})
 }
