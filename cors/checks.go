@@ -55,9 +55,9 @@ type Check struct {
 	// Header is the response header read ("" for the status, a redirect
 	// or the request); Value is its value as the browser saw it (lines
 	// joined with ", "), Present whether the response carried it.
-	Header  string `json:"header,omitempty"`
-	Value   string `json:"value,omitempty"`
-	Present bool   `json:"present,omitempty"`
+	Header  string     `json:"header,omitempty"`
+	Value   string     `json:"value,omitempty"`
+	Present bool       `json:"present,omitempty"`
 	State   CheckState `json:"state"`
 	// Error is the Result's Error on the failed check (empty for a
 	// failure that is not a CORS error: a network error, a TypeError).
