@@ -109,7 +109,10 @@ func ParsePlatform(s string) (Platform, error) {
 type Rule struct {
 	// ID is stable: CD1xxx browser causes, CD2xxx gateway/IaC, CD3xxx
 	// security, CD4xxx logs/metrics. A retired number stays retired.
-	ID       string
+	ID string
+	// Needs is the evidence the rule reads: a command runs the rules
+	// whose needs its input provides (rules.For).
+	Needs    Needs
 	Name     string
 	Severity Severity
 	// Title is one line; Doc explains why, with links and a before/after.
@@ -125,6 +128,60 @@ type Rule struct {
 	Deprecated bool
 	ReplacedBy string
 	Check      func(*Pass)
+}
+
+// Needs is a set of kinds of evidence (Input's fields).
+type Needs uint
+
+// Kinds of evidence a rule reads.
+const (
+	// NeedsExchanges: observed exchanges (explain, check, har, browser,
+	// serve, corstest).
+	NeedsExchanges Needs = 1 << iota
+	// NeedsAPIs: API models built from infrastructure code (lint) or
+	// live AWS (aws diagnose).
+	NeedsAPIs
+	// NeedsPlaybook: the API Gateway playbook's evidence (aws diagnose).
+	NeedsPlaybook
+	// NeedsAccessLogs: an access-log aggregate (logs, aws diagnose).
+	NeedsAccessLogs
+	// NeedsScanProbes: the scanner's probes of each target (scan).
+	NeedsScanProbes
+)
+
+var needsNames = []string{"exchanges", "API models", "playbook", "access logs", "scan probes"}
+
+// String lists the kinds of evidence: "playbook, API models".
+func (n Needs) String() string {
+	var parts []string
+	for i, name := range needsNames {
+		if n&(1<<i) != 0 {
+			parts = append(parts, name)
+		}
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Has reports whether every kind of evidence in m is in n.
+func (n Needs) Has(m Needs) bool { return m&^n == 0 }
+
+// FixPlatforms lists the platforms the rule has a fix for: Generic
+// first, then by name.
+func (r *Rule) FixPlatforms() []Platform {
+	out := make([]Platform, 0, len(r.Fix))
+	for p := range r.Fix {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if (out[i] == Generic) != (out[j] == Generic) {
+			return out[i] == Generic
+		}
+		return out[i] < out[j]
+	})
+	return out
 }
 
 // FixFor returns the fix in the platform's terms, or the generic one.

@@ -380,7 +380,7 @@ func (e *attempt) run(res *Result) *Linted {
 	if api != nil {
 		ctx.ChangedAPI = e.touched[apiKey(api)]
 	}
-	if f.RuleID == rules.CD2027.ID {
+	if f.RuleID == "CD2027" {
 		// Front-end code sends a header the preflight refuses: the fix
 		// is the one of the route it blocks.
 		g, ok := clientFinding(api, f, e.opts.Origins)
@@ -474,7 +474,7 @@ func (e *attempt) run(res *Result) *Linted {
 	switch {
 	case verdict:
 		ap.Proof = "verdict"
-	case f.RuleID == rules.CD2023.ID:
+	case f.RuleID == "CD2023":
 		// CD2023 reports every fixed deployment ID, the new one too: the
 		// proof is that the ID changed with the API.
 		ap.Proof = "redeploy"
@@ -613,9 +613,10 @@ func withHeaderFindings(lint func([]string, func(string) ([]byte, error)) (*Lint
 		if err != nil {
 			return nil, err
 		}
+		cd2050 := rules.ByID("CD2050")
 		have := map[string]bool{}
 		for _, f := range l.Findings {
-			if f.RuleID == rules.CD2050.ID {
+			if f.RuleID == cd2050.ID {
 				have[f.Location.String()] = true
 			}
 		}
@@ -636,7 +637,7 @@ func withHeaderFindings(lint func([]string, func(string) ([]byte, error)) (*Lint
 						continue
 					}
 					have[rt.Source.String()] = true
-					l.Findings = append(l.Findings, diag.Finding{RuleID: rules.CD2050.ID, Name: rules.CD2050.Name, Severity: rules.CD2050.Severity, Title: rules.CD2050.Title,
+					l.Findings = append(l.Findings, diag.Finding{RuleID: cd2050.ID, Name: cd2050.Name, Severity: cd2050.Severity, Title: cd2050.Title,
 						Detail:   fmt.Sprintf("%s %s from %s with %s would be blocked (%s)", rt.Method, rt.Path, o, strings.Join(headers, ", "), r.Error),
 						Location: rt.Source, Exchange: -1})
 				}
@@ -800,7 +801,8 @@ func clientFinding(api *apimodel.API, f diag.Finding, origins []string) (diag.Fi
 			if r.Error != cors.HeaderDisallowedByPreflightResponse {
 				continue
 			}
-			return diag.Finding{RuleID: rules.CD2050.ID, Name: rules.CD2050.Name, Severity: rules.CD2050.Severity, Title: rules.CD2050.Title,
+			cd2050 := rules.ByID("CD2050")
+			return diag.Finding{RuleID: cd2050.ID, Name: cd2050.Name, Severity: cd2050.Severity, Title: cd2050.Title,
 				Detail:   fmt.Sprintf("%s %s from %s with %s would be blocked (%s)", rt.Method, rt.Path, o, strings.Join(call.Headers, ", "), r.Error),
 				Location: rt.Source, Exchange: -1}, true
 		}

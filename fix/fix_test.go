@@ -27,7 +27,7 @@ func lintFunc(origins []string) func(paths []string, read func(string) ([]byte, 
 		for _, e := range res.Errors {
 			l.Errors = append(l.Errors, e.Error())
 		}
-		l.Findings = diag.Run(rules.Family("CD20"), &diag.Input{APIs: res.APIs, Origins: origins})
+		l.Findings = diag.Run(rules.For(diag.NeedsAPIs), &diag.Input{APIs: res.APIs, Origins: origins})
 		return l, nil
 	}
 }

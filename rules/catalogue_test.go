@@ -3,9 +3,13 @@ package rules
 import (
 	"bytes"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"net/http"
+	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
@@ -61,46 +65,75 @@ func req(method string, headers ...string) cors.Request {
 	return r
 }
 
+// TestRuleCases runs every rule on its cases: a Fire case must make it
+// report (a finding, or a failed playbook step), a non-Fire case must not,
+// and what it says for each case is kept in testdata/<ID>/cases.golden
+// (go test ./rules -run TestRuleCases -update), so a change of message
+// shows in review like a change of verdict.
 func TestRuleCases(t *testing.T) {
 	for _, r := range All() {
+		var record bytes.Buffer
+		fmt.Fprintf(&record, "# %s %s: what the rule says on each of its cases (rules/catalogue_test.go)\n", r.ID, r.Name)
 		for _, c := range cases[r.ID] {
-			t.Run(r.ID+"/"+c.Desc, func(t *testing.T) {
-				in := c.Input(t)
-				res := diag.Analyze([]*diag.Rule{r}, in)
-				// A rule fires when it reports a finding or, for the
-				// playbook's step rules, fails a step.
-				var fired []string
-				for _, f := range res.Findings {
-					if f.RuleID == r.ID {
-						fired = append(fired, f.Detail)
-						if f.Detail == "" || f.Fix == "" {
-							t.Errorf("finding without detail or fix: %+v", f)
-						}
-					}
-					if strings.HasPrefix(f.Title, "internal error") {
-						t.Fatalf("rule panicked: %s", f.Detail)
-					}
-				}
-				for _, n := range res.Steps {
-					if n.Failed {
-						fired = append(fired, fmt.Sprintf("step %d failed: %s", n.Step, n.Reason))
-						if n.Reason == "" {
-							t.Errorf("step verdict without a reason: %+v", n)
-						}
-					}
-				}
-				if c.Fire && len(fired) == 0 {
-					t.Fatalf("%s did not fire", r.ID)
-				}
-				if !c.Fire && len(fired) > 0 {
-					t.Fatalf("%s fired but must not: %s", r.ID, fired[0])
-				}
-				if c.Want != "" && !strings.Contains(strings.Join(fired, "\n"), c.Want) {
-					t.Errorf("%s: no message contains %q:\n%s", r.ID, c.Want, strings.Join(fired, "\n"))
-				}
-			})
+			fired := runCase(t, r, c)
+			verdict := "quiet"
+			if c.Fire {
+				verdict = "fires"
+			}
+			fmt.Fprintf(&record, "\n## %s: %s\n", verdict, c.Desc)
+			for _, m := range fired {
+				fmt.Fprintf(&record, "%s\n", m)
+			}
+		}
+		if len(cases[r.ID]) > 0 {
+			golden.Check(t, filepath.Join("testdata", r.ID, "cases.golden"), record.Bytes())
 		}
 	}
+}
+
+// runCase runs rule r on case c and returns what it said: each finding's
+// detail, each failed step's reason.
+func runCase(t *testing.T, r *diag.Rule, c ruleCase) (fired []string) {
+	t.Run(r.ID+"/"+c.Desc, func(t *testing.T) {
+		res := diag.Analyze([]*diag.Rule{r}, c.Input(t))
+		for _, f := range res.Findings {
+			if strings.HasPrefix(f.Title, "internal error") {
+				t.Fatalf("rule panicked: %s", f.Detail)
+			}
+			if f.RuleID == r.ID {
+				fired = append(fired, f.Detail)
+				if f.Detail == "" || f.Fix == "" {
+					t.Errorf("finding without detail or fix: %+v", f)
+				}
+			}
+		}
+		for _, n := range res.Steps {
+			if n.Evidence != "" {
+				fired = append(fired, fmt.Sprintf("step %d evidence: %s", n.Step, n.Evidence))
+			}
+			if n.Failed {
+				fired = append(fired, fmt.Sprintf("step %d failed: %s", n.Step, n.Reason))
+				if n.Reason == "" {
+					t.Errorf("step verdict without a reason: %+v", n)
+				}
+			}
+		}
+		verdicts := 0
+		for _, m := range fired {
+			if !strings.Contains(m, " evidence: ") {
+				verdicts++
+			}
+		}
+		switch {
+		case c.Fire && verdicts == 0:
+			t.Errorf("%s did not fire", r.ID)
+		case !c.Fire && verdicts > 0:
+			t.Errorf("%s fired but must not: %s", r.ID, strings.Join(fired, "; "))
+		case c.Want != "" && !strings.Contains(strings.Join(fired, "\n"), c.Want):
+			t.Errorf("%s: no message contains %q:\n%s", r.ID, c.Want, strings.Join(fired, "\n"))
+		}
+	})
+	return fired
 }
 
 var (
@@ -145,131 +178,101 @@ func TestCatalogue(t *testing.T) {
 			t.Errorf("cases registered for unknown rule %s", id)
 		}
 	}
-	golden.Check(t, "../docs/rules.md", RulesMarkdown())
+	golden.Check(t, "../docs/rules.md", Markdown())
 }
 
-// RulesMarkdown renders docs/rules.md from the registry.
-func RulesMarkdown() []byte {
-	var b bytes.Buffer
-	b.WriteString("# corsdoctor rules\n\n")
-	b.WriteString("Generated from the rule registry (`go test ./rules -run TestCatalogue -update`); do not edit by hand.\n\n")
-	b.WriteString("IDs are stable. Families: CD1xxx browser causes (check, explain, har, browser), CD2xxx API Gateway and infrastructure code (lint, aws), CD3xxx security (scan), CD4xxx logs and metrics (logs, aws).\n\n")
-	b.WriteString("Fixes are written in the user's values: in a report, `{{origin}}` is the page's origin, `{{method}}` the request's method, `{{methods}}` GET, POST and that method, `{{headers}}` the request headers the preflight asks for, `{{allow_methods}}` and `{{allow_headers}}` those lists with what the failing preflight already allows (so a fix that replaces a list keeps what works) (`|q`, `|qq` and `|csv` quote the list for Python/JavaScript, Go/JSON and comma lists); `{{api_id}}` and `{{stage}}` are the API Gateway API id and stage (from an execute-api URL, or the API `aws diagnose` looked at; `ID` and `STAGE` when unknown), `{{bucket}}` the S3 bucket the URL names (`BUCKET` when unknown), `{{url}}` the request's URL without credentials, query or fragment (or the stage's invoke URL). The fix shown is the one for the detected platform (see [platforms.md](platforms.md)).\n\n")
-	b.WriteString("| ID | Name | Severity | Title |\n|---|---|---|---|\n")
-	all := All()
-	for _, r := range all {
-		title := r.Title
-		if r.Deprecated {
-			title += " (deprecated, replaced by " + r.ReplacedBy + ")"
+// TestRegistry: the list in all.go is in ID order and holds every rule
+// the package declares, each says what evidence it reads, and no rule
+// can be changed through All or ByID.
+func TestRegistry(t *testing.T) {
+	for i, r := range registry {
+		if i > 0 && registry[i-1].ID >= r.ID {
+			t.Errorf("rules/all.go: %s after %s: keep the list in ID order", r.ID, registry[i-1].ID)
 		}
-		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s |\n", r.ID, strings.ToLower(r.ID), r.Name, r.Severity, escapePipes(title))
+		if r.Needs == 0 {
+			t.Errorf("%s: Needs is required (the evidence the rule reads)", r.ID)
+		}
 	}
-	for _, r := range all {
-		fmt.Fprintf(&b, "\n## %s\n\n**%s** (%s, since %s): %s\n\n", r.ID, r.Name, r.Severity, r.Since, r.Title)
-		b.WriteString("```text\n" + strings.TrimSpace(r.Doc) + "\n```\n\n")
-		b.WriteString("Fix:\n\n")
-		plats := make([]string, 0, len(r.Fix))
-		for p := range r.Fix {
-			plats = append(plats, string(p))
+	listed := map[string]bool{}
+	for _, r := range registry {
+		listed[r.ID] = true
+	}
+	for id, file := range declaredRules(t) {
+		if !listed[id] {
+			t.Errorf("%s (%s) is not in the list in rules/all.go: add it there", id, file)
 		}
-		sort.Slice(plats, func(i, j int) bool {
-			if plats[i] == string(diag.Generic) {
+	}
+	a := All()
+	a[0].Title, a[0].Fix[diag.Generic] = "changed", "changed"
+	if r := ByID(a[0].ID); r.Title == "changed" || r.Fix[diag.Generic] == "changed" || All()[0].Title == "changed" {
+		t.Error("a rule returned by All can change the registry")
+	}
+}
+
+// declaredRules finds the rule values the package declares
+// (var x = &diag.Rule{ID: "CD…", …}) and the file of each, by ID.
+func declaredRules(t *testing.T) map[string]string {
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, pkg := range pkgs {
+		for name, f := range pkg.Files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				lit, ok := n.(*ast.CompositeLit)
+				if !ok {
+					return true
+				}
+				if sel, ok := lit.Type.(*ast.SelectorExpr); !ok || sel.Sel.Name != "Rule" {
+					return true
+				}
+				for _, e := range lit.Elts {
+					if kv, ok := e.(*ast.KeyValueExpr); ok {
+						if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "ID" {
+							if v, ok := kv.Value.(*ast.BasicLit); ok {
+								out[strings.Trim(v.Value, `"`)] = name
+							}
+						}
+					}
+				}
 				return true
-			}
-			if plats[j] == string(diag.Generic) {
-				return false
-			}
-			return plats[i] < plats[j]
-		})
-		for _, p := range plats {
-			fmt.Fprintf(&b, "- %s: %s\n", p, escapeMD(r.Fix[diag.Platform(p)]))
+			})
 		}
 	}
-	return b.Bytes()
+	if len(out) < len(registry) {
+		t.Fatalf("found %d rule declarations, the registry lists %d", len(out), len(registry))
+	}
+	return out
 }
 
-func escapePipes(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
-
-func escapeMD(s string) string { return strings.ReplaceAll(s, "\n", " ") }
+// TestRetired: a retired ID is never registered again, and the list is
+// in order without repeats.
+func TestRetired(t *testing.T) {
+	for i, r := range retired {
+		if !idRe.MatchString(r.ID) || r.Name == "" || r.Why == "" {
+			t.Errorf("retired %+v: ID, Name and Why are required", r)
+		}
+		if i > 0 && retired[i-1].ID >= r.ID {
+			t.Errorf("retired: %s after %s: keep the list in ID order, once each", r.ID, retired[i-1].ID)
+		}
+		if ByID(r.ID) != nil {
+			t.Errorf("%s is retired (%s): give the rule a new number", r.ID, r.Name)
+		}
+		for _, x := range registry {
+			if x.Name == r.Name {
+				t.Errorf("%s reuses the name %q of retired %s", x.ID, r.Name, r.ID)
+			}
+		}
+		if r.ReplacedBy != "" && ByID(r.ReplacedBy) == nil {
+			t.Errorf("retired %s: ReplacedBy %s is no rule", r.ID, r.ReplacedBy)
+		}
+	}
+}
 
 // TestPlatformsDoc keeps docs/platforms.md current: what platform
 // detection reads, and the table of recognised responses.
 func TestPlatformsDoc(t *testing.T) {
 	golden.Check(t, "../docs/platforms.md", PlatformsMarkdown())
 }
-
-// PlatformsMarkdown renders docs/platforms.md.
-func PlatformsMarkdown() []byte {
-	var b bytes.Buffer
-	b.WriteString(platformsIntro)
-	b.WriteString("\n## Recognised responses\n\n")
-	b.WriteString("Generated from `evidence.KnownResponses` (`go test ./rules -run TestPlatformsDoc -update`). Each entry has a test built from the real server's answer or its documentation (`evidence/known_test.go`).\n\n")
-	b.WriteString("| id | platform | layer | kind | stage | meaning | source |\n|---|---|---|---|---|---|---|\n")
-	for _, k := range evidence.KnownResponses {
-		stage := "any"
-		switch k.Preflight {
-		case 1:
-			stage = "preflight"
-		case -1:
-			stage = "actual"
-		}
-		plat := k.Platform
-		if plat == "" {
-			plat = "(any)"
-		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", k.ID, plat, escapePipes(k.Layer), k.Kind, stage, escapePipes(k.Meaning), escapePipes(k.Source))
-	}
-	b.WriteString("\nKinds and the rule that reads them: refused → CD1035, not-configured and default-options → CD1036, config-error → CD1037, too-large → CD1038, auth → CD1003 (preflight) / CD1023, no-route → CD1002, server-error → CD1017 (preflight) / CD1025.\n")
-	return b.Bytes()
-}
-
-const platformsIntro = `# Platforms corsdoctor recognises
-
-Every fix is written for a platform: the one given with ` + "`--platform`" + `, else the one
-detected from the request URL and every response of the exchange (preflight, redirect
-hops, actual response, check's probes). ` + "`explain`, `check`, `har`, `browser` and `serve`" + ` all
-call the same detection (` + "`evidence.Detect`" + `, through ` + "`Exchange.Identify`" + `) and the same table of
-recognised responses (` + "`evidence.Recognise`" + `). The report prints the platform with its
-evidence ("platform: fastapi (detected from Server: uvicorn)"), the other layers seen
-("also nginx: Server: nginx/1.27"), and says when signals disagree; the JSON report carries
-the same in ` + "`platform_detection`" + ` (docs/json.md).
-
-When several platforms are seen, the most specific wins: AWS service headers and library
-refusal shapes first, then framework headers, then the URL host, then proxies, then CDNs.
-
-Real servers check this end to end (` + "`internal/cli/frameworks_test.go`" + `, installed by ` + "`.ci/run`" + `):
-FastAPI/Starlette, Django with django-cors-headers and Flask with Flask-CORS (Debian
-packages), Express with cors (npm), nginx in front of an application, and Go with rs/cors
-and jub0bs/cors, each with the misconfigurations users report and a correct setup:
-` + "`check`" + ` must detect the platform, rank the cause first and write the fix in its terms.
-
-| platform (` + "`--platform`" + `) | recognised by |
-|---|---|
-| apigw-rest | ` + "`x-amz-apigw-id`" + `; ` + "`x-amzn-RequestId`" + ` with ` + "`x-amzn-ErrorType`" + ` (gateway errors, also through CloudFront on edge-optimized APIs); host ` + "`*.execute-api.REGION.amazonaws.com`" + ` (REST assumed when no header tells REST from HTTP) |
-| apigw-http | ` + "`apigw-requestid`" + ` |
-| lambda-url | host ` + "`*.lambda-url.REGION.on.aws`" + `; ` + "`x-amzn-RequestId`" + ` without API Gateway ids or CloudFront |
-| s3 | ` + "`Server: AmazonS3`" + `; ` + "`x-amz-id-2`" + ` with ` + "`x-amz-request-id`" + `; S3's XML error bodies; hosts ` + "`*.s3.amazonaws.com`" + `, ` + "`*.s3.REGION.amazonaws.com`" + `, ` + "`*.s3-REGION.amazonaws.com`" + `, ` + "`*.s3-website-*`" + `. A CloudFront cache hit on S3 (` + "`X-Cache: Hit from cloudfront`, `Server: AmazonS3`" + `) is s3 behind cloudfront |
-| fastapi | ` + "`Server: uvicorn`/`hypercorn`" + `; Starlette's CORS refusal; ` + "`{\"detail\":\"Method Not Allowed\"}`" + ` |
-| django | ` + "`Server: WSGIServer`" + ` (runserver); Django's 404 page; SecurityMiddleware defaults (` + "`Referrer-Policy: same-origin`" + ` with ` + "`X-Content-Type-Options`" + ` and ` + "`X-Frame-Options`" + `); django-cors-headers' refusal. ` + "`Server: gunicorn`" + ` alone names no framework (it runs Flask as often as Django): the report says so |
-| flask | ` + "`Server: Werkzeug`" + `; Werkzeug's upper-case reason phrases ("404 NOT FOUND"), which survive behind gunicorn; Flask's automatic OPTIONS answer |
-| express | ` + "`X-Powered-By: Express`" + `; "Cannot GET /path" pages; the cors package's refusals |
-| spring | Spring's "Invalid CORS request"; the Spring Boot error body; ` + "`X-Application-Context`" + ` |
-| aspnet | ` + "`Server: Kestrel`" + `; ` + "`X-Powered-By: ASP.NET`" + `; ProblemDetails bodies with ` + "`traceId`" + ` |
-| go | rs/cors and jub0bs/cors refusals; the net/http 404 ("404 page not found" with ` + "`text/plain; charset=utf-8`" + ` and ` + "`X-Content-Type-Options: nosniff`" + `, shared with Go proxies such as Traefik: the report says so) |
-| nginx | ` + "`Server: nginx`/`openresty`" + `; nginx error pages |
-| envoy | ` + "`Server: envoy`" + `; ` + "`x-envoy-upstream-service-time`" + ` |
-| kong | ` + "`Server: kong`" + `; ` + "`X-Kong-*`" + `; ` + "`Via: kong`" + `; Kong's plugin errors |
-| traefik | ` + "`--platform traefik`" + ` only (Traefik sends no identifying header) |
-| cloudfront | ` + "`X-Amz-Cf-Id`" + `; ` + "`Via: ... (CloudFront)`" + `; ` + "`X-Cache: ... from cloudfront`" + `; host ` + "`*.cloudfront.net`" + ` |
-| cloudflare | ` + "`Server: cloudflare`" + `; ` + "`CF-RAY`" + ` |
-| azure | hosts ` + "`*.azurewebsites.net`" + ` (App Service, Functions) and ` + "`*.azure-api.net`" + ` (API Management); ` + "`x-ms-request-id`" + `; ` + "`x-azure-ref`" + `; ` + "`Ocp-Apim-*`" + ` |
-| gcp | hosts ` + "`*.run.app`" + `, ` + "`*.cloudfunctions.net`" + `; ` + "`Server: Google Frontend`" + `; ` + "`Function-Execution-Id`" + ` |
-| vercel | host ` + "`*.vercel.app`" + `; ` + "`Server: Vercel`" + `; ` + "`x-vercel-id`" + ` |
-| netlify | host ` + "`*.netlify.app`" + `; ` + "`Server: Netlify`" + `; ` + "`x-nf-request-id`" + ` |
-
-` + "`generic`, `lambda-python` and `lambda-node`" + ` are accepted by ` + "`--platform`" + ` (not detected).
-
-` + "`browser`" + ` observes headers and statuses but not bodies (Chromium does not expose the body of a
-response it blocked), so the body-based entries below apply to ` + "`explain`, `check` (and `check --browser`) and `har`" + `
-(when the HAR holds the body).
-`

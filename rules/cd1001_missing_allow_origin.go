@@ -9,8 +9,9 @@ import (
 )
 
 // CD1001 fires when the actual response carries no Access-Control-Allow-Origin.
-var CD1001 = register(&diag.Rule{
+var cd1001 = &diag.Rule{
 	ID:       "CD1001",
+	Needs:    diag.NeedsExchanges,
 	Name:     "missing-allow-origin",
 	Severity: diag.Error,
 	Rank:     10,
@@ -75,4 +76,4 @@ See https://fetch.spec.whatwg.org/#cors-check`,
 			p.Report(i, loc(ex), d, exchangeEvidence(ex, "")...)
 		}, cors.MissingAllowOriginHeader)
 	},
-})
+}

@@ -10,8 +10,9 @@ import (
 
 // CD1002 fires when the OPTIONS preflight is not handled: 404/405/501, or
 // answered by the application without CORS headers.
-var CD1002 = register(&diag.Rule{
+var cd1002 = &diag.Rule{
 	ID:       "CD1002",
+	Needs:    diag.NeedsExchanges,
 	Name:     "preflight-not-handled",
 	Severity: diag.Error,
 	Rank:     20,
@@ -75,7 +76,7 @@ See https://fetch.spec.whatwg.org/#cors-preflight-fetch`,
 			}
 		}, cors.PreflightMissingAllowOriginHeader, cors.PreflightInvalidStatus)
 	},
-})
+}
 
 // apigwOptionsFix adds the OPTIONS method and, as often the missing
 // step, redeploys: API Gateway serves the last deployment, not the

@@ -9,8 +9,9 @@ import (
 )
 
 // CD1003 fires when authentication answers the preflight with 401/403.
-var CD1003 = register(&diag.Rule{
+var cd1003 = &diag.Rule{
 	ID:       "CD1003",
+	Needs:    diag.NeedsExchanges,
 	Name:     "preflight-blocked-by-auth",
 	Severity: diag.Error,
 	Rank:     25,
@@ -70,4 +71,4 @@ Fix pattern: handle OPTIONS before auth middleware.`,
 			p.ReportFixText(i, loc(ex), plat, fix, d, exchangeEvidence(ex, "")...)
 		}, cors.PreflightMissingAllowOriginHeader, cors.PreflightInvalidStatus, cors.PreflightAllowOriginMismatch)
 	},
-})
+}

@@ -10,8 +10,9 @@ import (
 )
 
 // CD1004 explains an Access-Control-Allow-Origin that names another origin.
-var CD1004 = register(&diag.Rule{
+var cd1004 = &diag.Rule{
 	ID:       "CD1004",
+	Needs:    diag.NeedsExchanges,
 	Name:     "origin-mismatch",
 	Severity: diag.Error,
 	Rank:     5,
@@ -67,4 +68,4 @@ See https://fetch.spec.whatwg.org/#cors-check`,
 			p.Report(i, loc(ex), d, exchangeEvidence(ex, cors.HeaderAllowOrigin)...)
 		}, cors.AllowOriginMismatch, cors.PreflightAllowOriginMismatch, cors.InvalidAllowOriginValue, cors.PreflightInvalidAllowOriginValue)
 	},
-})
+}

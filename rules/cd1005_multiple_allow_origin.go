@@ -11,8 +11,9 @@ import (
 )
 
 // CD1005 fires on several Access-Control-Allow-Origin values.
-var CD1005 = register(&diag.Rule{
+var cd1005 = &diag.Rule{
 	ID:       "CD1005",
+	Needs:    diag.NeedsExchanges,
 	Name:     "multiple-allow-origin",
 	Severity: diag.Error,
 	Rank:     40,
@@ -70,7 +71,7 @@ After:   Access-Control-Allow-Origin: https://a.example      (the one that asked
 			p.Report(i, loc(ex), d, exchangeEvidence(ex, cors.HeaderAllowOrigin)...)
 		}, cors.MultipleAllowOriginValues, cors.PreflightMultipleAllowOriginValues)
 	},
-})
+}
 
 func splitOrigins(v string) []string {
 	var out []string

@@ -7,8 +7,9 @@ import (
 )
 
 // CD1006 fires when '*' meets a credentialed request.
-var CD1006 = register(&diag.Rule{
+var cd1006 = &diag.Rule{
 	ID:       "CD1006",
+	Needs:    diag.NeedsExchanges,
 	Name:     "wildcard-with-credentials",
 	Severity: diag.Error,
 	Rank:     30,
@@ -41,4 +42,4 @@ See https://fetch.spec.whatwg.org/#cors-protocol-and-credentials`,
 			p.Report(i, loc(ex), "the request is sent with credentials (cookies or HTTP authentication), and browsers refuse Access-Control-Allow-Origin: * for credentialed requests", exchangeEvidence(ex, cors.HeaderAllowOrigin)...)
 		}, cors.WildcardOriginNotAllowed, cors.PreflightWildcardOriginNotAllowed)
 	},
-})
+}

@@ -9,8 +9,9 @@ import (
 )
 
 // CD1007 fires when a credentialed request lacks Access-Control-Allow-Credentials: true.
-var CD1007 = register(&diag.Rule{
+var cd1007 = &diag.Rule{
 	ID:       "CD1007",
+	Needs:    diag.NeedsExchanges,
 	Name:     "credentials-not-allowed",
 	Severity: diag.Error,
 	Rank:     31,
@@ -47,4 +48,4 @@ See https://fetch.spec.whatwg.org/#http-access-control-allow-credentials`,
 			p.Report(i, loc(ex), d, exchangeEvidence(ex, cors.HeaderAllowCredentials)...)
 		}, cors.InvalidAllowCredentials, cors.PreflightInvalidAllowCredentials)
 	},
-})
+}

@@ -10,8 +10,9 @@ import (
 )
 
 // CD1008 fires when the preflight does not list the method.
-var CD1008 = register(&diag.Rule{
+var cd1008 = &diag.Rule{
 	ID:       "CD1008",
+	Needs:    diag.NeedsExchanges,
 	Name:     "method-not-allowed",
 	Severity: diag.Error,
 	Rank:     22,
@@ -58,4 +59,4 @@ See https://fetch.spec.whatwg.org/#concept-method-normalize`,
 			p.Report(i, loc(ex), d, exchangeEvidence(ex, cors.HeaderAllowMethods)...)
 		}, cors.MethodDisallowedByPreflightResponse)
 	},
-})
+}

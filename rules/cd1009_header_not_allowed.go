@@ -10,8 +10,9 @@ import (
 )
 
 // CD1009 fires when the preflight does not list a request header.
-var CD1009 = register(&diag.Rule{
+var cd1009 = &diag.Rule{
 	ID:       "CD1009",
+	Needs:    diag.NeedsExchanges,
 	Name:     "header-not-allowed",
 	Severity: diag.Error,
 	Rank:     21,
@@ -57,7 +58,7 @@ After:   Access-Control-Allow-Headers: Content-Type, Authorization, X-Request-Id
 			p.Report(i, loc(ex), d, exchangeEvidence(ex, cors.HeaderAllowHeaders)...)
 		}, cors.HeaderDisallowedByPreflightResponse)
 	},
-})
+}
 
 func containsStar(list string) bool {
 	items, _, _ := cors.ParseList(list)

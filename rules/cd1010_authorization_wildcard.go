@@ -6,8 +6,9 @@ import (
 )
 
 // CD1010 warns when Authorization relies on Access-Control-Allow-Headers: *.
-var CD1010 = register(&diag.Rule{
+var cd1010 = &diag.Rule{
 	ID:       "CD1010",
+	Needs:    diag.NeedsExchanges,
 	Name:     "authorization-covered-by-wildcard",
 	Severity: diag.Warning,
 	Rank:     60,
@@ -37,4 +38,4 @@ After:   Access-Control-Allow-Headers: *, Authorization`,
 			}
 		}
 	},
-})
+}

@@ -9,8 +9,9 @@ import (
 )
 
 // CD1011 fires when the preflight is answered with a redirect.
-var CD1011 = register(&diag.Rule{
+var cd1011 = &diag.Rule{
 	ID:       "CD1011",
+	Needs:    diag.NeedsExchanges,
 	Name:     "preflight-redirect",
 	Severity: diag.Error,
 	Rank:     45,
@@ -34,4 +35,4 @@ After:   call https://api.example.com/items/ directly from the page`,
 			p.Report(i, loc(ex), d, exchangeEvidence(ex, "Location")...)
 		}, cors.PreflightDisallowedRedirect)
 	},
-})
+}

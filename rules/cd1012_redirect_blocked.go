@@ -9,8 +9,9 @@ import (
 )
 
 // CD1012 fires when a redirect of the actual request breaks CORS.
-var CD1012 = register(&diag.Rule{
+var cd1012 = &diag.Rule{
 	ID:       "CD1012",
+	Needs:    diag.NeedsExchanges,
 	Name:     "redirect-breaks-cors",
 	Severity: diag.Error,
 	Rank:     46,
@@ -61,4 +62,4 @@ Fix pattern: call the final URL directly.`,
 			p.Report(i, loc(ex), d, exchangeEvidence(ex, "")...)
 		}
 	},
-})
+}

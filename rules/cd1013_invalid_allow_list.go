@@ -9,8 +9,9 @@ import (
 )
 
 // CD1013 fires when Access-Control-Allow-Methods/-Headers cannot be parsed.
-var CD1013 = register(&diag.Rule{
+var cd1013 = &diag.Rule{
 	ID:       "CD1013",
+	Needs:    diag.NeedsExchanges,
 	Name:     "invalid-allow-list",
 	Severity: diag.Error,
 	Rank:     47,
@@ -40,4 +41,4 @@ After:   Access-Control-Allow-Headers: Content-Type, Authorization`,
 			p.Report(i, loc(ex), d, exchangeEvidence(ex, name)...)
 		}, cors.InvalidAllowMethodsPreflightResponse, cors.InvalidAllowHeadersPreflightResponse)
 	},
-})
+}

@@ -8,8 +8,9 @@ import (
 )
 
 // CD1014 reports a short or missing Access-Control-Max-Age.
-var CD1014 = register(&diag.Rule{
+var cd1014 = &diag.Rule{
 	ID:       "CD1014",
+	Needs:    diag.NeedsExchanges,
 	Name:     "preflight-max-age",
 	Severity: diag.Info,
 	Rank:     90,
@@ -52,4 +53,4 @@ After:   Access-Control-Max-Age: 7200`,
 			}
 		}
 	},
-})
+}

@@ -9,8 +9,9 @@ import (
 )
 
 // CD1015 fires when a response header the page wants to read is not exposed.
-var CD1015 = register(&diag.Rule{
+var cd1015 = &diag.Rule{
 	ID:       "CD1015",
+	Needs:    diag.NeedsExchanges,
 	Name:     "header-not-exposed",
 	Severity: diag.Warning,
 	Rank:     70,
@@ -60,4 +61,4 @@ After:   Access-Control-Expose-Headers: X-Total-Count`,
 			}
 		}
 	},
-})
+}

@@ -6,8 +6,9 @@ import (
 )
 
 // CD1016 notes headers the page cannot set.
-var CD1016 = register(&diag.Rule{
+var cd1016 = &diag.Rule{
 	ID:       "CD1016",
+	Needs:    diag.NeedsExchanges,
 	Name:     "forbidden-request-header",
 	Severity: diag.Info,
 	Rank:     95,
@@ -31,4 +32,4 @@ See https://fetch.spec.whatwg.org/#forbidden-request-header`,
 			}
 		}
 	},
-})
+}

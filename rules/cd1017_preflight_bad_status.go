@@ -10,8 +10,9 @@ import (
 
 // CD1017 fires when the preflight fails with a status that is neither
 // "not handled" (CD1002) nor authentication (CD1003).
-var CD1017 = register(&diag.Rule{
+var cd1017 = &diag.Rule{
 	ID:       "CD1017",
+	Needs:    diag.NeedsExchanges,
 	Name:     "preflight-error-status",
 	Severity: diag.Error,
 	Rank:     26,
@@ -63,7 +64,7 @@ After:   OPTIONS /items -> 204 No Content`,
 			p.Report(i, loc(ex), d, statusEvidence(failedResponse(ex), hopKind(ex, true))...)
 		}, cors.PreflightInvalidStatus, cors.PreflightMissingAllowOriginHeader)
 	},
-})
+}
 
 // apigwLambdaOptionsFix is for a preflight that reaches a Lambda proxy
 // integration and fails there (502): the MOCK OPTIONS recipe does not

@@ -6,8 +6,9 @@ import (
 )
 
 // CD1018 fires when the browser refuses the request before sending it.
-var CD1018 = register(&diag.Rule{
+var cd1018 = &diag.Rule{
 	ID:       "CD1018",
+	Needs:    diag.NeedsExchanges,
 	Name:     "refused-before-sending",
 	Severity: diag.Error,
 	Rank:     1,
@@ -29,4 +30,4 @@ must change.`,
 			}
 		}
 	},
-})
+}

@@ -10,8 +10,9 @@ import (
 
 // CD1019 fires when the actual response is an error (4xx/5xx) without
 // CORS headers: the error path skips CORS and hides the real status.
-var CD1019 = register(&diag.Rule{
+var cd1019 = &diag.Rule{
 	ID:       "CD1019",
+	Needs:    diag.NeedsExchanges,
 	Name:     "error-response-without-cors",
 	Severity: diag.Error,
 	Rank:     9,
@@ -65,4 +66,4 @@ the error itself, which the page can now read.`,
 			p.Report(i, loc(ex), d, statusEvidence(r, "response")...)
 		}, cors.MissingAllowOriginHeader)
 	},
-})
+}

@@ -10,8 +10,9 @@ import (
 // CD1020 fires when an extra probe (a path that does not exist, the
 // request without credentials) gets an error response without CORS
 // headers, even though the request itself may work.
-var CD1020 = register(&diag.Rule{
+var cd1020 = &diag.Rule{
 	ID:       "CD1020",
+	Needs:    diag.NeedsExchanges,
 	Name:     "error-path-without-cors",
 	Severity: diag.Warning,
 	Rank:     50,
@@ -65,4 +66,4 @@ After:   GET /corsdoctor-missing-7f3a -> 404 with Access-Control-Allow-Origin`,
 			}
 		}
 	},
-})
+}

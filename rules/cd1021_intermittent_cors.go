@@ -11,8 +11,9 @@ import (
 
 // CD1021 fires when identical requests (the request and its --repeat
 // copies) get different CORS answers.
-var CD1021 = register(&diag.Rule{
+var cd1021 = &diag.Rule{
 	ID:       "CD1021",
+	Needs:    diag.NeedsExchanges,
 	Name:     "intermittent-cors",
 	Severity: diag.Error,
 	Rank:     3,
@@ -112,7 +113,7 @@ After:   every response carries the right value, and Vary: Origin`,
 			p.Report(i, loc(ex), d, ev...)
 		}
 	},
-})
+}
 
 // acaoOf returns the Access-Control-Allow-Origin of the final response
 // of hops, all lines joined.

@@ -11,8 +11,9 @@ import (
 
 // CD1022 fires when a response echoes the request's origin in
 // Access-Control-Allow-Origin without Vary: Origin.
-var CD1022 = register(&diag.Rule{
+var cd1022 = &diag.Rule{
 	ID:       "CD1022",
+	Needs:    diag.NeedsExchanges,
 	Name:     "vary-origin-missing",
 	Severity: diag.Warning,
 	Rank:     55,
@@ -60,7 +61,7 @@ After:   Access-Control-Allow-Origin: https://app.example.com
 			p.Report(i, loc(ex), d, corsLines(r, "response", cors.HeaderVary)...)
 		}
 	},
-})
+}
 
 // constantACAO reports whether another exchange to the same URL, from
 // another origin, got the same Access-Control-Allow-Origin: the value is

@@ -11,8 +11,9 @@ import (
 
 // CD1023 fires when the actual request fails authentication (401, or 403
 // from an authorizer) and the error carries no CORS headers.
-var CD1023 = register(&diag.Rule{
+var cd1023 = &diag.Rule{
 	ID:       "CD1023",
+	Needs:    diag.NeedsExchanges,
 	Name:     "auth-failed-not-cors",
 	Severity: diag.Error,
 	Rank:     6,
@@ -69,7 +70,7 @@ errors carry CORS headers so the page sees the 401.`,
 			p.Report(i, loc(ex), d, statusEvidence(r, "response")...)
 		}
 	},
-})
+}
 
 // authFailure reports whether r is an authentication/authorization
 // rejection: 401, or 403 with an authentication signal.

@@ -8,8 +8,9 @@ import (
 
 // CD1024 fires when the server rejects the request's Content-Type (415)
 // without CORS headers.
-var CD1024 = register(&diag.Rule{
+var cd1024 = &diag.Rule{
 	ID:       "CD1024",
+	Needs:    diag.NeedsExchanges,
 	Name:     "content-type-rejected",
 	Severity: diag.Error,
 	Rank:     7,
@@ -56,4 +57,4 @@ so the preflight must be handled), and add CORS headers to error responses.`,
 			p.Report(i, loc(ex), d, statusEvidence(r, "response")...)
 		}
 	},
-})
+}

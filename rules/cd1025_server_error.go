@@ -11,8 +11,9 @@ import (
 
 // CD1025 fires when the actual request fails with a 5xx without CORS
 // headers: a server or gateway error shown as a CORS error.
-var CD1025 = register(&diag.Rule{
+var cd1025 = &diag.Rule{
 	ID:       "CD1025",
+	Needs:    diag.NeedsExchanges,
 	Name:     "server-error-not-cors",
 	Severity: diag.Error,
 	Rank:     8,
@@ -64,4 +65,4 @@ Fix both: the server error, and CORS headers on 5xx responses.`,
 			p.Report(i, loc(ex), d, statusEvidence(r, "response")...)
 		}
 	},
-})
+}

@@ -10,8 +10,9 @@ import (
 
 // CD1026 fires when there was no HTTP response at all: DNS, TLS,
 // connection refused or reset, timeout.
-var CD1026 = register(&diag.Rule{
+var cd1026 = &diag.Rule{
 	ID:       "CD1026",
+	Needs:    diag.NeedsExchanges,
 	Name:     "network-error",
 	Severity: diag.Error,
 	Rank:     0,
@@ -44,7 +45,7 @@ net::ERR_TIMED_OUT); people often read it as a CORS failure. No CORS header can 
 			p.Report(i, evidence.Source{URL: ex.Request.URL}, d)
 		}
 	},
-})
+}
 
 // netErrorFix is the fix for the failures the generic connection fix
 // would send the wrong way ("" for DNS, connection and timeout errors):

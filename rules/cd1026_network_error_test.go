@@ -37,7 +37,7 @@ func TestNetworkErrorFix(t *testing.T) {
 		{"net::ERR_CONNECTION_REFUSED", "listens", "extension"},
 	} {
 		ex := &evidence.Exchange{Request: req("GET"), Err: tc.err}
-		fs := diag.Run([]*diag.Rule{CD1026}, &diag.Input{Exchanges: []*evidence.Exchange{ex}})
+		fs := diag.Run([]*diag.Rule{cd1026}, &diag.Input{Exchanges: []*evidence.Exchange{ex}})
 		if len(fs) != 1 {
 			t.Fatalf("%s: %d findings", tc.err, len(fs))
 		}

@@ -10,8 +10,9 @@ import (
 
 // CD1027 fires when a page on a public origin calls a private or
 // loopback address: Chromium's Local Network Access asks the user first.
-var CD1027 = register(&diag.Rule{
+var cd1027 = &diag.Rule{
 	ID:       "CD1027",
+	Needs:    diag.NeedsExchanges,
 	Name:     "local-network-access",
 	Severity: diag.Warning,
 	Rank:     80,
@@ -65,7 +66,7 @@ network (a private or loopback origin).`,
 			p.Report(i, loc(ex), d)
 		}
 	},
-})
+}
 
 func article(space string) string {
 	if space == "public" {

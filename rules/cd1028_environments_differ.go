@@ -9,8 +9,9 @@ import (
 
 // CD1028 fires when the same request is allowed for one origin and
 // blocked for another: "works in dev, fails in prod".
-var CD1028 = register(&diag.Rule{
+var cd1028 = &diag.Rule{
 	ID:       "CD1028",
+	Needs:    diag.NeedsExchanges,
 	Name:     "environments-differ",
 	Severity: diag.Error,
 	Rank:     2,
@@ -54,4 +55,4 @@ passes.`,
 			p.Report(i, loc(ex), d)
 		}
 	},
-})
+}

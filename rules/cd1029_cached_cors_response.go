@@ -12,8 +12,9 @@ import (
 // CD1029 fires when a blocked response was served from a cache: the CDN
 // or proxy stored a response made for another origin, or one without
 // CORS headers.
-var CD1029 = register(&diag.Rule{
+var cd1029 = &diag.Rule{
 	ID:       "CD1029",
+	Needs:    diag.NeedsExchanges,
 	Name:     "cached-cors-response",
 	Severity: diag.Error,
 	Rank:     4,
@@ -57,4 +58,4 @@ After:   Origin in the cache key, Vary: Origin from the origin server`,
 			p.ReportFixText(i, loc(ex), pl, fix, d, corsLines(r, "response", cors.HeaderAllowOrigin)...)
 		}, cors.AllowOriginMismatch, cors.MissingAllowOriginHeader)
 	},
-})
+}

@@ -10,8 +10,9 @@ import (
 
 // CD1030 fires when the preflight passes with CORS headers but the
 // successful actual response has none: CORS is configured for OPTIONS only.
-var CD1030 = register(&diag.Rule{
+var cd1030 = &diag.Rule{
 	ID:       "CD1030",
+	Needs:    diag.NeedsExchanges,
 	Name:     "cors-only-on-preflight",
 	Severity: diag.Error,
 	Rank:     9,
@@ -51,4 +52,4 @@ After:   GET -> 200 with Access-Control-Allow-Origin (returned by the backend)`,
 			p.Report(i, loc(ex), d, ev...)
 		}, cors.MissingAllowOriginHeader)
 	},
-})
+}

@@ -9,8 +9,9 @@ import (
 
 // CD1031 fires when the request is throttled (429) and the throttling
 // response has no CORS headers.
-var CD1031 = register(&diag.Rule{
+var cd1031 = &diag.Rule{
 	ID:       "CD1031",
+	Needs:    diag.NeedsExchanges,
 	Name:     "throttled-not-cors",
 	Severity: diag.Error,
 	Rank:     8,
@@ -40,7 +41,7 @@ makes it look intermittent.`,
 			p.Report(i, loc(ex), d, statusEvidence(r, "response")...)
 		}
 	},
-})
+}
 
 func throttled(r *evidence.Response) bool {
 	switch errorType(r) {

@@ -7,8 +7,9 @@ import (
 
 // CD1032 fires when a cross-origin redirect made the browser drop the
 // Authorization header.
-var CD1032 = register(&diag.Rule{
+var cd1032 = &diag.Rule{
 	ID:       "CD1032",
+	Needs:    diag.NeedsExchanges,
 	Name:     "authorization-dropped-on-redirect",
 	Severity: diag.Warning,
 	Rank:     48,
@@ -31,4 +32,4 @@ authenticated in the page's code.`,
 			}
 		}
 	},
-})
+}

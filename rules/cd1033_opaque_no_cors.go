@@ -7,8 +7,9 @@ import (
 
 // CD1033 fires for mode: 'no-cors' requests: the page gets an opaque
 // response it cannot read.
-var CD1033 = register(&diag.Rule{
+var cd1033 = &diag.Rule{
 	ID:       "CD1033",
+	Needs:    diag.NeedsExchanges,
 	Name:     "opaque-no-cors",
 	Severity: diag.Warning,
 	Rank:     30,
@@ -30,4 +31,4 @@ CORS problem; it only hides it.`,
 			}
 		}
 	},
-})
+}

@@ -10,8 +10,9 @@ import (
 
 // CD1034 fires when a web application firewall blocked the request; its
 // 403 page carries no CORS headers.
-var CD1034 = register(&diag.Rule{
+var cd1034 = &diag.Rule{
 	ID:       "CD1034",
+	Needs:    diag.NeedsExchanges,
 	Name:     "waf-blocked-not-cors",
 	Severity: diag.Error,
 	Rank:     7,
@@ -41,7 +42,7 @@ API Gateway's WAF_FILTERED gateway response, Cloudflare's cf-mitigated header.`,
 			}
 		}
 	},
-})
+}
 
 // wafBlock returns the signal that says r is a WAF block page, or "".
 func wafBlock(r *evidence.Response) string {

@@ -12,8 +12,9 @@ import (
 // CD1035 fires when a recognised CORS layer (a library, a gateway, a
 // bucket) says it refused the request: its status, headers or body match
 // the layer's refusal (evidence.KnownResponses, kind "refused").
-var CD1035 = register(&diag.Rule{
+var cd1035 = &diag.Rule{
 	ID:       "CD1035",
+	Needs:    diag.NeedsExchanges,
 	Name:     "cors-layer-refused",
 	Severity: diag.Error,
 	Rank:     3,
@@ -105,7 +106,7 @@ After:   allow_origins=["https://app.example.com"]`,
 			p.ReportFixText(i, loc(ex), plat, fix, d, ev...)
 		})
 	},
-})
+}
 
 // inferRefused tells what a refusal that does not say must be about: the
 // no-auth probe passing the preflight points at the credential header;

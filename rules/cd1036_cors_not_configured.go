@@ -12,8 +12,9 @@ import (
 // answered: an S3 bucket without CORS rules, or a framework's own OPTIONS
 // answer (evidence.KnownResponses, kinds "not-configured" and
 // "default-options").
-var CD1036 = register(&diag.Rule{
+var cd1036 = &diag.Rule{
 	ID:       "CD1036",
+	Needs:    diag.NeedsExchanges,
 	Name:     "cors-not-configured",
 	Severity: diag.Error,
 	Rank:     4,
@@ -55,4 +56,4 @@ See https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors-troubleshooting.h
 			p.ReportFixText(i, loc(ex), plat, fix, d, ev...)
 		})
 	},
-})
+}

@@ -10,8 +10,9 @@ import (
 // CD1037 fires when the CORS configuration itself is invalid and the
 // layer fails instead of answering (evidence.KnownResponses, kind
 // "config-error").
-var CD1037 = register(&diag.Rule{
+var cd1037 = &diag.Rule{
 	ID:       "CD1037",
+	Needs:    diag.NeedsExchanges,
 	Name:     "cors-config-invalid",
 	Severity: diag.Error,
 	Rank:     3,
@@ -42,4 +43,4 @@ After:   config.setAllowedOriginPatterns(List.of("https://*.example.com"));
 			p.ReportFixText(i, loc(ex), plat, fix, d, statusEvidence(failedResponse(ex), hopKind(ex, rec.Preflight == 1))...)
 		})
 	},
-})
+}

@@ -9,8 +9,9 @@ import (
 
 // CD1038 fires when the request body is over a size limit (413) and the
 // layer that refused it added no CORS headers.
-var CD1038 = register(&diag.Rule{
+var cd1038 = &diag.Rule{
 	ID:       "CD1038",
+	Needs:    diag.NeedsExchanges,
 	Name:     "payload-too-large-not-cors",
 	Severity: diag.Error,
 	Rank:     7,
@@ -51,4 +52,4 @@ After:   client_max_body_size 50m;  add_header Access-Control-Allow-Origin $cors
 			p.Report(i, loc(ex), d, statusEvidence(r, hopKind(ex, false))...)
 		}
 	},
-})
+}

@@ -12,8 +12,9 @@ import (
 // CD1039 fires when the page's own request carries CORS response headers
 // (Access-Control-Allow-*, -Expose-Headers, -Max-Age) or headers only the
 // browser sets (Origin, Access-Control-Request-*).
-var CD1039 = register(&diag.Rule{
+var cd1039 = &diag.Rule{
 	ID:       "CD1039",
+	Needs:    diag.NeedsExchanges,
 	Name:     "request-sends-cors-headers",
 	Severity: diag.Error,
 	Rank:     0,
@@ -66,7 +67,7 @@ After:   fetch(url)`,
 			p.Report(i, loc(ex), d, exchangeEvidence(ex, cors.HeaderAllowHeaders)...)
 		}
 	},
-})
+}
 
 // causedBy reports whether the request's trouble comes from the named
 // request headers: the engine reaches another verdict without them (the

@@ -21,8 +21,9 @@ var clientDefaultHeaders = map[string]string{
 // CD1040 fires when a failing preflight is only needed because of
 // headers the request does not need: Content-Type on a body-less GET, or
 // a client's default headers.
-var CD1040 = register(&diag.Rule{
+var cd1040 = &diag.Rule{
 	ID:       "CD1040",
+	Needs:    diag.NeedsExchanges,
 	Name:     "needless-preflight-header",
 	Severity: diag.Error,
 	Rank:     1,
@@ -71,4 +72,4 @@ After:   axios.get(url)`,
 			p.Report(i, loc(ex), d, exchangeEvidence(ex, "")...)
 		}
 	},
-})
+}

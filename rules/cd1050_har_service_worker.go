@@ -7,8 +7,9 @@ import (
 )
 
 // CD1050 fires when a recorded response came from a service worker.
-var CD1050 = register(&diag.Rule{
+var cd1050 = &diag.Rule{
 	ID:       "CD1050",
+	Needs:    diag.NeedsExchanges,
 	Name:     "har-service-worker",
 	Severity: diag.Warning,
 	Rank:     35,
@@ -47,4 +48,4 @@ See https://developer.chrome.com/docs/devtools/progressive-web-apps#network-requ
 			p.Report(i, ex.Source, d)
 		}
 	},
-})
+}

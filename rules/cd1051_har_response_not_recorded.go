@@ -7,8 +7,9 @@ import (
 )
 
 // CD1051 fires when the HAR lacks the response that decided a failure.
-var CD1051 = register(&diag.Rule{
+var cd1051 = &diag.Rule{
 	ID:       "CD1051",
+	Needs:    diag.NeedsExchanges,
 	Name:     "har-response-not-recorded",
 	Severity: diag.Warning,
 	Rank:     45,
@@ -49,4 +50,4 @@ After:   corsdoctor check (or curl -i with the same Origin and method) shows the
 			p.Report(i, ex.Source, d)
 		}
 	},
-})
+}

@@ -10,8 +10,9 @@ import (
 
 // CD1052 fires when an exchange passes without credentials but would be
 // blocked with them.
-var CD1052 = register(&diag.Rule{
+var cd1052 = &diag.Rule{
 	ID:       "CD1052",
+	Needs:    diag.NeedsExchanges,
 	Name:     "breaks-with-credentials",
 	Severity: diag.Warning,
 	Rank:     50,
@@ -62,7 +63,7 @@ After:   Access-Control-Allow-Origin: https://app.example.com
 			}
 		}
 	},
-})
+}
 
 func hostOf(raw string) string {
 	u, err := url.Parse(raw)

@@ -8,8 +8,9 @@ import (
 )
 
 // CD1054 fires when a recorded failure is a network error, not CORS.
-var CD1054 = register(&diag.Rule{
+var cd1054 = &diag.Rule{
 	ID:       "CD1054",
+	Needs:    diag.NeedsExchanges,
 	Name:     "har-not-cors",
 	Severity: diag.Info,
 	Rank:     60,
@@ -35,7 +36,7 @@ After:   disable the extension, or fix DNS, TLS or the network path`,
 			p.Report(i, ex.Source, d)
 		}
 	},
-})
+}
 
 func netErrorMeaning(e string) string {
 	switch {

@@ -9,8 +9,9 @@ import (
 // CD1055 says how the verdict on a HAR exchange relates to what the
 // browser recorded: the credentials mode inferred to reach the recorded
 // failure, or why the two differ.
-var CD1055 = register(&diag.Rule{
+var cd1055 = &diag.Rule{
 	ID:       "CD1055",
+	Needs:    diag.NeedsExchanges,
 	Name:     "har-verdict-explained",
 	Severity: diag.Info,
 	Rank:     90,
@@ -52,4 +53,4 @@ After:   BLOCKED (WildcardOriginNotAllowed), credentials: 'include' inferred`,
 			}
 		}
 	},
-})
+}

@@ -10,8 +10,8 @@ import (
 
 // CD2001 fires when a REST resource serves methods that need a preflight
 // but has no OPTIONS method (and no ANY that could answer it).
-var CD2001 = register(&diag.Rule{
-	ID: "CD2001", Name: "rest-missing-options", Severity: diag.Error, Rank: 200, Since: "0.1.0",
+var cd2001 = &diag.Rule{
+	ID: "CD2001", Needs: diag.NeedsAPIs, Name: "rest-missing-options", Severity: diag.Error, Rank: 200, Since: "0.1.0",
 	Title: "Resource or route with non-simple methods has no OPTIONS method",
 	Doc: `Browsers send an OPTIONS preflight before PUT, PATCH and DELETE, before any
 request carrying Authorization or a JSON Content-Type, and before custom headers.
@@ -111,7 +111,7 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.htm
 			}
 		}
 	},
-})
+}
 
 // codeSetsOrigin reports whether some function behind the API sets
 // Access-Control-Allow-Origin: the API is meant for browsers.

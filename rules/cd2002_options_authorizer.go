@@ -10,8 +10,8 @@ import (
 
 // CD2002 fires when the method or route answering OPTIONS requires
 // authorization.
-var CD2002 = register(&diag.Rule{
-	ID: "CD2002", Name: "options-authorizer", Severity: diag.Error, Rank: 201, Since: "0.1.0",
+var cd2002 = &diag.Rule{
+	ID: "CD2002", Needs: diag.NeedsAPIs, Name: "options-authorizer", Severity: diag.Error, Rank: 201, Since: "0.1.0",
 	Title: "OPTIONS preflight requires an authorizer or IAM",
 	Doc: `Browsers never send credentials (Authorization, cookies) on the OPTIONS
 preflight, so an authorizer, Cognito or IAM on OPTIONS always rejects it: 401/403
@@ -94,7 +94,7 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.h
 			}
 		}
 	},
-})
+}
 
 // firstOther returns the first method of a resource that is not OPTIONS
 // (the request a page sends there), or nil.

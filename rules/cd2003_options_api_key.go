@@ -9,8 +9,8 @@ import (
 )
 
 // CD2003 fires when the OPTIONS method requires an API key.
-var CD2003 = register(&diag.Rule{
-	ID: "CD2003", Name: "options-api-key", Severity: diag.Error, Rank: 202, Since: "0.1.0",
+var cd2003 = &diag.Rule{
+	ID: "CD2003", Needs: diag.NeedsAPIs, Name: "options-api-key", Severity: diag.Error, Rank: 202, Since: "0.1.0",
 	Title: "OPTIONS preflight requires an API key",
 	Doc: `The preflight never carries X-Api-Key (the browser builds it, without the
 page's custom headers), so an OPTIONS method with ApiKeyRequired answers 403
@@ -47,4 +47,4 @@ After:   OPTIONS /items  ApiKeyRequired: false`,
 			})
 		}
 	},
-})
+}

@@ -10,8 +10,8 @@ import (
 
 // CD2004 fires when a non-proxy OPTIONS integration response lacks one of
 // the Access-Control-Allow-* mappings the resource's methods need.
-var CD2004 = register(&diag.Rule{
-	ID: "CD2004", Name: "options-missing-header-mapping", Severity: diag.Error, Rank: 203, Since: "0.1.0",
+var cd2004 = &diag.Rule{
+	ID: "CD2004", Needs: diag.NeedsAPIs, Name: "options-missing-header-mapping", Severity: diag.Error, Rank: 203, Since: "0.1.0",
 	Title: "OPTIONS integration response lacks an Access-Control-Allow-* mapping",
 	Doc: `A MOCK (or other non-proxy) OPTIONS method only returns the headers its
 integration response maps. Without Access-Control-Allow-Origin the preflight fails
@@ -76,7 +76,7 @@ After:   + method.response.header.Access-Control-Allow-Methods: "'GET,PUT,OPTION
 			}, append(append([]string{"integration response " + ir.StatusCode + ":"}, have...), pr.evidence()...)...)
 		})
 	},
-})
+}
 
 func plural(n int, one, many string) string {
 	if n == 1 {

@@ -10,8 +10,8 @@ import (
 
 // CD2005 fires when the static Access-Control-Allow-Methods of an OPTIONS
 // method omits a method the resource serves.
-var CD2005 = register(&diag.Rule{
-	ID: "CD2005", Name: "options-methods-mismatch", Severity: diag.Error, Rank: 204, Since: "0.1.0",
+var cd2005 = &diag.Rule{
+	ID: "CD2005", Needs: diag.NeedsAPIs, Name: "options-methods-mismatch", Severity: diag.Error, Rank: 204, Since: "0.1.0",
 	Title: "OPTIONS Access-Control-Allow-Methods omits a method of the resource",
 	Doc: `Access-Control-Allow-Methods in the preflight answer must list every
 non-safelisted method the page uses on that resource. A method added later (DELETE
@@ -81,4 +81,4 @@ After:   ACAM 'GET,PUT,DELETE,OPTIONS'`,
 			}, append([]string{methodsList(res)}, pr.evidence()...)...)
 		})
 	},
-})
+}

@@ -10,8 +10,8 @@ import (
 
 // CD2006 fires when an integration response maps a CORS header that the
 // method response for that status does not declare.
-var CD2006 = register(&diag.Rule{
-	ID: "CD2006", Name: "method-response-undeclared", Severity: diag.Error, Rank: 205, Since: "0.1.0",
+var cd2006 = &diag.Rule{
+	ID: "CD2006", Needs: diag.NeedsAPIs, Name: "method-response-undeclared", Severity: diag.Error, Rank: 205, Since: "0.1.0",
 	Title: "Integration response maps a CORS header the method response does not declare",
 	Doc: `API Gateway only returns a header from an integration response mapping when the
 method response for the same status declares it (method.response.header.NAME: true).
@@ -57,4 +57,4 @@ After:   MethodResponses: [{StatusCode: 200, ResponseParameters: {method.respons
 			}
 		})
 	},
-})
+}

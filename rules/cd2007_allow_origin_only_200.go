@@ -10,8 +10,8 @@ import (
 
 // CD2007 fires when a non-proxy method maps Access-Control-Allow-Origin on
 // its success response but not on its error responses.
-var CD2007 = register(&diag.Rule{
-	ID: "CD2007", Name: "allow-origin-only-on-success", Severity: diag.Warning, Rank: 206, Since: "0.1.0",
+var cd2007 = &diag.Rule{
+	ID: "CD2007", Needs: diag.NeedsAPIs, Name: "allow-origin-only-on-success", Severity: diag.Warning, Rank: 206, Since: "0.1.0",
 	Title: "Non-proxy method maps Access-Control-Allow-Origin only on its success response",
 	Doc: `"Enable CORS" adds Access-Control-Allow-Origin to the 200 integration response
 of non-proxy methods only. Every other integration response (400, 404, 500
@@ -61,4 +61,4 @@ After:   every integration response maps ACAO`,
 				m.HTTPMethod, res.Path, apiName(api), strings.Join(without, ", ")), ev...)
 		})
 	},
-})
+}

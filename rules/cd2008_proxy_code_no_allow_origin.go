@@ -9,8 +9,8 @@ import (
 
 // CD2008 fires when a proxy integration's function code never sets
 // Access-Control-Allow-Origin although the API expects browser calls.
-var CD2008 = register(&diag.Rule{
-	ID: "CD2008", Name: "proxy-code-no-allow-origin", Severity: diag.Error, Rank: 207, Since: "0.1.0",
+var cd2008 = &diag.Rule{
+	ID: "CD2008", Needs: diag.NeedsAPIs, Name: "proxy-code-no-allow-origin", Severity: diag.Error, Rank: 207, Since: "0.1.0",
 	Title: "Proxy integration's function never sets Access-Control-Allow-Origin",
 	Doc: `With a Lambda or HTTP proxy integration there is no integration response: API
 Gateway passes the backend's headers through, so "Enable CORS", SAM Cors and
@@ -88,4 +88,4 @@ After:   return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": o
 			}
 		}
 	},
-})
+}

@@ -44,8 +44,8 @@ func originProblem(o string) string {
 }
 
 // CD2010 fires for allowed origins that can never match.
-var CD2010 = register(&diag.Rule{
-	ID: "CD2010", Name: "malformed-allowed-origin", Severity: diag.Error, Rank: 209, Since: "0.1.0",
+var cd2010 = &diag.Rule{
+	ID: "CD2010", Needs: diag.NeedsAPIs, Name: "malformed-allowed-origin", Severity: diag.Error, Rank: 209, Since: "0.1.0",
 	Title: "Allowed origin is malformed (path, trailing slash, no scheme, upper case, default port)",
 	Doc: `Browsers send Origin as scheme://host[:port], lower-case, without a path,
 trailing slash or default port, and compare it byte for byte with
@@ -83,4 +83,4 @@ After:   AllowOrigins: ["https://app.example.com"]`,
 			})
 		}
 	},
-})
+}

@@ -10,8 +10,8 @@ import (
 )
 
 // CD2011 fires when "*" is allowed together with credentials.
-var CD2011 = register(&diag.Rule{
-	ID: "CD2011", Name: "wildcard-origin-with-credentials", Severity: diag.Error, Rank: 210, Since: "0.1.0",
+var cd2011 = &diag.Rule{
+	ID: "CD2011", Needs: diag.NeedsAPIs, Name: "wildcard-origin-with-credentials", Severity: diag.Error, Rank: 210, Since: "0.1.0",
 	Title: "Access-Control-Allow-Origin \"*\" together with Allow-Credentials",
 	Doc: `A credentialed request (cookies, fetch credentials: 'include') is blocked when
 Access-Control-Allow-Origin is "*": "The value of the 'Access-Control-Allow-Origin'
@@ -49,7 +49,7 @@ After:   AllowOrigins: ["https://app.example.com"], AllowCredentials: true`,
 			})
 		}
 	},
-})
+}
 
 // codeWildcardCredentials reports handler responses that send
 // Access-Control-Allow-Origin: * together with

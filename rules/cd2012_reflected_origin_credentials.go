@@ -10,8 +10,8 @@ import (
 
 // CD2012 fires when any origin is reflected or scheme-wildcarded on an API
 // that allows credentials: any site can read authenticated responses.
-var CD2012 = register(&diag.Rule{
-	ID: "CD2012", Name: "reflected-origin-with-credentials", Severity: diag.Error, Rank: 211, Since: "0.1.0",
+var cd2012 = &diag.Rule{
+	ID: "CD2012", Needs: diag.NeedsAPIs, Name: "reflected-origin-with-credentials", Severity: diag.Error, Rank: 211, Since: "0.1.0",
 	Title: "Any origin is reflected (or https://* allowed) while credentials are allowed",
 	Doc: `Mapping Access-Control-Allow-Origin to method.request.header.origin (echo the
 request's Origin), or allowing "https://*" / "http://*" on an HTTP API, together with
@@ -59,4 +59,4 @@ After:   ACAO from an allowlist (non-proxy: one static origin; proxy: the functi
 			}
 		}
 	},
-})
+}

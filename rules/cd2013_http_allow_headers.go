@@ -11,8 +11,8 @@ import (
 
 // CD2013 fires when an HTTP API / function URL CORS configuration does not
 // allow the request headers its callers must send.
-var CD2013 = register(&diag.Rule{
-	ID: "CD2013", Name: "allow-headers-missing", Severity: diag.Warning, Rank: 212, Since: "0.1.0",
+var cd2013 = &diag.Rule{
+	ID: "CD2013", Needs: diag.NeedsAPIs, Name: "allow-headers-missing", Severity: diag.Warning, Rank: 212, Since: "0.1.0",
 	Title: "CORS AllowHeaders lacks authorization or content-type",
 	Doc: `Routes with JWT or Lambda authorizers need the browser to send Authorization,
 which always triggers a preflight; the preflight fails ("Request header field
@@ -119,7 +119,7 @@ After:   AllowHeaders: ["authorization", "content-type"]`,
 			}
 		}
 	},
-})
+}
 
 func requestHas(req *cors.Request, name string) bool {
 	for _, h := range req.Headers {

@@ -10,8 +10,8 @@ import (
 
 // CD2014 fires when one Access-Control-Allow-Origin value lists several
 // origins.
-var CD2014 = register(&diag.Rule{
-	ID: "CD2014", Name: "several-origins-in-one-value", Severity: diag.Error, Rank: 213, Since: "0.1.0",
+var cd2014 = &diag.Rule{
+	ID: "CD2014", Needs: diag.NeedsAPIs, Name: "several-origins-in-one-value", Severity: diag.Error, Rank: 213, Since: "0.1.0",
 	Title: "Several origins in one Access-Control-Allow-Origin value",
 	Doc: `Access-Control-Allow-Origin takes exactly one origin (or "*"). A list such as
 'https://a.example.com,https://b.example.com' matches no origin at all: Chrome says
@@ -56,4 +56,4 @@ After:   one static origin, or an HTTP API (AllowOrigins list), or a proxy funct
 			}
 		}
 	},
-})
+}

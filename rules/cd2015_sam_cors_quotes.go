@@ -9,8 +9,8 @@ import (
 )
 
 // CD2015 fires for SAM Cors values without the inner single quotes.
-var CD2015 = register(&diag.Rule{
-	ID: "CD2015", Name: "sam-cors-quotes", Severity: diag.Error, Rank: 214, Since: "0.1.0",
+var cd2015 = &diag.Rule{
+	ID: "CD2015", Needs: diag.NeedsAPIs, Name: "sam-cors-quotes", Severity: diag.Error, Rank: 214, Since: "0.1.0",
 	Title: "SAM Cors value lacks the inner single quotes SAM requires",
 	Doc: `AWS::Serverless::Api Cors values are copied verbatim into API Gateway response
 mappings, where a literal must be single-quoted: AllowOrigin: "'*'" (double quotes
@@ -53,4 +53,4 @@ After:   AllowOrigin: "'*'"`,
 			}
 		}
 	},
-})
+}

@@ -9,8 +9,8 @@ import (
 )
 
 // CD2016 fires for REST deployments that can miss method changes.
-var CD2016 = register(&diag.Rule{
-	ID: "CD2016", Name: "deployment-misses-changes", Severity: diag.Warning, Rank: 215, Since: "0.1.0",
+var cd2016 = &diag.Rule{
+	ID: "CD2016", Needs: diag.NeedsAPIs, Name: "deployment-misses-changes", Severity: diag.Warning, Rank: 215, Since: "0.1.0",
 	Title: "REST deployment does not depend on the methods (CORS changes may never be deployed)",
 	Doc: `A REST API deployment is a snapshot. CloudFormation creates an
 AWS::ApiGateway::Deployment once and never re-creates it when methods change, and may
@@ -67,4 +67,4 @@ After:   DependsOn: [ItemsGet, ItemsOptions]  (and rename the logical ID when me
 			}
 		}
 	},
-})
+}

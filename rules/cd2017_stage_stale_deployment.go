@@ -9,8 +9,8 @@ import (
 
 // CD2017 fires when a stage serves a deployment that is known to be stale,
 // or a deployment resource that does not exist.
-var CD2017 = register(&diag.Rule{
-	ID: "CD2017", Name: "stage-stale-deployment", Severity: diag.Error, Rank: 216, Since: "0.1.0",
+var cd2017 = &diag.Rule{
+	ID: "CD2017", Needs: diag.NeedsAPIs, Name: "stage-stale-deployment", Severity: diag.Error, Rank: 216, Since: "0.1.0",
 	Title: "Stage points at a stale or missing deployment",
 	Doc: `The stage serves the deployment it points at, not the API as currently
 defined. When the deployment predates the latest change of methods, integrations or
@@ -44,4 +44,4 @@ After:   create a new deployment and point the stage at it`,
 			}
 		}
 	},
-})
+}

@@ -10,8 +10,8 @@ import (
 )
 
 // CD2018 fires when binaryMediaTypes */* breaks MOCK OPTIONS integrations.
-var CD2018 = register(&diag.Rule{
-	ID: "CD2018", Name: "binary-media-breaks-mock-options", Severity: diag.Error, Rank: 217, Since: "0.1.0",
+var cd2018 = &diag.Rule{
+	ID: "CD2018", Needs: diag.NeedsAPIs, Name: "binary-media-breaks-mock-options", Severity: diag.Error, Rank: 217, Since: "0.1.0",
 	Title: "binaryMediaTypes \"*/*\" breaks the MOCK OPTIONS integration",
 	Doc: `With binaryMediaTypes containing */*, every request body is treated as binary,
 and the MOCK integration behind OPTIONS cannot apply its {"statusCode": 200}
@@ -60,4 +60,4 @@ After:   OPTIONS integration ContentHandling: CONVERT_TO_TEXT (or narrow binaryM
 				apiName(api), strings.Join(broken, ", ")), pr.evidence()...)
 		}
 	},
-})
+}

@@ -10,8 +10,8 @@ import (
 )
 
 // CD2019 fires when the routes of one API disagree on CORS settings.
-var CD2019 = register(&diag.Rule{
-	ID: "CD2019", Name: "inconsistent-cors", Severity: diag.Warning, Rank: 218, Since: "0.1.0",
+var cd2019 = &diag.Rule{
+	ID: "CD2019", Needs: diag.NeedsAPIs, Name: "inconsistent-cors", Severity: diag.Warning, Rank: 218, Since: "0.1.0",
 	Title: "A route fails in the browser where other routes of the same API work",
 	Doc: `When one resource or method allows a different origin, different headers or
 credentials than the others, the page works on most routes and fails on one: the
@@ -43,7 +43,7 @@ After:   the same allowed origin, headers and credentials on every route and met
 			checkConsistency(p, api)
 		}
 	},
-})
+}
 
 // checkConsistency simulates every route's client request from every
 // origin the API allows and reports the routes that are blocked where

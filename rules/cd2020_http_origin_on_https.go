@@ -9,8 +9,8 @@ import (
 )
 
 // CD2020 fires for plain-http origins allowed on an https API.
-var CD2020 = register(&diag.Rule{
-	ID: "CD2020", Name: "http-origin-on-https-api", Severity: diag.Warning, Rank: 219, Since: "0.1.0",
+var cd2020 = &diag.Rule{
+	ID: "CD2020", Needs: diag.NeedsAPIs, Name: "http-origin-on-https-api", Severity: diag.Warning, Rank: 219, Since: "0.1.0",
 	Title: "Plain-http origin allowed on an https API",
 	Doc: `API Gateway and function URL endpoints are https only. Allowing an http://
 origin (other than localhost during development) lets any network attacker who can
@@ -41,4 +41,4 @@ After:   AllowOrigins: ["https://app.example.com"]`,
 			})
 		}
 	},
-})
+}

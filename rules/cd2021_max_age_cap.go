@@ -11,8 +11,8 @@ import (
 )
 
 // CD2021 fires for Access-Control-Max-Age values browsers cap or AWS rejects.
-var CD2021 = register(&diag.Rule{
-	ID: "CD2021", Name: "max-age-beyond-browser-cap", Severity: diag.Info, Rank: 220, Since: "0.1.0",
+var cd2021 = &diag.Rule{
+	ID: "CD2021", Needs: diag.NeedsAPIs, Name: "max-age-beyond-browser-cap", Severity: diag.Info, Rank: 220, Since: "0.1.0",
 	Title: "Access-Control-Max-Age beyond what browsers honour",
 	Doc: `Chromium caps preflight caching at 7200 seconds (2 hours) and Firefox at 86400
 (24 hours); larger values are silently reduced, so they do not cut preflights further.
@@ -61,4 +61,4 @@ After:   MaxAge: 7200`,
 			})
 		}
 	},
-})
+}

@@ -9,8 +9,8 @@ import (
 
 // CD2022 fires when an HTTP API has a CORS configuration and its backend
 // also sets CORS headers (which API Gateway ignores).
-var CD2022 = register(&diag.Rule{
-	ID: "CD2022", Name: "cors-config-overrides-backend", Severity: diag.Info, Rank: 221, Since: "0.1.0",
+var cd2022 = &diag.Rule{
+	ID: "CD2022", Needs: diag.NeedsAPIs, Name: "cors-config-overrides-backend", Severity: diag.Info, Rank: 221, Since: "0.1.0",
 	Title: "HTTP API CORS configuration overrides the backend's CORS headers",
 	Doc: `"If you configure CORS for an API, API Gateway ignores CORS headers returned
 from your backend integration." Code that sets Access-Control-Allow-Origin behind an
@@ -40,4 +40,4 @@ After:   keep one of the two: the CorsConfiguration (recommended) or the code`,
 			}
 		}
 	},
-})
+}

@@ -9,8 +9,8 @@ import (
 
 // CD2023 notes that a hand-written CloudFormation deployment is created
 // once and never again.
-var CD2023 = register(&diag.Rule{
-	ID: "CD2023", Name: "deployment-not-recreated", Severity: diag.Info, Rank: 222, Since: "0.1.0",
+var cd2023 = &diag.Rule{
+	ID: "CD2023", Needs: diag.NeedsAPIs, Name: "deployment-not-recreated", Severity: diag.Info, Rank: 222, Since: "0.1.0",
 	Title: "CloudFormation creates the REST API deployment once; later CORS changes are not deployed",
 	Doc: `An AWS::ApiGateway::Deployment resource is a snapshot taken when the resource is
 created. On stack updates CloudFormation changes the methods but does not create a
@@ -39,4 +39,4 @@ After:   Deployment20261122: ... (rename on every API change), or deploy with SA
 			}
 		}
 	},
-})
+}

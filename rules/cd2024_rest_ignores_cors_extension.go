@@ -10,8 +10,8 @@ import (
 
 // CD2024 fires when a REST API's OpenAPI definition configures CORS with
 // x-amazon-apigateway-cors, which only HTTP APIs read.
-var CD2024 = register(&diag.Rule{
-	ID: "CD2024", Name: "rest-ignores-cors-extension", Severity: diag.Error, Rank: 201, Since: "0.2.0",
+var cd2024 = &diag.Rule{
+	ID: "CD2024", Needs: diag.NeedsAPIs, Name: "rest-ignores-cors-extension", Severity: diag.Error, Rank: 201, Since: "0.2.0",
 	Title: "x-amazon-apigateway-cors in a REST API definition (REST ignores it)",
 	Doc: `x-amazon-apigateway-cors is the HTTP API (API Gateway v2) CORS configuration:
 "The x-amazon-apigateway-cors object ... is supported only for HTTP APIs" (API
@@ -58,4 +58,4 @@ After:   SAM Cors: {AllowOrigin: "'https://app.example.com'", ...} (or an OPTION
 			reportAPI(p, api, c.Source, fmt.Sprintf("%s is a REST API, which ignores x-amazon-apigateway-cors (an HTTP API setting): CORS is not configured, no OPTIONS method answers preflights, and JSON, PUT, DELETE or authorized requests from a page fail", apiName(api)), ev...)
 		}
 	},
-})
+}

@@ -11,8 +11,8 @@ import (
 
 // CD2025 fires when IAM-authorized routes or function URLs do not allow
 // the headers a browser sends when it signs requests with SigV4.
-var CD2025 = register(&diag.Rule{
-	ID: "CD2025", Name: "sigv4-headers-not-allowed", Severity: diag.Error, Rank: 213, Since: "0.2.0",
+var cd2025 = &diag.Rule{
+	ID: "CD2025", Needs: diag.NeedsAPIs, Name: "sigv4-headers-not-allowed", Severity: diag.Error, Rank: 213, Since: "0.2.0",
 	Title: "AWS_IAM routes do not allow the SigV4 request headers",
 	Doc: `A page calls an AWS_IAM-authorized REST or HTTP API route, or a function URL
 with AuthType AWS_IAM, by signing each request with Signature Version 4 (aws4fetch,
@@ -89,7 +89,7 @@ After:   AllowHeaders: [authorization, content-type, x-amz-date, x-amz-security-
 				where, apiName(api), strings.Join(sigV4Headers, ", "), pr.res.FailedParameter), pr.evidence()...)
 		}
 	},
-})
+}
 
 // pathOf returns the path of an absolute URL.
 func pathOf(u string) string {

@@ -11,8 +11,8 @@ import (
 // CD2026 fires when a proxy function sets Access-Control-Allow-Origin on
 // its success responses but returns errors, or lets exceptions escape,
 // without it.
-var CD2026 = register(&diag.Rule{
-	ID: "CD2026", Name: "code-error-path-no-allow-origin", Severity: diag.Warning, Rank: 208, Since: "0.2.0",
+var cd2026 = &diag.Rule{
+	ID: "CD2026", Needs: diag.NeedsAPIs, Name: "code-error-path-no-allow-origin", Severity: diag.Warning, Rank: 208, Since: "0.2.0",
 	Title: "Handler's error responses lack Access-Control-Allow-Origin",
 	Doc: `Behind a Lambda proxy integration (and a function URL or HTTP API without a
 CORS configuration) every response the function returns must carry
@@ -93,4 +93,4 @@ After:   if (!id) return { statusCode: 400, headers: corsHeaders, body: "missing
 			}
 		}
 	},
-})
+}

@@ -11,8 +11,8 @@ import (
 
 // CD2027 fires when front-end code in the repository sends a request
 // header the API's preflight does not allow.
-var CD2027 = register(&diag.Rule{
-	ID: "CD2027", Name: "client-header-not-allowed", Severity: diag.Error, Rank: 209, Since: "0.2.0",
+var cd2027 = &diag.Rule{
+	ID: "CD2027", Needs: diag.NeedsAPIs, Name: "client-header-not-allowed", Severity: diag.Error, Rank: 209, Since: "0.2.0",
 	Title: "Front-end code sends a request header the API does not allow",
 	Doc: `lint reads the JavaScript and TypeScript next to the infrastructure code for the
 requests the page makes (fetch(url, {headers}), axios, XMLHttpRequest
@@ -58,4 +58,4 @@ After:   AllowHeaders [content-type, x-amz-meta-owner]`,
 			}
 		}
 	},
-})
+}

@@ -12,8 +12,8 @@ import (
 
 // CD2050 simulates each route for each --origin and reports the ones the
 // browser would block.
-var CD2050 = register(&diag.Rule{
-	ID: "CD2050", Name: "predicted-blocked", Severity: diag.Error, Rank: 249, Since: "0.1.0",
+var cd2050 = &diag.Rule{
+	ID: "CD2050", Needs: diag.NeedsAPIs, Name: "predicted-blocked", Severity: diag.Error, Rank: 249, Since: "0.1.0",
 	Title: "Simulated request from the given origin would be blocked by the browser",
 	Doc: `With --origin, corsdoctor simulates what API Gateway (or Lambda) would answer
 for each route and method (package apimodel, Simulate) and runs the browser's CORS
@@ -43,7 +43,7 @@ unknown values (unresolved references, function code not found) are not reported
 			}
 		}
 	},
-})
+}
 
 type simRoute struct {
 	method, path string

@@ -145,7 +145,7 @@ func FuzzIaCRules(f *testing.F) {
 			f.Add(b)
 		}
 	}
-	selected := Family("CD20")
+	selected := For(diag.NeedsAPIs)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		apis, _, err := iac.Parse("f.yaml", data, nil)
 		if err != nil || len(apis) == 0 {

@@ -8,8 +8,9 @@ import (
 
 // CD2100 reports playbook evidence that could not be read: AccessDenied,
 // throttling beyond the SDK's retries, a missing log group.
-var CD2100 = register(&diag.Rule{
+var cd2100 = &diag.Rule{
 	ID:       "CD2100",
+	Needs:    diag.NeedsPlaybook,
 	Name:     "aws-evidence-missing",
 	Severity: diag.Warning,
 	Rank:     90,
@@ -42,4 +43,4 @@ The minimal read-only policy is in docs/aws-iam.md.`,
 			reportPB(p, pb, fmt.Sprintf("step %d: %s could not be read (%s); the diagnosis ran without it", g.Step, g.What, g.Cause), ev...)
 		}
 	},
-})
+}

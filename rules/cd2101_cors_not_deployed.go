@@ -8,8 +8,9 @@ import (
 
 // CD2101 fires when the stage does not serve the CORS configuration the
 // API has now: elements configured but never deployed.
-var CD2101 = register(&diag.Rule{
+var cd2101 = &diag.Rule{
 	ID:       "CD2101",
+	Needs:    diag.NeedsPlaybook,
 	Name:     "cors-not-deployed",
 	Severity: diag.Error,
 	Rank:     15,
@@ -49,4 +50,4 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/updating-api.ht
 		ev = append(ev, "run: "+deployCmd(pb))
 		reportPB(p, pb, fmt.Sprintf("stage %q does not serve %d CORS element(s) of the current configuration: they were changed after the stage's last deployment", pb.Stage, len(ev)-1), ev...)
 	},
-})
+}

@@ -8,8 +8,9 @@ import (
 
 // CD2102 fires when the stage serves CORS elements that are gone from the
 // configuration: the next deployment removes them.
-var CD2102 = register(&diag.Rule{
+var cd2102 = &diag.Rule{
 	ID:       "CD2102",
+	Needs:    diag.NeedsPlaybook,
 	Name:     "cors-removed-pending-deploy",
 	Severity: diag.Warning,
 	Rank:     35,
@@ -43,4 +44,4 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.htm
 			reportPB(p, pb, fmt.Sprintf("stage %q serves %d CORS element(s) that are no longer in the API's configuration; the next deployment removes them", pb.Stage, len(ev)), ev...)
 		}
 	},
-})
+}

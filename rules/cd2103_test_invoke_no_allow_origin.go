@@ -8,8 +8,9 @@ import (
 
 // CD2103 fires when TestInvokeMethod shows a method answering without
 // Access-Control-Allow-Origin.
-var CD2103 = register(&diag.Rule{
+var cd2103 = &diag.Rule{
 	ID:       "CD2103",
+	Needs:    diag.NeedsPlaybook,
 	Name:     "test-invoke-no-allow-origin",
 	Severity: diag.Error,
 	Rank:     25,
@@ -45,4 +46,4 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.htm
 			}
 		}
 	},
-})
+}

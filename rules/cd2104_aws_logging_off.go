@@ -7,8 +7,9 @@ import (
 )
 
 // CD2104 reports logging that is off, so part of the playbook cannot run.
-var CD2104 = register(&diag.Rule{
+var cd2104 = &diag.Rule{
 	ID:       "CD2104",
+	Needs:    diag.NeedsPlaybook,
 	Name:     "aws-logging-off",
 	Severity: diag.Info,
 	Rank:     95,
@@ -37,4 +38,4 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.
 			}
 		}
 	},
-})
+}

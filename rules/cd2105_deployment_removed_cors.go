@@ -10,8 +10,9 @@ import (
 // CD2105 fires when the change history shows CORS configuration deleted
 // and then deployed (or deployed at once by AutoDeploy), outside an error
 // rise that CD4052 already explains.
-var CD2105 = register(&diag.Rule{
+var cd2105 = &diag.Rule{
 	ID:       "CD2105",
+	Needs:    diag.NeedsPlaybook,
 	Name:     "deployment-removed-cors",
 	Severity: diag.Warning,
 	Rank:     30,
@@ -52,4 +53,4 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/cloudtrail.html
 			}
 		}
 	},
-})
+}

@@ -7,8 +7,8 @@ import (
 
 // CD2111 judges step 1: the API exists, a stage serves a deployment, and
 // AWS Health reports no API Gateway event.
-var CD2111 = register(&diag.Rule{
-	ID: "CD2111", Name: "playbook-step-deployed", Severity: diag.Error, Rank: 900, Since: "0.2.0",
+var cd2111 = &diag.Rule{
+	ID: "CD2111", Needs: diag.NeedsPlaybook, Name: "playbook-step-deployed", Severity: diag.Error, Rank: 900, Since: "0.2.0",
 	Title: "Playbook step 1: the API cannot be read, is not deployed, or AWS reports an incident",
 	Doc: `Step 1 of the API Gateway CORS playbook: verify the API exists and is deployed,
 and that AWS service health for API Gateway in the region is normal. The step fails
@@ -47,4 +47,4 @@ and https://docs.aws.amazon.com/health/latest/APIReference/API_DescribeEvents.ht
 			p.FailStep(evidence.StepDeployed, "AWS Health reports %d open API Gateway event(s) in %s", n, pb.Region)
 		}
 	},
-})
+}

@@ -11,8 +11,8 @@ import (
 )
 
 // CD2112 judges step 2: the API's CORS configuration.
-var CD2112 = register(&diag.Rule{
-	ID: "CD2112", Name: "playbook-step-cors-config", Severity: diag.Error, Rank: 900, Since: "0.2.0",
+var cd2112 = &diag.Rule{
+	ID: "CD2112", Needs: diag.NeedsPlaybook | diag.NeedsAPIs, Name: "playbook-step-cors-config", Severity: diag.Error, Rank: 900, Since: "0.2.0",
 	Title: "Playbook step 2: the API's CORS configuration is missing or cannot work",
 	Doc: `Step 2 of the API Gateway CORS playbook: inspect the CORS configuration (allowed
 origins, methods and headers) and verify CORS is enabled.
@@ -40,7 +40,7 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html an
 https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html`,
 	Fix:   map[diag.Platform]string{diag.Generic: stepFix},
 	Check: func(p *diag.Pass) { byAPIKind(p, restCORSStep, httpCORSStep) },
-})
+}
 
 // restCORSStep judges a REST API's integration responses, OPTIONS
 // origins and gateway responses.

@@ -6,8 +6,8 @@ import (
 )
 
 // CD2113 judges step 3: failed preflights in the stage's access logs.
-var CD2113 = register(&diag.Rule{
-	ID: "CD2113", Name: "playbook-step-access-logs", Severity: diag.Error, Rank: 900, Since: "0.2.0",
+var cd2113 = &diag.Rule{
+	ID: "CD2113", Needs: diag.NeedsPlaybook, Name: "playbook-step-access-logs", Severity: diag.Error, Rank: 900, Since: "0.2.0",
 	Title: "Playbook step 3: the access logs show failed OPTIONS preflights",
 	Doc: `Step 3 of the API Gateway CORS playbook: query the stage's access logs for CORS
 and preflight failures. The access-log aggregate (the shared Logs Insights query,
@@ -27,4 +27,4 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
 			}
 		}
 	},
-})
+}

@@ -6,8 +6,8 @@ import (
 )
 
 // CD2114 judges step 4: a rise of 4XX or 5XX errors.
-var CD2114 = register(&diag.Rule{
-	ID: "CD2114", Name: "playbook-step-metrics", Severity: diag.Error, Rank: 900, Since: "0.2.0",
+var cd2114 = &diag.Rule{
+	ID: "CD2114", Needs: diag.NeedsPlaybook, Name: "playbook-step-metrics", Severity: diag.Error, Rank: 900, Since: "0.2.0",
 	Title: "Playbook step 4: API Gateway 4XX or 5XX errors rose in the window",
 	Doc: `Step 4 of the API Gateway CORS playbook: read the stage's 4XX and 5XX errors per
 minute (CloudWatch, namespace AWS/ApiGateway: 4XXError/5XXError by ApiName and Stage
@@ -28,4 +28,4 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics
 			}
 		}
 	},
-})
+}

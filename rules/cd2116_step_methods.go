@@ -12,8 +12,8 @@ import (
 
 // CD2116 judges step 6: the methods, and the OPTIONS methods as preflight
 // handlers.
-var CD2116 = register(&diag.Rule{
-	ID: "CD2116", Name: "playbook-step-methods", Severity: diag.Error, Rank: 900, Since: "0.2.0",
+var cd2116 = &diag.Rule{
+	ID: "CD2116", Needs: diag.NeedsPlaybook | diag.NeedsAPIs, Name: "playbook-step-methods", Severity: diag.Error, Rank: 900, Since: "0.2.0",
 	Title: "Playbook step 6: a preflight cannot be answered (missing or broken OPTIONS, authorized route)",
 	Doc: `Step 6 of the API Gateway CORS playbook: check the methods and the OPTIONS
 configuration, verifying an OPTIONS method exists for preflight requests.
@@ -43,7 +43,7 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html`
 			invokesStep(p, pb)
 		}
 	},
-})
+}
 
 // restMethodsStep judges a REST API's resources and OPTIONS methods.
 func restMethodsStep(p *diag.Pass, pb *evidence.Playbook, api *apimodel.API) {

@@ -6,8 +6,8 @@ import (
 )
 
 // CD2117 judges step 7: browser CORS errors in the application logs.
-var CD2117 = register(&diag.Rule{
-	ID: "CD2117", Name: "playbook-step-app-logs", Severity: diag.Error, Rank: 900, Since: "0.2.0",
+var cd2117 = &diag.Rule{
+	ID: "CD2117", Needs: diag.NeedsPlaybook, Name: "playbook-step-app-logs", Severity: diag.Error, Rank: 900, Since: "0.2.0",
 	Title: "Playbook step 7: the application logs carry browser CORS errors",
 	Doc: `Step 7 of the API Gateway CORS playbook: query the application log groups given
 with --app-log-group for CORS error messages (a front end forwarding the browser's
@@ -25,4 +25,4 @@ corsdoctor aws diagnose (CD4056 reads the credential patterns).`,
 			}
 		}
 	},
-})
+}

@@ -9,8 +9,8 @@ import (
 
 // CD2118 judges step 8: the stage serves the configuration, and no
 // deployment made a CORS removal live.
-var CD2118 = register(&diag.Rule{
-	ID: "CD2118", Name: "playbook-step-history", Severity: diag.Error, Rank: 900, Since: "0.2.0",
+var cd2118 = &diag.Rule{
+	ID: "CD2118", Needs: diag.NeedsPlaybook, Name: "playbook-step-history", Severity: diag.Error, Rank: 900, Since: "0.2.0",
 	Title: "Playbook step 8: the stage does not serve the CORS configuration, or a deployment removed CORS",
 	Doc: `Step 8 of the API Gateway CORS playbook: verify the CORS settings are in the
 deployment, and whether deployments removed CORS configuration. The step fails
@@ -44,4 +44,4 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-deploy-api.h
 			p.FailStep(evidence.StepHistory, "%s", reason)
 		}
 	},
-})
+}

@@ -7,8 +7,8 @@ import (
 
 // CD2119 judges step 9: responses without Access-Control-Allow-Origin in
 // the execution logs.
-var CD2119 = register(&diag.Rule{
-	ID: "CD2119", Name: "playbook-step-exec-logs", Severity: diag.Error, Rank: 900, Since: "0.2.0",
+var cd2119 = &diag.Rule{
+	ID: "CD2119", Needs: diag.NeedsPlaybook, Name: "playbook-step-exec-logs", Severity: diag.Error, Rank: 900, Since: "0.2.0",
 	Title: "Playbook step 9: the execution logs show responses without Access-Control-Allow-Origin",
 	Doc: `Step 9 of the API Gateway CORS playbook: query the REST stage's execution logs
 (INFO level with data trace) for the CORS headers of the responses. API Gateway logs
@@ -29,4 +29,4 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
 			}
 		}
 	},
-})
+}

@@ -6,8 +6,9 @@ import (
 )
 
 // CD3001 fires when the server echoes an arbitrary Origin.
-var CD3001 = register(&diag.Rule{
+var cd3001 = &diag.Rule{
 	ID:       "CD3001",
+	Needs:    diag.NeedsScanProbes,
 	Name:     "origin-reflected",
 	Severity: diag.Error,
 	Rank:     10,
@@ -56,4 +57,4 @@ https://fetch.spec.whatwg.org/#cors-protocol-and-credentials`,
 			return "the preflight echoes the unrelated origin " + pr.Request.Origin + " and allows " + pr.Request.Method + ": the page cannot read this URL's GET response, but it can send " + pr.Request.Method + " requests"
 		}, "arbitrary")(p)
 	},
-})
+}

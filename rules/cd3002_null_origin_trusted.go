@@ -6,8 +6,9 @@ import (
 )
 
 // CD3002 fires when Origin: null is trusted.
-var CD3002 = register(&diag.Rule{
+var cd3002 = &diag.Rule{
 	ID:       "CD3002",
+	Needs:    diag.NeedsScanProbes,
 	Name:     "null-origin-trusted",
 	Severity: diag.Error,
 	Rank:     20,
@@ -35,4 +36,4 @@ https://portswigger.net/web-security/cors#whitelisted-null-origin-value`,
 	Check: scanOriginRule("null", func(*evidence.Probe) string {
 		return "the server answers Origin: null with Access-Control-Allow-Origin: null, and any site can send Origin: null from a sandboxed iframe"
 	}, "arbitrary"),
-})
+}

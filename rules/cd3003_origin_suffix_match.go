@@ -7,8 +7,9 @@ import (
 
 // CD3003 fires when an attacker domain ending with the trusted domain is
 // trusted (endsWith without a dot boundary).
-var CD3003 = register(&diag.Rule{
+var cd3003 = &diag.Rule{
 	ID:       "CD3003",
+	Needs:    diag.NeedsScanProbes,
 	Name:     "origin-suffix-match",
 	Severity: diag.Error,
 	Rank:     30,
@@ -33,4 +34,4 @@ See https://portswigger.net/web-security/cors#errors-parsing-origin-headers`,
 	Check: scanOriginRule("suffix", func(pr *evidence.Probe) string {
 		return "the server trusts " + pr.Request.Origin + ", a domain anyone can register, because it ends with the trusted domain"
 	}, "arbitrary", "substring"),
-})
+}

@@ -6,8 +6,9 @@ import (
 )
 
 // CD3004 fires when an origin that starts with a trusted origin is trusted.
-var CD3004 = register(&diag.Rule{
+var cd3004 = &diag.Rule{
 	ID:       "CD3004",
+	Needs:    diag.NeedsScanProbes,
 	Name:     "origin-prefix-match",
 	Severity: diag.Error,
 	Rank:     40,
@@ -31,4 +32,4 @@ See https://portswigger.net/web-security/cors#errors-parsing-origin-headers`,
 	Check: scanOriginRule("prefix", func(pr *evidence.Probe) string {
 		return "the server trusts " + pr.Request.Origin + " (a subdomain of a domain anyone can register) because it starts with a trusted origin"
 	}, "arbitrary", "substring"),
-})
+}

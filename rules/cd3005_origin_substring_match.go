@@ -6,8 +6,9 @@ import (
 )
 
 // CD3005 fires when any origin containing the trusted domain is trusted.
-var CD3005 = register(&diag.Rule{
+var cd3005 = &diag.Rule{
 	ID:       "CD3005",
+	Needs:    diag.NeedsScanProbes,
 	Name:     "origin-substring-match",
 	Severity: diag.Error,
 	Rank:     25,
@@ -32,4 +33,4 @@ See https://portswigger.net/web-security/cors#errors-parsing-origin-headers`,
 	Check: scanOriginRule("substring", func(pr *evidence.Probe) string {
 		return "the server trusts " + pr.Request.Origin + ", which only contains the trusted host somewhere in the middle"
 	}, "arbitrary"),
-})
+}

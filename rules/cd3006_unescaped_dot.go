@@ -6,8 +6,9 @@ import (
 )
 
 // CD3006 fires when a dot in an allowlist regexp matches any character.
-var CD3006 = register(&diag.Rule{
+var cd3006 = &diag.Rule{
 	ID:       "CD3006",
+	Needs:    diag.NeedsScanProbes,
 	Name:     "origin-regexp-unescaped-dot",
 	Severity: diag.Error,
 	Rank:     50,
@@ -31,4 +32,4 @@ See https://portswigger.net/web-security/cors#errors-parsing-origin-headers`,
 	Check: scanOriginRule("unescaped-dot", func(pr *evidence.Probe) string {
 		return "the server trusts " + pr.Request.Origin + ", which differs from a trusted host only where a dot should be: the origin regexp has an unescaped dot"
 	}, "arbitrary", "substring", "suffix"),
-})
+}

@@ -6,8 +6,9 @@ import (
 )
 
 // CD3007 fires when an unknown subdomain of the trusted domain is trusted.
-var CD3007 = register(&diag.Rule{
+var cd3007 = &diag.Rule{
 	ID:       "CD3007",
+	Needs:    diag.NeedsScanProbes,
 	Name:     "any-subdomain-trusted",
 	Severity: diag.Warning,
 	Rank:     60,
@@ -31,4 +32,4 @@ See https://portswigger.net/web-security/cors#exploiting-xss-via-cors-trust-rela
 	Check: scanOriginRule("subdomain", func(pr *evidence.Probe) string {
 		return "the server trusts " + pr.Request.Origin + ", a subdomain nobody configured: every subdomain is trusted, so XSS or a subdomain takeover anywhere under the domain exposes this API"
 	}, "arbitrary", "substring", "suffix"),
-})
+}

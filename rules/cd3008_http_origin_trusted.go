@@ -6,8 +6,9 @@ import (
 )
 
 // CD3008 fires when an https API trusts the http version of an origin.
-var CD3008 = register(&diag.Rule{
+var cd3008 = &diag.Rule{
 	ID:       "CD3008",
+	Needs:    diag.NeedsScanProbes,
 	Name:     "http-origin-trusted",
 	Severity: diag.Warning,
 	Rank:     70,
@@ -36,4 +37,4 @@ See https://portswigger.net/web-security/cors#breaking-tls-with-poorly-configure
 	Check: scanOriginRule("http", func(pr *evidence.Probe) string {
 		return "the API trusts " + pr.Request.Origin + ", the plain-http twin of a trusted https origin, which a network attacker can inject scripts into"
 	}, "arbitrary", "substring"),
-})
+}

@@ -6,8 +6,9 @@ import (
 )
 
 // CD3009 fires when an origin on a shared hosting domain is trusted.
-var CD3009 = register(&diag.Rule{
+var cd3009 = &diag.Rule{
 	ID:       "CD3009",
+	Needs:    diag.NeedsScanProbes,
 	Name:     "third-party-origin-trusted",
 	Severity: diag.Error,
 	Rank:     35,
@@ -30,4 +31,4 @@ After:   trust your exact page (https://yourorg.github.io) or a custom domain`,
 	Check: scanOriginRule("third-party", func(pr *evidence.Probe) string {
 		return "the server trusts " + pr.Request.Origin + ", on a hosting domain where anyone can publish a page"
 	}, "arbitrary"),
-})
+}

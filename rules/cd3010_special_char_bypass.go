@@ -9,8 +9,9 @@ import (
 
 // CD3010 fires when an origin parser stops at a character browsers keep
 // in host names.
-var CD3010 = register(&diag.Rule{
+var cd3010 = &diag.Rule{
 	ID:       "CD3010",
+	Needs:    diag.NeedsScanProbes,
 	Name:     "origin-special-char-bypass",
 	Severity: diag.Error,
 	Rank:     45,
@@ -34,7 +35,7 @@ See https://corben.io/blog/18-6-16-advanced-cors-techniques`,
 		c := scanSpecialChar(pr.Request.Origin)
 		return "the server trusts " + pr.Request.Origin + ": its origin check stops at \"" + c + "\", which " + scanCharBrowsers(c) + " keep in host names"
 	}, "arbitrary", "substring", "prefix"),
-})
+}
 
 // scanSpecialChar extracts the character a special-char probe inserted
 // before ".evil-corsdoctor.net".

@@ -10,8 +10,9 @@ import (
 )
 
 // CD3011 fires when a response that looks private is served with ACAO *.
-var CD3011 = register(&diag.Rule{
+var cd3011 = &diag.Rule{
 	ID:       "CD3011",
+	Needs:    diag.NeedsScanProbes,
 	Name:     "wildcard-on-sensitive-response",
 	Severity: diag.Warning,
 	Rank:     80,
@@ -55,7 +56,7 @@ See https://fetch.spec.whatwg.org/#cors-protocol-and-credentials`,
 				scanProof(pr, a, cors.HeaderAllowOrigin)...)
 		})
 	},
-})
+}
 
 var scanSensitiveKeys = []string{"email", "token", "password", "passwd", "secret", "api_key", "apikey", "session", "ssn", "credit_card", "iban", "phone"}
 

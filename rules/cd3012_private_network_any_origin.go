@@ -12,8 +12,9 @@ import (
 
 // CD3012 fires when a private-network preflight from an unrelated origin
 // is granted.
-var CD3012 = register(&diag.Rule{
+var cd3012 = &diag.Rule{
 	ID:       "CD3012",
+	Needs:    diag.NeedsScanProbes,
 	Name:     "private-network-any-origin",
 	Severity: diag.Error,
 	Rank:     15,
@@ -107,7 +108,7 @@ https://developer.chrome.com/blog/private-network-access-preflight`,
 		scanEach(p, "private-network", check)
 		scanEach(p, "arbitrary", check)
 	},
-})
+}
 
 // scanTargetSpace is the IP address space of the probe's target: from
 // the address the response came from, else from the URL's host (an IP

@@ -15,8 +15,9 @@ const scanMaxAgeLimit = 7200
 
 // CD3013 fires when an unrelated origin's preflight grants broad methods
 // for longer than Chromium caches.
-var CD3013 = register(&diag.Rule{
+var cd3013 = &diag.Rule{
 	ID:       "CD3013",
+	Needs:    diag.NeedsScanProbes,
 	Name:     "preflight-cache-abuse",
 	Severity: diag.Warning,
 	Rank:     90,
@@ -66,7 +67,7 @@ See https://fetch.spec.whatwg.org/#http-access-control-max-age`,
 		scanEach(p, "preflight", check)
 		scanEach(p, "arbitrary", check)
 	},
-})
+}
 
 // scanBroadMethods reports whether an Access-Control-Allow-Methods value
 // grants everything: * or all of PUT, PATCH and DELETE.

@@ -10,8 +10,9 @@ import (
 
 // CD3014 fires when the response depends on Origin but says nothing to
 // caches.
-var CD3014 = register(&diag.Rule{
+var cd3014 = &diag.Rule{
 	ID:       "CD3014",
+	Needs:    diag.NeedsScanProbes,
 	Name:     "echoed-origin-without-vary",
 	Severity: diag.Warning,
 	Rank:     85,
@@ -81,4 +82,4 @@ See https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches`,
 				ev...)
 		}
 	},
-})
+}

@@ -7,8 +7,9 @@ import (
 )
 
 // CD4001 fires when the access logs show OPTIONS preflights failing.
-var CD4001 = register(&diag.Rule{
+var cd4001 = &diag.Rule{
 	ID:       "CD4001",
+	Needs:    diag.NeedsAccessLogs,
 	Name:     "logged-preflight-failures",
 	Severity: diag.Error,
 	Rank:     5,
@@ -57,7 +58,7 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.htm
 			p.ReportFix(-1, r.FirstErrorAt, plat, d, routeLine(r))
 		}
 	},
-})
+}
 
 // preflightCause reads the statuses and API Gateway error types.
 func preflightCause(statuses map[int]int64, types map[string]int64) string {

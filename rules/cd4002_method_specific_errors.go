@@ -7,8 +7,9 @@ import (
 )
 
 // CD4002 fires when one method of a route fails while another succeeds.
-var CD4002 = register(&diag.Rule{
+var cd4002 = &diag.Rule{
 	ID:       "CD4002",
+	Needs:    diag.NeedsAccessLogs,
 	Name:     "method-specific-errors",
 	Severity: diag.Error,
 	Rank:     20,
@@ -45,4 +46,4 @@ After:   every method, and its error responses, return Access-Control-Allow-Orig
 			p.ReportFix(-1, r.FirstErrorAt, plat, d, routeLine(r), routeLine(good))
 		}
 	},
-})
+}

@@ -9,8 +9,9 @@ import (
 )
 
 // CD4003 fires when the error rate rises at a deployment.
-var CD4003 = register(&diag.Rule{
+var cd4003 = &diag.Rule{
 	ID:       "CD4003",
+	Needs:    diag.NeedsAccessLogs,
 	Name:     "errors-after-deployment",
 	Severity: diag.Error,
 	Rank:     15,
@@ -70,4 +71,4 @@ After:   the OPTIONS method and CORS mappings are in the template, and every dep
 			p.ReportFix(-1, evidence.Source{}, plat, det, ev...)
 		}
 	},
-})
+}

@@ -7,8 +7,9 @@ import (
 )
 
 // CD4004 fires when a route alternates between success and failure.
-var CD4004 = register(&diag.Rule{
+var cd4004 = &diag.Rule{
 	ID:       "CD4004",
+	Needs:    diag.NeedsAccessLogs,
 	Name:     "intermittent-route",
 	Severity: diag.Warning,
 	Rank:     40,
@@ -56,4 +57,4 @@ After:   the 502s carry Access-Control-Allow-Origin (and the cause of the 502 is
 			p.ReportFix(-1, r.FirstErrorAt, plat, d, routeLine(r))
 		}
 	},
-})
+}

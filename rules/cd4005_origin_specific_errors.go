@@ -9,8 +9,9 @@ import (
 
 // CD4005 fires when requests from one page origin fail while another
 // origin's succeed.
-var CD4005 = register(&diag.Rule{
+var cd4005 = &diag.Rule{
 	ID:       "CD4005",
+	Needs:    diag.NeedsAccessLogs,
 	Name:     "origin-specific-errors",
 	Severity: diag.Error,
 	Rank:     25,
@@ -67,4 +68,4 @@ After:   allowed origins: https://app.example.com, https://admin.example.com`,
 			}
 		}
 	},
-})
+}

@@ -7,8 +7,9 @@ import (
 )
 
 // CD4006 fires when a route that worked starts failing and keeps failing.
-var CD4006 = register(&diag.Rule{
+var cd4006 = &diag.Rule{
 	ID:       "CD4006",
+	Needs:    diag.NeedsAccessLogs,
 	Name:     "errors-started",
 	Severity: diag.Warning,
 	Rank:     30,
@@ -50,4 +51,4 @@ After:   the change made at 14:02 is found and reverted or completed`,
 			p.ReportFix(-1, r.FirstErrorAt, plat, d, routeLine(r))
 		}
 	},
-})
+}

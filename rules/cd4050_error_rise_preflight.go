@@ -9,8 +9,9 @@ import (
 
 // CD4050 is the playbook's diagnosis 1: the 4XX rate rose, and the access
 // logs show failed preflights at that time.
-var CD4050 = register(&diag.Rule{
+var cd4050 = &diag.Rule{
 	ID:       "CD4050",
+	Needs:    diag.NeedsPlaybook,
 	Name:     "error-rise-preflight-failures",
 	Severity: diag.Error,
 	Rank:     10,
@@ -63,4 +64,4 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-met
 		}
 		reportPB(p, pb, detail, ev...)
 	},
-})
+}

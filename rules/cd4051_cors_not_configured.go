@@ -11,8 +11,9 @@ import (
 // CD4051 is the playbook's diagnosis 2: CORS is not set up the way the
 // API's type needs (HTTP: API-level configuration; REST: an OPTIONS method
 // per resource).
-var CD4051 = register(&diag.Rule{
+var cd4051 = &diag.Rule{
 	ID:       "CD4051",
+	Needs:    diag.NeedsPlaybook | diag.NeedsAPIs,
 	Name:     "cors-missing-for-api-type",
 	Severity: diag.Error,
 	Rank:     12,
@@ -60,4 +61,4 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-res
 		ev = append(ev, fmt.Sprintf("run: aws apigateway put-method --rest-api-id %s --resource-id RESOURCE_ID --http-method OPTIONS --authorization-type NONE (then put-integration --type MOCK, put-method-response, put-integration-response, create-deployment)", pb.APIID))
 		reportPB(p, pb, fmt.Sprintf("REST API %s: %d resource(s) have methods but no OPTIONS method, so their preflights fail with 403 Missing Authentication Token", pb.APIID, len(missing)), ev...)
 	},
-})
+}

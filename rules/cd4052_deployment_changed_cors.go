@@ -9,8 +9,9 @@ import (
 
 // CD4052 is the playbook's diagnosis 3: a deployment or CORS change lines
 // up with the rise in errors.
-var CD4052 = register(&diag.Rule{
+var cd4052 = &diag.Rule{
 	ID:       "CD4052",
+	Needs:    diag.NeedsPlaybook,
 	Name:     "deployment-changed-cors",
 	Severity: diag.Error,
 	Rank:     11,
@@ -59,4 +60,4 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/cloudtrail.html
 		}
 		reportPB(p, pb, detail, ev...)
 	},
-})
+}

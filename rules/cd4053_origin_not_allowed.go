@@ -11,8 +11,9 @@ import (
 
 // CD4053 is the playbook's diagnosis 4: CORS is configured, but requests
 // come from an origin it does not allow exactly.
-var CD4053 = register(&diag.Rule{
+var cd4053 = &diag.Rule{
 	ID:       "CD4053",
+	Needs:    diag.NeedsPlaybook | diag.NeedsAPIs,
 	Name:     "origin-not-allowed",
 	Severity: diag.Error,
 	Rank:     13,
@@ -83,4 +84,4 @@ See https://fetch.spec.whatwg.org/#cors-check`,
 			reportPB(p, pb, fmt.Sprintf("origin %s is not allowed (allowed: %s): the browser blocks its requests", o, valuesText(allowed)), ev...)
 		}
 	},
-})
+}

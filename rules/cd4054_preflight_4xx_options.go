@@ -10,8 +10,9 @@ import (
 
 // CD4054 is the playbook's diagnosis 5: access logs show OPTIONS answered
 // 4XX; the OPTIONS configuration of those paths says why.
-var CD4054 = register(&diag.Rule{
+var cd4054 = &diag.Rule{
 	ID:       "CD4054",
+	Needs:    diag.NeedsPlaybook | diag.NeedsAPIs,
 	Name:     "preflight-4xx-options-config",
 	Severity: diag.Error,
 	Rank:     14,
@@ -51,7 +52,7 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.htm
 			reportPB(p, pb, fmt.Sprintf("%d preflight(s) OPTIONS %s answered 4XX: %s", r.Client, where, optionsCause(api, r.Route)), routeLine(r))
 		}
 	},
-})
+}
 
 // optionsCause explains, from the model, why OPTIONS on path fails.
 func optionsCause(api *apimodel.API, path string) string {

@@ -12,8 +12,9 @@ import (
 
 // CD4055 is the playbook's diagnosis 6: errors hit one method of a path
 // while the others work, and that method's responses lack CORS headers.
-var CD4055 = register(&diag.Rule{
+var cd4055 = &diag.Rule{
 	ID:       "CD4055",
+	Needs:    diag.NeedsPlaybook | diag.NeedsAPIs,
 	Name:     "method-specific-cors-errors",
 	Severity: diag.Error,
 	Rank:     16,
@@ -57,7 +58,7 @@ See https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors-con
 				routeLine(r), routeLine(mf.good), cause)
 		}
 	},
-})
+}
 
 func suffixCause(c string) string {
 	if c == "" {

@@ -11,8 +11,9 @@ import (
 
 // CD4056 is the playbook's diagnosis 7: browser errors in the application
 // logs mention credentials, and the API does not allow them.
-var CD4056 = register(&diag.Rule{
+var cd4056 = &diag.Rule{
 	ID:       "CD4056",
+	Needs:    diag.NeedsPlaybook | diag.NeedsAPIs,
 	Name:     "credentials-cors-errors",
 	Severity: diag.Error,
 	Rank:     17,
@@ -62,7 +63,7 @@ See https://fetch.spec.whatwg.org/#cors-protocol-and-credentials`,
 		}
 		reportPB(p, pb, fmt.Sprintf("%d browser error(s) in the application logs are credential-related CORS failures%s", n, suffixCause(cfg)), ev...)
 	},
-})
+}
 
 // credentialsConfig says what the API's configuration does about
 // credentials ("" when it cannot tell).

@@ -8,8 +8,9 @@ import (
 
 // CD4057 reports that nothing correlated even after widening the window
 // to 2 hours, with the playbook's remaining checks.
-var CD4057 = register(&diag.Rule{
+var cd4057 = &diag.Rule{
 	ID:       "CD4057",
+	Needs:    diag.NeedsPlaybook,
 	Name:     "no-correlation-widened",
 	Severity: diag.Info,
 	Rank:     99,
@@ -35,4 +36,4 @@ authenticated requests whose error responses carry no CORS headers.`,
 			"check: HTTP API vs REST API behaviour (HTTP APIs ignore backend CORS headers once CorsConfiguration is set)",
 			"check: authorizer error responses (UNAUTHORIZED, ACCESS_DENIED gateway responses) carry CORS headers")
 	},
-})
+}

@@ -89,6 +89,14 @@ func init() {
 			return &diag.Input{Playbook: pb}
 		}},
 	)
+	addCases("CD2009",
+		ruleCase{Desc: "aws: gateway responses could not be read", Fire: false, Input: func(*testing.T) *diag.Input {
+			pb := pbBase()
+			pb.Gaps = []evidence.Gap{{Step: evidence.StepCORS, Key: evidence.GapGatewayResponses, What: "gateway responses", Cause: "access-denied"}}
+			return &diag.Input{Playbook: pb, APIs: []*apimodel.API{restAPI(true, "https://app.example.com")}}
+		}},
+		ruleCase{Desc: "aws: gateway responses read, none customised", Fire: true, Input: pbInput(pbBase(), restAPI(true, "https://app.example.com"))},
+	)
 	addCases("CD2104",
 		ruleCase{Desc: "execution logging off", Fire: true, Input: func(*testing.T) *diag.Input {
 			pb := pbBase()

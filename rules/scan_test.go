@@ -71,7 +71,7 @@ func TestScanSeverityFollowsCredentials(t *testing.T) {
 		{"no credentials", false, diag.Warning},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
-			fs := diag.Run([]*diag.Rule{CD3001}, scanned(sp("arbitrary", attacker, echo(attacker, tc.creds)))(t))
+			fs := diag.Run([]*diag.Rule{cd3001}, scanned(sp("arbitrary", attacker, echo(attacker, tc.creds)))(t))
 			if len(fs) != 1 || fs[0].Severity != tc.want {
 				t.Fatalf("findings = %+v, want one with severity %s", fs, tc.want)
 			}
@@ -83,7 +83,7 @@ func TestScanReflectionReportedOnce(t *testing.T) {
 	in := scanned(
 		sp("arbitrary", attacker, echo(attacker, true)),
 		spf("preflight", attacker, "PUT", resp(204, "Access-Control-Allow-Origin: "+attacker, "Access-Control-Allow-Methods: PUT", "Access-Control-Allow-Credentials: true")))(t)
-	if fs := diag.Run([]*diag.Rule{CD3001}, in); len(fs) != 1 {
+	if fs := diag.Run([]*diag.Rule{cd3001}, in); len(fs) != 1 {
 		t.Fatalf("%d findings, want the readable GET only", len(fs))
 	}
 }

@@ -42,7 +42,7 @@ func judge(r *Result) []diag.Finding {
 	if r.Exchange == nil {
 		return nil
 	}
-	return diag.Run(rules.Family("CD3"), &diag.Input{Exchanges: []*evidence.Exchange{r.Exchange}})
+	return diag.Run(rules.For(diag.NeedsScanProbes), &diag.Input{Exchanges: []*evidence.Exchange{r.Exchange}})
 }
 
 func ruleIDs(fs []diag.Finding) []string {

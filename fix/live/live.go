@@ -139,7 +139,7 @@ func Build(api *apimodel.API, findings []diag.Finding, opt Options) (*Plan, erro
 			continue
 		}
 		next.Normalize()
-		after := diag.Run(rules.Family("CD20"), &diag.Input{APIs: []*apimodel.API{next}, Origins: opt.Origins})
+		after := diag.Run(rules.For(diag.NeedsAPIs), &diag.Input{APIs: []*apimodel.API{next}, Origins: opt.Origins})
 		gone := true
 		for _, g := range after {
 			if fix.FindingKey(g) == fix.FindingKey(*f) {

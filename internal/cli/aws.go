@@ -242,19 +242,7 @@ func playbookFindings(res *apigw.Result, origins []string) []diag.Finding {
 	}
 	out := diag.Analyze(rules.All(), in)
 	out.ApplySteps(res.Playbook)
-	fs := out.Findings
-	// A rule that reads evidence we could not collect would report its
-	// absence as a defect: drop it (CD2100 reports the gap instead).
-	if res.Playbook.GapFor(evidence.GapGatewayResponses) != nil {
-		kept := fs[:0]
-		for _, f := range fs {
-			if f.RuleID != rules.CD2009.ID {
-				kept = append(kept, f)
-			}
-		}
-		fs = kept
-	}
-	return fs
+	return out.Findings
 }
 
 // loadAWS builds the SDK config for opts.Region and checks that

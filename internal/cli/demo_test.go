@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/lab"
 	"github.com/corsdoctor/corsdoctor/rules"
 )
@@ -94,7 +95,7 @@ func TestLabRules(t *testing.T) {
 	// engine tests), network errors (TestCheckExitCodes), mode no-cors and
 	// Authorization dropped by a redirect (rule cases).
 	notLab := map[string]bool{"CD1016": true, "CD1018": true, "CD1026": true, "CD1032": true, "CD1033": true}
-	for _, r := range rules.Family("CD10") {
+	for _, r := range rules.For(diag.NeedsExchanges) {
 		id := r.ID
 		if id > "CD1049" || notLab[id] {
 			continue

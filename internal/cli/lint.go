@@ -234,7 +234,7 @@ func Lint(opts *LintOptions) (*LintResult, error) {
 		spec = opts.Rules
 	}
 	// CD2001-CD2099 are the rules shared with `aws`; CD21xx need live AWS.
-	selected, err := diag.Select(rules.Family("CD20"), spec)
+	selected, err := diag.Select(rules.For(diag.NeedsAPIs), spec)
 	if err != nil {
 		return nil, Usagef("%v", err)
 	}

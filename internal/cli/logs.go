@@ -153,7 +153,7 @@ func runLogs(opts *LogsOptions) error {
 		return Usagef("%v", err)
 	}
 	in := &diag.Input{Logs: st}
-	findings := diag.Run(rules.Family("CD4"), in)
+	findings := diag.Run(rules.For(diag.NeedsAccessLogs), in)
 	if opts.JSON {
 		doc := LogsDocument{Document: report.NewDocument(nil, nil, report.Options{}), Logs: st, Findings: []report.Finding{}}
 		for _, f := range findings {

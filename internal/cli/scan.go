@@ -242,7 +242,7 @@ func (o *ScanOptions) config() (scanConfig, error) {
 			return cfg, Usagef("--cacert: %s: no PEM certificate in it", o.CACert)
 		}
 	}
-	sel, err := diag.Select(rules.Family("CD3"), o.Rules)
+	sel, err := diag.Select(rules.For(diag.NeedsScanProbes), o.Rules)
 	if err != nil {
 		return cfg, WithHint(Usagef("--rules: %v", err), "scan runs the CD3xxx rules; see docs/rules.md")
 	}
