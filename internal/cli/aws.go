@@ -61,8 +61,6 @@ type AWSDiagnoseOptions struct {
 	PollInterval time.Duration
 }
 
-func init() { addCommand(func(a *App) *cobra.Command { return NewCmdAWS(a, nil) }) }
-
 // NewCmdAWS builds `corsdoctor aws` and its subcommands.
 func NewCmdAWS(app *App, runF func(*AWSDiagnoseOptions) error) *cobra.Command {
 	cmd := &cobra.Command{

@@ -48,8 +48,6 @@ type BrowserOptions struct {
 	HAR string
 }
 
-func init() { addCommand(func(a *App) *cobra.Command { return NewCmdBrowser(a, nil) }) }
-
 // NewCmdBrowser builds `corsdoctor browser`.
 func NewCmdBrowser(app *App, runF func(*BrowserOptions) error) *cobra.Command {
 	opts := &BrowserOptions{App: app}

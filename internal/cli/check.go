@@ -43,8 +43,6 @@ type CheckOptions struct {
 	pasted *pasted
 }
 
-func init() { addCommand(func(a *App) *cobra.Command { return NewCmdCheck(a, nil) }) }
-
 // NewCmdCheck builds `corsdoctor check`.
 func NewCmdCheck(app *App, runF func(*CheckOptions) error) *cobra.Command {
 	opts := &CheckOptions{App: app}

@@ -25,8 +25,6 @@ type DemoOptions struct {
 	Verbose bool
 }
 
-func init() { addCommand(func(a *App) *cobra.Command { return NewCmdDemo(a, nil) }) }
-
 // NewCmdDemo builds `corsdoctor demo`.
 func NewCmdDemo(app *App, runF func(*DemoOptions) error) *cobra.Command {
 	opts := &DemoOptions{App: app}

@@ -32,8 +32,6 @@ type ExplainOptions struct {
 	Engine EngineFlag
 }
 
-func init() { addCommand(func(a *App) *cobra.Command { return NewCmdExplain(a, nil) }) }
-
 // NewCmdExplain builds `corsdoctor explain`.
 func NewCmdExplain(app *App, runF func(*ExplainOptions) error) *cobra.Command {
 	opts := &ExplainOptions{App: app}

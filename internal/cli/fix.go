@@ -28,8 +28,6 @@ type FixOptions struct {
 	FailOn  string
 }
 
-func init() { addCommand(func(a *App) *cobra.Command { return NewCmdFix(a, nil) }) }
-
 // NewCmdFix builds `corsdoctor fix`.
 func NewCmdFix(app *App, runF func(*FixOptions) error) *cobra.Command {
 	opts := &FixOptions{App: app}

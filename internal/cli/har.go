@@ -33,8 +33,6 @@ type HAROptions struct {
 	Engine      EngineFlag
 }
 
-func init() { addCommand(func(a *App) *cobra.Command { return NewCmdHAR(a, nil) }) }
-
 // NewCmdHAR builds `corsdoctor har`.
 func NewCmdHAR(app *App, runF func(*HAROptions) error) *cobra.Command {
 	opts := &HAROptions{App: app}

@@ -21,8 +21,6 @@ type LabOptions struct {
 	Ready func(url string)
 }
 
-func init() { addCommand(func(a *App) *cobra.Command { return NewCmdLab(a, nil) }) }
-
 // NewCmdLab builds `corsdoctor lab`.
 func NewCmdLab(app *App, runF func(*LabOptions) error) *cobra.Command {
 	opts := &LabOptions{App: app}

@@ -46,8 +46,6 @@ type LintOptions struct {
 	Read func(string) ([]byte, error)
 }
 
-func init() { addCommand(func(a *App) *cobra.Command { return NewCmdLint(a, nil) }) }
-
 // NewCmdLint builds `corsdoctor lint`.
 func NewCmdLint(app *App, runF func(*LintOptions) error) *cobra.Command {
 	opts := &LintOptions{App: app}

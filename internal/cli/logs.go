@@ -39,8 +39,6 @@ type LogsOptions struct {
 	HTML            HTMLFlag
 }
 
-func init() { addCommand(func(a *App) *cobra.Command { return NewCmdLogs(a, nil) }) }
-
 // NewCmdLogs builds `corsdoctor logs`.
 func NewCmdLogs(app *App, runF func(*LogsOptions) error) *cobra.Command {
 	opts := &LogsOptions{App: app}

@@ -129,17 +129,29 @@ Exit codes: 0 allowed/clean, 1 blocked or findings, 2 usage, input or network er
 		return WithHint(err, "run '"+c.CommandPath()+" --help' for usage")
 	})
 	root.CompletionOptions.HiddenDefaultCmd = true
-	for _, add := range commands {
-		root.AddCommand(add(app))
-	}
+	root.AddCommand(commands(app)...)
 	return root
 }
 
-// commands lists constructors of top-level commands; each command file
-// registers itself with addCommand in an init function.
-var commands []func(*App) *cobra.Command
-
-func addCommand(f func(*App) *cobra.Command) { commands = append(commands, f) }
+// commands is the one list of top-level commands, in the order of help.
+// A new command is added here (docs/project-layout.md, "… a command").
+func commands(app *App) []*cobra.Command {
+	return []*cobra.Command{
+		NewCmdAWS(app, nil),
+		NewCmdBrowser(app, nil),
+		NewCmdCheck(app, nil),
+		NewCmdDemo(app, nil),
+		NewCmdExplain(app, nil),
+		NewCmdFix(app, nil),
+		NewCmdHAR(app, nil),
+		NewCmdLab(app, nil),
+		NewCmdLint(app, nil),
+		NewCmdLogs(app, nil),
+		NewCmdRules(app, nil),
+		NewCmdScan(app, nil),
+		NewCmdServe(app, nil),
+	}
+}
 
 // Run executes corsdoctor with args on io and returns the exit code.
 func Run(args []string, io *IO) int {

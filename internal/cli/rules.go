@@ -19,8 +19,6 @@ type RulesOptions struct {
 	Markdown bool
 }
 
-func init() { addCommand(func(a *App) *cobra.Command { return NewCmdRules(a, nil) }) }
-
 // NewCmdRules builds `corsdoctor rules`.
 func NewCmdRules(app *App, runF func(*RulesOptions) error) *cobra.Command {
 	opts := &RulesOptions{App: app}

@@ -64,8 +64,6 @@ type ScanOptions struct {
 	transport *http.Transport
 }
 
-func init() { addCommand(func(a *App) *cobra.Command { return NewCmdScan(a, nil) }) }
-
 // NewCmdScan builds `corsdoctor scan`.
 func NewCmdScan(app *App, runF func(*ScanOptions) error) *cobra.Command {
 	opts := &ScanOptions{App: app}

@@ -43,8 +43,6 @@ type ServeOptions struct {
 	Browser func(ctx context.Context, req webui.CheckRequest) (*webui.Outcome, error)
 }
 
-func init() { addCommand(func(a *App) *cobra.Command { return NewCmdServe(a, nil) }) }
-
 // NewCmdServe builds `corsdoctor serve`.
 func NewCmdServe(app *App, runF func(*ServeOptions) error) *cobra.Command {
 	opts := &ServeOptions{App: app}
