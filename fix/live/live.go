@@ -98,7 +98,10 @@ type Plan struct {
 	Targets []fixer.Target `json:"-"`
 	// Origins are the --origin values the plan was made for.
 	Origins []string `json:"origins,omitempty"`
-	after   *apimodel.API
+	// AutoDeploy is set when the stage deploys by itself (an HTTP API
+	// stage with autoDeploy): the plan then has no CreateDeployment.
+	AutoDeploy bool `json:"auto_deploy,omitempty"`
+	after      *apimodel.API
 }
 
 // After returns the model of the API once the plan is applied.
@@ -109,7 +112,7 @@ func Build(api *apimodel.API, findings []diag.Finding, opt Options) (*Plan, erro
 	if api == nil {
 		return nil, fmt.Errorf("no API model to plan on")
 	}
-	p := &Plan{APIID: opt.APIID, Kind: string(api.Kind), Stage: opt.Stage, Region: opt.Region, Origins: opt.Origins}
+	p := &Plan{APIID: opt.APIID, Kind: string(api.Kind), Stage: opt.Stage, Region: opt.Region, Origins: opt.Origins, AutoDeploy: opt.AutoDeploy && api.Kind != apimodel.REST}
 	cur := clone(api)
 	first := cur
 	curFindings := findings

@@ -232,6 +232,9 @@ func awsFixPlanText(w io.Writer, kind, name string, p *live.Plan) {
 			fmt.Fprintf(w, "     %s\n", termsafe.Escape(s.CLI))
 			fmt.Fprintf(w, "     SDK: %s\n", termsafe.Escape(s.SDK))
 		}
+		if p.AutoDeploy {
+			fmt.Fprintf(w, "     (no create-deployment: stage %s deploys every change automatically, autoDeploy)\n", termsafe.Escape(p.Stage))
+		}
 	}
 	if len(p.Applied) > 0 {
 		fmt.Fprintln(w, "\nFixes (each proved on the API's model before it entered the plan):")
@@ -285,6 +288,9 @@ func awsFixOutcomeText(w io.Writer, p *live.Plan, out *live.Outcome) {
 		fmt.Fprintf(w, "\nApplied %d of %d call(s)", out.Done, len(p.Steps))
 		if out.Deployed {
 			fmt.Fprintf(w, "; deployed to stage %s", termsafe.Escape(p.Stage))
+			if p.AutoDeploy {
+				fmt.Fprint(w, " (autoDeploy)")
+			}
 		}
 		fmt.Fprintln(w, ". To roll back:")
 	}

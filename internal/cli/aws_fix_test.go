@@ -14,11 +14,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 
 	"github.com/corsdoctor/corsdoctor/apimodel"
 	"github.com/corsdoctor/corsdoctor/collect/iac/openapi"
 	"github.com/corsdoctor/corsdoctor/collect/iac/tree"
 	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/evidence"
 	"github.com/corsdoctor/corsdoctor/internal/fakeaws"
 	"github.com/corsdoctor/corsdoctor/internal/golden"
 )
@@ -231,4 +233,111 @@ func TestAWSFixConfirmation(t *testing.T) {
 	if _, errOut, code := runAWSFixArgs(t, fake, st, "", "--api-id", "f1x2c3d4e5"); code != ExitUsage || !strings.Contains(errOut, "--origin") {
 		t.Errorf("no --origin: exit %d, %s", code, errOut)
 	}
+}
+
+// TestAWSFixHTTPAPI plans and applies the fix of an HTTP API without a
+// CORS configuration (JWT authorizer on every route, $default stage with
+// auto-deploy): UpdateApi with the CORS configuration, the rollback of
+// the API's previous configuration (delete-cors-configuration, since
+// there was none), and a second run plans nothing.
+func TestAWSFixHTTPAPI(t *testing.T) {
+	st := loadFixture(t, "http-no-cors")
+	fake := fakeaws.New(st)
+	out, errOut, code := runAWSFixArgs(t, fake, st, "", "--api-id", "h7k8m9n0p1", "--origin", "https://app.example.com")
+	if code != ExitFindings {
+		t.Fatalf("plan: exit %d, want 1; stdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"apigatewayv2:UpdateApi", "aws apigatewayv2 update-api --api-id h7k8m9n0p1 --cors-configuration", "https://app.example.com", "no create-deployment: stage $default deploys every change automatically"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan lacks %q:\n%s", want, out)
+		}
+	}
+	if n := fake.Calls()["apigatewayv2:UpdateApi"]; n != 0 {
+		t.Fatalf("the plan called UpdateApi %d time(s)", n)
+	}
+	dir := t.TempDir()
+	plane := httpDataPlane(t, fake, "h7k8m9n0p1")
+	out, errOut, code = runAWSFixArgs(t, fake, st, "", "--api-id", "h7k8m9n0p1", "--origin", "https://app.example.com", "--apply", "--yes", "--rollback-dir", dir, "--invoke-url", plane.URL)
+	if code != ExitOK {
+		t.Fatalf("apply: exit %d; stdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if fake.Calls()["apigatewayv2:UpdateApi"] != 1 {
+		t.Errorf("UpdateApi calls: %s", fake.CallSummary())
+	}
+	if fake.Calls()["apigatewayv2:CreateDeployment"] != 0 {
+		t.Errorf("CreateDeployment on an auto-deploy stage: %s", fake.CallSummary())
+	}
+	for _, want := range []string{"Re-check of the invoke URL", "GET /orders", "POST /orders"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("apply output lacks %q:\n%s", want, out)
+		}
+	}
+	if i := strings.Index(out, "Re-check"); i >= 0 && (strings.Contains(out[i:], "BLOCKED") || strings.Contains(out[i:], "ERROR")) {
+		t.Errorf("re-check not ALLOWED:\n%s", out[i:])
+	}
+	if !strings.Contains(out, "aws apigatewayv2 delete-cors-configuration --api-id h7k8m9n0p1") {
+		t.Errorf("rollback of an API without CORS is not delete-cors-configuration:\n%s", out)
+	}
+	out, _, _ = runAWSFixArgs(t, fake, st, "", "--api-id", "h7k8m9n0p1", "--origin", "https://app.example.com")
+	if strings.Contains(out, "Plan:") {
+		t.Errorf("second run still plans calls:\n%s", out)
+	}
+}
+
+// httpDataPlane answers requests to an HTTP API's invoke URL as API
+// Gateway does with the CORS configuration the fake holds now (an HTTP
+// API's CORS changes apply without a deployment on an auto-deploy stage):
+// the configuration read with GetApi from the fake, simulated by apimodel
+// (API Gateway answers preflights itself and sets the configured headers
+// on every response).
+func httpDataPlane(t *testing.T, fake *fakeaws.Server, apiID string) *httptest.Server {
+	t.Helper()
+	control := fake.Start()
+	t.Cleanup(control.Close)
+	v2 := apigatewayv2.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(control.URL),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "")})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, err := v2.GetApi(r.Context(), &apigatewayv2.GetApiInput{ApiId: aws.String(apiID)})
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		api := &apimodel.API{ID: apiID, Kind: apimodel.HTTP, Format: "aws",
+			Routes: []*apimodel.Route{{Key: "$default", AuthorizationType: apimodel.Known("NONE", evidence.Source{})}}}
+		if c := got.CorsConfiguration; c != nil {
+			cred := c.AllowCredentials != nil && *c.AllowCredentials
+			vals := func(ss []string) []apimodel.Value {
+				var out []apimodel.Value
+				for _, s := range ss {
+					out = append(out, apimodel.Known(s, evidence.Source{}))
+				}
+				return out
+			}
+			api.Cors = &apimodel.CorsConfig{AllowOrigins: vals(c.AllowOrigins), AllowMethods: vals(c.AllowMethods), AllowHeaders: vals(c.AllowHeaders), AllowCredentials: apimodel.TriOf(cred)}
+		}
+		api.Normalize()
+		req := &cors.Request{Origin: r.Header.Get("Origin"), URL: "https://" + apiID + ".execute-api.us-east-1.amazonaws.com" + r.URL.Path, Method: r.Method}
+		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
+		if preflight {
+			req.Method = r.Header.Get("Access-Control-Request-Method")
+			for _, h := range strings.Split(r.Header.Get("Access-Control-Request-Headers"), ",") {
+				if h = strings.TrimSpace(h); h != "" {
+					req.Headers = append(req.Headers, cors.Header{Name: h, Value: "x"})
+				}
+			}
+		}
+		s := apimodel.Simulate(api, r.URL.Path, req, apimodel.Success)
+		out := s.Actual
+		if preflight && s.Preflight != nil {
+			out = s.Preflight
+		}
+		for k, vs := range out.Header {
+			for _, v := range vs {
+				w.Header().Add(k, v)
+			}
+		}
+		w.WriteHeader(out.Status)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
 }
