@@ -6,7 +6,6 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/corsdoctor/corsdoctor/internal/app"
 	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 	"github.com/corsdoctor/corsdoctor/report"
 )
@@ -50,33 +50,18 @@ func NewApp(io *IO) *App {
 }
 
 // UsageError is a usage or input error (exit 2), with an optional hint
-// giving the corrected command.
-type UsageError struct {
-	Err  error
-	Hint string
-}
-
-func (e *UsageError) Error() string { return e.Err.Error() }
-func (e *UsageError) Unwrap() error { return e.Err }
+// giving the corrected command. It is the use cases' (internal/app).
+type UsageError = app.UsageError
 
 // Usagef builds a UsageError.
-func Usagef(format string, a ...any) error {
-	return &UsageError{Err: fmt.Errorf(format, a...)}
-}
+func Usagef(format string, a ...any) error { return app.Usagef(format, a...) }
 
 // WithHint attaches a hint to a usage error.
-func WithHint(err error, hint string) error {
-	var ue *UsageError
-	if errors.As(err, &ue) {
-		ue.Hint = hint
-		return ue
-	}
-	return &UsageError{Err: err, Hint: hint}
-}
+func WithHint(err error, hint string) error { return app.WithHint(err, hint) }
 
 // ErrFindings reports that the command ran and found blocked requests or
 // findings: exit 1, and nothing more is printed.
-var ErrFindings = errors.New("findings")
+var ErrFindings = app.ErrFindings
 
 // ExitCode maps a command's error to the process exit code.
 func ExitCode(err error) int {

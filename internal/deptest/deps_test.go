@@ -126,3 +126,31 @@ func TestCollectorsCollect(t *testing.T) {
 		})
 	}
 }
+
+// TestUseCasesWithoutCobra checks that every use case under internal/app
+// is callable without the CLI: no cobra, no internal/cli (the web UI and
+// tests call them directly; the commands only parse flags and call).
+func TestUseCasesWithoutCobra(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command("go", "list", module+"/internal/app/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	pkgs := strings.Fields(string(out))
+	if len(pkgs) < 1 {
+		t.Fatalf("go list found no use case: %q", pkgs)
+	}
+	for _, p := range pkgs {
+		pkg := strings.TrimPrefix(p, module+"/")
+		t.Run(pkg, func(t *testing.T) {
+			t.Parallel()
+			for _, d := range deps(t, pkg) {
+				for _, forbidden := range []string{"github.com/spf13/cobra", "github.com/spf13/pflag", module + "/internal/cli"} {
+					if d == forbidden || strings.HasPrefix(d, forbidden+"/") {
+						t.Errorf("%s imports %s: a use case is callable without the CLI; flags belong to internal/cli", pkg, d)
+					}
+				}
+			}
+		})
+	}
+}
