@@ -147,9 +147,12 @@ const (
 	NeedsAccessLogs
 	// NeedsScanProbes: the scanner's probes of each target (scan).
 	NeedsScanProbes
+	// NeedsSuppressions: the suppressions of a lint run, after Suppress
+	// applied them to the other rules' findings (lint).
+	NeedsSuppressions
 )
 
-var needsNames = []string{"exchanges", "API models", "playbook", "access logs", "scan probes"}
+var needsNames = []string{"exchanges", "API models", "playbook", "access logs", "scan probes", "suppressions"}
 
 // String lists the kinds of evidence: "playbook, API models".
 func (n Needs) String() string {
@@ -223,6 +226,9 @@ type Input struct {
 	// Origins are page origins to predict verdicts for (lint/aws --origin;
 	// rule CD2050).
 	Origins []string
+	// Suppressions are lint's suppressions once Suppress applied them
+	// (rules CD2098, CD2099).
+	Suppressions []*Suppression
 }
 
 // Pass gives a rule's Check the evidence and a way to report.

@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
@@ -145,7 +146,7 @@ func sarifLevel(s diag.Severity) string {
 
 // SARIF writes findings as a SARIF 2.1.0 log with one run. rules are the
 // rules that ran (they become tool.driver.rules, with their docs as help);
-// a finding whose rule is not among them is still listed.
+// every finding's rule must be among them.
 func SARIF(w io.Writer, findings []diag.Finding, rules []*diag.Rule, opt SARIFOptions) error {
 	if opt.InformationURI == "" {
 		opt.InformationURI = "https://github.com/corsdoctor/corsdoctor"
@@ -175,11 +176,11 @@ func SARIF(w io.Writer, findings []diag.Finding, rules []*diag.Rule, opt SARIFOp
 	for _, r := range rules {
 		add(r)
 	}
-	ids := map[string]bool{}
+	// Every result points at its rule's documentation: a finding of a
+	// rule that did not run (or is not registered) is a bug of the caller.
 	for _, f := range findings {
-		if _, ok := index[f.RuleID]; !ok && !ids[f.RuleID] {
-			ids[f.RuleID] = true
-			add(&diag.Rule{ID: f.RuleID, Name: f.Name, Title: f.Title, Severity: f.Severity, Doc: f.Title, Fix: map[diag.Platform]string{diag.Generic: f.Fix}})
+		if _, ok := index[f.RuleID]; !ok {
+			return fmt.Errorf("sarif: finding %s (%s) has no rule among the rules that ran", f.RuleID, f.Name)
 		}
 	}
 	results := make([]sarifResult, 0, len(findings))

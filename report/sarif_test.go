@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -37,7 +38,11 @@ func TestSARIFSchema(t *testing.T) {
 	if sch.Validate(bad) == nil {
 		t.Fatal("the schema accepts an invalid log; the validator is not working")
 	}
-	rule := &diag.Rule{ID: "CD2001", Name: "rest-missing-options", Severity: diag.Error, Title: "t", Doc: "doc", Fix: map[diag.Platform]string{diag.Generic: "fix"}}
+	rules := []*diag.Rule{
+		{ID: "CD2001", Name: "rest-missing-options", Severity: diag.Error, Title: "t", Doc: "doc", Fix: map[diag.Platform]string{diag.Generic: "fix"}},
+		{ID: "CD2009", Name: "gateway-responses-no-cors", Severity: diag.Warning, Title: "t", Doc: "doc", Fix: map[diag.Platform]string{diag.Generic: "fix"}},
+		{ID: "CD2099", Name: "unused-suppression", Severity: diag.Warning, Title: "t", Doc: "doc", Fix: map[diag.Platform]string{diag.Generic: "fix"}},
+	}
 	cases := []struct {
 		desc     string
 		findings []diag.Finding
@@ -54,7 +59,7 @@ func TestSARIFSchema(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.desc, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := SARIF(&b, c.findings, []*diag.Rule{rule}, SARIFOptions{Notifications: c.notes}); err != nil {
+			if err := SARIF(&b, c.findings, rules, SARIFOptions{Notifications: c.notes}); err != nil {
 				t.Fatal(err)
 			}
 			v, err := jsonschema.UnmarshalJSON(bytes.NewReader(b.Bytes()))
@@ -68,5 +73,16 @@ func TestSARIFSchema(t *testing.T) {
 				t.Errorf("no version")
 			}
 		})
+	}
+}
+
+// TestSARIFUnknownRule: a finding whose rule did not run is refused, not
+// given an invented rule whose help link points nowhere.
+func TestSARIFUnknownRule(t *testing.T) {
+	rule := &diag.Rule{ID: "CD2001", Name: "rest-missing-options", Severity: diag.Error, Title: "t", Doc: "doc", Fix: map[diag.Platform]string{diag.Generic: "fix"}}
+	var b bytes.Buffer
+	err := SARIF(&b, []diag.Finding{{RuleID: "CD2099", Name: "unused-suppression", Detail: "d"}}, []*diag.Rule{rule}, SARIFOptions{})
+	if err == nil || !strings.Contains(err.Error(), "CD2099") {
+		t.Fatalf("SARIF with a finding of an unknown rule: err = %v, want one naming CD2099", err)
 	}
 }

@@ -86,6 +86,8 @@ var registry = []*diag.Rule{
 	cd2026,
 	cd2027,
 	cd2050,
+	cd2098,
+	cd2099,
 	cd2100,
 	cd2101,
 	cd2102,

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corsdoctor/corsdoctor/internal/app/lint"
 	"github.com/corsdoctor/corsdoctor/internal/fakeaws"
 	"github.com/corsdoctor/corsdoctor/internal/golden"
 	"github.com/corsdoctor/corsdoctor/report"
@@ -39,12 +41,12 @@ func TestLintAndAWSAgree(t *testing.T) {
 				}
 			}
 			origins := []string{"https://app.example.com", "https://www.example.com"}
-			lint, err := Lint(&LintOptions{Paths: []string{tmpl}, Origins: origins})
-			if err != nil || len(lint.Errors) > 0 {
-				t.Fatalf("lint: %v %v", err, lint.Errors)
+			linted, err := lint.Run(context.Background(), lint.Options{Paths: []string{tmpl}, Origins: origins})
+			if err != nil || len(linted.Errors) > 0 {
+				t.Fatalf("lint: %v %v", err, linted.Errors)
 			}
 			var lintIDs []string
-			for _, f := range lint.Findings {
+			for _, f := range linted.Findings {
 				lintIDs = append(lintIDs, f.RuleID)
 			}
 			args := []string{"diagnose", "--json", "--api-id", "a1b2c3d4e5"}

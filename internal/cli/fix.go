@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/fix"
+	"github.com/corsdoctor/corsdoctor/internal/app/lint"
 	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 )
 
@@ -101,14 +103,14 @@ func Fix(opts *FixOptions) (*fix.Result, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	lint := func(paths []string, read func(string) ([]byte, error)) (*fix.Linted, error) {
-		res, err := Lint(&LintOptions{App: opts.App, Paths: paths, Origins: origins, Rules: opts.Rules, Config: opts.Config, Read: read})
+	linted := func(paths []string, read func(string) ([]byte, error)) (*fix.Linted, error) {
+		res, err := lint.Run(context.Background(), lint.Options{Paths: paths, Origins: origins, Rules: opts.Rules, Config: opts.Config, Read: read})
 		if err != nil {
 			return nil, err
 		}
-		return &fix.Linted{APIs: res.apis, Findings: res.Findings, Errors: res.Errors, Files: res.fileNames}, nil
+		return &fix.Linted{APIs: res.Models, Findings: res.Findings, Errors: res.Errors, Files: res.FileNames}, nil
 	}
-	return fix.Run(fix.Options{Origins: origins, Headers: headers, Paths: paths, Lint: lint})
+	return fix.Run(fix.Options{Origins: origins, Headers: headers, Paths: paths, Lint: linted})
 }
 
 func runFix(opts *FixOptions) error {

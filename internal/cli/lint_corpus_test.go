@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/internal/app/lint"
 	"github.com/corsdoctor/corsdoctor/internal/golden"
 	"github.com/corsdoctor/corsdoctor/report"
 )
@@ -34,7 +36,7 @@ import (
 func TestLintCorpus(t *testing.T) {
 	report.Version = "0.1.0"
 	dir := filepath.Join("testdata", "lintcorpus")
-	res, err := Lint(&LintOptions{App: NewApp(&IO{}), Paths: []string{dir}})
+	res, err := lint.Run(context.Background(), lint.Options{Paths: []string{dir}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +44,7 @@ func TestLintCorpus(t *testing.T) {
 		t.Errorf("the corpus parses: %v", res.Errors)
 	}
 	var buf bytes.Buffer
-	LintText(&buf, res)
+	report.LintText(&buf, &res.Lint)
 	golden.Check(t, filepath.Join("testdata", "lintcorpus.golden"), buf.Bytes())
 
 	exp := readExpect(t, filepath.Join(dir, "EXPECT"))

@@ -162,13 +162,47 @@ func TestLintSuppressionNeedsReason(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := lintJSON(t, dir)
-	if len(res.Findings) != 1 || res.Findings[0].Name != "bad-suppression" {
-		t.Errorf("want one bad-suppression finding, got %+v", res.Findings)
+	if len(res.Findings) != 1 || res.Findings[0].RuleID != "CD2098" || res.Findings[0].Name != "bad-suppression" {
+		t.Errorf("want one CD2098 bad-suppression finding, got %+v", res.Findings)
 	}
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("ignore:\n  - rule: CD2009\n"), 0o644)
 	if _, _, err := runLintArgs(t, dir, "--config", bad); ExitCode(err) != ExitUsage || !strings.Contains(err.Error(), "reason") {
 		t.Errorf("config suppression without reason: %v", err)
+	}
+}
+
+// TestLintSuppressionRules: the suppression findings are registered
+// rules, selected like any other (issue 19: --rules CD2099 used to fail
+// with "unknown rule").
+func TestLintSuppressionRules(t *testing.T) {
+	for _, c := range []struct {
+		rules string
+		want  map[string]int
+	}{
+		// CD2001 did not run: its suppression cannot be judged.
+		{"CD2099", map[string]int{}},
+		{"CD2001,CD2099", map[string]int{"CD2001": 1, "CD2099": 1}},
+		{"all,-CD2099", nil},
+	} {
+		out, errOut, err := runLintArgs(t, "testdata/lint/repo", "--rules", c.rules, "--format", "json")
+		if code := ExitCode(err); code == ExitUsage && strings.Contains(errOut, "unknown rule") {
+			t.Fatalf("--rules %s: %v %s", c.rules, err, errOut)
+		}
+		var res LintResult
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("--rules %s: %v\n%s", c.rules, err, out)
+		}
+		got := ids(&res)
+		if c.want == nil {
+			if got["CD2099"] != 0 || len(got) == 0 {
+				t.Errorf("--rules %s: %v, want other rules' findings and no CD2099", c.rules, got)
+			}
+			continue
+		}
+		if len(got) != len(c.want) || got["CD2099"] != c.want["CD2099"] || got["CD2001"] != c.want["CD2001"] {
+			t.Errorf("--rules %s: %v, want %v", c.rules, got, c.want)
+		}
 	}
 }
 

@@ -40,6 +40,13 @@ func TestRulesCommand(t *testing.T) {
 	if err != nil || code != 0 || out != string(want) {
 		t.Errorf("rules --markdown: exit %d, equal to docs/rules.md: %v (%v)", code, out == string(want), err)
 	}
+	// The suppression rules lint reports are registered and explained
+	// (issue 19: CD2099 used to be an ID without a rule).
+	for _, c := range []struct{ id, name string }{{"CD2098", "bad-suppression"}, {"CD2099", "unused-suppression"}} {
+		if out, _, code = run(t, "", "rules", c.id); code != 0 || !strings.Contains(out, c.name) || !strings.Contains(out, "corsdoctor:ignore") {
+			t.Errorf("rules %s: exit %d\n%s", c.id, code, out)
+		}
+	}
 	// A retired ID says what replaced it.
 	if out, _, code = run(t, "", "rules", "CD1053"); code != 0 || !strings.Contains(out, "retired") || !strings.Contains(out, "corsdoctor rules CD1022") {
 		t.Errorf("rules CD1053: exit %d\n%s", code, out)
