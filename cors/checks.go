@@ -26,6 +26,8 @@ const (
 	// request, the new URL's scheme, credentials, the redirect limit and
 	// mixed content.
 	CheckRedirect = "redirect"
+	// CheckResponse is a response that never came (a network error).
+	CheckResponse = "response"
 	// CheckStatus is the preflight's ok status (200-299).
 	CheckStatus           = "status"
 	CheckAllowOrigin      = HeaderAllowOrigin
@@ -84,7 +86,7 @@ func (r *Result) Checks() []Check {
 	if r.req == nil {
 		return nil
 	}
-	n := &narrator{}
+	n := newNarrator()
 	var f Fetch
 	var res Result
 	if r.lna {
@@ -96,8 +98,16 @@ func (r *Result) Checks() []Check {
 		}
 		res = evaluate(&f, r.req, hops, n)
 	}
-	if res.Allowed != r.Allowed || res.Stage != r.Stage || res.Error != r.Error || (res.Incomplete == "") != (r.Incomplete == "") {
+	// A network error (the prober's verdict, Result.NetError) is a
+	// response that never came: the replay stops there, short of it.
+	netFail := r.NetError != "" && !r.Allowed && r.Incomplete == "" && r.Stage != StageNone &&
+		res.Incomplete != "" && n.missing >= 0
+	if !netFail && (res.Allowed != r.Allowed || res.Stage != r.Stage || res.Error != r.Error || (res.Incomplete == "") != (r.Incomplete == "")) {
 		return nil
+	}
+	if netFail {
+		n.noResponse(r.Stage)
+		res = *r
 	}
 	if res.Stage == StagePreflight && f.req != nil {
 		n.begin(StageActual, f.redirects, f.url, f.actualNames()...)
@@ -147,6 +157,44 @@ type narrator struct {
 	// joinStage makes the next begin continue the current stage
 	// (EvaluatePrivateNetwork's preflight is also the CORS preflight).
 	joinStage bool
+	// missing is the first check skipped for a response not given (-1:
+	// none; the zero narrator is set up by newNarrator).
+	missing int
+}
+
+func newNarrator() *narrator { return &narrator{missing: -1} }
+
+// absent skips the current stage's undecided checks: their response was
+// not given.
+func (n *narrator) absent(reason string) {
+	if n.missing < 0 {
+		n.missing = n.open
+	}
+	n.stop(reason)
+}
+
+// noResponse rewrites the narration from the first missing response on:
+// the response of stage never came (a network error), so its checks are
+// not evaluated, and nothing after it happened.
+func (n *narrator) noResponse(stage Stage) {
+	rest := append([]Check(nil), n.checks[n.missing:]...)
+	var first Check
+	for _, c := range rest {
+		if c.Stage == stage {
+			first = c
+			break
+		}
+	}
+	n.checks = n.checks[:n.missing]
+	n.open = len(n.checks)
+	n.stage, n.hop, n.url = stage, first.Hop, first.URL
+	n.checks = append(n.checks, Check{Name: CheckResponse, Stage: stage, Hop: first.Hop, URL: first.URL, State: CheckFail})
+	for _, c := range rest {
+		if c.Stage == stage && c.Hop == first.Hop {
+			c.State, c.Reason = CheckSkip, "not evaluated: no response"
+			n.checks = append(n.checks, c)
+		}
+	}
 }
 
 // begin opens a stage, listing its checks in the engine's order, all
@@ -209,7 +257,7 @@ func (n *narrator) stop(reason string) {
 
 func headerOf(name string) string {
 	switch name {
-	case CheckRequest, CheckStatus:
+	case CheckRequest, CheckStatus, CheckResponse:
 		return ""
 	case CheckRedirect:
 		return HeaderLocation

@@ -139,7 +139,7 @@ func TestChecks(t *testing.T) {
 			want: "redirect/0 Access-Control-Allow-Origin pass, redirect/0 redirect pass, actual/1 Access-Control-Allow-Origin pass"},
 		{desc: "redirect response without ACAO", req: get(Chromium),
 			hops: []Hop{{Response: resp(302, "Location: https://api.example.com/next")}, {Response: resp(200, acao)}},
-			want: "redirect/0 Access-Control-Allow-Origin fail"},
+			want: "redirect/0 Access-Control-Allow-Origin fail, redirect/0 redirect skip"},
 		{desc: "redirect to a URL with credentials", req: get(Chromium),
 			hops: []Hop{{Response: resp(302, acao, "Location: https://user:pw@api.example.com/next")}},
 			want: "redirect/0 Access-Control-Allow-Origin pass, redirect/0 redirect fail"},
@@ -233,5 +233,45 @@ func BenchmarkChecks(b *testing.B) {
 		if len(r.Checks()) == 0 {
 			b.Fatal("no checks")
 		}
+	}
+}
+
+// TestChecksNetworkError: a prober's verdict for a response that never
+// came (Result.NetError) narrates that response as the failed check.
+func TestChecksNetworkError(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		desc  string
+		req   Request
+		pf    *Response
+		stage Stage
+		want  string
+	}{
+		{"preflight refused", Request{Origin: appOrigin, URL: apiURL, Method: "PUT"}, nil, StagePreflight,
+			"preflight/0 response fail, preflight/0 redirect skip, preflight/0 Access-Control-Allow-Origin skip, preflight/0 status skip, preflight/0 Access-Control-Allow-Methods skip, actual/0 Access-Control-Allow-Origin skip"},
+		{"actual request refused", Request{Origin: appOrigin, URL: apiURL, Method: "PUT"}, resp(204, "Access-Control-Allow-Origin: *", "Access-Control-Allow-Methods: PUT"), StageActual,
+			"preflight/0 redirect pass, preflight/0 Access-Control-Allow-Origin pass, preflight/0 status pass, preflight/0 Access-Control-Allow-Methods pass, actual/0 response fail, actual/0 Access-Control-Allow-Origin skip"},
+	} {
+		t.Run(tt.desc, func(t *testing.T) {
+			var f Fetch
+			f.Start(&tt.req)
+			if tt.pf != nil {
+				f.ReceivePreflight(tt.pf)
+			}
+			r := f.Result()
+			r.Allowed, r.Incomplete, r.Stage, r.NetError = false, "", tt.stage, "net::ERR_CONNECTION_REFUSED"
+			if err := narrationAgrees(&r); err != nil {
+				t.Fatalf("%v\n%s", err, names(r.Checks()))
+			}
+			cs := r.Checks()
+			if got := names(cs); got != tt.want {
+				t.Errorf("checks\n got  %s\n want %s", got, tt.want)
+			}
+			for _, c := range cs {
+				if c.State == CheckFail && !strings.Contains(c.Reason, "net::ERR_CONNECTION_REFUSED") {
+					t.Errorf("the failed check says %q", c.Reason)
+				}
+			}
+		})
 	}
 }

@@ -88,6 +88,11 @@ func accessTwin(e ErrorName) ErrorName {
 	return e
 }
 
+// AccessError is the access-check error a preflight error is the
+// preflight twin of (PreflightAllowOriginMismatch gives
+// AllowOriginMismatch); any other error is returned as it is.
+func (e ErrorName) AccessError() ErrorName { return accessTwin(e) }
+
 // IsPreflightError reports whether Chromium prefixes the console detail
 // with "Response to preflight request doesn't pass access control check: "
 // (cors_error_string.cc IsPreflightError). The ACAM/ACAH errors come from

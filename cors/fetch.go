@@ -360,7 +360,7 @@ func evaluate(f *Fetch, req *Request, hops []Hop, n *narrator) Result {
 			f.res.Incomplete = "response to the actual request at " + f.url
 			if n != nil {
 				n.begin(StageActual, f.redirects, f.url, f.actualNames()...)
-				n.stop("no response to the actual request")
+				n.absent("no response to the actual request")
 			}
 			break
 		}
@@ -617,7 +617,7 @@ func (f *Fetch) includeCredentials() bool { return f.req.credentials() == Creden
 func (f *Fetch) skipPreflight() {
 	if n := f.narr; n != nil {
 		n.begin(StagePreflight, f.redirects, f.url, f.preflightNames()...)
-		n.stop("no preflight response")
+		n.absent("no preflight response")
 	}
 	f.state = stateActual
 }
@@ -1176,11 +1176,11 @@ func (f *Fetch) Receive(resp *Response) {
 	}
 	n := f.narr
 	if n != nil {
-		stage := StageActual
+		stage, names := StageActual, f.actualNames()
 		if resp.isRedirect() {
-			stage = StageRedirect
+			stage, names = StageRedirect, append(names, CheckRedirect)
 		}
-		n.begin(stage, f.redirects, f.url, f.actualNames()...)
+		n.begin(stage, f.redirects, f.url, names...)
 	}
 	f.res.ActualSent = true
 	f.res.Status = resp.Status

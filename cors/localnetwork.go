@@ -228,7 +228,7 @@ func evaluatePrivateNetwork(f *Fetch, req *Request, from, to AddressSpace, prefl
 	if preflight == nil {
 		res.Incomplete = "response to the private network access preflight at " + req.URL
 		if n != nil {
-			n.stop("no preflight response")
+			n.absent("no preflight response")
 		}
 		return res
 	}

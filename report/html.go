@@ -243,12 +243,6 @@ type htmlFinding struct {
 	FixID string
 }
 
-type check struct {
-	Name   string
-	State  string // pass, fail, skip
-	Reason string
-}
-
 type hdrTable struct {
 	ID, Caption string
 	Status      int
@@ -327,8 +321,7 @@ func newHTMLDoc(doc Document, o HTMLOptions) *htmlDoc {
 func fillResult(hr *htmlResult, curl []string) {
 	r := hr.R
 	hr.Headline = headline(r)
-	hr.PreflightChecks = preflightChecks(r)
-	hr.ActualChecks = actualChecks(r)
+	hr.PreflightChecks, hr.ActualChecks = splitChecks(r)
 	if r.Preflight.Sent {
 		hr.PreflightRows = headerRows(r.Preflight.Headers, r, true)
 	}
@@ -439,209 +432,6 @@ func hget(h map[string][]string, name string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-const (
-	ckRedirect = "redirect"
-	ckACAO     = "Access-Control-Allow-Origin"
-	ckACAC     = "Access-Control-Allow-Credentials"
-	ckStatus   = "status"
-	ckACAM     = "Access-Control-Allow-Methods"
-	ckACAH     = "Access-Control-Allow-Headers"
-	ckRequest  = "request"
-	ckResponse = "response"
-)
-
-// failedCheck names the check a Chromium error is about.
-func failedCheck(e string) string {
-	switch strings.TrimPrefix(e, "Preflight") {
-	case "DisallowedRedirect", "RedirectContainsCredentials", "NoCorsRedirectModeNotFollow":
-		return ckRedirect
-	case "MissingAllowOriginHeader", "MultipleAllowOriginValues", "InvalidAllowOriginValue", "AllowOriginMismatch", "WildcardOriginNotAllowed":
-		return ckACAO
-	case "InvalidAllowCredentials":
-		return ckACAC
-	case "InvalidStatus":
-		return ckStatus
-	case "InvalidAllowMethodsPreflightResponse", "MethodDisallowedByPreflightResponse":
-		return ckACAM
-	case "InvalidAllowHeadersPreflightResponse", "HeaderDisallowedByPreflightResponse":
-		return ckACAH
-	}
-	return ""
-}
-
-// failReason is the plain reason shown beside the failed check.
-func failReason(r Result) string {
-	msg := r.ConsoleMessage
-	if i := strings.Index(msg, "has been blocked by CORS policy: "); i >= 0 {
-		msg = msg[i+len("has been blocked by CORS policy: "):]
-	}
-	msg = strings.TrimPrefix(msg, "Response to preflight request doesn't pass access control check: ")
-	if msg == "" && r.Explanation != nil {
-		msg = r.Explanation.Cause
-	}
-	if msg == "" {
-		msg = "the browser stopped here"
-	}
-	return msg
-}
-
-// shortReason is the few words the diagram shows beside the failed check.
-func shortReason(r Result) string {
-	p := shorten(r.FailedParameter, 24)
-	switch strings.TrimPrefix(r.ChromiumError, "Preflight") {
-	case "MissingAllowOriginHeader":
-		return "absent"
-	case "AllowOriginMismatch":
-		return "'" + p + "' is not the origin"
-	case "MultipleAllowOriginValues":
-		return "several values"
-	case "InvalidAllowOriginValue":
-		return "invalid '" + p + "'"
-	case "WildcardOriginNotAllowed":
-		return "'*' with credentials"
-	case "InvalidAllowCredentials":
-		return "'" + p + "' is not 'true'"
-	case "InvalidStatus":
-		return fmt.Sprintf("%d is not 2xx", r.Preflight.Status)
-	case "DisallowedRedirect":
-		return "the preflight was redirected"
-	case "RedirectContainsCredentials":
-		return "credentials in Location"
-	case "MethodDisallowedByPreflightResponse":
-		return p + " not listed"
-	case "HeaderDisallowedByPreflightResponse":
-		return p + " not listed"
-	case "InvalidAllowMethodsPreflightResponse", "InvalidAllowHeadersPreflightResponse":
-		return "unparsable"
-	}
-	if r.ChromiumError != "" {
-		return r.ChromiumError
-	}
-	return shorten(failReason(r), 30)
-}
-
-func preflightChecks(r Result) []check {
-	p := r.Preflight
-	if !p.Required {
-		return nil
-	}
-	names := []string{ckRedirect, ckACAO}
-	if r.Credentials == "include" {
-		names = append(names, ckACAC)
-	}
-	names = append(names, ckStatus, ckACAM)
-	if p.RequestHeaders != "" {
-		names = append(names, ckACAH)
-	}
-	cs := make([]check, len(names))
-	failAt := -1
-	if r.BlockedAt == "preflight" {
-		fc := failedCheck(r.ChromiumError)
-		for i, n := range names {
-			if n == fc {
-				failAt = i
-			}
-		}
-		if failAt < 0 {
-			// A failure without a CORS error name (network error):
-			// charge it to the first check.
-			failAt = 0
-		}
-	}
-	for i, n := range names {
-		cs[i].Name = n
-		switch {
-		case !p.Sent:
-			cs[i].State, cs[i].Reason = "skip", "no preflight response"
-		case failAt >= 0 && i == failAt:
-			cs[i].State, cs[i].Reason = "fail", failReason(r)
-		case failAt >= 0 && i > failAt:
-			cs[i].State, cs[i].Reason = "skip", "not evaluated: the browser stopped at "+names[failAt]
-		default:
-			cs[i].State, cs[i].Reason = "pass", passReason(r, n, p.Headers, p.Status, true)
-		}
-	}
-	return cs
-}
-
-func actualChecks(r Result) []check {
-	names := []string{}
-	if len(r.Actual.Redirects) > 0 || r.BlockedAt == "redirect" {
-		names = append(names, ckRedirect)
-	}
-	names = append(names, ckACAO)
-	if r.Credentials == "include" {
-		names = append(names, ckACAC)
-	}
-	if r.BlockedAt == "request" {
-		return []check{{Name: ckRequest, State: "fail", Reason: failReason(r)}}
-	}
-	cs := make([]check, len(names))
-	failAt := -1
-	if r.BlockedAt == "actual" || r.BlockedAt == "redirect" {
-		fc := failedCheck(r.ChromiumError)
-		for i, n := range names {
-			if n == fc {
-				failAt = i
-			}
-		}
-		if failAt < 0 {
-			names = append(names, ckResponse)
-			cs = append(cs, check{})
-			failAt = len(names) - 1
-		}
-	}
-	for i, n := range names {
-		cs[i].Name = n
-		switch {
-		case r.BlockedAt == "preflight":
-			cs[i].State, cs[i].Reason = "skip", "not sent: the preflight failed"
-		case failAt >= 0 && i == failAt:
-			cs[i].State, cs[i].Reason = "fail", failReason(r)
-		case failAt >= 0 && i > failAt:
-			cs[i].State, cs[i].Reason = "skip", "not evaluated: the browser stopped at "+names[failAt]
-		case !r.Actual.Sent && failAt < 0:
-			cs[i].State, cs[i].Reason = "skip", "no response to the actual request"
-		default:
-			cs[i].State, cs[i].Reason = "pass", passReason(r, n, r.Actual.Headers, r.Actual.Status, false)
-		}
-	}
-	return cs
-}
-
-func passReason(r Result, name string, h map[string][]string, status int, preflight bool) string {
-	switch name {
-	case ckRedirect:
-		if preflight {
-			return fmt.Sprintf("%d is not a redirect", status)
-		}
-		return fmt.Sprintf("%d redirect(s) followed", len(r.Actual.Redirects))
-	case ckACAO:
-		v, ok := hget(h, ckACAO)
-		if !ok {
-			return "not needed"
-		}
-		if v == "*" {
-			return "'*' allows any origin without credentials"
-		}
-		return "'" + v + "' matches the origin"
-	case ckACAC:
-		v, _ := hget(h, ckACAC)
-		return "'" + v + "'"
-	case ckStatus:
-		return fmt.Sprintf("%d is an ok status (200-299)", status)
-	case ckACAM:
-		m := r.Preflight.RequestMethod
-		if cors.IsSafelistedMethod(m) {
-			return m + " is safelisted: no listing needed"
-		}
-		return m + " is allowed"
-	case ckACAH:
-		return r.Preflight.RequestHeaders + " allowed"
-	}
-	return "ok"
 }
 
 // headerRows lists the headers, CORS ones first, marking the offending one.
@@ -797,7 +587,7 @@ func buildDiagram(hr *htmlResult) *diagram {
 			}
 			text := sym + " " + c.Name
 			if c.State == "fail" {
-				text += ": " + shortReason(hr.R)
+				text += ": " + shortReason(c.c, hr.R)
 			}
 			n.Lines = append(n.Lines, dline{X: n.X + 12, Y: ly, Text: shorten(text, 56), Class: "c-" + c.State})
 			ly += 18
@@ -809,7 +599,7 @@ func buildDiagram(hr *htmlResult) *diagram {
 	path := pathOf(r.URL)
 	msg(xPage, xBrows, r.Method+" "+shorten(path, 30), "fetch from "+r.Origin+", credentials "+r.Credentials, "m-req")
 	if r.BlockedAt == "request" {
-		note("Before sending", actualChecks(r))
+		note("Before sending", hr.ActualChecks)
 	}
 	if r.Preflight.Required {
 		sub := "Access-Control-Request-Method: " + r.Preflight.RequestMethod
@@ -823,7 +613,7 @@ func buildDiagram(hr *htmlResult) *diagram {
 				cls = "m-bad"
 			}
 			sub := ""
-			if v, ok := hget(r.Preflight.Headers, ckACAO); ok {
+			if v, ok := hget(r.Preflight.Headers, cors.HeaderAllowOrigin); ok {
 				sub = "Access-Control-Allow-Origin: " + v
 			} else {
 				sub = "no Access-Control-Allow-Origin"
@@ -832,7 +622,7 @@ func buildDiagram(hr *htmlResult) *diagram {
 		} else {
 			msg(xServ, xBrows, "no preflight response", "not observed", "m-skip")
 		}
-		note("Preflight checks", preflightChecks(r))
+		note("Preflight checks", hr.PreflightChecks)
 	}
 	switch {
 	case r.BlockedAt == "preflight" || r.BlockedAt == "request":
@@ -849,7 +639,7 @@ func buildDiagram(hr *htmlResult) *diagram {
 				cls = "m-bad"
 			}
 			sub := "no Access-Control-Allow-Origin"
-			if v, ok := hget(r.Actual.Headers, ckACAO); ok {
+			if v, ok := hget(r.Actual.Headers, cors.HeaderAllowOrigin); ok {
 				sub = "Access-Control-Allow-Origin: " + v
 			}
 			msg(xServ, xBrows, statusText(r.Actual.Status), sub, cls)
@@ -861,7 +651,7 @@ func buildDiagram(hr *htmlResult) *diagram {
 			msg(xServ, xBrows, label, shorten(r.Error+r.Incomplete, 46), "m-skip")
 		}
 		if r.Actual.Sent || r.BlockedAt != "" {
-			note("Response checks", actualChecks(r))
+			note("Response checks", hr.ActualChecks)
 		}
 	}
 	switch Verdict(r) {

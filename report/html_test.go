@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/internal/golden"
 )
 
@@ -78,6 +79,9 @@ func hostile() Document {
 			Preflight: EnginePreflight{Required: true, RequestMethod: x, RequestHeaders: x}, Differences: []string{x}}},
 		Browsers: []*Browser{{Engine: "firefox" + x, Product: x, ConsoleLines: []string{x}, ConsoleFromEngine: true, Notes: []string{x}},
 			{Product: x, ConsoleMessage: x}},
+		Checks: []cors.Check{{Name: x, Stage: cors.StagePreflight, URL: x, Header: x, Value: x, State: cors.CheckPass, Reason: x},
+			{Name: "Access-Control-Allow-Origin", Stage: cors.StagePreflight, Hop: 1, Header: "Access-Control-Allow-Origin", Value: x, Present: true, State: cors.CheckFail, Error: cors.PreflightAllowOriginMismatch, Reason: x},
+			{Name: x, Stage: cors.StageRedirect, State: cors.CheckSkip, Reason: x}},
 	}}}
 }
 
@@ -381,4 +385,40 @@ func FuzzHTMLEscaping(f *testing.F) {
 			t.Errorf("%d script elements, want 1", scripts)
 		}
 	})
+}
+
+// TestHTMLNarratesEngineChecks: the check lists, the diagram and the
+// marked header come from Result.Checks (the engine's narration), never
+// from the console message.
+func TestHTMLNarratesEngineChecks(t *testing.T) {
+	t.Parallel()
+	doc := loadDoc(t, "trailing-slash")
+	r := &doc.Results[0]
+	r.ConsoleMessage = "has been blocked by CORS policy: Response to preflight request doesn't pass access control check: console text"
+	for i := range r.Checks {
+		if r.Checks[i].State == cors.CheckFail {
+			r.Checks[i].Reason = "the engine's reason"
+		}
+	}
+	var buf bytes.Buffer
+	if err := HTML(&buf, doc, HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, `<strong>Access-Control-Allow-Origin</strong>: the engine&#39;s reason</li>`) {
+		t.Error("the failed check does not show the engine's reason")
+	}
+	if strings.Contains(out, "</strong>: console text") {
+		t.Error("a check's reason was cut out of the console message")
+	}
+	// Without the engine's checks there is nothing to narrate: no list is
+	// rebuilt from the error name.
+	r.Checks = nil
+	buf.Reset()
+	if err := HTML(&buf, doc, HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), `data-check=`) || strings.Contains(buf.String(), `class="bad"`) {
+		t.Error("checks or a marked header without Result.Checks")
+	}
 }

@@ -77,6 +77,10 @@ type Result struct {
 	// Browsers are the real browsers' observations of `browser --engine
 	// all` (Browser holds the first).
 	Browsers []*Browser `json:"browsers,omitempty"`
+	// Checks narrate the verdict: every check the engine made, in its
+	// order, then those it never reached (cors.Result.Checks; values and
+	// reasons redacted unless --show-secrets).
+	Checks []cors.Check `json:"checks,omitempty"`
 }
 
 // Preflight describes the OPTIONS request.
@@ -185,6 +189,13 @@ func NewResult(ex *evidence.Exchange, findings []diag.Finding, opt Options) Resu
 		out.FirefoxError, out.FirefoxMessage, out.FirefoxDocs = "", "", ""
 	}
 	out.Engines, out.EngineSummary = engineVerdicts(ex, opt)
+	out.Checks = r.Checks()
+	if !opt.ShowSecrets {
+		for i := range out.Checks {
+			c := &out.Checks[i]
+			c.URL, c.Value, c.Reason = redact.URL(c.URL), redact.Text(c.Value), redact.Text(c.Reason)
+		}
+	}
 	if ex.Source != (evidence.Source{}) {
 		out.Source = ex.Source.String()
 	}

@@ -257,24 +257,3 @@ func writeHeaders(w *errWriter, h map[string][]string, r Result, preflight bool)
 		w.printf("     (no Access-Control-* headers)%s\n", m)
 	}
 }
-
-func offendingHeader(r Result, preflight bool) string {
-	if r.Allowed || (r.BlockedAt == "preflight") != preflight {
-		return ""
-	}
-	switch strings.TrimPrefix(r.ChromiumError, "Preflight") {
-	case "MissingAllowOriginHeader", "MultipleAllowOriginValues", "InvalidAllowOriginValue", "AllowOriginMismatch", "WildcardOriginNotAllowed":
-		return "Access-Control-Allow-Origin"
-	case "InvalidAllowCredentials":
-		return "Access-Control-Allow-Credentials"
-	}
-	switch r.ChromiumError {
-	case "MethodDisallowedByPreflightResponse", "InvalidAllowMethodsPreflightResponse":
-		return "Access-Control-Allow-Methods"
-	case "HeaderDisallowedByPreflightResponse", "InvalidAllowHeadersPreflightResponse":
-		return "Access-Control-Allow-Headers"
-	case "PreflightDisallowedRedirect":
-		return "Location"
-	}
-	return ""
-}
