@@ -110,14 +110,27 @@ func Fix(c *fixer.Ctx) (*fixer.Change, error) {
 		fmt.Fprintf(&b, "// %s\nmaxAge: Duration.hours(2),  // Chromium caps preflight caching at 7200 s\n", path)
 		summary = "lower maxAge of " + path
 	default:
-		preflight(&b, api, path, origins, headers, fixer.CredentialsAllowed(api))
+		// A REST preflight is a resource's (Resource.addCorsPreflight):
+		// name the resource holding the finding's method, with its
+		// methods, not the method's construct (CDK puts a Method at
+		// RESOURCE_PATH/VERB, the root resource at API_PATH/Default).
+		var res *apimodel.Resource
+		if api.Kind == apimodel.REST {
+			res = fixer.ResourceAt(api, c.Finding.Location)
+			if rp := methodResourcePath(d, c.Finding.Location, apiPath); rp != "" {
+				path = rp
+			}
+		}
+		preflight(&b, api, res, path, origins, headers, fixer.CredentialsAllowed(api))
 		summary = "set the CORS options of " + path
 	}
 	return &fixer.Change{Summary: summary, Advice: b.String()}, nil
 }
 
 // preflight writes the construct's CORS options.
-func preflight(b *strings.Builder, api *apimodel.API, path string, origins, headers []string, cred bool) {
+// res is the REST resource to answer preflights on (nil: every resource's
+// methods, for defaultCorsPreflightOptions).
+func preflight(b *strings.Builder, api *apimodel.API, res *apimodel.Resource, path string, origins, headers []string, cred bool) {
 	q := func(ss []string) string {
 		out := make([]string, len(ss))
 		for i, s := range ss {
@@ -141,7 +154,11 @@ func preflight(b *strings.Builder, api *apimodel.API, path string, origins, head
 		fmt.Fprintf(b, "// %s (aws-cdk-lib/aws-lambda Function)\nfn.addFunctionUrl({\n  cors: {\n    allowedOrigins: [%s],\n    allowedHeaders: [%s],\n  },\n});\n", path, q(origins), q(headers))
 	default:
 		var ms []string
-		for _, r := range api.Resources {
+		rs := api.Resources
+		if res != nil {
+			rs = []*apimodel.Resource{res}
+		}
+		for _, r := range rs {
 			for _, m := range fixer.Methods(r) {
 				if !contains(ms, m) {
 					ms = append(ms, m)
@@ -154,7 +171,7 @@ func preflight(b *strings.Builder, api *apimodel.API, path string, origins, head
 		}
 		fmt.Fprintf(b, "// %s (aws-cdk-lib/aws-apigateway)\nresource.addCorsPreflight({\n  allowOrigins: [%s],\n  allowMethods: [%s],\n%s%s});\n",
 			path, q(origins), q(ms), hl, credLine)
-		fmt.Fprintf(b, "// or for every resource: new apigateway.RestApi(this, '...', { defaultCorsPreflightOptions: { ...the same } })\n")
+		fmt.Fprintf(b, "// or for every resource: new apigateway.RestApi(this, '...', { defaultCorsPreflightOptions: { allowOrigins, allowHeaders as above } })  // allowMethods defaults to Cors.ALL_METHODS\n")
 	}
 }
 
@@ -182,6 +199,38 @@ func constructPath(d *yamledit.Doc, loc fixer.Source) string {
 		return ""
 	}
 	return resourcePath(d, p[1])
+}
+
+// methodResourcePath returns the construct path of the REST resource of
+// the AWS::ApiGateway::Method holding loc: its ResourceId's Ref, or
+// API_PATH/Default for the root resource (GetAtt RootResourceId); "" when
+// loc is not in a method.
+func methodResourcePath(d *yamledit.Doc, loc fixer.Source, apiPath string) string {
+	if loc.File != d.Name {
+		return ""
+	}
+	ns := d.NodesAt(loc.Line, loc.Column)
+	if len(ns) == 0 {
+		return ""
+	}
+	p := d.Path(ns[0])
+	if len(p) < 2 || p[0] != "Resources" {
+		return ""
+	}
+	r := yamledit.Get(yamledit.Get(d.Root(), "Resources"), p[1])
+	if t, _ := fixer.ScalarValue(yamledit.Get(r, "Type")); t != "AWS::ApiGateway::Method" {
+		return ""
+	}
+	id := yamledit.Get(yamledit.Get(r, "Properties"), "ResourceId")
+	if ref, ok := fixer.ScalarValue(yamledit.Get(id, "Ref")); ok {
+		return resourcePath(d, ref)
+	}
+	if ga := yamledit.Get(id, "Fn::GetAtt"); ga != nil && ga.Kind == yaml.SequenceNode && len(ga.Content) == 2 {
+		if attr, _ := fixer.ScalarValue(ga.Content[1]); attr == "RootResourceId" {
+			return apiPath + "/Default"
+		}
+	}
+	return ""
 }
 
 func resourcePath(d *yamledit.Doc, id string) string {
