@@ -400,24 +400,44 @@ func (d *Doc) flowEnd(n *yaml.Node, off int) (int, error) {
 func (d *Doc) blockLastLine(n *yaml.Node) int {
 	c := n.Column - 1
 	last := n.Line
+	// scalar is the indentation of the line that opened a block scalar
+	// ("key: |", "- >-"): the lines indented deeper are its content, even
+	// when they start with '#' (a VTL template's "#set(...)"), which
+	// outside a block scalar would be a comment.
+	scalar := -1
+	if blockScalarHeader(d.lineText(n.Line)) {
+		scalar = leading(d.lineText(n.Line))
+	}
 	for l := n.Line + 1; l <= len(d.lines); l++ {
 		s := d.lineText(l)
+		if scalar >= 0 {
+			if strings.TrimSpace(s) == "" {
+				continue
+			}
+			if leading(s) > scalar {
+				last = l
+				continue
+			}
+			scalar = -1
+		}
 		if blankOrComment(s) {
 			continue
 		}
 		ind := leading(s)
 		if ind > c {
 			last = l
+			if blockScalarHeader(s) {
+				scalar = ind
+			}
 			continue
 		}
 		if ind == c {
 			rest := s[ind:]
-			if n.Kind == yaml.MappingNode {
+			if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode && (rest == "-" || strings.HasPrefix(rest, "- ")) {
 				last = l
-				continue
-			}
-			if n.Kind == yaml.SequenceNode && (rest == "-" || strings.HasPrefix(rest, "- ")) {
-				last = l
+				if blockScalarHeader(s) {
+					scalar = ind
+				}
 				continue
 			}
 		}
@@ -427,6 +447,26 @@ func (d *Doc) blockLastLine(n *yaml.Node) int {
 		break
 	}
 	return last
+}
+
+// blockScalarHeader reports whether a line ends with a block scalar
+// indicator ("key: |", "key: >-", "- |2", with an optional comment).
+func blockScalarHeader(line string) bool {
+	if i := commentStart([]byte(line)); i >= 0 {
+		line = line[:i]
+	}
+	line = strings.TrimRight(line, " \t")
+	j := strings.LastIndexAny(line, "|>")
+	if j < 0 {
+		return false
+	}
+	for _, c := range line[j+1:] {
+		if !(c == '-' || c == '+' || c >= '1' && c <= '9') {
+			return false
+		}
+	}
+	before := strings.TrimRight(line[:j], " \t")
+	return j > 0 && (strings.HasSuffix(before, ":") || strings.HasSuffix(before, "-") || before == "" || strings.HasPrefix(strings.TrimLeft(before, " "), "!") && strings.Contains(before, ":"))
 }
 
 // span returns the byte range of node n's text (value only: no tag or

@@ -74,6 +74,15 @@ func TestEdits(t *testing.T) {
 			},
 		},
 		{
+			// A block scalar's content line that starts with '#' (a VTL
+			// mapping template: "#set(...)") is content, not a comment:
+			// an insert after it must not cut it off the mapping.
+			desc: "insert after a block scalar whose last line starts with #",
+			in:   "A:\n  t: |\n    #set($x = 1) $x\n  u: >-\n    #if($y)\n\n    #end\nB: 1\n",
+			want: "A:\n  t: |\n    #set($x = 1) $x\n  u: >-\n    #if($y)\n\n    #end\n  z: v\nB: 1\n",
+			edit: func(t *testing.T, d *Doc) error { return d.Insert(path(t, d, "A"), "z", str("v")) },
+		},
+		{
 			desc: "insert follows a 4-space indent and compact sequences",
 			in:   "A:\n    L:\n    - 1\n    M: x\n",
 			want: "A:\n    L:\n    - 1\n    M: x\n    N:\n    - a\n    - b\n",

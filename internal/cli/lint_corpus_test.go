@@ -17,8 +17,8 @@ import (
 	"github.com/corsdoctor/corsdoctor/report"
 )
 
-// The lint corpus (testdata/lintcorpus) holds real public templates,
-// byte-identical to their repositories (SOURCES: repository, path, commit,
+// The lint corpus (testdata/lintcorpus) holds reconstructions of real public
+// templates, the facts lint reads kept (SOURCES: repository, path, commit,
 // licence). EXPECT lists the findings judged correct by reading each
 // template ("FILE:LINE RULE"), the defects lint misses ("miss FILE:LINE
 // RULE") and the findings judged wrong ("wrong FILE:LINE RULE"), each

@@ -1,13 +1,15 @@
+# Reconstructed for corsdoctor's lint corpus from terraform-aws-modules/terraform-aws-apigateway-v2 main.tf
+# at c1b61c309e1a253b75799f5e65afeadbd52b0267 (Apache-2.0): only the facts lint reads are carried over (APIs, routes,
+# methods, integrations, authorizers, CORS settings, gateway responses, function URLs;
+# other resources keep only their type); inline handler code is replaced by our own
+# minimal handler returning the same CORS headers; comments, descriptions, schemas and
+# unrelated properties are dropped. See SOURCES.
 locals {
   is_http      = var.protocol_type == "HTTP"
   is_websocket = var.protocol_type == "WEBSOCKET"
 
   create_routes_and_integrations = var.create && var.create_routes_and_integrations
 }
-
-################################################################################
-# API Gateway
-################################################################################
 
 resource "aws_apigatewayv2_api" "this" {
   count = var.create ? 1 : 0
@@ -31,8 +33,7 @@ resource "aws_apigatewayv2_api" "this" {
   }
 
   credentials_arn = local.is_http ? var.credentials_arn : null
-  description     = var.description
-  # https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html
+
   disable_execute_api_endpoint = local.is_http && local.create_domain_name ? true : var.disable_execute_api_endpoint
   fail_on_warnings             = local.is_http ? var.fail_on_warnings : null
   ip_address_type              = var.ip_address_type
@@ -43,12 +44,7 @@ resource "aws_apigatewayv2_api" "this" {
   target                       = local.is_http ? var.target : null
   version                      = var.api_version
 
-  tags = var.tags
 }
-
-################################################################################
-# Authorizer(s)
-################################################################################
 
 resource "aws_apigatewayv2_authorizer" "this" {
   for_each = { for k, v in var.authorizers : k => v if var.create }
@@ -76,10 +72,6 @@ resource "aws_apigatewayv2_authorizer" "this" {
 
   name = coalesce(each.value.name, each.key)
 }
-
-################################################################################
-# Domain Name
-################################################################################
 
 locals {
   create_domain_name = var.create && var.create_domain_name
@@ -109,7 +101,6 @@ resource "aws_apigatewayv2_domain_name" "this" {
     }
   }
 
-  tags = var.tags
 }
 
 resource "aws_apigatewayv2_api_mapping" "this" {
@@ -123,12 +114,8 @@ resource "aws_apigatewayv2_api_mapping" "this" {
   stage           = aws_apigatewayv2_stage.this[0].id
 }
 
-################################################################################
-# Domain - Route53 Record
-################################################################################
-
 locals {
-  # https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html
+
   stripped_domain_name = replace(var.domain_name, "*.", "")
 
   record_names = coalescelist(var.subdomains, [local.stripped_domain_name])
@@ -139,29 +126,12 @@ locals {
 }
 
 data "aws_route53_zone" "this" {
-  count = local.create_domain_name && var.create_domain_records ? 1 : 0
 
-  name         = coalesce(var.hosted_zone_name, local.stripped_domain_name)
-  private_zone = var.private_zone
 }
 
 resource "aws_route53_record" "this" {
-  for_each = { for k, v in local.record_set : k => v if local.create_domain_name && var.create_domain_records }
 
-  zone_id = data.aws_route53_zone.this[0].zone_id
-  name    = each.value.name
-  type    = each.value.type
-
-  alias {
-    name                   = aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0].target_domain_name
-    zone_id                = aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0].hosted_zone_id
-    evaluate_target_health = false
-  }
 }
-
-################################################################################
-# Domain - Certificate
-################################################################################
 
 locals {
   create_certificate = local.create_domain_name && var.create_certificate && !var.private_zone
@@ -183,12 +153,7 @@ module "acm" {
 
   validation_method = "DNS"
 
-  tags = var.tags
 }
-
-################################################################################
-# Route(s)
-################################################################################
 
 resource "aws_apigatewayv2_route" "this" {
   for_each = { for k, v in var.routes : k => v if local.create_routes_and_integrations }
@@ -219,10 +184,6 @@ resource "aws_apigatewayv2_route" "this" {
   target                              = "integrations/${aws_apigatewayv2_integration.this[each.key].id}"
 }
 
-################################################################################
-# Route Response(s)
-################################################################################
-
 resource "aws_apigatewayv2_route_response" "this" {
   for_each = { for k, v in var.routes : k => v if local.create_routes_and_integrations && coalesce(v.route_response.create, false) }
 
@@ -235,10 +196,6 @@ resource "aws_apigatewayv2_route_response" "this" {
   route_response_key         = each.value.route_response.route_response_key
 }
 
-################################################################################
-# Integration(s)
-################################################################################
-
 resource "aws_apigatewayv2_integration" "this" {
   for_each = { for k, v in var.routes : k => v.integration if local.create_routes_and_integrations }
 
@@ -249,7 +206,6 @@ resource "aws_apigatewayv2_integration" "this" {
   connection_type           = each.value.connection_type
   content_handling_strategy = each.value.content_handling_strategy
   credentials_arn           = each.value.credentials_arn
-  description               = each.value.description
   integration_method        = each.value.method
   integration_subtype       = each.value.subtype
   integration_type          = each.value.type
@@ -284,10 +240,6 @@ resource "aws_apigatewayv2_integration" "this" {
   }
 }
 
-################################################################################
-# Integration(s) Response
-################################################################################
-
 resource "aws_apigatewayv2_integration_response" "this" {
   for_each = { for k, v in var.routes : k => v.integration if local.create_routes_and_integrations && v.integration.response.integration_response_key != null }
 
@@ -301,10 +253,6 @@ resource "aws_apigatewayv2_integration_response" "this" {
   response_templates            = each.value.response.response_templates
   template_selection_expression = each.value.response.template_selection_expression
 }
-
-################################################################################
-# Stage
-################################################################################
 
 locals {
   create_stage = var.create && var.create_stage
@@ -367,7 +315,6 @@ resource "aws_apigatewayv2_stage" "this" {
   }
 
   deployment_id = local.is_http ? null : try(aws_apigatewayv2_deployment.this[0].id, null)
-  description   = var.stage_description
   name          = var.stage_name
 
   dynamic "route_settings" {
@@ -385,24 +332,17 @@ resource "aws_apigatewayv2_stage" "this" {
 
   stage_variables = var.stage_variables
 
-  tags = merge(var.tags, var.stage_tags)
-
   depends_on = [
     aws_apigatewayv2_route.this
   ]
 }
-
-################################################################################
-# Deployment
-################################################################################
 
 resource "aws_apigatewayv2_deployment" "this" {
   count = local.create_stage && var.deploy_stage && !local.is_http ? 1 : 0
 
   region = var.region
 
-  api_id      = aws_apigatewayv2_api.this[0].id
-  description = var.description
+  api_id = aws_apigatewayv2_api.this[0].id
 
   triggers = {
     redeployment = sha1(join(",", tolist([
@@ -425,27 +365,9 @@ resource "aws_apigatewayv2_deployment" "this" {
   }
 }
 
-################################################################################
-# Stage Access Logs - Log Group
-################################################################################
-
 resource "aws_cloudwatch_log_group" "this" {
-  for_each = { for k, v in { "this" = var.stage_access_log_settings } : k => v if local.create_stage && v != null && try(v.create_log_group, true) }
 
-  region = var.region
-
-  name              = coalesce(each.value.log_group_name, "/aws/apigateway/${var.name}/${replace(var.stage_name, "$", "")}")
-  retention_in_days = each.value.log_group_retention_in_days
-  kms_key_id        = each.value.log_group_kms_key_id
-  skip_destroy      = each.value.log_group_skip_destroy
-  log_group_class   = each.value.log_group_class
-
-  tags = merge(var.tags, each.value.log_group_tags)
 }
-
-################################################################################
-# VPC Link
-################################################################################
 
 resource "aws_apigatewayv2_vpc_link" "this" {
   for_each = { for k, v in var.vpc_links : k => v if var.create }
@@ -456,5 +378,4 @@ resource "aws_apigatewayv2_vpc_link" "this" {
   security_group_ids = each.value.security_group_ids
   subnet_ids         = each.value.subnet_ids
 
-  tags = merge(var.tags, var.vpc_link_tags, try(each.value.tags, {}))
 }

@@ -1,26 +1,18 @@
-# Secret store for CloudFront header
+# Reconstructed for corsdoctor's lint corpus from aws-samples/serverless-patterns apigw-http-api-waf-cloudfront-terraform/secretsmanager.tf
+# at fb7b5d06c27d8abb1bd35e52ab7523acf4baab7b (MIT-0): only the facts lint reads are carried over (APIs, routes,
+# methods, integrations, authorizers, CORS settings, gateway responses, function URLs;
+# other resources keep only their type); inline handler code is replaced by our own
+# minimal handler returning the same CORS headers; comments, descriptions, schemas and
+# unrelated properties are dropped. See SOURCES.
 resource "aws_secretsmanager_secret" "cf_api_header_secret_store" {
-  name = var.cloudfront_api_secret_name
-  description = "CloudFront secret"
 }
 
-# Secret value for CloudFront header
 resource "aws_secretsmanager_secret_version" "cf_api_header_secret_value" {
-  secret_id     = aws_secretsmanager_secret.cf_api_header_secret_store.id
-  secret_string = random_id.secret_random_value.hex
 }
 
-# Random value for CloudFront header
 resource "random_id" "secret_random_value" {
-    byte_length = var.unique_key_length
 }
 
-# Secret rotation
 resource "aws_secretsmanager_secret_rotation" "cf_api_header_secret_store_rotation" {
-  secret_id           = aws_secretsmanager_secret.cf_api_header_secret_store.id
-  rotation_lambda_arn = aws_lambda_function.secret_rotation_lambda.arn
 
-  rotation_rules {
-    automatically_after_days = 30
-  }
 }

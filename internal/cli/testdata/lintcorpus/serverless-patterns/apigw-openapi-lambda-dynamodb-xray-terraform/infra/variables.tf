@@ -1,10 +1,9 @@
-# This code declars common variables to be used in terraform resource defintions.  
-# © 2023 Amazon Web Services, Inc. or its affiliates. All Rights Reserved.  
-# This AWS Content is provided subject to the terms of the AWS Customer Agreement available at  
-# http://aws.amazon.com/agreement or other written agreement between Customer and either
-# Amazon Web Services, Inc. or Amazon Web Services EMEA SARL or both.
-
-########################### Common ###########################
+# Reconstructed for corsdoctor's lint corpus from aws-samples/serverless-patterns apigw-openapi-lambda-dynamodb-xray-terraform/infra/variables.tf
+# at fb7b5d06c27d8abb1bd35e52ab7523acf4baab7b (MIT-0): only the facts lint reads are carried over (APIs, routes,
+# methods, integrations, authorizers, CORS settings, gateway responses, function URLs;
+# other resources keep only their type); inline handler code is replaced by our own
+# minimal handler returning the same CORS headers; comments, descriptions, schemas and
+# unrelated properties are dropped. See SOURCES.
 variable "region" {
   type    = string
   default = "us-east-1"
@@ -19,14 +18,12 @@ variable "tag_project" {
   type    = string
   default = "openapi-demo"
 }
-##############################################################
-########################## DynamoDB ##########################
+
 variable "customer_ddb_table_name" {
   type    = string
   default = "customer-db"
 }
-##############################################################
-####################### Lambda Common ########################
+
 variable "lambda_runtime" {
   type    = string
   default = "nodejs24.x"
@@ -38,24 +35,20 @@ variable "lambda_handler" {
 }
 
 variable "compatible_runtimes" {
-  description = "A list of Runtimes this layer is compatible with. Up to 5 runtimes can be specified."
-  type        = list(string)
-  default     = ["nodejs24.x"]
+  type    = list(string)
+  default = ["nodejs24.x"]
 }
 
 variable "default_log_level" {
-  description = "Default Log level setting for lambdas"
-  type        = string
-  default     = "INFO"
+  type    = string
+  default = "INFO"
 }
 
 variable "default_api_timeout" {
-  description = "Default timeout in seconds for lambda API's"
-  type        = number
-  default     = 10
+  type    = number
+  default = 10
 }
-##############################################################
-######################## AWS SDK Layer #######################
+
 variable "aws_sdk_layer_src" {
   type    = string
   default = "../dist/layer/aws-sdk/"
@@ -70,8 +63,7 @@ variable "aws_sdk_layer_desc" {
   type    = string
   default = "This layer provides necessary AWS SDK libraries for lambdas"
 }
-##############################################################
-################### External lib layer ##################
+
 variable "ext_libs_layer_src" {
   type    = string
   default = "../dist/layer/ext-libs/"
@@ -86,8 +78,7 @@ variable "ext_libs_layer_desc" {
   type    = string
   default = "This layer provides requied external libs across all lambdas"
 }
-##############################################################
-############### AWS Lambda Powertools with middy #############
+
 variable "lambda_powertools_layer_src" {
   type    = string
   default = "../dist/layer/lambda-powertools/"
@@ -102,8 +93,7 @@ variable "lambda_powertools_layer_desc" {
   type    = string
   default = "This layer offers structured logging, tracing and metric generation in lambdas"
 }
-##############################################################
-######################## Common Code Layer #######################
+
 variable "common_code_layer_src" {
   type    = string
   default = "../dist/layers/"
@@ -118,8 +108,7 @@ variable "common_code_layer_desc" {
   type    = string
   default = "Shared code across lambdas"
 }
-##############################################################
-####################### API Demo Lambda ######################
+
 variable "openapi_demo_lambda_src" {
   type    = string
   default = "../dist/lambdas/openapi-demo/"
@@ -139,8 +128,7 @@ variable "openapi_demo_service_name" {
   type    = string
   default = "OpenAPI Demo Service"
 }
-##############################################################
-#################### OpenAPI Spec Rest API ###################
+
 variable "apigw_name" {
   type    = string
   default = "open-api-demo"
@@ -160,4 +148,4 @@ variable "origin_domain" {
   type    = string
   default = ""
 }
-##############################################################
+

@@ -1,26 +1,18 @@
-provider "aws" {
-  region = local.region
-}
-
+# Reconstructed for corsdoctor's lint corpus from terraform-aws-modules/terraform-aws-apigateway-v2 examples/complete-http/main.tf
+# at c1b61c309e1a253b75799f5e65afeadbd52b0267 (Apache-2.0): only the facts lint reads are carried over (APIs, routes,
+# methods, integrations, authorizers, CORS settings, gateway responses, function URLs;
+# other resources keep only their type); inline handler code is replaced by our own
+# minimal handler returning the same CORS headers; comments, descriptions, schemas and
+# unrelated properties are dropped. See SOURCES.
 locals {
   name   = "ex-${basename(path.cwd)}"
   region = "eu-west-1"
 
-  tags = {
-    Example    = local.name
-    GithubRepo = "terraform-aws-apigateway-v2"
-    GithubOrg  = "terraform-aws-modules"
-  }
 }
-
-################################################################################
-# API Gateway Module
-################################################################################
 
 module "api_gateway" {
   source = "../../"
 
-  # API
   body = templatefile("api.yaml", {
     example_function_arn = module.lambda_function.lambda_function_arn
   })
@@ -31,11 +23,9 @@ module "api_gateway" {
     allow_origins = ["*"]
   }
 
-  description      = "My awesome HTTP API Gateway"
   fail_on_warnings = false
   name             = local.name
 
-  # Authorizer(s)
   authorizers = {
     cognito = {
       authorizer_type  = "JWT"
@@ -48,7 +38,6 @@ module "api_gateway" {
     }
   }
 
-  # Domain Name
   domain_name           = var.domain_name
   create_domain_records = true
   create_certificate    = true
@@ -57,7 +46,6 @@ module "api_gateway" {
     truststore_uri = "s3://${module.s3_bucket.s3_bucket_id}/${aws_s3_object.this.id}"
   }
 
-  # Routes & Integration(s)
   routes = {
     "ANY /" = {
       detailed_metrics_enabled = false
@@ -117,7 +105,6 @@ module "api_gateway" {
         subtype         = "StepFunctions-StartExecution"
         credentials_arn = module.step_function.role_arn
 
-        # Note: jsonencode is used to pass argument as a string
         request_parameters = {
           StateMachineArn = module.step_function.state_machine_arn
           Input = jsonencode({
@@ -157,7 +144,6 @@ module "api_gateway" {
     }
   }
 
-  # Stage
   stage_access_log_settings = {
     create_log_group            = true
     log_group_retention_in_days = 7
@@ -193,7 +179,6 @@ module "api_gateway" {
     throttling_rate_limit    = 100
   }
 
-  tags = local.tags
 }
 
 module "api_gateway_disabled" {
@@ -201,10 +186,6 @@ module "api_gateway_disabled" {
 
   create = false
 }
-
-################################################################################
-# Supporting Resources
-################################################################################
 
 resource "aws_apigatewayv2_authorizer" "external" {
   api_id           = module.api_gateway.api_id
@@ -219,9 +200,7 @@ resource "aws_apigatewayv2_authorizer" "external" {
 }
 
 resource "aws_cognito_user_pool" "this" {
-  name = local.name
 
-  tags = local.tags
 }
 
 module "step_function" {
@@ -260,7 +239,6 @@ module "step_function" {
     }
   EOT
 
-  tags = local.tags
 }
 
 locals {
@@ -269,13 +247,7 @@ locals {
 }
 
 resource "null_resource" "download_package" {
-  triggers = {
-    downloaded = local.downloaded
-  }
 
-  provisioner "local-exec" {
-    command = "curl -L -o ${local.downloaded} ${local.package_url}"
-  }
 }
 
 module "lambda_function" {
@@ -283,7 +255,6 @@ module "lambda_function" {
   version = "~> 8.0"
 
   function_name = local.name
-  description   = "My awesome lambda function"
   handler       = "index.lambda_handler"
   runtime       = "python3.12"
   architectures = ["arm64"]
@@ -301,12 +272,7 @@ module "lambda_function" {
     }
   }
 
-  tags = local.tags
 }
-
-################################################################################
-# mTLS Supporting Resources
-################################################################################
 
 module "s3_bucket" {
   source  = "terraform-aws-modules/s3-bucket/aws"
@@ -314,45 +280,22 @@ module "s3_bucket" {
 
   bucket_prefix = "${local.name}-"
 
-  # NOTE: This is enabled for example usage only, you should not enable this for production workloads
   force_destroy = true
 
-  tags = local.tags
 }
 
 resource "aws_s3_object" "this" {
-  bucket                 = module.s3_bucket.s3_bucket_id
-  key                    = "truststore.pem"
-  server_side_encryption = "AES256"
-  content                = tls_self_signed_cert.this.cert_pem
 }
 
 resource "tls_private_key" "this" {
-  algorithm = "RSA"
 }
 
 resource "tls_self_signed_cert" "this" {
-  is_ca_certificate = true
-  private_key_pem   = tls_private_key.this.private_key_pem
 
-  subject {
-    common_name = "example.com"
-  }
-
-  validity_period_hours = 12
-
-  allowed_uses = [
-    "cert_signing",
-    "server_auth",
-  ]
 }
 
 resource "local_file" "key" {
-  content  = tls_private_key.this.private_key_pem
-  filename = "my-key.key"
 }
 
 resource "local_file" "pem" {
-  content  = tls_self_signed_cert.this.cert_pem
-  filename = "my-cert.pem"
 }

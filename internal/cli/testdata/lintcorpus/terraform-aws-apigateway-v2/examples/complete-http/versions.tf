@@ -1,22 +1,6 @@
-terraform {
-  required_version = ">= 1.5.7"
-
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 6.28"
-    }
-    local = {
-      source  = "hashicorp/local"
-      version = ">= 2.5"
-    }
-    null = {
-      source  = "hashicorp/null"
-      version = ">= 2.0"
-    }
-    tls = {
-      source  = "hashicorp/tls"
-      version = ">= 3.1"
-    }
-  }
-}
+# Reconstructed for corsdoctor's lint corpus from terraform-aws-modules/terraform-aws-apigateway-v2 examples/complete-http/versions.tf
+# at c1b61c309e1a253b75799f5e65afeadbd52b0267 (Apache-2.0): only the facts lint reads are carried over (APIs, routes,
+# methods, integrations, authorizers, CORS settings, gateway responses, function URLs;
+# other resources keep only their type); inline handler code is replaced by our own
+# minimal handler returning the same CORS headers; comments, descriptions, schemas and
+# unrelated properties are dropped. See SOURCES.
