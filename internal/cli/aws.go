@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -19,7 +18,6 @@ import (
 	"github.com/corsdoctor/corsdoctor/collect/apigw"
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
-	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 	"github.com/corsdoctor/corsdoctor/report"
 	"github.com/corsdoctor/corsdoctor/rules"
 )
@@ -342,20 +340,7 @@ type AWSAllDocument struct {
 }
 
 // AWSAllRegion is one Region of aws diagnose --all.
-type AWSAllRegion struct {
-	Region string                    `json:"region"`
-	APIs   []report.PlaybookDocument `json:"apis"`
-	// Errors are the APIs whose run could not start.
-	Errors []string `json:"errors,omitempty"`
-	// Calls is the number of API Gateway calls the run made, of which
-	// GetResources; Elapsed its duration and Bound the least time the
-	// quotas allow for those calls.
-	Calls        int64   `json:"calls"`
-	GetResources int64   `json:"get_resources"`
-	Elapsed      float64 `json:"elapsed_seconds"`
-	Bound        float64 `json:"quota_bound_seconds"`
-	findings     [][]diag.Finding
-}
+type AWSAllRegion = report.AWSAllRegion
 
 // AWSDiagnoseAll runs the configuration steps on every API of each
 // Region, Regions concurrently (quotas are per account and Region).
@@ -414,7 +399,7 @@ func AWSDiagnoseAll(ctx context.Context, opts *AWSDiagnoseOptions) ([]AWSAllRegi
 			r.Bound = q.Bound(int(r.Calls), int(r.GetResources)).Seconds()
 			for _, res := range f.APIs {
 				fs := playbookFindings(res, origins)
-				r.findings = append(r.findings, fs)
+				r.Findings = append(r.Findings, fs)
 				r.APIs = append(r.APIs, report.NewPlaybookDocument(res.Playbook, fs, report.Options{ShowSecrets: opts.ShowSecrets}))
 			}
 			out[i] = r
@@ -455,7 +440,7 @@ func runAWSDiagnoseAll(ctx context.Context, opts *AWSDiagnoseOptions) error {
 	if opts.JSON {
 		err = writeJSON(app.IO.Out, AWSAllDocument{Tool: "corsdoctor", Version: report.Version, Regions: regions, Quotas: q})
 	} else {
-		err = awsAllText(app.IO.Out, regions)
+		err = report.AWSAllText(app.IO.Out, regions)
 	}
 	if err != nil {
 		return err
@@ -467,7 +452,7 @@ func runAWSDiagnoseAll(ctx context.Context, opts *AWSDiagnoseOptions) error {
 			if doc.Playbook.Kind == evidence.UnknownAPI {
 				bad = true
 			}
-			for _, f := range r.findings[i] {
+			for _, f := range r.Findings[i] {
 				bad = bad || f.Severity >= failOn
 			}
 		}
@@ -476,46 +461,4 @@ func runAWSDiagnoseAll(ctx context.Context, opts *AWSDiagnoseOptions) error {
 		return ErrFindings
 	}
 	return nil
-}
-
-// awsAllText renders the summary table of each Region, then every API's
-// report.
-func awsAllText(w io.Writer, regions []AWSAllRegion) error {
-	ew := &textWriter{w: w}
-	for _, r := range regions {
-		ew.f("corsdoctor aws diagnose --all: %d API(s) in %s, configuration steps (logs, metrics and history: aws diagnose --api-id ID)\n", len(r.APIs), r.Region)
-		ew.f("%d API Gateway calls (%d GetResources) in %.1f s; the quotas allow them in %.1f s at best\n\n", r.Calls, r.GetResources, r.Elapsed, r.Bound)
-		ew.f("%-12s %-9s %-24s %-12s %5s %5s %5s  %s\n", "API ID", "KIND", "NAME", "STAGE", "ERROR", "WARN", "INFO", "FIRST FINDING")
-		for i, doc := range r.APIs {
-			var n [3]int
-			first := "-"
-			for _, f := range r.findings[i] {
-				switch f.Severity {
-				case diag.Error:
-					n[0]++
-				case diag.Warning:
-					n[1]++
-				default:
-					n[2]++
-				}
-			}
-			if len(r.findings[i]) > 0 {
-				first = r.findings[i][0].RuleID + " " + r.findings[i][0].Name
-			}
-			pb := doc.Playbook
-			ew.f("%-12s %-9s %-24s %-12s %5d %5d %5d  %s\n", termsafe.Value(pb.APIID), pb.Kind, termsafe.Value(pb.APIName), termsafe.Value(pb.Stage), n[0], n[1], n[2], first)
-		}
-		for _, e := range r.Errors {
-			ew.f("could not diagnose %s\n", termsafe.Text(e))
-		}
-		ew.f("\n")
-		for _, doc := range r.APIs {
-			if ew.err != nil {
-				break
-			}
-			ew.err = report.PlaybookText(w, doc)
-			ew.f("\n")
-		}
-	}
-	return ew.err
 }

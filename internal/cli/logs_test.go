@@ -10,6 +10,7 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/collect/accesslog"
 	"github.com/corsdoctor/corsdoctor/internal/golden"
+	"github.com/corsdoctor/corsdoctor/report"
 )
 
 const logFixtures = "../../collect/accesslog/testdata/"
@@ -42,7 +43,7 @@ func TestLogsJSON(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d; stderr %s", code, errOut)
 	}
-	var doc LogsDocument
+	var doc report.LogsDocument
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
