@@ -51,6 +51,12 @@ that failed, the [ErrorName], [Result.ConsoleMessage],
 things that work today but are fragile. A missing response is not an
 error: [Result.Incomplete] names it.
 
+[Result.Checks] narrates the verdict: every check the engine made, in the
+order of the engine that reached it, per response and per redirect hop
+(name, stage, header, the value seen, pass/fail/skip and the reason),
+then the checks it never reached, skipped. It replays the evaluation on
+demand, so Evaluate pays nothing for it.
+
 Callers that send the requests themselves (a live prober, a browser
 comparison) drive a [Fetch] step by step instead: [Fetch.Start], then
 [Fetch.PreflightHeaders] and [Fetch.ReceivePreflight] while
