@@ -57,14 +57,14 @@ func Fix(c *fixer.Ctx) (*fixer.Change, error) {
 		if len(c.Origins) == 0 {
 			return needs()
 		}
-		return advice(fn, lang, c.Origins, "")
+		return advice(fn, lang, c.Origins, "", "")
 	}
 	src, err := c.Files.Read(fn.CodePath)
 	if err != nil {
 		if len(c.Origins) == 0 {
 			return needs()
 		}
-		return advice(fn, lang, c.Origins, "")
+		return advice(fn, lang, c.Origins, "", "")
 	}
 	name := handlerName(fn.Handler)
 	var out string
@@ -82,7 +82,7 @@ func Fix(c *fixer.Ctx) (*fixer.Change, error) {
 		if len(c.Origins) == 0 {
 			return nil, fixer.Needs("--origin", "the function must return the page's origin (%s); give it, e.g. --origin https://app.example.com", why)
 		}
-		return advice(fn, lang, c.Origins, why)
+		return advice(fn, lang, c.Origins, why, string(src))
 	}
 	if out == string(src) {
 		return nil, fixer.Skipf("every response of %s in %s sets Access-Control-Allow-Origin already", name, fn.CodePath)
@@ -240,8 +240,11 @@ func handlerName(h string) string {
 }
 
 // advice returns the snippet to add by hand.
-func advice(fn *apimodel.Function, lang string, origins []string, why string) (*fixer.Change, error) {
+func advice(fn *apimodel.Function, lang string, origins []string, why, src string) (*fixer.Change, error) {
 	where := fn.CodePath
+	if n := handlerLine(src, handlerName(fn.Handler), lang); where != "" && n > 0 {
+		where = fmt.Sprintf("%s:%d", where, n)
+	}
 	if where == "" {
 		where = fn.Source.String()
 		if fn.Inline {
@@ -565,7 +568,10 @@ func requote(s string, q byte) string {
 
 // ---- Node.js ----
 
-func patchNode(src, name string, origins []string) (string, string) {
+// nodeHandler finds the definition of the Node.js handler name: the
+// submatch indexes of the first form that matches (group 1: the
+// parameters), nil when none does.
+func nodeHandler(src, name string) []int {
 	q := regexp.QuoteMeta(name)
 	forms := []*regexp.Regexp{
 		regexp.MustCompile(`(?:module\.)?exports\.` + q + `\s*=\s*(?:async\s*)?(?:function\s*\w*)?\s*\(([^)]*)\)\s*(?:=>\s*)?`),
@@ -574,12 +580,38 @@ func patchNode(src, name string, origins []string) (string, string) {
 		regexp.MustCompile(`(?:async\s+)?function\s+` + q + `\s*\(([^)]*)\)\s*`),
 		regexp.MustCompile(`(?:const|let|var)\s+` + q + `\s*=\s*(?:async\s*)?(?:function\s*\w*)?\s*\(([^)]*)\)\s*(?:=>\s*)?`),
 	}
-	var m []int
 	for _, re := range forms {
-		if m = re.FindStringSubmatchIndex(src); m != nil {
-			break
+		if m := re.FindStringSubmatchIndex(src); m != nil {
+			return m
 		}
 	}
+	return nil
+}
+
+// handlerLine is the 1-based line where the handler name is defined in
+// src, 0 when it is not found.
+func handlerLine(src, name, lang string) int {
+	at := -1
+	switch lang {
+	case "python":
+		for _, m := range pyDef.FindAllStringSubmatchIndex(src, -1) {
+			if src[m[4]:m[5]] == name {
+				at = m[4]
+			}
+		}
+	case "node":
+		if m := nodeHandler(src, name); m != nil {
+			at = m[0]
+		}
+	}
+	if at < 0 {
+		return 0
+	}
+	return strings.Count(src[:at], "\n") + 1
+}
+
+func patchNode(src, name string, origins []string) (string, string) {
+	m := nodeHandler(src, name)
 	if m == nil {
 		return "", fmt.Sprintf("handler %s not found", name)
 	}

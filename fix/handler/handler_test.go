@@ -145,3 +145,37 @@ func FuzzPatch(f *testing.F) {
 		}
 	})
 }
+
+// TestAdvice: a handler that cannot be patched with certainty gets the
+// snippet and where it goes, the file and the line of the handler's
+// definition.
+func TestAdvice(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		lang, src, handler string
+		want               []string
+	}{
+		{"python", "import json\n\n\ndef helper(x):\n    return x\n\n\ndef handler(event, context):\n    return helper({'statusCode': 200})\n", "app.handler",
+			[]string{"in src/app.py:8, handler app.handler", "def cors_headers(event):", "'Vary': 'Origin'", "'headers': cors_headers(event)"}},
+		{"node", "const reply = (s) => ({ statusCode: s });\n\nexports.handler = async (event) => {\n  return reply(200);\n};\n", "app.handler",
+			[]string{"in src/app.js:3, handler app.handler", "function corsHeaders(event)", "Vary: 'Origin'", "headers: corsHeaders(event)"}},
+	} {
+		path := "src/app.py"
+		if tc.lang == "node" {
+			path = "src/app.js"
+		}
+		if _, why := patchPython(tc.src, "handler", []string{"https://a.example", "https://b.example"}); tc.lang == "python" && why == "" {
+			t.Fatalf("%s: the fixture is patchable; it must not be", tc.lang)
+		}
+		fn := &apimodel.Function{ID: "Fn", CodePath: path, Handler: tc.handler}
+		ch, err := advice(fn, tc.lang, []string{"https://a.example", "https://b.example"}, "a return is not a literal", tc.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(ch.Advice, w) {
+				t.Errorf("%s advice lacks %q:\n%s", tc.lang, w, ch.Advice)
+			}
+		}
+	}
+}
