@@ -211,9 +211,7 @@ func Run(opts Options) (*Result, error) {
 	}
 	max := opts.MaxFixes
 	ws := newWorkspace(opts.ReadFile)
-	if len(opts.Headers) > 0 {
-		opts.Lint = withHeaderFindings(opts.Lint, opts.Origins, opts.Headers)
-	}
+	opts.Lint = withClientFindings(opts.Lint, opts.Origins, opts.Headers)
 	first, err := opts.Lint(opts.Paths, ws.read)
 	if err != nil {
 		return nil, err
@@ -599,52 +597,90 @@ func safely(fx func(*fixer.Ctx) (*fixer.Change, error), ctx *fixer.Ctx) (ch *fix
 	return fx(ctx)
 }
 
-// withHeaderFindings adds to each lint the requests lint cannot know:
-// with --header, the page sends more headers than the CD2050 simulation
-// assumes, so every route is simulated again with them and each request
-// the browser would block becomes a CD2050 finding, for the same fixes.
-func withHeaderFindings(lint func([]string, func(string) ([]byte, error)) (*Linted, error), origins, headers []string) func([]string, func(string) ([]byte, error)) (*Linted, error) {
-	var extra []cors.Header
-	for _, h := range headers {
-		extra = append(extra, cors.Header{Name: h, Value: "x"})
-	}
+// withClientFindings adds to each lint the requests lint cannot know,
+// which the proof simulates (so every request the before/after table
+// shows blocked is a finding the run tries to fix):
+//   - with --header, the page sends more headers than the CD2050
+//     simulation assumes, so every route is simulated again with them;
+//   - on an API that allows credentials somewhere
+//     (Access-Control-Allow-Credentials: true), the page sends its requests
+//     with credentials, and every response the browser reads must carry
+//     Access-Control-Allow-Credentials: true and the exact origin (Fetch
+//     standard, CORS check; cors.Fetch implements it), which CD2050's
+//     uncredentialed requests do not test.
+//
+// Each request the browser would block becomes a CD2050 finding, for the
+// same fixes.
+func withClientFindings(lint func([]string, func(string) ([]byte, error)) (*Linted, error), origins, headers []string) func([]string, func(string) ([]byte, error)) (*Linted, error) {
 	return func(paths []string, read func(string) ([]byte, error)) (*Linted, error) {
 		l, err := lint(paths, read)
 		if err != nil {
 			return nil, err
 		}
-		cd2050 := rules.ByID("CD2050")
-		have := map[string]bool{}
-		for _, f := range l.Findings {
-			if f.RuleID == cd2050.ID {
-				have[f.Location.String()] = true
-			}
-		}
-		for _, api := range l.APIs {
-			// --origin, else the origins the API allows.
-			for _, o := range simOrigins(api, origins) {
-				for _, rt := range rules.ClientRoutes(api) {
-					if have[rt.Source.String()] {
-						continue
-					}
-					req := rules.ClientRequest(api, o, rt, extra...)
-					sim := apimodel.Simulate(api, "", req, apimodel.Success)
-					r := sim.Result(req)
-					// What is unknown (function code, values resolved at
-					// deploy time) concerns the actual response; a block at
-					// the preflight stands.
-					if !r.Blocked() || len(sim.Unknown) > 0 && r.Stage != cors.StagePreflight {
-						continue
-					}
-					have[rt.Source.String()] = true
-					l.Findings = append(l.Findings, diag.Finding{RuleID: cd2050.ID, Name: cd2050.Name, Severity: cd2050.Severity, Title: cd2050.Title,
-						Detail:   fmt.Sprintf("%s %s from %s with %s would be blocked (%s)", rt.Method, rt.Path, o, strings.Join(headers, ", "), r.Error),
-						Location: rt.Source, Exchange: -1})
-				}
-			}
-		}
+		l.Findings = append(l.Findings, ClientFindings(l.APIs, l.Findings, origins, headers)...)
 		return l, nil
 	}
+}
+
+// ClientFindings are the CD2050 findings of the requests the API's
+// clients send that lint's CD2050 does not simulate (withClientFindings
+// says which), for routes without a CD2050 finding in have. aws fix adds
+// them to aws diagnose's findings.
+func ClientFindings(apis []*apimodel.API, have []diag.Finding, origins, headers []string) []diag.Finding {
+	var extra []cors.Header
+	for _, h := range headers {
+		extra = append(extra, cors.Header{Name: h, Value: "x"})
+	}
+	cd2050 := rules.ByID("CD2050")
+	seen := map[string]bool{}
+	for _, f := range have {
+		if f.RuleID == cd2050.ID {
+			seen[f.Location.String()] = true
+		}
+	}
+	var out []diag.Finding
+	for _, api := range apis {
+		cred := fixer.CredentialsAllowed(api)
+		if len(headers) == 0 && !cred {
+			continue
+		}
+		// --origin, else the origins the API allows.
+		for _, o := range simOrigins(api, origins) {
+			if len(headers) == 0 && o == anyOrigin {
+				// A stand-in origin proves nothing about credentials.
+				continue
+			}
+			for _, rt := range rules.ClientRoutes(api) {
+				if seen[rt.Source.String()] {
+					continue
+				}
+				req := rules.ClientRequest(api, o, rt, extra...)
+				if cred {
+					req.Credentials = cors.CredentialsInclude
+				}
+				sim := apimodel.Simulate(api, "", req, apimodel.Success)
+				r := sim.Result(req)
+				// What is unknown (function code, values resolved at
+				// deploy time) concerns the actual response; a block at
+				// the preflight stands.
+				if !r.Blocked() || len(sim.Unknown) > 0 && r.Stage != cors.StagePreflight {
+					continue
+				}
+				seen[rt.Source.String()] = true
+				with := ""
+				if len(headers) > 0 {
+					with = " with " + strings.Join(headers, ", ")
+				}
+				if cred {
+					with += " (credentialed)"
+				}
+				out = append(out, diag.Finding{RuleID: cd2050.ID, Name: cd2050.Name, Severity: cd2050.Severity, Title: cd2050.Title,
+					Detail:   fmt.Sprintf("%s %s from %s%s would be blocked (%s)", rt.Method, rt.Path, o, with, r.Error),
+					Location: rt.Source, Exchange: -1})
+			}
+		}
+	}
+	return out
 }
 
 // relint lints, through the pending rewrites, only what a fix can have

@@ -716,7 +716,7 @@ func (c *Ctx) ErrorResponses(mapOn func(ir *apimodel.IntegrationResponse, kv []s
 	if val == "" {
 		return nil, Skipf("no Access-Control-Allow-Origin value to reuse")
 	}
-	n, err := mapMissing(m, []string{"method.response.header.Access-Control-Allow-Origin", val}, mapOn)
+	n, _, err := mapMissing(m, []string{"method.response.header.Access-Control-Allow-Origin", val}, mapOn)
 	if err != nil {
 		return nil, err
 	}
@@ -748,37 +748,63 @@ func (c *Ctx) ActualOrigin(res *apimodel.Resource, proxy func(*Ctx) (*Change, er
 	if len(m.Integration.Responses) == 0 {
 		return nil, Skipf("%s %s has no integration response to map the header on", m.HTTPMethod, res.Path)
 	}
-	n, err := mapMissing(m, kv, mapOn)
+	n, names, err := mapMissing(m, kv, mapOn)
 	if err != nil {
 		return nil, err
 	}
 	if n == 0 {
-		return nil, Skipf("%s %s maps Access-Control-Allow-Origin on every integration response already", m.HTTPMethod, res.Path)
+		return nil, Skipf("%s %s maps %s on every integration response already", m.HTTPMethod, res.Path, strings.Join(headerNames(kv), ", "))
 	}
-	return &Change{Summary: fmt.Sprintf("%s %s maps Access-Control-Allow-Origin %s on %d integration response(s)", m.HTTPMethod, res.Path, o, n),
+	return &Change{Summary: fmt.Sprintf("%s %s maps %s (origin %s) on %d integration response(s)", m.HTTPMethod, res.Path, strings.Join(names, ", "), o, n),
 		Targets: []Target{{API: c.API.ID, Method: CallVerb(m.HTTPMethod), Path: res.Path, Stage: Actual}}}, nil
 }
 
 // mapMissing calls mapOn on each integration response of m with the
-// parameters of kv (name, value) it does not map, and counts them.
-func mapMissing(m *apimodel.Method, kv []string, mapOn func(*apimodel.IntegrationResponse, []string) error) (int, error) {
+// parameters of kv (name, value) it does not map, and counts them; names
+// are the headers it mapped somewhere.
+func mapMissing(m *apimodel.Method, kv []string, mapOn func(*apimodel.IntegrationResponse, []string) error) (int, []string, error) {
 	n := 0
+	var names []string
 	for _, ir := range m.Integration.Responses {
 		var set []string
 		for i := 0; i+1 < len(kv); i += 2 {
-			if _, ok := ir.Header(strings.TrimPrefix(kv[i], "method.response.header.")); !ok {
+			h := strings.TrimPrefix(kv[i], "method.response.header.")
+			if _, ok := ir.Header(h); !ok {
 				set = append(set, kv[i], kv[i+1])
+				if !ContainsFold(names, h) {
+					names = append(names, h)
+				}
 			}
 		}
 		if len(set) == 0 {
 			continue
 		}
 		if err := mapOn(ir, set); err != nil {
-			return n, err
+			return n, names, err
 		}
 		n++
 	}
-	return n, nil
+	return n, names, nil
+}
+
+// ContainsFold reports whether list holds s, case-insensitively (header
+// names).
+func ContainsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// headerNames are the header names of parameters kv (name, value).
+func headerNames(kv []string) []string {
+	var out []string
+	for i := 0; i+1 < len(kv); i += 2 {
+		out = append(out, strings.TrimPrefix(kv[i], "method.response.header."))
+	}
+	return out
 }
 
 var corsErrorRe = regexp.MustCompile(`\(([A-Za-z]+)\)$`)

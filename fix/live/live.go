@@ -115,7 +115,12 @@ func Build(api *apimodel.API, findings []diag.Finding, opt Options) (*Plan, erro
 	p := &Plan{APIID: opt.APIID, Kind: string(api.Kind), Stage: opt.Stage, Region: opt.Region, Origins: opt.Origins, AutoDeploy: opt.AutoDeploy && api.Kind != apimodel.REST}
 	cur := clone(api)
 	first := cur
-	curFindings := findings
+	// The requests lint's CD2050 does not simulate (--header, credentials)
+	// are findings too, as for fix.
+	clientFindings := func(a *apimodel.API, fs []diag.Finding) []diag.Finding {
+		return append(fs, fix.ClientFindings([]*apimodel.API{a}, fs, opt.Origins, opt.Headers)...)
+	}
+	curFindings := clientFindings(cur, findings)
 	tried := map[string]bool{}
 	for n := 0; n < 200; n++ {
 		var f *diag.Finding
@@ -142,7 +147,7 @@ func Build(api *apimodel.API, findings []diag.Finding, opt Options) (*Plan, erro
 			continue
 		}
 		next.Normalize()
-		after := diag.Run(rules.For(diag.NeedsAPIs), &diag.Input{APIs: []*apimodel.API{next}, Origins: opt.Origins})
+		after := clientFindings(next, diag.Run(rules.For(diag.NeedsAPIs), &diag.Input{APIs: []*apimodel.API{next}, Origins: opt.Origins}))
 		gone := true
 		for _, g := range after {
 			if fix.FindingKey(g) == fix.FindingKey(*f) {

@@ -522,12 +522,12 @@ func (o *Doc) restCors(c *fixer.Ctx) (*fixer.Change, error) {
 		}
 		pf := fixer.PreflightAnswer{Origin: origin, Methods: fixer.Methods(res), Headers: c.ClientHeaders(res.Methods), Credentials: cred}
 		for _, h := range headers {
-			if !containsFold(pf.Headers, h) {
+			if !fixer.ContainsFold(pf.Headers, h) {
 				pf.Headers = append(pf.Headers, h)
 			}
 		}
 		for _, m := range methods {
-			if m != "*" && !containsFold(pf.Methods, m) {
+			if m != "*" && !fixer.ContainsFold(pf.Methods, m) {
 				pf.Methods = append(pf.Methods, m)
 			}
 		}
@@ -542,15 +542,6 @@ func (o *Doc) restCors(c *fixer.Ctx) (*fixer.Change, error) {
 	}
 	return &fixer.Change{Summary: fmt.Sprintf("replaced x-amazon-apigateway-cors (ignored by REST) with options operations on %s (Access-Control-Allow-Origin %s)", strings.Join(did, ", "), origin),
 		Targets: targets}, nil
-}
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // actualOrigin maps Access-Control-Allow-Origin on the integration

@@ -693,6 +693,11 @@ func (d *Doc) renderFlowYAML(n *yaml.Node) (string, error) {
 		if x.Kind == yaml.MappingNode || x.Kind == yaml.SequenceNode {
 			x.Style |= yaml.FlowStyle
 		}
+		if x.Kind == yaml.ScalarNode && x.Style == 0 && strings.HasPrefix(x.Value, "'") {
+			// As encodeOne does for a lone scalar: a mapping value
+			// "'true'" in double quotes, as AWS documents it.
+			x.Style = yaml.DoubleQuotedStyle
+		}
 		x.HeadComment, x.LineComment, x.FootComment = "", "", ""
 		for _, y := range x.Content {
 			setFlow(y)

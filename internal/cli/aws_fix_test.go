@@ -341,3 +341,30 @@ func httpDataPlane(t *testing.T, fake *fakeaws.Server, apiID string) *httptest.S
 	t.Cleanup(srv.Close)
 	return srv
 }
+
+// TestAWSFixHeader: --header names a header the pages send that lint's
+// simulation does not; the preflights that refuse it are fixed in the
+// plan (their Access-Control-Allow-Headers keeps what it allowed).
+func TestAWSFixHeader(t *testing.T) {
+	st := loadFixture(t, "rest-origin")
+	fake := fakeaws.New(st)
+	args := []string{"--api-id", "a1b2c3d4e5", "--stage", "prod", "--origin", "https://app.example.com"}
+	out, _, code := runAWSFixArgs(t, fake, st, "", args...)
+	if code != ExitOK || strings.Contains(out, "Plan:") {
+		t.Fatalf("without --header: exit %d, want 0 and no plan:\n%s", code, out)
+	}
+	out, errOut, code := runAWSFixArgs(t, fake, st, "", append(args, "--header", "X-Request-Id")...)
+	if code != ExitFindings {
+		t.Fatalf("exit %d, want 1; stdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"OPTIONS /orders 200: replace /responseParameters/method.response.header.Access-Control-Allow-Headers = 'Content-Type,Authorization,X-Api-Key,X-Amz-Date,X-Amz-Security-Token,X-Request-Id'",
+		"OPTIONS /orders/{id} 200: replace",
+		"aws apigateway create-deployment --rest-api-id a1b2c3d4e5 --stage-name prod",
+		"GET /orders BLOCKED (HeaderDisallowedByPreflightResponse) -> ALLOWED",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan lacks %q:\n%s", want, out)
+		}
+	}
+}
