@@ -12,6 +12,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/internal/app"
 )
 
 // RequestFlags are the flags that describe the page's request, shared by
@@ -182,32 +183,11 @@ func (f *RequestFlags) Build(rawURL, origin string) (cors.Request, []byte, error
 	return req, body, nil
 }
 
-// readInput reads a named input file, "-" meaning standard input, up to
-// maxInputFile bytes. It returns the display name for error locations.
-func (a *App) readInput(name string) ([]byte, string, error) {
-	display := name
-	var r io.Reader
-	if name == "-" {
-		display, r = "<stdin>", a.IO.In
-	} else {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, display, err
-		}
-		defer f.Close()
-		r = f
-	}
-	b, err := io.ReadAll(io.LimitReader(r, maxInputFile+1))
-	if err != nil {
-		return nil, display, fmt.Errorf("%s: %w", display, err)
-	}
-	if len(b) > maxInputFile {
-		return nil, display, fmt.Errorf("%s: larger than %d MiB", display, maxInputFile>>20)
-	}
-	return b, display, nil
-}
+// readInput reads a named input file, "-" meaning standard input
+// (app.ReadInput).
+func (a *App) readInput(name string) ([]byte, string, error) { return app.ReadInput(a.IO.In, name) }
 
-const maxInputFile = 8 << 20
+const maxInputFile = app.MaxInputFile
 
 // readFileCapped reads a file of at most max bytes; a larger one (or a
 // device that never ends, /dev/zero) is an error, never a memory bomb.

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/corsdoctor/corsdoctor/bench/scantarget"
+	"github.com/corsdoctor/corsdoctor/report"
 )
 
 const attackHost = "api.example.test"
@@ -47,7 +48,7 @@ func namedTarget(t *testing.T, https bool) (base string, flags []string, page st
 	return n.URL, flags, page
 }
 
-func recordRules(r scanRecord) []string {
+func recordRules(r report.ScanRecord) []string {
 	ids := []string{}
 	for _, f := range r.Findings {
 		if !slices.Contains(ids, f.ID) {
@@ -96,7 +97,7 @@ func TestScanAttackerPage(t *testing.T) {
 				if got := recordRules(r); !slices.Equal(got, want) {
 					t.Errorf("%s: rules %v, want %v", p.Name, got, want)
 				}
-				if wantStatus := map[bool]string{true: statusVulnerable, false: statusClean}[len(want) > 0]; r.Status != wantStatus {
+				if wantStatus := map[bool]string{true: report.ScanVulnerable, false: report.ScanClean}[len(want) > 0]; r.Status != wantStatus {
 					t.Errorf("%s: status %q, want %q", p.Name, r.Status, wantStatus)
 				}
 				for _, f := range r.Findings {
@@ -140,7 +141,7 @@ func TestScanAdaptiveMatchesThorough(t *testing.T) {
 				fmt.Fprintf(&in, "%s/p/%s?i=%d\n", base, name, i)
 			}
 			list := writeFile(t, "targets.txt", in.String())
-			scanRun := func(extra ...string) (map[string]scanRecord, float64) {
+			scanRun := func(extra ...string) (map[string]report.ScanRecord, float64) {
 				args := append(append([]string{"scan", "-i", list, "--json", "-c", "8"}, flags...), extra...)
 				stdout, stderr, code := run(t, "", args...)
 				if code != ExitFindings {
@@ -149,7 +150,7 @@ func TestScanAdaptiveMatchesThorough(t *testing.T) {
 				if !strings.Contains(stderr, " per target) in ") {
 					t.Errorf("the summary lacks the requests per target: %s", stderr)
 				}
-				recs := map[string]scanRecord{}
+				recs := map[string]report.ScanRecord{}
 				requests := 0
 				for _, r := range readRecords(t, stdout) {
 					recs[r.Target] = r
@@ -291,9 +292,5 @@ func TestScanResolveAndCACertUsage(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q; want exit 2 and %q", code, stderr, tc.want)
 			}
 		})
-	}
-	m, err := parseResolve([]string{"API.example.test:8443:[::1]", "b.example:80:10.0.0.2"})
-	if err != nil || m["api.example.test:8443"] != "[::1]:8443" || m["b.example:80"] != "10.0.0.2:80" {
-		t.Fatalf("parseResolve = %v, %v", m, err)
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/bench/scantarget"
 	"github.com/corsdoctor/corsdoctor/internal/golden"
+	"github.com/corsdoctor/corsdoctor/report"
 )
 
 // benchTarget starts the scan bench target on loopback and returns its
@@ -75,13 +76,13 @@ func policyTargets(base string) string {
 	return b.String()
 }
 
-func readRecords(t *testing.T, s string) []scanRecord {
+func readRecords(t *testing.T, s string) []report.ScanRecord {
 	t.Helper()
-	var out []scanRecord
+	var out []report.ScanRecord
 	sc := bufio.NewScanner(strings.NewReader(s))
 	sc.Buffer(nil, 16<<20)
 	for sc.Scan() {
-		var r scanRecord
+		var r report.ScanRecord
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			t.Fatalf("invalid JSON line %q: %v", sc.Text(), err)
 		}
@@ -195,7 +196,7 @@ func TestScanFaults(t *testing.T) {
 				t.Errorf("%s: %d records, want exactly 1", f, seen[u])
 			}
 			for _, r := range recs {
-				if r.Target == u && wantErr[f] != "" && (r.Status != statusError || !strings.Contains(r.Error, wantErr[f])) {
+				if r.Target == u && wantErr[f] != "" && (r.Status != report.ScanError || !strings.Contains(r.Error, wantErr[f])) {
 					t.Errorf("%s: status %q error %q, want error containing %q", f, r.Status, r.Error, wantErr[f])
 				}
 				if r.Target == u && f == "redirect-loop" && !strings.Contains(r.Note, "not followed") {
@@ -272,7 +273,7 @@ func TestScanResume(t *testing.T) {
 	b := mustRead(t, out)
 	seen := map[string]int{}
 	for _, line := range strings.Split(strings.TrimSpace(b), "\n") {
-		var r scanRecord
+		var r report.ScanRecord
 		if json.Unmarshal([]byte(line), &r) != nil {
 			continue // the cut line
 		}
@@ -375,34 +376,6 @@ func TestScanRedactsAndHTML(t *testing.T) {
 				t.Errorf("HTML report leaks the cookie")
 			}
 		})
-	}
-}
-
-func TestScanProgress(t *testing.T) {
-	var buf bytes.Buffer
-	w := &scanWriter{errOut: &buf}
-	w.requests.Add(30)
-	w.scanned.Add(3)
-	start := time.Now()
-	stop := w.progress(true, start, time.Now)
-	// Wait for the first tick (every 250 ms) without assuming when it
-	// comes: a loaded machine may take longer (hang guard: 30 s).
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		w.errMu.Lock()
-		drawn := strings.Contains(buf.String(), "scanned 3 targets")
-		w.errMu.Unlock()
-		if drawn {
-			break
-		}
-	}
-	stop()
-	if s := buf.String(); !strings.Contains(s, "scanned 3 targets") || !strings.HasSuffix(s, "\r\x1b[K") {
-		t.Fatalf("progress output %q", s)
-	}
-	buf.Reset()
-	w.progress(false, start, time.Now)()
-	if buf.Len() != 0 {
-		t.Fatalf("progress drawn without a terminal: %q", buf.String())
 	}
 }
 

@@ -112,7 +112,7 @@ func runServe(opts *ServeOptions) error {
 		// lint reads local files, aws uses this machine's AWS
 		// credentials and scan sends requests from this machine to the
 		// URLs given: offered only to the local user.
-		cfg.Tools = append(cfg.Tools, lintTool(app), awsTool(app), scanTool(app, opts))
+		cfg.Tools = append(cfg.Tools, lintTool(app), awsTool(app), webui.ScanTool(opts.Timeout, opts.Insecure))
 	}
 	srv, err := webui.New(cfg, addr)
 	if err != nil {

@@ -15,6 +15,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/corsdoctor/corsdoctor/collect/scan"
+	appscan "github.com/corsdoctor/corsdoctor/internal/app/scan"
+	"github.com/corsdoctor/corsdoctor/internal/webui"
+	"github.com/corsdoctor/corsdoctor/report"
 )
 
 // scanAPI serves /reflect, which echoes any Origin with credentials
@@ -91,7 +94,7 @@ func TestServeScanTool(t *testing.T) {
 		"trusted": {"https://app.example.com"}, "concurrency": {"2"}, "timeout": {"5s"}, "headers": {"Cookie: session=s3cr3t-cookie"}}
 
 	t.Run("refusals send nothing", func(t *testing.T) {
-		many := strings.Repeat(okURL+"\n", maxUIScanTargets+1)
+		many := strings.Repeat(okURL+"\n", webui.MaxScanTargets+1)
 		for _, tc := range []struct {
 			desc   string
 			vals   url.Values
@@ -226,8 +229,8 @@ func TestServeScanE2EChromium(t *testing.T) {
 func TestScanList(t *testing.T) {
 	t.Parallel()
 	api, _ := scanAPI(t)
-	o := &ScanOptions{Concurrency: 3, Timeout: 5 * time.Second, Retries: 2, Trusted: []string{"https://app.example.com"}, Rules: []string{"all"}}
-	cfg, err := o.config()
+	o := &appscan.Options{Concurrency: 3, Timeout: 5 * time.Second, Retries: 2, Trusted: []string{"https://app.example.com"}, Rules: []string{"all"}}
+	cfg, err := o.Config()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,11 +250,11 @@ func TestScanList(t *testing.T) {
 		status  []string
 		wantErr bool
 	}{
-		{"input order", context.Background(), []string{statusClean, statusVulnerable, statusClean}, false},
-		{"cancelled", cancelled, []string{statusError, statusError, statusError}, true},
+		{"input order", context.Background(), []string{report.ScanClean, report.ScanVulnerable, report.ScanClean}, false},
+		{"cancelled", cancelled, []string{report.ScanError, report.ScanError, report.ScanError}, true},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
-			recs, err := scanList(tc.ctx, cfg, targets, false)
+			recs, err := appscan.List(tc.ctx, cfg, targets, false)
 			if (err != nil) != tc.wantErr {
 				t.Errorf("error %v, want error %v", err, tc.wantErr)
 			}
@@ -262,36 +265,10 @@ func TestScanList(t *testing.T) {
 				if r.Target != targets[i].URL || r.Status != tc.status[i] {
 					t.Errorf("record %d: %s %s, want %s %s", i, r.Target, r.Status, targets[i].URL, tc.status[i])
 				}
-				if r.Status == statusError && r.Error == "" {
+				if r.Status == report.ScanError && r.Error == "" {
 					t.Errorf("record %d: error status without a message", i)
 				}
 			}
 		})
 	}
-}
-
-// FuzzUIScanTargets: the Scan form's target text never panics, never
-// yields more than the bound, and yields only http(s) targets.
-func FuzzUIScanTargets(f *testing.F) {
-	f.Add("https://api.example.com/me\n# comment\n\nPOST http://127.0.0.1:8080/items\n")
-	f.Add("ftp://x\n")
-	f.Add(strings.Repeat("https://a.example/\n", maxUIScanTargets+1))
-	f.Add("GET\n\r\nhttps://[::1]:80/\x00")
-	f.Fuzz(func(t *testing.T, text string) {
-		targets, err := uiScanTargets(text)
-		if err != nil {
-			if targets != nil {
-				t.Errorf("targets %v with error %v", targets, err)
-			}
-			return
-		}
-		if len(targets) == 0 || len(targets) > maxUIScanTargets {
-			t.Errorf("%d targets accepted", len(targets))
-		}
-		for _, tg := range targets {
-			if !strings.HasPrefix(tg.URL, "http://") && !strings.HasPrefix(tg.URL, "https://") {
-				t.Errorf("target %q accepted", tg.URL)
-			}
-		}
-	})
 }

@@ -1,4 +1,4 @@
-package cli
+package report
 
 import (
 	"crypto/sha256"
@@ -7,11 +7,66 @@ import (
 	"io"
 	"strings"
 
-	"github.com/corsdoctor/corsdoctor/collect/scan"
 	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
-	"github.com/corsdoctor/corsdoctor/report"
 )
+
+// ScanRecord is one target's result of corsdoctor scan: one line of its
+// --json output (JSON Lines, docs/json.md), and what the text, --html,
+// --sarif and web UI outputs start from.
+type ScanRecord struct {
+	Target   string    `json:"target"`
+	Method   string    `json:"method"`
+	Input    string    `json:"input,omitempty"`
+	Status   string    `json:"status"`
+	Error    string    `json:"error,omitempty"`
+	Note     string    `json:"note,omitempty"`
+	Requests int       `json:"requests"`
+	Findings []Finding `json:"findings"`
+}
+
+// ScanRecord statuses.
+const (
+	ScanClean      = "clean"
+	ScanVulnerable = "vulnerable"
+	ScanError      = "error"
+)
+
+// ScanText renders one record for a terminal. seen[i], when set, names
+// the target whose output already proved finding i's problem: the
+// finding is then one line pointing there.
+func ScanText(out io.Writer, rec ScanRecord, seen []string) error {
+	tw := &errWriter{w: out}
+	tw.printf("%s\n", ScanStatusLine(rec))
+	if rec.Note != "" {
+		tw.printf("  note: %s\n", rec.Note)
+	}
+	for i, f := range rec.Findings {
+		if i < len(seen) && seen[i] != "" {
+			tw.printf("  %s %s %s: the same problem as %s (proof above)\n", f.ID, f.Severity, f.Name, seen[i])
+			continue
+		}
+		tw.printf("  %s %s %s: %s\n", f.ID, f.Severity, f.Name, f.Title)
+		tw.printf("    %s\n", f.Detail)
+		for _, e := range f.Evidence {
+			tw.printf("    %s\n", e)
+		}
+		tw.printf("    fix: %s\n", f.Fix)
+	}
+	return tw.err
+}
+
+// ScanStatusLine is a record's first text line: status, method, target.
+func ScanStatusLine(rec ScanRecord) string {
+	switch rec.Status {
+	case ScanError:
+		return fmt.Sprintf("ERROR      %s %s: %s", rec.Method, rec.Target, rec.Error)
+	case ScanVulnerable:
+		return fmt.Sprintf("VULNERABLE %s %s (%d requests)", rec.Method, rec.Target, rec.Requests)
+	default:
+		return fmt.Sprintf("ok         %s %s (%d requests)", rec.Method, rec.Target, rec.Requests)
+	}
+}
 
 // A scan problem is one finding repeated across targets: the same rule
 // with the same severity and detail, on targets of the same origin
@@ -27,14 +82,16 @@ const maxPlaces = 20
 
 type scanProblem struct {
 	host  string
-	first report.Finding
+	first Finding
 	// sarif is the first place's finding as SARIF carries it.
 	sarif  *diag.Finding
 	places []string
 	count  int
 }
 
-type scanProblems struct {
+// ScanProblems groups a scan's findings across targets into problems,
+// for the text summary, --html, --sarif and the web UI's Scan page.
+type ScanProblems struct {
 	max int
 	// keep: remember each problem's first finding (--html).
 	keep bool
@@ -42,13 +99,15 @@ type scanProblems struct {
 	// problem, whatever the proof's size.
 	byKey map[[32]byte]*scanProblem
 	list  []*scanProblem
-	// dropped counts the findings of problems beyond max (their records
+	// Dropped counts the findings of problems beyond max (their records
 	// are complete in --json).
-	dropped int
+	Dropped int
 }
 
-func newScanProblems(max int, keep bool) *scanProblems {
-	return &scanProblems{max: max, keep: keep, byKey: map[[32]byte]*scanProblem{}}
+// NewScanProblems keeps at most max problems; keep remembers each
+// problem's first finding whole (for Page).
+func NewScanProblems(max int, keep bool) *ScanProblems {
+	return &ScanProblems{max: max, keep: keep, byKey: map[[32]byte]*scanProblem{}}
 }
 
 // scanDecidingLines are the lines of a finding's proof that say what the
@@ -85,18 +144,17 @@ func scanProblemKey(targetURL, id, severity, detail string, evidence []string) (
 	return strings.Join(append([]string{host, id, severity, detail}, scanDecidingLines(evidence)...), "\x00"), host
 }
 
-func scanPlace(t scan.Target) string { return strings.TrimSpace(t.Method + " " + t.URL) }
-
-// add records one finding of target t (sf: its SARIF form, when --sarif
-// is on). It returns "" when the finding starts a problem (or the bound
-// is reached: it stands alone), else the first place of its problem.
-func (ps *scanProblems) add(t scan.Target, f report.Finding, sf *diag.Finding) string {
-	key, host := scanProblemKey(t.URL, f.ID, f.Severity, f.Detail, f.Evidence)
+// Add records one finding of the target method targetURL (sf: its SARIF
+// form, when --sarif is on). It returns "" when the finding starts a
+// problem (or the bound is reached: it stands alone), else the first
+// place of its problem.
+func (ps *ScanProblems) Add(method, targetURL string, f Finding, sf *diag.Finding) string {
+	key, host := scanProblemKey(targetURL, f.ID, f.Severity, f.Detail, f.Evidence)
 	sum := sha256.Sum256([]byte(key))
 	p := ps.byKey[sum]
 	if p == nil {
 		if len(ps.list) >= ps.max {
-			ps.dropped++
+			ps.Dropped++
 			return ""
 		}
 		p = &scanProblem{host: host, sarif: sf}
@@ -109,7 +167,7 @@ func (ps *scanProblems) add(t scan.Target, f report.Finding, sf *diag.Finding) s
 	}
 	p.count++
 	if len(p.places) < maxPlaces {
-		p.places = append(p.places, scanPlace(t))
+		p.places = append(p.places, strings.TrimSpace(method+" "+targetURL))
 	}
 	if p.count == 1 {
 		return ""
@@ -134,9 +192,9 @@ func (p *scanProblem) targets() string {
 	return fmt.Sprintf("%d targets", p.count)
 }
 
-// writeScanProblems ends the text report with the problems found on more
-// than one target, each with its places.
-func writeScanProblems(out io.Writer, ps *scanProblems) error {
+// Text ends the text report with the problems found on more than one
+// target, each with its places.
+func (ps *ScanProblems) Text(out io.Writer) error {
 	var rep []*scanProblem
 	findings := 0
 	for _, p := range ps.list {
@@ -148,7 +206,7 @@ func writeScanProblems(out io.Writer, ps *scanProblems) error {
 	if len(rep) == 0 {
 		return nil
 	}
-	tw := &scanTextWriter{w: out}
+	tw := &errWriter{w: out}
 	problems := fmt.Sprintf("%d problems", len(ps.list))
 	if len(ps.list) == 1 {
 		problems = "1 problem"
@@ -163,11 +221,11 @@ func writeScanProblems(out io.Writer, ps *scanProblems) error {
 	return tw.err
 }
 
-// page is the --html report: one entry per problem, its proof from the
+// Page is the --html report: one entry per problem, its proof from the
 // first place, and where else it holds.
-func (ps *scanProblems) page(scanned, vulnerable int64) report.Page {
+func (ps *ScanProblems) Page(scanned, vulnerable int64) Page {
 	findings := 0
-	page := report.Page{Title: "corsdoctor scan"}
+	page := Page{Title: "corsdoctor scan"}
 	for _, p := range ps.list {
 		findings += p.count
 		f := p.first
@@ -176,17 +234,17 @@ func (ps *scanProblems) page(scanned, vulnerable int64) report.Page {
 		}
 		page.Findings = append(page.Findings, f)
 	}
-	page.Subtitle = fmt.Sprintf("%d targets scanned, %d vulnerable: %d findings, %d problems", scanned, vulnerable, findings+ps.dropped, len(ps.list))
-	if ps.dropped > 0 {
-		page.Sections = append(page.Sections, report.Section{Heading: "Truncated",
-			Text: fmt.Sprintf("%d further findings are in the --json output only.", ps.dropped)})
+	page.Subtitle = fmt.Sprintf("%d targets scanned, %d vulnerable: %d findings, %d problems", scanned, vulnerable, findings+ps.Dropped, len(ps.list))
+	if ps.Dropped > 0 {
+		page.Sections = append(page.Sections, Section{Heading: "Truncated",
+			Text: fmt.Sprintf("%d further findings are in the --json output only.", ps.Dropped)})
 	}
 	return page
 }
 
-// sarif returns one SARIF result per problem, anchored at its first
+// SARIF returns one SARIF result per problem, anchored at its first
 // place, the message carrying the proof and the other places.
-func (ps *scanProblems) sarif() []diag.Finding {
+func (ps *ScanProblems) SARIF() []diag.Finding {
 	var out []diag.Finding
 	for _, p := range ps.list {
 		if p.sarif == nil {
@@ -201,12 +259,12 @@ func (ps *scanProblems) sarif() []diag.Finding {
 	return out
 }
 
-// scanFingerprint is a problem's SARIF partial fingerprint: the rule, the
+// ScanFingerprint is a problem's SARIF partial fingerprint: the rule, the
 // target's origin and the deciding response lines, so code scanning
 // keeps one alert per host and finding across runs (input files move,
 // paths and cookie values change, the severity may follow the
 // credentials).
-func scanFingerprint(f diag.Finding) string {
+func ScanFingerprint(f diag.Finding) string {
 	host, err := cors.OriginOf(f.Location.URL)
 	if err != nil {
 		host = f.Location.URL
