@@ -11,6 +11,7 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/collect/probe"
 	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/internal/app/check"
 	"github.com/corsdoctor/corsdoctor/report"
 )
 
@@ -63,7 +64,7 @@ func BenchmarkRawRoundTrips(b *testing.B) {
 
 func benchCheck(b *testing.B, repeat int, noExtra bool) {
 	srv := benchServer(b)
-	spec := checkSpec{
+	spec := check.Spec{
 		URL: srv.URL + "/items", Origins: []string{"https://app.example.com"}, Body: []byte(`{"a":1}`),
 		Request: cors.Request{Method: "PUT", Body: cors.BodySimple, Headers: []cors.Header{
 			{Name: "Content-Type", Value: "application/json"}, {Name: "Authorization", Value: "Bearer x"}}},
@@ -76,7 +77,7 @@ func benchCheck(b *testing.B, repeat int, noExtra bool) {
 	b.ReportAllocs()
 	for b.Loop() {
 		t0 := time.Now()
-		out := performCheck(context.Background(), spec)
+		out := check.Run(context.Background(), spec)
 		if err := report.Text(io.Discard, out.Doc, report.TextOptions{Curl: out.Curl, Notes: out.Notes}); err != nil {
 			b.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/collect/probe"
 	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/internal/app/check"
 	"github.com/corsdoctor/corsdoctor/lab"
 	"github.com/corsdoctor/corsdoctor/report"
 )
@@ -102,12 +103,12 @@ type DemoReport struct {
 
 // demoRun checks every lab case against the lab at base and returns the
 // results with check's full outcome per case.
-func demoRun(ctx context.Context, base string, cases []lab.Case, now func() time.Time) ([]DemoCase, []*checkOutcome, error) {
+func demoRun(ctx context.Context, base string, cases []lab.Case, now func() time.Time) ([]DemoCase, []*check.Outcome, error) {
 	p := probe.New(probe.Options{Timeout: 5 * time.Second, Repeat: 3, Now: now})
 	defer p.Close()
 	var (
 		out  []DemoCase
-		outs []*checkOutcome
+		outs []*check.Outcome
 	)
 	for _, c := range cases {
 		spec, err := caseSpec(base, c)
@@ -117,7 +118,7 @@ func demoRun(ctx context.Context, base string, cases []lab.Case, now func() time
 		spec.Prober = p
 		spec.Now = now
 		spec.Engines = demoEngines
-		o := performCheck(ctx, spec)
+		o := check.Run(ctx, spec)
 		r := o.Doc.Results[0]
 		dc := DemoCase{
 			Path: c.Path, Title: c.Title, Platform: c.Platform, DetectedPlatform: r.Platform,
@@ -160,18 +161,18 @@ func engineVerdictWord(r *cors.Result) string {
 }
 
 // caseSpec builds the check of a lab case.
-func caseSpec(base string, c lab.Case) (checkSpec, error) {
+func caseSpec(base string, c lab.Case) (check.Spec, error) {
 	f := RequestFlags{Method: c.Method, Headers: c.Headers, Data: c.Body, Credentials: c.Credentials, Expose: c.Expose}
 	u := base + c.Path
 	req, body, err := f.Build(u, c.Origin)
 	if err != nil {
-		return checkSpec{}, err
+		return check.Spec{}, err
 	}
 	if c.Body == "" {
 		req.Body = cors.BodyNone
 	}
 	origins := append([]string{c.Origin}, c.AlsoOrigins...)
-	return checkSpec{URL: u, Origins: origins, Request: req, Body: body, Expose: c.Expose, Repeat: 3, Timeout: 5 * time.Second}, nil
+	return check.Spec{URL: u, Origins: origins, Request: req, Body: body, Expose: c.Expose, Repeat: 3, Timeout: 5 * time.Second}, nil
 }
 
 func runDemo(ctx context.Context, opts *DemoOptions) error {
@@ -216,7 +217,7 @@ func runDemo(ctx context.Context, opts *DemoOptions) error {
 	return nil
 }
 
-func writeDemo(app *App, base string, cases []lab.Case, res []DemoCase, outs []*checkOutcome, verbose bool) error {
+func writeDemo(app *App, base string, cases []lab.Case, res []DemoCase, outs []*check.Outcome, verbose bool) error {
 	w := &errWriterCLI{w: app.IO.Out}
 	// Colour only on a terminal, and never with NO_COLOR (no-color.org).
 	color := app.IO.IsTTY && app.Getenv != nil && app.Getenv("NO_COLOR") == "" && app.Getenv("TERM") != "dumb"

@@ -19,6 +19,8 @@ import (
 	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
+	appbrowser "github.com/corsdoctor/corsdoctor/internal/app/browser"
+	"github.com/corsdoctor/corsdoctor/internal/app/check"
 	"github.com/corsdoctor/corsdoctor/internal/webui"
 	"github.com/corsdoctor/corsdoctor/report"
 	"github.com/corsdoctor/corsdoctor/rules"
@@ -181,7 +183,7 @@ func liveCheck(opts *ServeOptions) func(ctx context.Context, req webui.CheckRequ
 			spec.Body, spec.Request.Body = []byte(req.Data), cors.BodySimple
 		}
 		spec.Now = opts.App.Now
-		out := performCheck(ctx, spec)
+		out := check.Run(ctx, spec)
 		blocked := false
 		for _, r := range out.Doc.Results {
 			if !r.Allowed {
@@ -251,11 +253,11 @@ func liveBrowser(opts *ServeOptions, execPath string) func(ctx context.Context, 
 				return nil, fmt.Errorf("chromium: %s from %s: %w", rawURL, origin, err)
 			}
 			res, ds := browser.Compare(obs)
-			ex := exchangeOf(obs, creq, &f)
+			ex := appbrowser.ExchangeOf(obs, creq, f.Expose, f.Platform)
 			ex.Result = res
 			ex.Identify(req.Platform)
 			exs = append(exs, ex)
-			sections = append(sections, browserSection(obs, ds, false))
+			sections = append(sections, appbrowser.Section(obs, ds, false))
 		}
 		return outcomeOf(exs, nil, sections), nil
 	}

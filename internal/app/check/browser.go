@@ -1,4 +1,4 @@
-package cli
+package check
 
 import (
 	"context"
@@ -9,19 +9,20 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/collect/browser"
 	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/internal/app"
+	appbrowser "github.com/corsdoctor/corsdoctor/internal/app/browser"
 	"github.com/corsdoctor/corsdoctor/internal/redact"
 	"github.com/corsdoctor/corsdoctor/internal/termsafe"
-	"github.com/corsdoctor/corsdoctor/report"
 )
 
-// browserRun runs one request in a started Chromium (tests replace it).
-type browserRun func(ctx context.Context, req browser.Request) (*browser.Observation, error)
+// BrowserRun runs one request in a started Chromium (tests replace it).
+type BrowserRun func(ctx context.Context, req browser.Request) (*browser.Observation, error)
 
-// checkInBrowser runs the check's request from every origin in one real
+// InBrowser runs the check's request from every origin in one real
 // Chromium, attaches what the browser did to each result, and returns
 // one line per origin comparing the probe's verdict with Chromium's.
 // Engine disagreements are written to errOut as corsdoctor bugs.
-func checkInBrowser(ctx context.Context, spec checkSpec, out *checkOutcome, run browserRun, errOut io.Writer) ([]string, error) {
+func InBrowser(ctx context.Context, spec Spec, out *Outcome, run BrowserRun, errOut io.Writer) ([]string, error) {
 	var lines []string
 	for i, origin := range spec.Origins {
 		if cors.SameOrigin(spec.URL, origin) {
@@ -40,7 +41,7 @@ func checkInBrowser(ctx context.Context, spec checkSpec, out *checkOutcome, run 
 		}
 		res, ds := browser.Compare(obs)
 		if i < len(out.Doc.Results) {
-			out.Doc.Results[i].Browser = browserSection(obs, ds, spec.ShowSecrets)
+			out.Doc.Results[i].Browser = appbrowser.Section(obs, ds, spec.ShowSecrets)
 		}
 		probeRes := out.Exchanges[i].Result
 		verdict := func(allowed bool, e cors.ErrorName) string {
@@ -71,50 +72,24 @@ func checkInBrowser(ctx context.Context, spec checkSpec, out *checkOutcome, run 
 	return lines, nil
 }
 
-// startBrowserRun starts Chromium serving the check's origins and returns
-// the run function and a closer that always kills the browser.
-func startBrowserRun(ctx context.Context, app *App, origins []string) (browserRun, func(), error) {
+// StartBrowser starts Chromium (execPath, or found on the system when
+// empty) serving the check's origins and returns the run function and a
+// closer that always kills the browser.
+func StartBrowser(ctx context.Context, execPath string, origins []string) (BrowserRun, func(), error) {
 	cfg := browser.Config{}
 	for _, o := range origins {
 		if o != cors.Null {
 			cfg.Origins = append(cfg.Origins, o)
 		}
 	}
-	if p := app.Getenv("CHROME_PATH"); p != "" {
-		cfg.ExecPath = p
-	}
+	cfg.ExecPath = execPath
 	b, err := browser.Start(ctx, cfg)
 	if err != nil {
 		var nc *browser.NoChromiumError
 		if errors.As(err, &nc) {
-			return nil, nil, WithHint(Usagef("--browser: %v", err), "install Chromium: "+nc.Install+", or run check without --browser")
+			return nil, nil, app.WithHint(app.Usagef("--browser: %v", err), "install Chromium: "+nc.Install+", or run check without --browser")
 		}
-		return nil, nil, Usagef("--browser: %v", err)
+		return nil, nil, app.Usagef("--browser: %v", err)
 	}
 	return b.Run, func() { _ = b.Close() }, nil
-}
-
-// writeBrowserSideBySide prints the per-origin comparison and each
-// browser section after check's text report.
-func writeBrowserSideBySide(w io.Writer, lines []string, doc report.Document) error {
-	if _, err := fmt.Fprintf(w, "\nReal Chromium, side by side with the probe:\n"); err != nil {
-		return err
-	}
-	for _, l := range lines {
-		if _, err := termsafe.Fprintf(w, "  %s\n", l); err != nil {
-			return err
-		}
-	}
-	for _, r := range doc.Results {
-		if r.Browser == nil {
-			continue
-		}
-		if _, err := termsafe.Fprintf(w, "\n[origin %s]\n", r.Origin); err != nil {
-			return err
-		}
-		if err := report.BrowserText(w, r.Browser); err != nil {
-			return err
-		}
-	}
-	return nil
 }
