@@ -1,7 +1,6 @@
 package cors
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -147,22 +146,6 @@ func sameOriginURLs(a, b string) bool {
 	return ok1 && ok2 && sameParts(pa, pb)
 }
 
-// OriginError says why a string is not a serialized origin.
-type OriginError struct {
-	Input  string
-	Reason string
-	// Suggest is the serialized origin the input most likely meant, if any.
-	Suggest string
-}
-
-func (e *OriginError) Error() string {
-	s := fmt.Sprintf("invalid origin %q: %s", e.Input, e.Reason)
-	if e.Suggest != "" {
-		s += fmt.Sprintf(" (did you mean %q?)", e.Suggest)
-	}
-	return s
-}
-
 // ParseOrigin checks that s is an origin as a browser serializes it in the
 // Origin header ("scheme://host[:port]", or "null") and returns its
 // canonical serialization. Inputs a browser could never send (a path, a
@@ -173,35 +156,35 @@ func ParseOrigin(s string) (string, error) {
 		return Null, nil
 	}
 	if s == "" {
-		return "", &OriginError{Input: s, Reason: "empty"}
+		return "", &OriginError{Input: s, Reason: OriginEmpty}
 	}
 	p, ok := splitURL(s)
 	if !ok {
 		// Fetch § origin-or-null: %s"null" is case-sensitive.
 		if equalFold(s, Null) {
-			return "", &OriginError{Input: s, Reason: `the opaque origin is spelt "null", in lower case`, Suggest: Null}
+			return "", &OriginError{Input: s, Reason: OriginNullCase, Suggest: Null}
 		}
-		reason := "missing scheme (an origin looks like https://app.example.com)"
 		var sug string
 		if !strings.Contains(s, "://") && !strings.ContainsAny(s, " /") {
 			// Suggest only a serialization that is itself valid.
 			sug, _ = ParseOrigin("https://" + strings.ToLower(s))
 		}
-		return "", &OriginError{Input: s, Reason: reason, Suggest: sug}
+		return "", &OriginError{Input: s, Reason: OriginNoScheme, Suggest: sug}
 	}
 	canon, err := serializeParts(p)
 	if err != nil {
-		return "", &OriginError{Input: s, Reason: err.Error()}
+		pe := err.(*partError)
+		return "", &OriginError{Input: s, Reason: pe.reason, Part: pe.part}
 	}
 	switch {
 	case p.hasUser:
-		return "", &OriginError{Input: s, Reason: "an origin has no user name or password", Suggest: canon}
+		return "", &OriginError{Input: s, Reason: OriginUserInfo, Suggest: canon}
 	case p.rest == "/":
-		return "", &OriginError{Input: s, Reason: "an origin has no trailing slash", Suggest: canon}
+		return "", &OriginError{Input: s, Reason: OriginTrailingSlash, Suggest: canon}
 	case p.rest != "":
-		return "", &OriginError{Input: s, Reason: "an origin has no path, query or fragment", Suggest: canon}
+		return "", &OriginError{Input: s, Reason: OriginPath, Suggest: canon}
 	case canon != s:
-		return "", &OriginError{Input: s, Reason: "not in serialized form (lower-case scheme and host, no default port)", Suggest: canon}
+		return "", &OriginError{Input: s, Reason: OriginNotSerialized, Suggest: canon}
 	}
 	return canon, nil
 }
@@ -229,10 +212,10 @@ func serializeParts(p urlParts) (string, error) {
 	scheme := strings.ToLower(p.scheme)
 	host := strings.ToLower(p.host)
 	if host == "" {
-		return "", errors.New("missing host")
+		return "", &partError{reason: OriginNoHost}
 	}
 	if strings.ContainsAny(host, " \t\r\n#/:<>?@[\\]^|%") && net.ParseIP(host) == nil {
-		return "", fmt.Errorf("invalid host %q", p.host)
+		return "", &partError{reason: OriginBadHost, part: p.host}
 	}
 	if ip := net.ParseIP(host); ip != nil && strings.Contains(host, ":") {
 		host = "[" + ip.String() + "]"
@@ -241,7 +224,7 @@ func serializeParts(p urlParts) (string, error) {
 	if port != "" {
 		n, err := strconv.Atoi(port)
 		if err != nil || n < 0 || n > 65535 {
-			return "", fmt.Errorf("invalid port %q", p.port)
+			return "", &partError{reason: OriginBadPort, part: p.port}
 		}
 		port = strconv.Itoa(n)
 		if port == defaultPort(scheme) {

@@ -59,7 +59,7 @@ func TestParseOrigin(t *testing.T) {
 			if !errors.As(err, &oe) {
 				t.Fatalf("error %T is not *OriginError", err)
 			}
-			if oe.Suggest != tt.suggest || oe.Input != tt.in || oe.Reason == "" {
+			if oe.Suggest != tt.suggest || oe.Input != tt.in || oe.Reason == 0 {
 				t.Errorf("OriginError = %+v, want Suggest %q", oe, tt.suggest)
 			}
 			if oe.Suggest != "" {

@@ -66,7 +66,7 @@ func CheckOrigin(o string) (string, error) {
 	if err != nil {
 		var oe *cors.OriginError
 		if errors.As(err, &oe) && oe.Suggest != "" {
-			return "", &OriginError{Origin: o, Reason: oe.Reason, Suggest: fmt.Sprintf("use --origin %s", oe.Suggest)}
+			return "", &OriginError{Origin: o, Reason: oe.Why(), Suggest: fmt.Sprintf("use --origin %s", oe.Suggest)}
 		}
 		return "", &OriginError{Origin: o, Reason: err.Error()}
 	}
