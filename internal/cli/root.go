@@ -115,7 +115,32 @@ Exit codes: 0 allowed/clean, 1 blocked or findings, 2 usage, input or network er
 	})
 	root.CompletionOptions.HiddenDefaultCmd = true
 	root.AddCommand(commands(app)...)
+	usageArgs(root)
 	return root
+}
+
+// usageHint ends every usage error cobra finds (an unknown command, a
+// wrong number of arguments) that the command did not hint itself.
+const usageHint = "run 'corsdoctor --help' for usage"
+
+// usageArgs makes the argument checks of c and its subcommands return a
+// UsageError: a wrong argument count is a usage error by where it comes
+// from, not by its wording. (Flag errors go through the root's
+// FlagErrorFunc; no command has required flags.)
+func usageArgs(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			err := check(cmd, args)
+			var ue *UsageError
+			if err == nil || errors.As(err, &ue) {
+				return err
+			}
+			return WithHint(err, usageHint)
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageArgs(sub)
+	}
 }
 
 // commands is the one list of top-level commands, in the order of help.
@@ -144,20 +169,16 @@ func Run(args []string, io *IO) int {
 	root := NewRoot(app)
 	root.SetArgs(args)
 	err := root.Execute()
-	if err != nil && !errors.Is(err, ErrFindings) {
-		var ue *UsageError
-		if !errors.As(err, &ue) && isCobraUsage(err) {
-			err = WithHint(err, "run 'corsdoctor --help' for usage")
+	var ue *UsageError
+	if err != nil && !errors.As(err, &ue) {
+		// An unknown top-level command fails the command lookup itself,
+		// before any Args check: the lookup says so again.
+		if _, _, lookup := root.Find(args); lookup != nil {
+			err = WithHint(err, usageHint)
 		}
 	}
 	PrintError(io.ErrOut, err)
 	return ExitCode(err)
-}
-
-func isCobraUsage(err error) bool {
-	s := err.Error()
-	return strings.HasPrefix(s, "unknown command") || strings.HasPrefix(s, "unknown flag") ||
-		strings.Contains(s, "arg(s)") || strings.HasPrefix(s, "required flag")
 }
 
 // Main runs corsdoctor on the process's standard streams.
