@@ -187,6 +187,15 @@ func contains(l []string, s string) bool {
 // constructPath returns the aws:cdk:path of the resource holding loc,
 // without CDK's trailing "/Resource" (the L1 child of a construct).
 func constructPath(d *yamledit.Doc, loc fixer.Source) string {
+	if id := logicalIDAt(d, loc); id != "" {
+		return resourcePath(d, id)
+	}
+	return ""
+}
+
+// logicalIDAt returns the logical ID of the template resource holding
+// loc, "" when loc is not inside one.
+func logicalIDAt(d *yamledit.Doc, loc fixer.Source) string {
 	if loc.File != d.Name {
 		return ""
 	}
@@ -198,7 +207,7 @@ func constructPath(d *yamledit.Doc, loc fixer.Source) string {
 	if len(p) < 2 || p[0] != "Resources" {
 		return ""
 	}
-	return resourcePath(d, p[1])
+	return p[1]
 }
 
 // methodResourcePath returns the construct path of the REST resource of
@@ -206,26 +215,19 @@ func constructPath(d *yamledit.Doc, loc fixer.Source) string {
 // API_PATH/Default for the root resource (GetAtt RootResourceId); "" when
 // loc is not in a method.
 func methodResourcePath(d *yamledit.Doc, loc fixer.Source, apiPath string) string {
-	if loc.File != d.Name {
+	id := logicalIDAt(d, loc)
+	if id == "" {
 		return ""
 	}
-	ns := d.NodesAt(loc.Line, loc.Column)
-	if len(ns) == 0 {
-		return ""
-	}
-	p := d.Path(ns[0])
-	if len(p) < 2 || p[0] != "Resources" {
-		return ""
-	}
-	r := yamledit.Get(yamledit.Get(d.Root(), "Resources"), p[1])
+	r := yamledit.Get(yamledit.Get(d.Root(), "Resources"), id)
 	if t, _ := fixer.ScalarValue(yamledit.Get(r, "Type")); t != "AWS::ApiGateway::Method" {
 		return ""
 	}
-	id := yamledit.Get(yamledit.Get(r, "Properties"), "ResourceId")
-	if ref, ok := fixer.ScalarValue(yamledit.Get(id, "Ref")); ok {
+	rid := yamledit.Get(yamledit.Get(r, "Properties"), "ResourceId")
+	if ref, ok := fixer.ScalarValue(yamledit.Get(rid, "Ref")); ok {
 		return resourcePath(d, ref)
 	}
-	if ga := yamledit.Get(id, "Fn::GetAtt"); ga != nil && ga.Kind == yaml.SequenceNode && len(ga.Content) == 2 {
+	if ga := yamledit.Get(rid, "Fn::GetAtt"); ga != nil && ga.Kind == yaml.SequenceNode && len(ga.Content) == 2 {
 		if attr, _ := fixer.ScalarValue(ga.Content[1]); attr == "RootResourceId" {
 			return apiPath + "/Default"
 		}

@@ -46,38 +46,41 @@ func dataPlane(t *testing.T, fake *fakeaws.Server, apiID, stage string) *httptes
 		api := &apimodel.API{ID: apiID, Kind: apimodel.REST, Format: "aws"}
 		openapi.Fill("export.json", root, api)
 		api.Normalize()
-		req := &cors.Request{Origin: r.Header.Get("Origin"), URL: "https://" + apiID + ".execute-api.us-east-1.amazonaws.com" + r.URL.Path, Method: r.Method}
-		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
-		if preflight {
-			req.Method = r.Header.Get("Access-Control-Request-Method")
-			for _, h := range strings.Split(r.Header.Get("Access-Control-Request-Headers"), ",") {
-				if h = strings.TrimSpace(h); h != "" {
-					req.Headers = append(req.Headers, cors.Header{Name: h, Value: "x"})
-				}
-			}
-		} else {
-			for k := range r.Header {
-				req.Headers = append(req.Headers, cors.Header{Name: k, Value: r.Header.Get(k)})
-			}
-		}
-		path := strings.TrimPrefix(r.URL.Path, "/"+stage)
-		s := apimodel.Simulate(api, path, req, apimodel.Success)
-		resp := s.Actual
-		if preflight {
-			resp = s.Preflight
-			if resp == nil {
-				resp = s.Actual
-			}
-		}
-		for k, vs := range resp.Header {
-			for _, v := range vs {
-				w.Header().Add(k, v)
-			}
-		}
-		w.WriteHeader(resp.Status)
+		answer(w, r, api, strings.TrimPrefix(r.URL.Path, "/"+stage))
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// answer writes what API Gateway answers to r for api, as apimodel
+// simulates it: the preflight's answer to a CORS preflight, else the
+// actual response; path is the resource path (the stage removed).
+func answer(w http.ResponseWriter, r *http.Request, api *apimodel.API, path string) {
+	req := &cors.Request{Origin: r.Header.Get("Origin"), URL: "https://" + api.ID + ".execute-api.us-east-1.amazonaws.com" + r.URL.Path, Method: r.Method}
+	preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
+	if preflight {
+		req.Method = r.Header.Get("Access-Control-Request-Method")
+		for _, h := range strings.Split(r.Header.Get("Access-Control-Request-Headers"), ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				req.Headers = append(req.Headers, cors.Header{Name: h, Value: "x"})
+			}
+		}
+	} else {
+		for k := range r.Header {
+			req.Headers = append(req.Headers, cors.Header{Name: k, Value: r.Header.Get(k)})
+		}
+	}
+	s := apimodel.Simulate(api, path, req, apimodel.Success)
+	resp := s.Actual
+	if preflight && s.Preflight != nil {
+		resp = s.Preflight
+	}
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	w.WriteHeader(resp.Status)
 }
 
 // runAWSFixArgs runs `corsdoctor aws fix ARGS` against the fake.
@@ -316,27 +319,7 @@ func httpDataPlane(t *testing.T, fake *fakeaws.Server, apiID string) *httptest.S
 			api.Cors = &apimodel.CorsConfig{AllowOrigins: vals(c.AllowOrigins), AllowMethods: vals(c.AllowMethods), AllowHeaders: vals(c.AllowHeaders), AllowCredentials: apimodel.TriOf(cred)}
 		}
 		api.Normalize()
-		req := &cors.Request{Origin: r.Header.Get("Origin"), URL: "https://" + apiID + ".execute-api.us-east-1.amazonaws.com" + r.URL.Path, Method: r.Method}
-		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
-		if preflight {
-			req.Method = r.Header.Get("Access-Control-Request-Method")
-			for _, h := range strings.Split(r.Header.Get("Access-Control-Request-Headers"), ",") {
-				if h = strings.TrimSpace(h); h != "" {
-					req.Headers = append(req.Headers, cors.Header{Name: h, Value: "x"})
-				}
-			}
-		}
-		s := apimodel.Simulate(api, r.URL.Path, req, apimodel.Success)
-		out := s.Actual
-		if preflight && s.Preflight != nil {
-			out = s.Preflight
-		}
-		for k, vs := range out.Header {
-			for _, v := range vs {
-				w.Header().Add(k, v)
-			}
-		}
-		w.WriteHeader(out.Status)
+		answer(w, r, api, r.URL.Path)
 	}))
 	t.Cleanup(srv.Close)
 	return srv
