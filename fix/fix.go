@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -53,6 +54,10 @@ type Linted struct {
 	// Files lists the files read (new Terraform resources go next to
 	// their API).
 	Files []string
+	// Ran lists the IDs of the rules that ran (--rules, the config
+	// file); nil when every rule ran. Findings the run adds itself
+	// (CD2050 for --header and credentialed requests) follow it.
+	Ran []string
 }
 
 // Options configure a run.
@@ -617,7 +622,9 @@ func withClientFindings(lint func([]string, func(string) ([]byte, error)) (*Lint
 		if err != nil {
 			return nil, err
 		}
-		l.Findings = append(l.Findings, ClientFindings(l.APIs, l.Findings, origins, headers)...)
+		if l.Ran == nil || slices.Contains(l.Ran, "CD2050") {
+			l.Findings = append(l.Findings, ClientFindings(l.APIs, l.Findings, origins, headers)...)
+		}
 		return l, nil
 	}
 }

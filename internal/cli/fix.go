@@ -108,7 +108,11 @@ func Fix(opts *FixOptions) (*fix.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &fix.Linted{APIs: res.Models, Findings: res.Findings, Errors: res.Errors, Files: res.FileNames}, nil
+		l := &fix.Linted{APIs: res.Models, Findings: res.Findings, Errors: res.Errors, Files: res.FileNames, Ran: []string{}}
+		for _, r := range res.Rules {
+			l.Ran = append(l.Ran, r.ID)
+		}
+		return l, nil
 	}
 	return fix.Run(fix.Options{Origins: origins, Headers: headers, Paths: paths, Lint: linted})
 }

@@ -133,3 +133,43 @@ func TestTermSafe(t *testing.T) {
 		t.Errorf("termSafe = %q", got)
 	}
 }
+
+// TestFixRulesLimit: --rules limits every finding the run takes on, the
+// CD2050 findings fix adds itself (--header, credentialed requests) too.
+func TestFixRulesLimit(t *testing.T) {
+	path := filepath.Join("..", "..", "rules", "testdata", "CD2011", "fail.yaml")
+	for _, c := range []struct {
+		rules string
+		want  map[string]bool
+	}{
+		{"CD2009", map[string]bool{"CD2009": true}},
+		{"CD2050", map[string]bool{"CD2050": true}},
+	} {
+		out, errOut, err := runFixArgs(t, path, "--rules", c.rules, "--origin", "https://app.example.com", "--header", "X-Request-Id", "--format", "json")
+		if err != nil && !errors.Is(err, ErrFindings) {
+			t.Fatalf("--rules %s: %v\n%s", c.rules, err, errOut)
+		}
+		var doc struct {
+			Fixed, Skipped, Advice []struct {
+				Finding struct{ ID string }
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, l := range [][]struct{ Finding struct{ ID string } }{doc.Fixed, doc.Skipped, doc.Advice} {
+			for _, x := range l {
+				got[x.Finding.ID] = true
+			}
+		}
+		if len(got) == 0 {
+			t.Errorf("--rules %s: nothing fixed", c.rules)
+		}
+		for id := range got {
+			if !c.want[id] {
+				t.Errorf("--rules %s: the run took on %s", c.rules, id)
+			}
+		}
+	}
+}
