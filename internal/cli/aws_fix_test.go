@@ -351,3 +351,19 @@ func TestAWSFixHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestAWSFixConfirmedOnStdin: --apply without --yes applies when the
+// answer typed is yes.
+func TestAWSFixConfirmedOnStdin(t *testing.T) {
+	st := loadFixture(t, "rest-fix")
+	fake := fakeaws.New(st)
+	plane := dataPlane(t, fake, "f1x2c3d4e5", "prod")
+	out, errOut, code := runAWSFixArgs(t, fake, st, "y\n", "--api-id", "f1x2c3d4e5", "--stage", "prod", "--origin", "https://app.example.com",
+		"--apply", "--rollback-dir", t.TempDir(), "--invoke-url", plane.URL+"/prod")
+	if code != ExitOK {
+		t.Fatalf("exit %d, want 0; stdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if n := fake.Calls()["apigateway:CreateDeployment"]; n != 1 {
+		t.Errorf("CreateDeployment calls = %d, want 1 (%s)", n, fake.CallSummary())
+	}
+}
