@@ -321,8 +321,11 @@ type IntegrationResponse struct {
 	// ResponseParameters: "method.response.header.X" -> mapping value
 	// ("'static'", "integration.response.header.Y", ...).
 	ResponseParameters map[string]Value `json:"response_parameters,omitempty"`
-	ContentHandling    string           `json:"content_handling,omitempty"`
-	Source             evidence.Source  `json:"source"`
+	// ResponseTemplates by content type: a template can set headers
+	// itself with $context.responseOverride.header.NAME.
+	ResponseTemplates map[string]string `json:"response_templates,omitempty"`
+	ContentHandling   string            `json:"content_handling,omitempty"`
+	Source            evidence.Source   `json:"source"`
 }
 
 // IsDefault reports whether this is the default integration response.
@@ -334,6 +337,21 @@ func (r *IntegrationResponse) IsDefault() bool {
 // Header returns the mapping for method.response.header.NAME.
 func (r *IntegrationResponse) Header(name string) (Value, bool) {
 	return headerParam(r.ResponseParameters, "method.response.header.", name)
+}
+
+// TemplateSetsHeader reports whether a response template overrides header
+// NAME ("#set($context.responseOverride.header.NAME = ...)"), which API
+// Gateway applies after the parameter mappings (API Gateway developer
+// guide, "Override your API's request and response parameters and status
+// codes for REST APIs").
+func (r *IntegrationResponse) TemplateSetsHeader(name string) bool {
+	want := strings.ToLower("$context.responseOverride.header." + name)
+	for _, t := range r.ResponseTemplates {
+		if strings.Contains(strings.ToLower(t), want) {
+			return true
+		}
+	}
+	return false
 }
 
 func headerParam(m map[string]Value, prefix, name string) (Value, bool) {

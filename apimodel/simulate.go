@@ -230,6 +230,14 @@ func (s *Simulation) mapHeader(h http.Header, name string, v Value, req *cors.Re
 		}
 		return
 	}
+	if !strings.HasPrefix(strings.ToLower(name), "access-control-") {
+		// The browser's CORS check and preflight read only the
+		// Access-Control-* headers (Fetch standard, "CORS check" and
+		// "CORS-preflight fetch"), so a run-time Content-Type or
+		// X-Request-Id leaves the verdict known.
+		s.note("the value of " + name + " comes from " + v.String() + " at run time (not a CORS header)")
+		return
+	}
 	s.unknown("the value of " + name + " comes from " + v.String() + ", which is only known at run time")
 }
 
@@ -325,6 +333,11 @@ func (s *Simulation) integrationAnswer(m *Method, ir *IntegrationResponse, req *
 			continue
 		}
 		s.mapHeader(resp.Header, name, ir.ResponseParameters[k], req)
+	}
+	for _, h := range []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"} {
+		if ir.TemplateSetsHeader(h) {
+			s.unknown(h + " set by the response template of integration response " + ir.StatusCode + " ($context.responseOverride), depending on the request")
+		}
 	}
 	s.note(m.HTTPMethod + " answers " + ir.StatusCode + " through its integration response (pattern " + strconv.Quote(ir.StatusPattern) + ")")
 	return resp

@@ -165,6 +165,18 @@ func TestSimulateMore(t *testing.T) {
 			Routes: []*Route{{Key: "GET /items", Method: "GET", Path: "/items", AuthorizationType: Known("NONE", src),
 				Integration: &Integration{Type: AWSProxy, Function: &Function{SetsAllowOrigin: TriYes}}}}},
 			req: get, actStatus: 200, acao: "https://app.example.com"},
+		{desc: "run-time Content-Type mapping leaves the CORS verdict known", api: &API{Kind: REST, Resources: []*Resource{{Path: "/items", Methods: []*Method{
+			{HTTPMethod: "GET", AuthorizationType: Known("NONE", src), Integration: &Integration{Type: AWS, Responses: []*IntegrationResponse{{StatusCode: "200",
+				ResponseParameters: map[string]Value{"method.response.header.Content-Type": Known("integration.response.header.Content-Type", src)}}}}}}}}},
+			req: get, actStatus: 200, acao: ""},
+		{desc: "run-time Access-Control-Allow-Origin mapping is unknown", api: &API{Kind: REST, Resources: []*Resource{{Path: "/items", Methods: []*Method{
+			{HTTPMethod: "GET", AuthorizationType: Known("NONE", src), Integration: &Integration{Type: AWS, Responses: []*IntegrationResponse{{StatusCode: "200",
+				ResponseParameters: map[string]Value{"method.response.header.Access-Control-Allow-Origin": Known("integration.response.header.X-Origin", src)}}}}}}}}},
+			req: get, actStatus: 200, wantUnknown: true},
+		{desc: "response template overriding Access-Control-Allow-Origin is unknown", api: &API{Kind: REST, Resources: []*Resource{{Path: "/items", Methods: []*Method{
+			{HTTPMethod: "GET", AuthorizationType: Known("NONE", src), Integration: &Integration{Type: Mock, Responses: []*IntegrationResponse{{StatusCode: "200",
+				ResponseTemplates: map[string]string{"application/json": "#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)"}}}}}}}}},
+			req: get, actStatus: 200, wantUnknown: true},
 		{desc: "missing route: 404", api: &API{Kind: HTTP, Routes: []*Route{{Key: "GET /other", Method: "GET", Path: "/other"}}}, req: get, actStatus: 404},
 		{desc: "custom UNAUTHORIZED status", api: func() *API {
 			a := consoleREST(true, false, false)

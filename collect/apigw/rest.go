@@ -149,7 +149,7 @@ func methodModel(verb string, m types.Method, src evidence.Source) *apimodel.Met
 		for _, code := range apimodel.SortedKeys(in.IntegrationResponses) {
 			ir := in.IntegrationResponses[code]
 			rsrc := evidence.Source{URL: isrc.URL + "/responses/" + code}
-			mir := &apimodel.IntegrationResponse{StatusPattern: aws.ToString(ir.SelectionPattern), StatusCode: aws.ToString(ir.StatusCode), ContentHandling: string(ir.ContentHandling), Source: rsrc}
+			mir := &apimodel.IntegrationResponse{StatusPattern: aws.ToString(ir.SelectionPattern), StatusCode: aws.ToString(ir.StatusCode), ResponseTemplates: ir.ResponseTemplates, ContentHandling: string(ir.ContentHandling), Source: rsrc}
 			if mir.StatusCode == "" {
 				mir.StatusCode = code
 			}

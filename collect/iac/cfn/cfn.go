@@ -360,17 +360,13 @@ func (t *template) method(r *resource) {
 			Function:            t.functionIn(tree.Get(in, "Uri")),
 			Source:              t.src(in),
 		}
-		tree.Pairs(tree.Get(in, "RequestTemplates"), func(k, v *yaml.Node) {
-			if integ.RequestTemplates == nil {
-				integ.RequestTemplates = map[string]string{}
-			}
-			integ.RequestTemplates[k.Value] = tree.Render(v)
-		})
+		integ.RequestTemplates = tree.Templates(tree.Get(in, "RequestTemplates"))
 		for _, ir := range tree.Items(tree.Get(in, "IntegrationResponses")) {
 			integ.Responses = append(integ.Responses, &apimodel.IntegrationResponse{
 				StatusPattern:      tree.Str(tree.Get(ir, "SelectionPattern")),
 				StatusCode:         tree.Str(tree.Get(ir, "StatusCode")),
 				ResponseParameters: t.params(tree.Get(ir, "ResponseParameters")),
+				ResponseTemplates:  tree.Templates(tree.Get(ir, "ResponseTemplates")),
 				ContentHandling:    tree.Str(tree.Get(ir, "ContentHandling")),
 				Source:             t.src(ir),
 			})

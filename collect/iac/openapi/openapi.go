@@ -290,17 +290,13 @@ func Integration(file string, n *yaml.Node) *apimodel.Integration {
 		ContentHandling:     strings.ToUpper(tree.Str(tree.Get(n, "contentHandling"))),
 		Source:              tree.Src(file, n),
 	}
-	tree.Pairs(tree.Get(n, "requestTemplates"), func(k, v *yaml.Node) {
-		if in.RequestTemplates == nil {
-			in.RequestTemplates = map[string]string{}
-		}
-		in.RequestTemplates[k.Value] = tree.Render(v)
-	})
+	in.RequestTemplates = tree.Templates(tree.Get(n, "requestTemplates"))
 	tree.Pairs(tree.Get(n, "responses"), func(k, v *yaml.Node) {
 		in.Responses = append(in.Responses, &apimodel.IntegrationResponse{
 			StatusPattern:      k.Value,
 			StatusCode:         tree.Str(tree.Get(v, "statusCode")),
 			ResponseParameters: params(file, tree.Get(v, "responseParameters")),
+			ResponseTemplates:  tree.Templates(tree.Get(v, "responseTemplates")),
 			ContentHandling:    strings.ToUpper(tree.Str(tree.Get(v, "contentHandling"))),
 			Source:             tree.Src(file, k),
 		})

@@ -253,9 +253,19 @@ func (m *module) build() []*apimodel.API {
 		if mt.Integration == nil {
 			mt.Integration = &apimodel.Integration{Source: b.src}
 		}
+		var templates map[string]string
+		for k, v := range b.a.kv("response_templates") {
+			if templates == nil {
+				templates = map[string]string{}
+			}
+			templates[k] = v.S
+			if v.Unknown {
+				templates[k] = v.Expr
+			}
+		}
 		mt.Integration.Responses = append(mt.Integration.Responses, &apimodel.IntegrationResponse{
 			StatusPattern: b.a.val("selection_pattern").S, StatusCode: b.a.val("status_code").S,
-			ResponseParameters: b.a.kv("response_parameters"), ContentHandling: b.a.val("content_handling").S, Source: b.src})
+			ResponseParameters: b.a.kv("response_parameters"), ResponseTemplates: templates, ContentHandling: b.a.val("content_handling").S, Source: b.src})
 	}
 	for _, b := range m.ofType("aws_api_gateway_method_response") {
 		api := m.apiOf(b, "rest_api_id")

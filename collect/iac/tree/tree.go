@@ -249,6 +249,20 @@ func Src(file string, n *yaml.Node) evidence.Source {
 	return evidence.Source{File: file, Line: n.Line, Column: n.Column}
 }
 
+// Templates reads a mapping of content type to mapping template
+// (RequestTemplates/ResponseTemplates); templates given as intrinsics are
+// rendered. nil when there is none.
+func Templates(m *yaml.Node) map[string]string {
+	var out map[string]string
+	Pairs(m, func(k, v *yaml.Node) {
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[k.Value] = Render(v)
+	})
+	return out
+}
+
 // Render renders a node compactly for messages ("!Sub '${Origin}'").
 func Render(n *yaml.Node) string {
 	if n == nil {
