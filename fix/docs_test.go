@@ -29,6 +29,7 @@ var noFix = map[string]string{
 	"CD2017": "a stage serving an old deployment is a deployment decision (which deployment, when): `aws apigateway update-stage` or a redeploy, by hand",
 	"CD2019": "two settings disagree and only you know which one is right",
 	"CD2022": "an HTTP API CORS configuration that overrides the backend's headers is a design choice: keep one of the two",
+	"CD2028": "no mapping on the method says which Access-Control-Allow-Origin value to add (CD2007 reuses the success response's); map the value the OPTIONS method answers on every integration response by hand (a fixer copying it from OPTIONS is not written yet)",
 	"CD2099": "a suppression that matches nothing is removed by hand",
 }
 

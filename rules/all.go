@@ -85,6 +85,7 @@ var registry = []*diag.Rule{
 	cd2025,
 	cd2026,
 	cd2027,
+	cd2028,
 	cd2050,
 	cd2098,
 	cd2099,
