@@ -44,12 +44,16 @@ func ParsePlan(file string, root *yaml.Node, read tree.ReadFunc, notes *tree.Not
 	}
 	types := map[string]string{}
 	deps := map[string][]string{}
+	// calls maps a module prefix ("module.x.") to its call, so that
+	// var.NAME inside the module follows the caller's argument.
+	calls := map[string]*planCall{}
 	var conf func(mod *yaml.Node, prefix string)
 	conf = func(mod *yaml.Node, prefix string) {
 		for _, r := range tree.Items(tree.Get(mod, "resources")) {
 			addr := prefix + tree.Str(tree.Get(r, "address"))
 			p := get(addr)
-			p.expr, p.prefix = tree.Get(r, "expressions"), prefix
+			p.expr, p.prefix, p.calls = tree.Get(r, "expressions"), prefix, calls
+			p.repeated = tree.Get(r, "count_expression") != nil || tree.Get(r, "for_each_expression") != nil
 			p.src = tree.Src(file, tree.Get(r, "address"))
 			types[addr] = tree.Str(tree.Get(r, "type"))
 			for _, d := range tree.Items(tree.Get(r, "depends_on")) {
@@ -57,15 +61,34 @@ func ParsePlan(file string, root *yaml.Node, read tree.ReadFunc, notes *tree.Not
 			}
 		}
 		tree.Pairs(tree.Get(mod, "module_calls"), func(k, v *yaml.Node) {
+			if len(calls) >= maxPlanModules {
+				return
+			}
+			calls[prefix+"module."+k.Value+"."] = &planCall{args: tree.Get(v, "expressions"), prefix: prefix}
 			conf(tree.Get(v, "module"), prefix+"module."+k.Value+".")
 		})
 	}
 	conf(tree.Get(tree.Get(root, "configuration"), "root_module"), "")
+	// instances lists the instances of a resource with count or
+	// for_each (aws_x.y[0], aws_x.y["key"]): each is a resource of its
+	// own, as terraform plans it, with the configuration of aws_x.y.
+	instances := map[string][]string{}
 	var vals func(mod *yaml.Node)
 	vals = func(mod *yaml.Node) {
 		for _, r := range tree.Items(tree.Get(mod, "resources")) {
 			an := tree.Get(r, "address")
-			addr := indexRe.ReplaceAllString(tree.Str(an), "")
+			full := tree.Str(an)
+			addr := indexRe.ReplaceAllString(full, "")
+			if full != addr && strings.HasSuffix(full, "]") {
+				p := get(full)
+				p.values, p.src = tree.Get(r, "values"), tree.Src(file, an)
+				if c := blocks[addr]; c != nil {
+					p.expr, p.prefix, p.calls = c.expr, c.prefix, c.calls
+				}
+				types[full] = tree.Str(tree.Get(r, "type"))
+				instances[addr] = append(instances[addr], full)
+				continue
+			}
 			p := get(addr)
 			if p.values == nil {
 				p.values = tree.Get(r, "values")
@@ -91,11 +114,20 @@ func ParsePlan(file string, root *yaml.Node, read tree.ReadFunc, notes *tree.Not
 	vals(tree.Get(pv, "root_module"))
 	for _, addr := range order {
 		typ := types[addr]
-		if typ == "" {
+		p := blocks[addr]
+		if typ == "" || len(instances[addr]) > 0 || p.repeated && p.values == nil {
+			// count = 0 / an empty for_each plans no instance
 			continue
 		}
-		p := blocks[addr]
-		m.add(&block{addr: addr, typ: typ, a: p, src: p.src, dependsOn: deps[addr]})
+		base := indexRe.ReplaceAllString(addr, "")
+		m.add(&block{addr: addr, typ: typ, a: p, src: p.src, dependsOn: deps[base]})
+	}
+	// A reference to aws_x.y (without its key) finds the first instance,
+	// as it does in .tf files (modules.go addResource).
+	for base, list := range instances {
+		if _, ok := m.blocks[base]; !ok {
+			m.blocks[base] = m.blocks[list[0]]
+		}
 	}
 	return m.build()
 }
@@ -110,7 +142,20 @@ type planAttrs struct {
 	values *yaml.Node
 	expr   *yaml.Node
 	src    evidence.Source
+	calls  map[string]*planCall
+	// repeated: the configuration has count or for_each
+	repeated bool
 }
+
+// planCall is a module call of the plan's configuration: its arguments'
+// expressions and the prefix of the calling module.
+type planCall struct {
+	args   *yaml.Node
+	prefix string
+}
+
+// maxPlanModules bounds the module calls followed in one plan.
+const maxPlanModules = 256
 
 func scalarValue(file string, n *yaml.Node) (apimodel.Value, bool) {
 	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
@@ -144,14 +189,26 @@ func (p *planAttrs) has(name string) bool {
 }
 
 func (p *planAttrs) refs(name string) []string {
+	return planRefs(tree.Get(p.expr, name), p.prefix, p.calls, 0)
+}
+
+// planRefs lists the resource addresses an expression references; a
+// var.NAME of a child module follows the module call's argument NAME in
+// the calling module (terraform lists references as written, so
+// api_id = var.api_id names the variable, not the API).
+func planRefs(e *yaml.Node, prefix string, calls map[string]*planCall, depth int) []string {
 	var out []string
-	for _, r := range tree.Items(tree.Get(tree.Get(p.expr, name), "references")) {
+	for _, r := range tree.Items(tree.Get(e, "references")) {
 		parts := strings.Split(indexRe.ReplaceAllString(tree.Str(r), ""), ".")
 		switch {
+		case parts[0] == "var" && len(parts) >= 2 && depth < 16:
+			if c := calls[prefix]; c != nil {
+				out = append(out, planRefs(tree.Get(c.args, parts[1]), c.prefix, calls, depth+1)...)
+			}
 		case parts[0] == "data" && len(parts) >= 3:
-			out = append(out, p.prefix+strings.Join(parts[:3], "."))
+			out = append(out, prefix+strings.Join(parts[:3], "."))
 		case len(parts) >= 2 && strings.Contains(parts[0], "_"):
-			out = append(out, p.prefix+parts[0]+"."+parts[1])
+			out = append(out, prefix+parts[0]+"."+parts[1])
 		}
 	}
 	return out
@@ -213,7 +270,7 @@ func (p *planAttrs) sub(name string) attrs {
 	if len(v) == 0 && len(e) == 0 {
 		return nil
 	}
-	s := &planAttrs{file: p.file, prefix: p.prefix}
+	s := &planAttrs{file: p.file, prefix: p.prefix, calls: p.calls}
 	if len(v) > 0 {
 		s.values = v[0]
 	}

@@ -89,7 +89,15 @@ func (m *module) target(b *block, name string) *block {
 	if b == nil {
 		return nil
 	}
+	key := instanceKey(b.addr)
 	for _, r := range b.a.refs(name) {
+		// An instance of count/for_each referring to aws_x.y[each.key]
+		// means the instance of aws_x.y with its own key.
+		if key != "" {
+			if t := m.blocks[r+key]; t != nil {
+				return t
+			}
+		}
 		if t := m.blocks[r]; t != nil {
 			return t
 		}
@@ -100,6 +108,18 @@ func (m *module) target(b *block, name string) *block {
 		}
 	}
 	return nil
+}
+
+// instanceKey returns the key suffix of a count/for_each instance address
+// (`["GET /items"]`, `[0]`), or "".
+func instanceKey(addr string) string {
+	if !strings.HasSuffix(addr, "]") {
+		return ""
+	}
+	if i := strings.LastIndex(addr, "["); i > 0 && !strings.HasSuffix(addr[:i], "]") {
+		return addr[i:]
+	}
+	return ""
 }
 
 func (m *module) ofType(typ string) []*block {

@@ -304,3 +304,45 @@ func TestLocalModules(t *testing.T) {
 		t.Errorf("not evaluated (-want +got):\n%s", d)
 	}
 }
+
+// TestPlanModuleInstances: in plan JSON each count/for_each instance is a
+// resource of its own (module.routes.aws_apigatewayv2_route.this["GET
+// /orders"]), and var.api_id inside a module follows the module call's
+// argument, so the plan of testdata/modules gives the routes the .tf
+// files give (TestLocalModules).
+func TestPlanModuleInstances(t *testing.T) {
+	t.Parallel()
+	name := filepath.Join("testdata", "modules", "plan.json")
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := tree.Parse(name, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !DetectPlan(root) {
+		t.Fatal("plan not detected")
+	}
+	apis := ParsePlan(name, root, nil, nil)
+	var routes, url []string
+	for _, a := range apis {
+		for _, r := range a.Routes {
+			routes = append(routes, a.ID+" "+r.Key+" "+r.AuthorizationType.String())
+		}
+		if a.Kind == apimodel.FunctionURL && a.Cors != nil {
+			url = append(url, a.ID, a.Cors.AllowOrigins[0].String(), fmt.Sprint(len(a.Cors.AllowMethods)), a.Cors.AllowCredentials.String())
+		}
+	}
+	sort.Strings(routes)
+	want := []string{"aws_apigatewayv2_api.http GET /orders NONE", "aws_apigatewayv2_api.http POST /orders JWT"}
+	if d := cmp.Diff(want, routes); d != "" {
+		t.Errorf("routes of the module's for_each instances (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"module.routes.aws_lambda_function_url.url", "https://app.example.com", "2", "no"}, url); d != "" {
+		t.Errorf("function URL in the module (-want +got):\n%s", d)
+	}
+	if len(apis) != 2 {
+		t.Errorf("%d APIs, want 2 (count = 0 plans no url_api)", len(apis))
+	}
+}
