@@ -384,7 +384,13 @@ func (m *module) body(api *apimodel.API, b *block) {
 	if root == nil {
 		if b.a.has("body") {
 			v := b.a.val("body")
-			m.notes.Add(b.src, b.addr+".body", "the OpenAPI body "+v.String()+" is not read (only file(), templatefile() with a literal path, jsonencode() and literal strings are): the routes it defines are not evaluated")
+			why := "the OpenAPI body " + v.String() + " is not read (only file(), templatefile() with a literal path, jsonencode() and literal strings are): the routes it defines are not evaluated"
+			if m.format == "terraform-plan" && v.Unknown {
+				// A plan shows a value computed from unknown
+				// resource attributes as unknown (after_unknown).
+				why = "the OpenAPI body is unknown in the plan (terraform computes it at apply; its expression uses " + v.Expr + "): the routes it defines are not evaluated"
+			}
+			m.notes.Add(b.src, b.addr+".body", why)
 		}
 		return
 	}
