@@ -96,11 +96,9 @@ func TestParseModule(t *testing.T) {
 	}
 }
 
-// TestPlanAgreesWithHCL: the plan JSON of the module gives the same model
-// as its .tf source.
-func TestPlanAgreesWithHCL(t *testing.T) {
-	t.Parallel()
-	name := filepath.Join("testdata", "module", "plan.json")
+// loadPlan parses a testdata plan JSON file.
+func loadPlan(t *testing.T, name string) []*apimodel.API {
+	t.Helper()
 	b, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +110,15 @@ func TestPlanAgreesWithHCL(t *testing.T) {
 	if !DetectPlan(root) {
 		t.Fatal("plan not detected")
 	}
-	plan := ParsePlan(name, root, nil, nil)
+	return ParsePlan(name, root, nil, nil)
+}
+
+// TestPlanAgreesWithHCL: the plan JSON of the module gives the same model
+// as its .tf source.
+func TestPlanAgreesWithHCL(t *testing.T) {
+	t.Parallel()
+	name := filepath.Join("testdata", "module", "plan.json")
+	plan := loadPlan(t, name)
 	if d := cmp.Diff(summary(loadModule(t)), summary(plan)); d != "" {
 		t.Errorf("plan and HCL disagree (-hcl +plan):\n%s", d)
 	}
@@ -276,25 +282,7 @@ func TestLocalModules(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	var routes, url []string
-	for _, a := range apis {
-		for _, r := range a.Routes {
-			routes = append(routes, r.Key+" "+r.AuthorizationType.String())
-		}
-		if a.Kind == apimodel.FunctionURL && a.Cors != nil {
-			url = append(url, a.ID, a.Cors.AllowOrigins[0].String(), fmt.Sprint(len(a.Cors.AllowMethods)), a.Cors.AllowCredentials.String())
-		}
-	}
-	sort.Strings(routes)
-	if d := cmp.Diff([]string{"GET /orders NONE", "POST /orders JWT"}, routes); d != "" {
-		t.Errorf("routes through the module (-want +got):\n%s", d)
-	}
-	if d := cmp.Diff([]string{"module.routes.aws_lambda_function_url.url", "https://app.example.com", "2", "no"}, url); d != "" {
-		t.Errorf("dynamic cors block (-want +got):\n%s", d)
-	}
-	if len(apis) != 2 {
-		t.Errorf("count = 0 creates no API: %d APIs", len(apis))
-	}
+	checkModules(t, apis)
 	var what []string
 	for _, n := range notes.List {
 		what = append(what, n.What)
@@ -313,18 +301,14 @@ func TestLocalModules(t *testing.T) {
 func TestPlanModuleInstances(t *testing.T) {
 	t.Parallel()
 	name := filepath.Join("testdata", "modules", "plan.json")
-	b, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := tree.Parse(name, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !DetectPlan(root) {
-		t.Fatal("plan not detected")
-	}
-	apis := ParsePlan(name, root, nil, nil)
+	checkModules(t, loadPlan(t, name))
+}
+
+// checkModules checks the model of testdata/modules (its .tf files or its
+// plan): the for_each routes of module routes on the root API, the
+// function URL's dynamic cors block, and no API from count = 0.
+func checkModules(t *testing.T, apis []*apimodel.API) {
+	t.Helper()
 	var routes, url []string
 	for _, a := range apis {
 		for _, r := range a.Routes {
@@ -335,14 +319,13 @@ func TestPlanModuleInstances(t *testing.T) {
 		}
 	}
 	sort.Strings(routes)
-	want := []string{"aws_apigatewayv2_api.http GET /orders NONE", "aws_apigatewayv2_api.http POST /orders JWT"}
-	if d := cmp.Diff(want, routes); d != "" {
-		t.Errorf("routes of the module's for_each instances (-want +got):\n%s", d)
+	if d := cmp.Diff([]string{"aws_apigatewayv2_api.http GET /orders NONE", "aws_apigatewayv2_api.http POST /orders JWT"}, routes); d != "" {
+		t.Errorf("routes through the module (-want +got):\n%s", d)
 	}
 	if d := cmp.Diff([]string{"module.routes.aws_lambda_function_url.url", "https://app.example.com", "2", "no"}, url); d != "" {
-		t.Errorf("function URL in the module (-want +got):\n%s", d)
+		t.Errorf("dynamic cors block (-want +got):\n%s", d)
 	}
 	if len(apis) != 2 {
-		t.Errorf("%d APIs, want 2 (count = 0 plans no url_api)", len(apis))
+		t.Errorf("count = 0 creates no API: %d APIs", len(apis))
 	}
 }
