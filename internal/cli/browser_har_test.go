@@ -16,6 +16,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/collect/browser"
 	"github.com/corsdoctor/corsdoctor/collect/har"
 	"github.com/corsdoctor/corsdoctor/cors"
+	appbrowser "github.com/corsdoctor/corsdoctor/internal/app/browser"
 	"github.com/corsdoctor/corsdoctor/lab"
 )
 
@@ -109,7 +110,7 @@ func TestBrowserHARLab(t *testing.T) {
 			continue
 		}
 		path := filepath.Join(dir, fmt.Sprintf("%02d.har", i))
-		if err := writeBrowserHAR(path, obs, false); err != nil {
+		if err := appbrowser.WriteHAR(path, obs, false); err != nil {
 			t.Fatalf("%s: %v", c.Path, err)
 		}
 		raw, err := os.ReadFile(path)

@@ -3,8 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -12,6 +10,7 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/internal/app"
 	"github.com/corsdoctor/corsdoctor/report"
 )
 
@@ -44,30 +43,9 @@ func (f *HTMLFlag) WritePage(app *App, p report.Page, opt report.HTMLOptions) er
 	return app.writeHTML(f.Path, func(w io.Writer) error { return report.HTMLPage(w, p, opt) })
 }
 
-// writeHTML renders into a temporary file beside path and renames it, so
-// a failed run never leaves half a report.
+// writeHTML writes an --html report atomically (app.WriteHTML).
 func (a *App) writeHTML(path string, render func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".corsdoctor-*.html")
-	if err != nil {
-		return Usagef("--html: %v", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := render(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("--html %s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("--html %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("--html %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return Usagef("--html: %v", err)
-	}
-	return nil
+	return app.WriteHTML(path, render)
 }
 
 // LogsPage is the HTML page of corsdoctor logs: what was read, the error
