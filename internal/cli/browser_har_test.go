@@ -17,6 +17,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/collect/har"
 	"github.com/corsdoctor/corsdoctor/cors"
 	appbrowser "github.com/corsdoctor/corsdoctor/internal/app/browser"
+	appexplain "github.com/corsdoctor/corsdoctor/internal/app/explain"
 	"github.com/corsdoctor/corsdoctor/lab"
 )
 
@@ -128,7 +129,7 @@ func TestBrowserHARLab(t *testing.T) {
 		}
 		ex := exs[0]
 		if ex.Result.Allowed != obs.Allowed {
-			t.Errorf("%s: the HAR reads %s (%s %s), Chromium recorded allowed=%v (%s)", c.Path, verdictOf(&ex.Result), ex.Result.Incomplete, ex.Result.Stage, obs.Allowed, obs.CorsError)
+			t.Errorf("%s: the HAR reads %s (%s %s), Chromium recorded allowed=%v (%s)", c.Path, appexplain.Verdict(&ex.Result), ex.Result.Incomplete, ex.Result.Stage, obs.Allowed, obs.CorsError)
 		}
 	}
 }

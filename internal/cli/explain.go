@@ -2,15 +2,12 @@ package cli
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/corsdoctor/corsdoctor/cors"
-	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
-	"github.com/corsdoctor/corsdoctor/report"
-	"github.com/corsdoctor/corsdoctor/rules"
+	appexplain "github.com/corsdoctor/corsdoctor/internal/app/explain"
 )
 
 // ExplainOptions are explain's parsed flags.
@@ -131,62 +128,24 @@ func runExplain(opts *ExplainOptions) error {
 	if err := checkStatusFlags(opts); err != nil {
 		return err
 	}
-	ex := &evidence.Exchange{Request: req, Expose: opts.Request.Expose}
-	var pre *evidence.Response
+	eo := appexplain.Options{Request: req, Engines: engines, NetworkError: opts.NetworkError, Expose: opts.Request.Expose,
+		Platform: opts.Request.Platform, ShowSecrets: opts.Request.ShowSecrets, JSON: opts.Request.JSON, HTML: opts.HTML.Path}
+	if pst != nil {
+		eo.Notes = pst.Notes
+	}
 	if opts.Preflight != "" {
-		pre, err = app.parseResponseFile(opts.Preflight, opts.PreflightStatus, "--preflight-status")
-		if err != nil {
+		if eo.Preflight, err = app.parseResponseFile(opts.Preflight, opts.PreflightStatus, "--preflight-status"); err != nil {
 			return err
 		}
 	}
-	if len(opts.Responses) == 0 {
-		ex.Hops = []evidence.Hop{{URL: url, Preflight: pre}}
-	}
-	for i, name := range opts.Responses {
+	for _, name := range opts.Responses {
 		r, err := app.parseResponseFile(name, opts.Status, "--status")
 		if err != nil {
 			return err
 		}
-		h := evidence.Hop{Response: r}
-		if i == 0 {
-			h.Preflight, h.URL = pre, url
-		}
-		ex.Hops = append(ex.Hops, h)
+		eo.Responses = append(eo.Responses, r)
 	}
-	ex.Evaluate()
-	// Hop URLs after the first come from the engine's redirect walk.
-	for i := 1; i < len(ex.Hops) && i-1 < len(ex.Result.Redirects); i++ {
-		ex.Hops[i].URL = ex.Result.Redirects[i-1]
-		ex.Hops[i].Response.URL = ex.Hops[i].URL
-	}
-	if len(ex.Hops) > len(ex.Result.Redirects)+1 && ex.Result.Allowed {
-		return Usagef("--response: %d responses given but the chain ends after %d (only a redirect with a Location header leads to the next response)", len(ex.Hops), len(ex.Result.Redirects)+1)
-	}
-	if opts.NetworkError != "" {
-		if err := applyNetworkError(ex, opts.NetworkError); err != nil {
-			return err
-		}
-	}
-	ex.Identify(opts.Request.Platform)
-	ex.EvaluateEngines(engines.Others...)
-	in := &diag.Input{Exchanges: []*evidence.Exchange{ex}}
-	findings := diag.Run(rules.All(), in)
-	doc := report.NewDocument(in.Exchanges, findings, report.Options{ShowSecrets: opts.Request.ShowSecrets, Engines: engines.Show})
-	if opts.Request.JSON {
-		err = report.JSON(app.IO.Out, doc)
-	} else {
-		err = report.Text(app.IO.Out, doc, report.TextOptions{Notes: pst.notes(len(doc.Results))})
-	}
-	if err != nil {
-		return err
-	}
-	if err := opts.HTML.WriteDocument(app, doc, report.HTMLOptions{Title: "corsdoctor explain"}); err != nil {
-		return err
-	}
-	if ex.Result.Blocked() || engines.Show && ex.BlockedInAnyEngine() {
-		return ErrFindings
-	}
-	return nil
+	return appexplain.Run(eo, appexplain.IO{Out: app.IO.Out})
 }
 
 // parseResponseFile reads and parses one raw response file; status
@@ -206,60 +165,4 @@ func (a *App) parseResponseFile(name string, status int, statusFlag string) (*ev
 		return nil, err
 	}
 	return r, nil
-}
-
-// applyNetworkError records that the next request the browser would send
-// after the responses given got no response but a network error: the
-// preflight when none was given, else the actual request (or the next
-// redirect hop). The "not a CORS problem" rules (CD1026) then explain it.
-func applyNetworkError(ex *evidence.Exchange, raw string) error {
-	code, err := parseNetworkError(raw)
-	if err != nil {
-		return err
-	}
-	r := &ex.Result
-	if r.Incomplete == "" && r.Stage != cors.StageRequest {
-		return WithHint(Usagef("--network-error: the responses given already decide the request (%s); a network error applies to a request that got no response", verdictOf(r)),
-			"give the responses up to the one that never arrived, e.g. only --preflight-response when the actual request failed")
-	}
-	stage := cors.StageActual
-	if r.Plan.Required && !r.PreflightSent {
-		stage = cors.StagePreflight
-	}
-	if r.Stage == cors.StageRequest {
-		stage = cors.StageRequest
-	}
-	r.Allowed, r.Incomplete, r.Stage, r.NetError = false, "", stage, code
-	ex.Err = code
-	return nil
-}
-
-// parseNetworkError accepts net::ERR_NAME, ERR_NAME (net:: added) or
-// mixed-content.
-func parseNetworkError(raw string) (string, error) {
-	s := strings.TrimSpace(raw)
-	if strings.EqualFold(s, "mixed-content") || strings.EqualFold(s, "mixed content") {
-		return "mixed content", nil
-	}
-	name := strings.TrimPrefix(s, "net::")
-	ok := strings.HasPrefix(name, "ERR_") && len(name) > 4
-	for _, c := range name {
-		ok = ok && (c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')
-	}
-	if !ok {
-		return "", WithHint(Usagef("--network-error: %q is not a Chromium network error name", raw),
-			"use the name the console shows, e.g. --network-error net::ERR_NAME_NOT_RESOLVED, ERR_CONNECTION_REFUSED, ERR_CERT_AUTHORITY_INVALID, ERR_BLOCKED_BY_CLIENT, or mixed-content")
-	}
-	return "net::" + name, nil
-}
-
-// verdictOf names a result for messages.
-func verdictOf(r *cors.Result) string {
-	switch {
-	case r.Allowed:
-		return "allowed"
-	case r.Error != "":
-		return "blocked: " + string(r.Error)
-	}
-	return "blocked"
 }
