@@ -1,7 +1,6 @@
 package cli
 
 import (
-
 	"github.com/spf13/cobra"
 
 	apphar "github.com/corsdoctor/corsdoctor/internal/app/har"
