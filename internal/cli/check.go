@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/corsdoctor/corsdoctor/collect/probe"
-	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/internal/app/check"
 	"github.com/corsdoctor/corsdoctor/report"
 )
@@ -160,78 +158,15 @@ func runCheck(ctx context.Context, opts *CheckOptions) error {
 	return check.Exit(out.Exchanges, spec.ShowEngines)
 }
 
-// spec validates the flags and builds the check.
+// spec reads the paste and validates the flags into the check.
 func (opts *CheckOptions) spec() (check.Spec, error) {
 	if err := opts.applyPaste(); err != nil {
 		return check.Spec{}, err
 	}
-	u, err := ParseURL("URL", opts.URL)
-	if err != nil {
-		return check.Spec{}, err
+	co := check.Options{URL: opts.URL, Origins: opts.Origins, Request: opts.Request.Options, Repeat: opts.Repeat, Timeout: opts.Timeout,
+		Insecure: opts.Insecure, ForceActual: opts.ForceActual, Engine: opts.Engine.Value, Transport: opts.Transport}
+	if opts.pasted != nil {
+		co.OriginHint = missingOriginHint
 	}
-	if len(opts.Origins) == 0 {
-		if opts.pasted != nil {
-			return check.Spec{}, WithHint(Usagef("--origin: missing page origin"), missingOriginHint)
-		}
-		return check.Spec{}, WithHint(Usagef("--origin: missing page origin"), "corsdoctor check "+opts.URL+" --origin https://your-app.example.com")
-	}
-	var origins []string
-	seen := map[string]bool{}
-	for _, o := range opts.Origins {
-		po, err := ParseOriginFlag(o)
-		if err != nil {
-			return check.Spec{}, err
-		}
-		if !seen[po] {
-			seen[po] = true
-			origins = append(origins, po)
-		}
-	}
-	if opts.Repeat < 0 || opts.Repeat > 100 {
-		return check.Spec{}, Usagef("--repeat: %d out of range (0 to 100)", opts.Repeat)
-	}
-	if opts.Timeout <= 0 {
-		return check.Spec{}, Usagef("--timeout: must be positive, got %s", opts.Timeout)
-	}
-	req, body, err := opts.Request.Build(u, origins[0])
-	if err != nil {
-		return check.Spec{}, err
-	}
-	engines, err := opts.Engine.parse(cors.Chromium)
-	if err != nil {
-		return check.Spec{}, err
-	}
-	req.Engine = engines.Primary
-	// With --credentials, a Cookie given with -H is the browser's cookie
-	// jar: send it as the credential. Without, it is a header the page's
-	// script sets, which Chromium drops silently (a forbidden header name)
-	// and sends the request anyway: do the same (the engine drops it and
-	// CD1016 reports it), with a warning.
-	var cookie []string
-	var warnings []string
-	if req.Credentials == cors.CredentialsInclude {
-		kept := req.Headers[:0:0]
-		for _, h := range req.Headers {
-			if strings.EqualFold(h.Name, "Cookie") {
-				cookie = append(cookie, h.Value)
-				continue
-			}
-			kept = append(kept, h)
-		}
-		req.Headers = kept
-	} else {
-		for _, h := range req.Headers {
-			if strings.EqualFold(h.Name, "Cookie") {
-				warnings = append(warnings, "-H 'Cookie: ...' without --credentials: a page cannot set Cookie (forbidden header), so the browser drops it and sends the request without cookies; add --credentials to send the cookie as the browser's own (credentials: 'include')")
-				break
-			}
-		}
-	}
-	return check.Spec{
-		URL: u, Origins: origins, Request: req, Body: body, Cookie: strings.Join(cookie, "; "),
-		Expose: opts.Request.Expose, Platform: opts.Request.Platform, Repeat: opts.Repeat,
-		Timeout: opts.Timeout, Insecure: opts.Insecure, ForceActual: opts.ForceActual,
-		ShowSecrets: opts.Request.ShowSecrets, Transport: opts.Transport, Warnings: warnings,
-		Engines: engines.Others, ShowEngines: engines.Show,
-	}, nil
+	return co.Spec()
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/collect/probe"
 	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/internal/app/check"
+	"github.com/corsdoctor/corsdoctor/internal/app/request"
 	"github.com/corsdoctor/corsdoctor/lab"
 	"github.com/corsdoctor/corsdoctor/report"
 )
@@ -162,7 +163,7 @@ func engineVerdictWord(r *cors.Result) string {
 
 // caseSpec builds the check of a lab case.
 func caseSpec(base string, c lab.Case) (check.Spec, error) {
-	f := RequestFlags{Method: c.Method, Headers: c.Headers, Data: c.Body, Credentials: c.Credentials, Expose: c.Expose}
+	f := RequestFlags{Options: request.Options{Method: c.Method, Headers: c.Headers, Data: c.Body, Credentials: c.Credentials, Expose: c.Expose}}
 	u := base + c.Path
 	req, body, err := f.Build(u, c.Origin)
 	if err != nil {

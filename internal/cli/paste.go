@@ -75,7 +75,7 @@ func (f *RequestFlags) loadPaste(app *App) (*pasted, error) {
 			overridden = append(overridden, "--data")
 		}
 	} else if p.HasBody {
-		f.pasteBody = append([]byte{}, p.Body...)
+		f.PasteBody = append([]byte{}, p.Body...)
 	}
 	if !changed("body") && p.BodyKind != "" {
 		f.Body = string(p.BodyKind)

@@ -16,14 +16,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/corsdoctor/corsdoctor/collect/browser"
-	"github.com/corsdoctor/corsdoctor/cors"
-	"github.com/corsdoctor/corsdoctor/diag"
-	"github.com/corsdoctor/corsdoctor/evidence"
-	appbrowser "github.com/corsdoctor/corsdoctor/internal/app/browser"
-	"github.com/corsdoctor/corsdoctor/internal/app/check"
 	"github.com/corsdoctor/corsdoctor/internal/webui"
 	"github.com/corsdoctor/corsdoctor/report"
-	"github.com/corsdoctor/corsdoctor/rules"
 )
 
 // ServeOptions are serve's parsed flags.
@@ -93,7 +87,7 @@ func runServe(opts *ServeOptions) error {
 	}
 	cfg := webui.Config{Check: opts.Check, Browser: opts.Browser, Timeout: 3*opts.Timeout + 30*time.Second, Now: app.Now}
 	if cfg.Check == nil {
-		cfg.Check = liveCheck(opts)
+		cfg.Check = webui.LiveCheck(opts.Timeout, opts.Insecure, app.Now)
 	}
 	if cfg.Browser == nil {
 		switch path, err := browser.FindChromium(); {
@@ -102,7 +96,7 @@ func runServe(opts *ServeOptions) error {
 		case err != nil:
 			cfg.BrowserNote = "Chromium not found; " + browser.InstallCommand(runtime.GOOS)
 		default:
-			cfg.Browser = liveBrowser(opts, path)
+			cfg.Browser = webui.LiveBrowser(opts.Timeout, path)
 		}
 	}
 	ln, err := net.Listen("tcp", opts.Addr)
@@ -144,123 +138,6 @@ func runServe(opts *ServeOptions) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
-}
-
-// requestFlags maps the form to the command-line request flags, so the
-// UI validates input exactly as check does.
-func requestFlags(req webui.CheckRequest) RequestFlags {
-	f := RequestFlags{Method: req.Method, Headers: req.Headers, Credentials: req.Credentials,
-		Expose: req.Expose, Platform: req.Platform, Initiator: "fetch", Mode: "cors"}
-	if f.Method == "" {
-		f.Method = "GET"
-	}
-	return f
-}
-
-// buildRequest is RequestFlags.Build with the form's body taken as text:
-// "@name" is never read as a file, whatever a page posts.
-func buildRequest(f RequestFlags, rawURL, origin, data string) (cors.Request, []byte, error) {
-	creq, _, err := f.Build(rawURL, origin)
-	if err != nil || data == "" {
-		return creq, nil, err
-	}
-	creq.Body = cors.BodySimple
-	return creq, []byte(data), nil
-}
-
-// liveCheck runs check's own pipeline (performCheck: collect/probe, the
-// rules, the report document) on the form's request.
-func liveCheck(opts *ServeOptions) func(ctx context.Context, req webui.CheckRequest) (*webui.Outcome, error) {
-	return func(ctx context.Context, req webui.CheckRequest) (*webui.Outcome, error) {
-		co := &CheckOptions{App: opts.App, URL: req.URL, Origins: req.Origins, Request: requestFlags(req),
-			Timeout: opts.Timeout, Insecure: opts.Insecure}
-		spec, err := co.spec()
-		if err != nil {
-			return nil, err
-		}
-		if req.Data != "" {
-			// The form's body is text: "@name" is never read as a file.
-			spec.Body, spec.Request.Body = []byte(req.Data), cors.BodySimple
-		}
-		spec.Now = opts.App.Now
-		out := check.Run(ctx, spec)
-		blocked := false
-		for _, r := range out.Doc.Results {
-			if !r.Allowed {
-				blocked = true
-			}
-		}
-		return &webui.Outcome{Doc: &out.Doc, Curl: out.Curl, Blocked: blocked}, nil
-	}
-}
-
-func outcomeOf(exs []*evidence.Exchange, curl map[int][]string, browsers []*report.Browser) *webui.Outcome {
-	findings := diag.Run(rules.All(), &diag.Input{Exchanges: exs})
-	doc := report.NewDocument(exs, findings, report.Options{})
-	blocked := false
-	for i := range doc.Results {
-		if i < len(browsers) && browsers[i] != nil {
-			doc.Results[i].Browser = browsers[i]
-		}
-		if !doc.Results[i].Allowed {
-			blocked = true
-		}
-	}
-	return &webui.Outcome{Doc: &doc, Curl: curl, Blocked: blocked}
-}
-
-// liveBrowser runs the request from each origin in one headless Chromium
-// (collect/browser), then diagnoses what Chromium received.
-func liveBrowser(opts *ServeOptions, execPath string) func(ctx context.Context, req webui.CheckRequest) (*webui.Outcome, error) {
-	return func(ctx context.Context, req webui.CheckRequest) (*webui.Outcome, error) {
-		rawURL, err := ParseURL("URL", req.URL)
-		if err != nil {
-			return nil, err
-		}
-		f := requestFlags(req)
-		var origins []string
-		for _, o := range req.Origins {
-			origin, err := browser.CheckOrigin(o)
-			if err != nil {
-				return nil, fmt.Errorf("origin %q: %w", o, err)
-			}
-			if cors.SameOrigin(rawURL, origin) {
-				return nil, fmt.Errorf("origin %s is same-origin with %s: CORS does not apply", origin, rawURL)
-			}
-			origins = append(origins, origin)
-		}
-		b, err := browser.Start(ctx, browser.Config{ExecPath: execPath, Origins: origins})
-		if err != nil {
-			return nil, err
-		}
-		defer b.Close()
-		var exs []*evidence.Exchange
-		var sections []*report.Browser
-		for _, origin := range origins {
-			creq, body, err := buildRequest(f, rawURL, origin, req.Data)
-			if err != nil {
-				return nil, err
-			}
-			breq := browser.Request{Origin: origin, URL: rawURL, Method: creq.Method, Headers: creq.Headers,
-				Credentials: creq.Credentials, Mode: creq.Mode, Expose: req.Expose}
-			if body != nil {
-				breq.HasBody, breq.Body = true, string(body)
-			}
-			rctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-			obs, err := b.Run(rctx, breq)
-			cancel()
-			if err != nil {
-				return nil, fmt.Errorf("chromium: %s from %s: %w", rawURL, origin, err)
-			}
-			res, ds := browser.Compare(obs)
-			ex := appbrowser.ExchangeOf(obs, creq, f.Expose, f.Platform)
-			ex.Result = res
-			ex.Identify(req.Platform)
-			exs = append(exs, ex)
-			sections = append(sections, appbrowser.Section(obs, ds, false))
-		}
-		return outcomeOf(exs, nil, sections), nil
-	}
 }
 
 // lintTool runs corsdoctor lint (Lint) on local paths.

@@ -375,7 +375,7 @@ func TestServeBrowserCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lb.Close()
-	run := liveBrowser(&ServeOptions{Timeout: 20 * time.Second}, path)
+	run := webui.LiveBrowser(20*time.Second, path)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	out, err := run(ctx, webui.CheckRequest{URL: lb.URL + "/app/trailing-slash", Origins: []string{lab.DevOrigin}, Method: "GET"})
