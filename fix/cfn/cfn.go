@@ -1197,7 +1197,12 @@ func (t *tmpl) origin() (*fixer.Change, error) {
 	if api.Cors != nil {
 		for _, v := range api.Cors.AllowOrigins {
 			if fixer.Same(v.Source, loc) {
-				return t.c.RewriteOriginItem(t.d, n)
+				ch, err := t.c.RewriteOriginItem(t.d, n)
+				if err != nil {
+					return nil, err
+				}
+				ch.Targets = fixer.ValueTargets(t.c.API, loc)
+				return ch, nil
 			}
 		}
 	}

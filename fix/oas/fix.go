@@ -111,7 +111,12 @@ func (o *Doc) Fix(c *fixer.Ctx) (*fixer.Change, error) {
 		if api.Cors != nil {
 			for _, v := range api.Cors.AllowOrigins {
 				if fixer.Same(v.Source, loc) {
-					return c.RewriteOriginItem(o.D, n)
+					ch, err := c.RewriteOriginItem(o.D, n)
+					if err != nil {
+						return nil, err
+					}
+					ch.Targets = fixer.ValueTargets(api, loc)
+					return ch, nil
 				}
 			}
 		}
