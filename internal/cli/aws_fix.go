@@ -18,6 +18,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/fix/live"
+	"github.com/corsdoctor/corsdoctor/internal/app/awsdiagnose"
 	"github.com/corsdoctor/corsdoctor/internal/termsafe"
 )
 
@@ -110,10 +111,11 @@ func runAWSFix(ctx context.Context, opts *AWSFixOptions) error {
 		defer cancel()
 	}
 	d.Since = time.Hour
-	res, findings, err := AWSDiagnose(ctx, d)
+	diagnosed, err := AWSDiagnose(ctx, d)
 	if err != nil {
 		return err
 	}
+	res, findings := diagnosed.Diagnosis, diagnosed.Findings
 	if res.API == nil {
 		return Usagef("aws fix: the API's configuration could not be read (see 'corsdoctor aws diagnose --api-id %s')", d.APIID)
 	}
@@ -210,11 +212,7 @@ func finishAWSFix(err error, p *live.Plan, out *live.Outcome) error {
 
 // awsConfigFor loads the SDK config as AWSDiagnose did.
 func awsConfigFor(ctx context.Context, d *AWSDiagnoseOptions) (aws.Config, error) {
-	load := d.LoadConfig
-	if load == nil {
-		load = defaultAWSConfig
-	}
-	return load(ctx, d)
+	return awsdiagnose.SDKConfig(ctx, &d.Options)
 }
 
 func awsFixPlanText(w io.Writer, kind, name string, p *live.Plan) {

@@ -21,6 +21,7 @@ import (
 	"github.com/corsdoctor/corsdoctor/collect/iac/tree"
 	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/evidence"
+	"github.com/corsdoctor/corsdoctor/internal/app/awsdiagnose"
 	"github.com/corsdoctor/corsdoctor/internal/fakeaws"
 	"github.com/corsdoctor/corsdoctor/internal/golden"
 )
@@ -92,7 +93,7 @@ func runAWSFixArgs(t *testing.T, fake *fakeaws.Server, st *fakeaws.State, stdin 
 	app := NewApp(&IO{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut})
 	app.Now = func() time.Time { return st.Now }
 	cmd := NewCmdAWSFix(app, func(o *AWSFixOptions) error {
-		o.Diagnose.LoadConfig = func(ctx context.Context, _ *AWSDiagnoseOptions) (aws.Config, error) {
+		o.Diagnose.LoadConfig = func(ctx context.Context, _ *awsdiagnose.Options) (aws.Config, error) {
 			return aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
 				Credentials: credentials.NewStaticCredentialsProvider("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "")}, nil
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/corsdoctor/corsdoctor/collect/apigw"
+	"github.com/corsdoctor/corsdoctor/internal/app/awsdiagnose"
 	"github.com/corsdoctor/corsdoctor/internal/fakeaws"
 	"github.com/corsdoctor/corsdoctor/internal/golden"
 	"github.com/corsdoctor/corsdoctor/report"
@@ -50,7 +51,7 @@ func runAWSState(t *testing.T, st *fakeaws.State, setup func(*fakeaws.Server), k
 	app := NewApp(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 	app.Now = func() time.Time { return st.Now }
 	cmd := NewCmdAWS(app, func(o *AWSDiagnoseOptions) error {
-		o.LoadConfig = func(ctx context.Context, o *AWSDiagnoseOptions) (aws.Config, error) {
+		o.LoadConfig = func(ctx context.Context, o *awsdiagnose.Options) (aws.Config, error) {
 			region := o.Region
 			if region == "" {
 				region = "us-east-1"
@@ -207,7 +208,7 @@ func TestAWSDiagnoseUnreachable(t *testing.T) {
 	var out, errOut bytes.Buffer
 	app := NewApp(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 	cmd := NewCmdAWS(app, func(o *AWSDiagnoseOptions) error {
-		o.LoadConfig = func(ctx context.Context, o *AWSDiagnoseOptions) (aws.Config, error) {
+		o.LoadConfig = func(ctx context.Context, o *awsdiagnose.Options) (aws.Config, error) {
 			return aws.Config{Region: "us-east-1", BaseEndpoint: aws.String("http://127.0.0.1:9"),
 				Credentials: credentials.NewStaticCredentialsProvider("AKIAIOSFODNN7EXAMPLE", "x", "")}, nil
 		}
@@ -401,7 +402,7 @@ func runAWSAll(t *testing.T, st *fakeaws.State, args ...string) (stdout, stderr 
 	app := NewApp(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 	app.Now = func() time.Time { return st.Now }
 	cmd := NewCmdAWS(app, func(o *AWSDiagnoseOptions) error {
-		o.LoadConfig = func(ctx context.Context, o *AWSDiagnoseOptions) (aws.Config, error) {
+		o.LoadConfig = func(ctx context.Context, o *awsdiagnose.Options) (aws.Config, error) {
 			return aws.Config{Region: o.Region, BaseEndpoint: aws.String(srv.URL),
 				Credentials: credentials.NewStaticCredentialsProvider("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "")}, nil
 		}
@@ -444,7 +445,7 @@ func TestAWSDiagnoseAll(t *testing.T) {
 	if code != 1 || errOut != "" {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	var doc AWSAllDocument
+	var doc awsdiagnose.AllDocument
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}

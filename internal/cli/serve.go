@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/corsdoctor/corsdoctor/collect/browser"
+	"github.com/corsdoctor/corsdoctor/internal/app/awsdiagnose"
 	"github.com/corsdoctor/corsdoctor/internal/webui"
 	"github.com/corsdoctor/corsdoctor/report"
 )
@@ -208,14 +209,14 @@ func awsTool(app *App) webui.Tool {
 			if id == "" {
 				return nil, errors.New("give the API ID")
 			}
-			opts := &AWSDiagnoseOptions{App: app, APIID: id, Region: strings.TrimSpace(v["region"]), Profile: strings.TrimSpace(v["profile"]),
-				Stage: strings.TrimSpace(v["stage"]), Origins: strings.Fields(v["origins"]), Since: time.Hour}
-			res, findings, err := AWSDiagnose(ctx, opts)
+			opts := &AWSDiagnoseOptions{App: app, Options: awsdiagnose.Options{APIID: id, Region: strings.TrimSpace(v["region"]), Profile: strings.TrimSpace(v["profile"]),
+				Stage: strings.TrimSpace(v["stage"]), Origins: strings.Fields(v["origins"]), Since: time.Hour}}
+			res, err := AWSDiagnose(ctx, opts)
 			if err != nil {
 				return nil, err
 			}
-			page := report.PlaybookPage(report.NewPlaybookDocument(res.Playbook, findings, report.Options{}))
-			return &webui.Outcome{Page: &page, Blocked: len(findings) > 0}, nil
+			page := report.PlaybookPage(report.NewPlaybookDocument(res.Diagnosis.Playbook, res.Findings, report.Options{}))
+			return &webui.Outcome{Page: &page, Blocked: len(res.Findings) > 0}, nil
 		},
 	}
 }
