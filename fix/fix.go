@@ -56,8 +56,10 @@ type Linted struct {
 	Files []string
 	// Ran lists the IDs of the rules that ran (--rules, the config
 	// file); nil when every rule ran. Findings the run adds itself
-	// (CD2050 for --header and credentialed requests) follow it.
-	Ran []string
+	// (CD2050 for --header and credentialed requests) follow it, and the
+	// Suppressions (inline and config) hide them as they hide lint's.
+	Ran          []string
+	Suppressions []*diag.Suppression
 }
 
 // Options configure a run.
@@ -623,10 +625,26 @@ func withClientFindings(lint func([]string, func(string) ([]byte, error)) (*Lint
 			return nil, err
 		}
 		if l.Ran == nil || slices.Contains(l.Ran, "CD2050") {
-			l.Findings = append(l.Findings, ClientFindings(l.APIs, l.Findings, origins, headers)...)
+			for _, f := range ClientFindings(l.APIs, l.Findings, origins, headers) {
+				if !suppressed(f, l.Suppressions) {
+					l.Findings = append(l.Findings, f)
+				}
+			}
 		}
 		return l, nil
 	}
+}
+
+// suppressed reports whether a suppression with a reason hides f (as
+// diag.Suppress does, without marking the suppressions used: lint has
+// judged them already).
+func suppressed(f diag.Finding, sups []*diag.Suppression) bool {
+	for _, s := range sups {
+		if s.Reason != "" && s.Matches(f) {
+			return true
+		}
+	}
+	return false
 }
 
 // ClientFindings are the CD2050 findings of the requests the API's

@@ -108,7 +108,7 @@ func Fix(opts *FixOptions) (*fix.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		l := &fix.Linted{APIs: res.Models, Findings: res.Findings, Errors: res.Errors, Files: res.FileNames, Ran: []string{}}
+		l := &fix.Linted{APIs: res.Models, Findings: res.Findings, Errors: res.Errors, Files: res.FileNames, Ran: []string{}, Suppressions: res.Suppressions}
 		for _, r := range res.Rules {
 			l.Ran = append(l.Ran, r.ID)
 		}

@@ -173,3 +173,35 @@ func TestFixRulesLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestFixSuppressedClientFinding: an inline suppression hides the CD2050
+// findings fix adds itself (a credentialed request) as it hides lint's.
+func TestFixSuppressedClientFinding(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "rules", "testdata", "CD2011", "fail.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(b), "  ItemsPut:\n", "  ItemsPut: # corsdoctor:ignore CD2050 the page sends no credentials\n", 1)
+	if src == string(b) {
+		t.Fatal("fixture changed: no ItemsPut line")
+	}
+	path := filepath.Join(t.TempDir(), "template.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		src  string
+		want bool
+	}{{string(b), true}, {src, false}} {
+		if err := os.WriteFile(path, []byte(c.src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, err := runFixArgs(t, path, "--rules", "CD2050", "--origin", "https://app.example.com", "--format", "json")
+		if err != nil && !errors.Is(err, ErrFindings) {
+			t.Fatalf("%v\n%s", err, errOut)
+		}
+		if got := strings.Contains(out, `"id": "CD2050"`); got != c.want {
+			t.Errorf("suppressed=%v: CD2050 taken on = %v, want %v:\n%s", !c.want, got, c.want, out)
+		}
+	}
+}

@@ -58,6 +58,9 @@ type Result struct {
 	Rules     []*diag.Rule    `json:"-"`
 	Models    []*apimodel.API `json:"-"`
 	FileNames []string        `json:"-"`
+	// Suppressions are the inline and config suppressions read (fix
+	// applies them to the findings it adds itself).
+	Suppressions []*diag.Suppression `json:"-"`
 }
 
 // ReadConfig reads the configuration file (YAML, at most 1 MiB; unknown
@@ -142,6 +145,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			fs[i].Evidence = append([]string{"CDK construct: " + p}, fs[i].Evidence...)
 		}
 	}
+	res.Suppressions = sups
 	res.Findings, res.Suppressed = diag.Suppress(fs, sups, onAPIs)
 	res.Findings = append(res.Findings, diag.Run(onSups, &diag.Input{Suppressions: sups})...)
 	sort.SliceStable(res.Findings, func(i, j int) bool {
