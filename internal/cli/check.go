@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -10,7 +9,6 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/collect/probe"
 	"github.com/corsdoctor/corsdoctor/internal/app/check"
-	"github.com/corsdoctor/corsdoctor/report"
 )
 
 // CheckOptions are check's parsed flags.
@@ -107,55 +105,12 @@ func runCheck(ctx context.Context, opts *CheckOptions) error {
 		return err
 	}
 	spec.Now = app.Now
-	for _, w := range spec.Warnings {
-		fmt.Fprintf(app.IO.ErrOut, "corsdoctor: warning: %s\n", w)
-	}
-	out := check.Run(ctx, spec)
+	ro := check.ReportOptions{JSON: opts.Request.JSON, HTML: opts.HTML.Path, Browser: opts.Browser, BrowserRun: opts.browserRun,
+		ChromePath: app.Getenv("CHROME_PATH")}
 	if opts.pasted != nil {
-		for i := range out.Exchanges {
-			out.Notes[i] = append(append([]string{}, opts.pasted.Notes...), out.Notes[i]...)
-		}
+		ro.Notes = opts.pasted.Notes
 	}
-	var browserLines []string
-	if opts.Browser {
-		if ctx == nil {
-			ctx = context.Background()
-		}
-		run := opts.browserRun
-		if run == nil {
-			r, closeBrowser, err := check.StartBrowser(ctx, app.Getenv("CHROME_PATH"), spec.Origins)
-			if err != nil {
-				return err
-			}
-			defer closeBrowser()
-			run = r
-		}
-		if browserLines, err = check.InBrowser(ctx, spec, out, run, app.IO.ErrOut); err != nil {
-			return Usagef("--browser: %v", err)
-		}
-	}
-	if opts.Request.JSON {
-		err = report.JSON(app.IO.Out, out.Doc)
-	} else {
-		if len(out.Doc.Results) > 1 {
-			if err = report.OriginTable(app.IO.Out, out.Doc); err == nil {
-				_, err = fmt.Fprintln(app.IO.Out)
-			}
-		}
-		if err == nil {
-			err = report.Text(app.IO.Out, out.Doc, report.TextOptions{Curl: out.Curl, Notes: out.Notes})
-		}
-		if err == nil && opts.Browser {
-			err = report.BrowserSideBySide(app.IO.Out, browserLines, out.Doc)
-		}
-	}
-	if err != nil {
-		return err
-	}
-	if err := opts.HTML.WriteDocument(app, out.Doc, report.HTMLOptions{Title: "corsdoctor check"}); err != nil {
-		return err
-	}
-	return check.Exit(out.Exchanges, spec.ShowEngines)
+	return check.Report(ctx, spec, ro, check.IO{Out: app.IO.Out, ErrOut: app.IO.ErrOut})
 }
 
 // spec reads the paste and validates the flags into the check.
