@@ -3,10 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
-	"regexp"
 	"runtime/debug"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -118,7 +117,7 @@ func runLint(opts *LintOptions) error {
 		// GitHub code scanning wants repository-relative paths.
 		base, _ := os.Getwd()
 		opt := report.SARIFOptions{BaseDir: base}
-		for _, e := range res.Errors {
+		for _, e := range res.FileErrors {
 			opt.Notifications = append(opt.Notifications, notification(e))
 		}
 		if err := report.SARIF(io.Out, res.Findings, res.Rules, opt); err != nil {
@@ -136,18 +135,14 @@ func runLint(opts *LintOptions) error {
 	return res.Err(failOn)
 }
 
-var errLoc = regexp.MustCompile(`^(.+?):(\d+)(?::(\d+))?: (.*)$`)
-
-// notification turns a "file:line[:col]: message" error into a SARIF
-// notification with a location.
-func notification(e string) report.SARIFNotification {
-	m := errLoc.FindStringSubmatch(e)
-	if m == nil {
-		return report.SARIFNotification{Message: e}
+// notification turns a file's error into a SARIF notification, with its
+// place when the parser gave one (evidence.Located).
+func notification(e error) report.SARIFNotification {
+	var l evidence.Located
+	if errors.As(e, &l) {
+		return report.SARIFNotification{Message: l.Problem(), Location: l.Place()}
 	}
-	line, _ := strconv.Atoi(m[2])
-	col, _ := strconv.Atoi(m[3])
-	return report.SARIFNotification{Message: m[4], Location: evidence.Source{File: m[1], Line: line, Column: col}}
+	return report.SARIFNotification{Message: e.Error()}
 }
 
 // tuneGC trades memory for CPU while parsing thousands of templates: the

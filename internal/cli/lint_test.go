@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/corsdoctor/corsdoctor/collect/iac/tf"
+	"github.com/corsdoctor/corsdoctor/evidence"
 	"github.com/corsdoctor/corsdoctor/internal/golden"
 	"github.com/corsdoctor/corsdoctor/report"
 )
@@ -261,5 +264,31 @@ func TestLintCDKConstructPath(t *testing.T) {
 	f := res.Findings[0]
 	if len(f.Evidence) == 0 || f.Evidence[0] != "CDK construct: Stack/Api/Default/items/OPTIONS/Resource" || f.Location.Line != 8 {
 		t.Errorf("finding at line %d, evidence %q", f.Location.Line, f.Evidence)
+	}
+}
+
+// TestLintNotification: a file's error becomes a SARIF notification at
+// the place the parser gave as values (evidence.Located), not parsed
+// back out of the message.
+func TestLintNotification(t *testing.T) {
+	at := evidence.Source{File: "infra/a.yaml", Line: 3, Column: 7}
+	for _, tc := range []struct {
+		err  error
+		msg  string
+		want evidence.Source
+	}{
+		{&evidence.SourceError{Source: at, Msg: "invalid YAML: x"}, "invalid YAML: x", at},
+		{fmt.Errorf("infra: %w", &evidence.SourceError{Source: evidence.Source{File: "infra/b.tf", Line: 2}, Msg: "invalid HCL: y"}), "invalid HCL: y", evidence.Source{File: "infra/b.tf", Line: 2}},
+		{&tf.LimitError{File: "deep.tf", Line: 2, Column: 262, What: "nested deeper than 256 levels"}, "nested deeper than 256 levels; corsdoctor does not parse it (lint bounds the depth and size of every file)", evidence.Source{File: "deep.tf", Line: 2, Column: 262}},
+		// A message that only looks located stays a message.
+		{errors.New("a.yaml:3: not a place"), "a.yaml:3: not a place", evidence.Source{}},
+	} {
+		n := notification(tc.err)
+		if n.Message != tc.msg || n.Location != tc.want {
+			t.Errorf("%v: %+v, want %q at %+v", tc.err, n, tc.msg, tc.want)
+		}
+	}
+	if got := (&evidence.SourceError{Source: evidence.Source{File: "a.yaml"}, Msg: "m"}).Error(); got != "a.yaml: m" {
+		t.Errorf("SourceError without a line: %q", got)
 	}
 }

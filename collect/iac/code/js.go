@@ -1,7 +1,6 @@
 package code
 
 import (
-	"fmt"
 	"reflect"
 	"strings"
 
@@ -79,7 +78,7 @@ func parseJS(name string, src []byte) (*jsFile, error) {
 			if e.Location != nil {
 				line = e.Location.Line
 			}
-			return nil, fmt.Errorf("%s:%d: %s", name, line, e.Text)
+			return nil, &evidence.SourceError{Source: evidence.Source{File: name, Line: line}, Msg: e.Text}
 		}
 		lines = parseSourceMap(r.Map)
 		prog, err = parser.ParseFile(nil, name, string(r.Code), 0)

@@ -2,6 +2,8 @@ package tf
 
 import (
 	"fmt"
+
+	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
 // Limits of one .tf file, checked before it is parsed. hclsyntax
@@ -27,7 +29,17 @@ type LimitError struct {
 }
 
 func (e *LimitError) Error() string {
-	return fmt.Sprintf("%s:%d:%d: %s; corsdoctor does not parse it (lint bounds the depth and size of every file)", e.File, e.Line, e.Column, e.What)
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Problem())
+}
+
+// Place is where the limit is exceeded (evidence.Located).
+func (e *LimitError) Place() evidence.Source {
+	return evidence.Source{File: e.File, Line: e.Line, Column: e.Column}
+}
+
+// Problem is the message without the place (evidence.Located).
+func (e *LimitError) Problem() string {
+	return e.What + "; corsdoctor does not parse it (lint bounds the depth and size of every file)"
 }
 
 // CheckLimits scans an HCL file as its lexer would (quoted templates with

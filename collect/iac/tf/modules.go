@@ -181,7 +181,7 @@ func parseInstance(m *module, in *instance, files []File, o Options) (errs []err
 					if d.Subject != nil {
 						line = d.Subject.Start.Line
 					}
-					errs = append(errs, fmt.Errorf("%s:%d: invalid HCL: %s: %s", f.Name, line, d.Summary, d.Detail))
+					errs = append(errs, &evidence.SourceError{Source: evidence.Source{File: f.Name, Line: line}, Msg: fmt.Sprintf("invalid HCL: %s: %s", d.Summary, d.Detail)})
 					break
 				}
 			}

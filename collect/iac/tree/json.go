@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
 // maxDepth bounds JSON nesting.
@@ -41,7 +43,7 @@ func parseJSON(name string, data []byte) (*yaml.Node, error) {
 }
 
 func (p *jsonParser) errf(format string, a ...any) error {
-	return fmt.Errorf("%s:%d:%d: %s", p.name, p.line, p.col(), fmt.Sprintf(format, a...))
+	return &evidence.SourceError{Source: evidence.Source{File: p.name, Line: p.line, Column: p.col()}, Msg: fmt.Sprintf(format, a...)}
 }
 
 func (p *jsonParser) col() int {

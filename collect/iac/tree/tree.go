@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -48,7 +49,7 @@ func Parse(name string, data []byte) (n *yaml.Node, err error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s:%w", name, yamlErr(err))
+		return nil, yamlErr(name, err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: 1, Column: 1}, nil
@@ -56,21 +57,25 @@ func Parse(name string, data []byte) (n *yaml.Node, err error) {
 	return doc.Content[0], nil
 }
 
-// yamlErr turns "yaml: line 12: did not find ..." into "12: did not find ...".
-func yamlErr(err error) error {
+// yamlErr turns "yaml: line 12: did not find ..." into a SourceError at
+// line 12 of file name: "invalid YAML: did not find ...".
+func yamlErr(name string, err error) error {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
 		if n, m, ok := strings.Cut(rest, ": "); ok {
-			return errors.New(n + ": invalid YAML: " + m)
+			if line, err := strconv.Atoi(n); err == nil {
+				return &evidence.SourceError{Source: evidence.Source{File: name, Line: line}, Msg: "invalid YAML: " + m}
+			}
+			return errors.New(name + ":" + n + ": invalid YAML: " + m)
 		}
-		return errors.New(rest)
+		return errors.New(name + ":" + rest)
 	}
 	var te *yaml.TypeError
 	if errors.As(err, &te) && len(te.Errors) > 0 {
-		return errors.New(" invalid YAML: " + te.Errors[0])
+		return &evidence.SourceError{Source: evidence.Source{File: name}, Msg: "invalid YAML: " + te.Errors[0]}
 	}
-	return errors.New(" invalid YAML: " + msg)
+	return &evidence.SourceError{Source: evidence.Source{File: name}, Msg: "invalid YAML: " + msg}
 }
 
 // resolve follows YAML aliases (*anchor) to the anchored node.
