@@ -87,9 +87,9 @@ type Hop struct {
 // Probe is an extra request a collector sent to gather evidence (an error
 // path, the request without Authorization, a repeat), with its verdict.
 type Probe struct {
-	// Purpose is a short machine word: "error-path", "no-auth", "repeat",
-	// "force-actual", ...
-	Purpose  string        `json:"purpose"`
+	// Purpose says why the probe was sent (PurposeRepeat, a scan kind's
+	// ScanKind.Purpose, ...).
+	Purpose  Purpose       `json:"purpose"`
 	Request  cors.Request  `json:"-"`
 	Hops     []Hop         `json:"hops"`
 	Result   cors.Result   `json:"-"`

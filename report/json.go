@@ -258,7 +258,7 @@ func NewResult(ex *evidence.Exchange, findings []diag.Finding, opt Options) Resu
 		out.Findings = append(out.Findings, NewFinding(f, opt))
 	}
 	for _, p := range ex.Probes {
-		pr := Probe{Purpose: p.Purpose, URL: p.Request.URL, Method: p.Result.Method, Allowed: p.Result.Allowed, Error: p.Err}
+		pr := Probe{Purpose: string(p.Purpose), URL: p.Request.URL, Method: p.Result.Method, Allowed: p.Result.Allowed, Error: p.Err}
 		if n := len(p.Hops); n > 0 && p.Hops[n-1].Response != nil {
 			pr.Status = p.Hops[n-1].Response.Status
 		} else if n > 0 && p.Hops[n-1].Preflight != nil {

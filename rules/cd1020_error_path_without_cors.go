@@ -5,6 +5,7 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
 // CD1020 fires when an extra probe (a path that does not exist, the
@@ -48,7 +49,7 @@ After:   GET /corsdoctor-missing-7f3a -> 404 with Access-Control-Allow-Origin`,
 					continue
 				}
 				what := "a path that does not exist"
-				if pr.Purpose == "no-auth" {
+				if pr.Purpose == evidence.PurposeNoAuth {
 					what = "the same request without its credentials (Authorization, X-Api-Key)"
 				}
 				res := &pr.Result

@@ -49,7 +49,7 @@ After:   every response carries the right value, and Vary: Origin`,
 			first := attempt{ex.Result.Allowed, acaoOf(ex.Hops), ex.Final()}
 			atts := []attempt{first}
 			for _, pr := range ex.Probes {
-				if pr.Purpose == "repeat" && pr.Err == "" {
+				if pr.Purpose == evidence.PurposeRepeat && pr.Err == "" {
 					atts = append(atts, attempt{pr.Result.Allowed, acaoOf(pr.Hops), finalOf(pr.Hops)})
 				}
 			}

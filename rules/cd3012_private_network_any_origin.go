@@ -65,7 +65,7 @@ https://developer.chrome.com/blog/private-network-access-preflight`,
 			// device or read it (the probe's PUT is CD3001's business);
 			// a method the target needs preflighted is judged as sent.
 			req := pr.Request
-			if pr.Purpose == "scan:preflight" {
+			if pr.Purpose == evidence.ScanPreflight.Purpose() {
 				req.Method, req.Headers = "GET", nil
 			}
 			if strings.HasPrefix(req.Origin, "https:") && !cors.PotentiallyTrustworthy(req.URL) {

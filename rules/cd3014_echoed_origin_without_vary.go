@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"strings"
-
 	"github.com/corsdoctor/corsdoctor/cors"
 	"github.com/corsdoctor/corsdoctor/diag"
 	"github.com/corsdoctor/corsdoctor/evidence"
@@ -40,7 +38,7 @@ See https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches`,
 			var echoed, other *evidence.Probe
 			for j := range ex.Probes {
 				pr := &ex.Probes[j]
-				if !strings.HasPrefix(pr.Purpose, "scan:") || pr.Err != "" || scanIsPreflight(pr) || scanResponse(pr) == nil {
+				if !isScan(pr) || pr.Err != "" || scanIsPreflight(pr) || scanResponse(pr) == nil {
 					continue
 				}
 				r := scanResponse(pr)
@@ -57,7 +55,7 @@ See https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches`,
 			ev := scanProofWith(echoed, cors.HeaderVary, "")
 			ev = ev[:len(ev)-1]
 			ev = append(ev, "  (no Vary: Origin)")
-			if other == nil && echoed.Purpose == "scan:arbitrary" {
+			if other == nil && echoed.Purpose == evidence.ScanArbitrary.Purpose() {
 				// Echoing an arbitrary origin is proof enough that the
 				// response depends on Origin.
 				ev = append(ev, "verdict: the CORS headers depend on Origin and nothing tells caches so")

@@ -11,7 +11,7 @@ import (
 // Helpers for the live-probe rule cases (CD1019-CD1049).
 
 // probe evaluates r over hops as an extra probe.
-func probe(purpose string, r cors.Request, hops ...evidence.Hop) evidence.Probe {
+func probe(purpose evidence.Purpose, r cors.Request, hops ...evidence.Hop) evidence.Probe {
 	res := cors.Evaluate(&r, evidence.CORSHops(hops)...)
 	return evidence.Probe{Purpose: purpose, Request: r, Hops: hops, Result: res}
 }

@@ -12,14 +12,14 @@ import (
 
 // Helpers for the security rules CD3001-CD3099, which read the probes of
 // package collect/scan: one exchange per target, one evidence.Probe per
-// page origin tried, with purpose "scan:<kind>" (see scan.Kind).
+// page origin tried, with purpose evidence.ScanKind.Purpose (see scan.Kind).
 
 // scanEach calls fn for every scan probe of kind that got a response.
-func scanEach(p *diag.Pass, kind string, fn func(i int, ex *evidence.Exchange, pr *evidence.Probe)) {
+func scanEach(p *diag.Pass, kind evidence.ScanKind, fn func(i int, ex *evidence.Exchange, pr *evidence.Probe)) {
 	for i, ex := range p.Exchanges() {
 		for j := range ex.Probes {
 			pr := &ex.Probes[j]
-			if pr.Purpose == "scan:"+kind && pr.Err == "" && scanResponse(pr) != nil {
+			if pr.Purpose == kind.Purpose() && pr.Err == "" && scanResponse(pr) != nil {
 				fn(i, ex, pr)
 			}
 		}
@@ -160,7 +160,7 @@ func scanPageLine(pr *evidence.Probe) string {
 	trustworthy := cors.PotentiallyTrustworthy(u)
 	o := pr.Request.Origin
 	switch {
-	case pr.Purpose == "scan:private-network":
+	case pr.Purpose == evidence.ScanPrivateNetwork.Purpose():
 		return "attacker's page: " + o + ", https: Chromium lets only secure pages make private network requests (InsecureLocalNetwork), and lifts mixed content for them once the user allows local network access"
 	case o == cors.Null && !trustworthy:
 		return "attacker's page: a sandboxed iframe (Origin: null) in a plain-http page: in an https page the request to " + scanHost(u) + " would be blocked as mixed content"
@@ -187,7 +187,7 @@ func scanReport(p *diag.Pass, i int, ex *evidence.Exchange, pr *evidence.Probe, 
 // through".
 // A finding is left out when a probe of one of the looser kinds also
 // passed: that rule reports the root cause.
-func scanOriginRule(kind string, detail func(pr *evidence.Probe) string, looser ...string) func(*diag.Pass) {
+func scanOriginRule(kind evidence.ScanKind, detail func(pr *evidence.Probe) string, looser ...evidence.ScanKind) func(*diag.Pass) {
 	return func(p *diag.Pass) {
 		scanEach(p, kind, func(i int, ex *evidence.Exchange, pr *evidence.Probe) {
 			if !scanEchoed(pr) {
@@ -232,10 +232,10 @@ func scanVaryOrigin(h http.Header) bool {
 
 // scanPassed reports whether a probe of kind got an echo the browser lets
 // through.
-func scanPassed(ex *evidence.Exchange, kind string) bool {
+func scanPassed(ex *evidence.Exchange, kind evidence.ScanKind) bool {
 	for j := range ex.Probes {
 		pr := &ex.Probes[j]
-		if pr.Purpose == "scan:"+kind && pr.Err == "" && scanResponse(pr) != nil && scanEchoed(pr) && scanAccess(pr).any() {
+		if pr.Purpose == kind.Purpose() && pr.Err == "" && scanResponse(pr) != nil && scanEchoed(pr) && scanAccess(pr).any() {
 			return true
 		}
 	}
@@ -249,4 +249,10 @@ func scanCredsNote(a scanAttacker) string {
 		return " (with the victim's cookies)"
 	}
 	return " (without credentials)"
+}
+
+// isScan reports whether pr is one of the scanner's probes.
+func isScan(pr *evidence.Probe) bool {
+	_, ok := pr.Purpose.ScanKind()
+	return ok
 }

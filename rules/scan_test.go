@@ -14,9 +14,9 @@ import (
 const scanURL = "https://api.example.com/me"
 
 // sp is an actual-request probe of kind from origin answered by r.
-func sp(kind, origin string, r *evidence.Response) evidence.Probe {
+func sp(kind evidence.ScanKind, origin string, r *evidence.Response) evidence.Probe {
 	pr := evidence.Probe{
-		Purpose: "scan:" + kind,
+		Purpose: kind.Purpose(),
 		Request: cors.Request{Origin: origin, URL: scanURL, Method: "GET", Credentials: cors.CredentialsInclude},
 		Hops:    []evidence.Hop{{URL: scanURL, Response: r}},
 		Sent:    []string{"GET /me HTTP/1.1", "Host: api.example.com", "Origin: " + origin},
@@ -26,9 +26,9 @@ func sp(kind, origin string, r *evidence.Response) evidence.Probe {
 }
 
 // spf is a preflight probe of kind from origin for method, answered by r.
-func spf(kind, origin, method string, r *evidence.Response) evidence.Probe {
+func spf(kind evidence.ScanKind, origin, method string, r *evidence.Response) evidence.Probe {
 	pr := evidence.Probe{
-		Purpose: "scan:" + kind,
+		Purpose: kind.Purpose(),
 		Request: cors.Request{Origin: origin, URL: scanURL, Method: method, Credentials: cors.CredentialsInclude},
 		Hops:    []evidence.Hop{{URL: scanURL, Preflight: r}},
 		Sent: []string{"OPTIONS /me HTTP/1.1", "Host: api.example.com", "Origin: " + origin,

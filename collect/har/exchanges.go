@@ -358,20 +358,20 @@ func finish(ex *evidence.Exchange, last *Entry) {
 	if ex.Request.Credentials != cors.CredentialsInclude {
 		v := ex.Request
 		v.Credentials = cors.CredentialsInclude
-		if pr := variant("with-credentials", v, ex.Hops); !pr.Result.Allowed {
+		if pr := variant(evidence.PurposeWithCredentials, v, ex.Hops); !pr.Result.Allowed {
 			ex.Probes = append(ex.Probes, pr)
 		}
 	}
 	if ex.Request.Origin != OtherOrigin {
 		v := ex.Request
 		v.Origin = OtherOrigin
-		if pr := variant("other-origin", v, ex.Hops); !pr.Result.Allowed {
+		if pr := variant(evidence.PurposeOtherOrigin, v, ex.Hops); !pr.Result.Allowed {
 			ex.Probes = append(ex.Probes, pr)
 		}
 	}
 }
 
-func variant(purpose string, req cors.Request, hops []evidence.Hop) evidence.Probe {
+func variant(purpose evidence.Purpose, req cors.Request, hops []evidence.Hop) evidence.Probe {
 	return evidence.Probe{Purpose: purpose, Request: req, Hops: hops, Result: cors.Evaluate(&req, evidence.CORSHops(hops)...)}
 }
 

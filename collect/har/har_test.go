@@ -101,7 +101,7 @@ func TestExchangesChrome(t *testing.T) {
 			}},
 		{desc: "allowed, but not with credentials nor for another origin", entry: 7,
 			check: func(t *testing.T, ex *evidence.Exchange) {
-				got := map[string]bool{}
+				got := map[evidence.Purpose]bool{}
 				for _, p := range ex.Probes {
 					got[p.Purpose] = !p.Result.Allowed
 				}

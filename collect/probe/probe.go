@@ -178,7 +178,7 @@ func (p *Prober) Probe(ctx context.Context, req cors.Request, body []byte) *Resu
 	// Each response carries its URL as Source; the exchange needs none.
 	ex := &evidence.Exchange{Request: req}
 	res.Exchange = ex
-	run := p.run(ctx, req, body, "request")
+	run := p.run(ctx, req, body, evidence.PurposeRequest)
 	ex.Hops, ex.Result, ex.Err = run.hops, run.result, run.err
 	res.Sent = append(res.Sent, run.sent...)
 	res.Network += run.network
@@ -192,10 +192,10 @@ func (p *Prober) Probe(ctx context.Context, req cors.Request, body []byte) *Resu
 	}
 	if ex.Err == "" && ex.Result.Stage != cors.StageRequest {
 		for i := 0; i < p.opt.Repeat; i++ {
-			r := p.run(ctx, req, body, "repeat")
+			r := p.run(ctx, req, body, evidence.PurposeRepeat)
 			res.Sent = append(res.Sent, r.sent...)
 			res.Network += r.network
-			ex.Probes = append(ex.Probes, r.asProbe("repeat", req))
+			ex.Probes = append(ex.Probes, r.asProbe(evidence.PurposeRepeat, req))
 		}
 	}
 	res.Total = time.Since(start)
@@ -212,7 +212,7 @@ type run struct {
 	withheld []cors.Warning
 }
 
-func (r run) asProbe(purpose string, req cors.Request) evidence.Probe {
+func (r run) asProbe(purpose evidence.Purpose, req cors.Request) evidence.Probe {
 	var d time.Duration
 	for _, h := range r.hops {
 		if h.Preflight != nil {
@@ -238,18 +238,18 @@ func (p *Prober) extraProbes(ctx context.Context, req cors.Request, body []byte,
 	if sib := siblingURL(req.URL); sib != "" {
 		r2 := req
 		r2.URL = sib
-		r := p.run(ctx, r2, body, "error-path")
-		out = append(out, extra{r.asProbe("error-path", r2), r.sent, r.network})
+		r := p.run(ctx, r2, body, evidence.PurposeErrorPath)
+		out = append(out, extra{r.asProbe(evidence.PurposeErrorPath, r2), r.sent, r.network})
 	}
 	if hasCredentialHeader(req.Headers) {
 		r2 := req
 		r2.Headers = withoutCredentialHeaders(req.Headers)
-		r := p.withoutCookie().run(ctx, r2, body, "no-auth")
-		out = append(out, extra{r.asProbe("no-auth", r2), r.sent, r.network})
+		r := p.withoutCookie().run(ctx, r2, body, evidence.PurposeNoAuth)
+		out = append(out, extra{r.asProbe(evidence.PurposeNoAuth, r2), r.sent, r.network})
 	}
 	if p.opt.ForceActual && ex.Result.Stage == cors.StagePreflight {
 		r := p.forceActual(ctx, req, body)
-		out = append(out, extra{r.asProbe("force-actual", req), r.sent, r.network})
+		out = append(out, extra{r.asProbe(evidence.PurposeForceActual, req), r.sent, r.network})
 	}
 	return out
 }
@@ -262,7 +262,7 @@ func (p *Prober) withoutCookie() *Prober {
 
 // run drives cors.Fetch: preflight when needed, the actual request,
 // redirects, until the engine's verdict is final.
-func (p *Prober) run(ctx context.Context, req cors.Request, body []byte, purpose string) run {
+func (p *Prober) run(ctx context.Context, req cors.Request, body []byte, purpose evidence.Purpose) run {
 	var (
 		f   cors.Fetch
 		out run
@@ -447,8 +447,8 @@ func defaultContentType(h http.Header, body []byte) {
 }
 
 // send performs one HTTP request and reads at most MaxBody of the body.
-func (p *Prober) send(ctx context.Context, purpose, method, u string, h http.Header, body []byte) (*evidence.Response, Sent, error) {
-	sent := Sent{Purpose: purpose, Method: method, URL: u, Header: h, Body: body}
+func (p *Prober) send(ctx context.Context, purpose evidence.Purpose, method, u string, h http.Header, body []byte) (*evidence.Response, Sent, error) {
+	sent := Sent{Purpose: string(purpose), Method: method, URL: u, Header: h, Body: body}
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)

@@ -8,46 +8,31 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"github.com/corsdoctor/corsdoctor/cors"
+	"github.com/corsdoctor/corsdoctor/evidence"
 )
 
-// Kind names what a probe's origin stands for. Kinds are recorded as the
-// probe purpose "scan:<kind>"; rules read them.
-type Kind string
+// Kind names what a probe's origin stands for; it is recorded as the
+// probe's purpose (evidence.ScanKind.Purpose), which rules read.
+type Kind = evidence.ScanKind
 
-// Probe kinds. Self, Trusted and Sibling (the registrable domain and its
-// www host, the usual front ends of an API host) are the legitimate
-// origins learned first; every other kind is an origin an attacker can
-// host a page on.
+// Probe kinds (see evidence.ScanKind).
 const (
-	KindArbitrary   Kind = "arbitrary"
-	KindSelf        Kind = "self"
-	KindTrusted     Kind = "trusted"
-	KindSibling     Kind = "sibling"
-	KindNull        Kind = "null"
-	KindPrefix      Kind = "prefix"
-	KindSuffix      Kind = "suffix"
-	KindSubstring   Kind = "substring"
-	KindDot         Kind = "unescaped-dot"
-	KindSubdomain   Kind = "subdomain"
-	KindHTTP        Kind = "http"
-	KindThirdParty  Kind = "third-party"
-	KindSpecialChar Kind = "special-char"
-	// KindPreflight is the OPTIONS preflight from the unrelated origin
-	// with Access-Control-Request-Private-Network, sent for every GET and
-	// HEAD target.
-	KindPreflight Kind = "preflight"
-	// KindPrivateNetwork is the private network access preflight from
-	// the unrelated https origin, sent in addition for an http target on
-	// a private or loopback address whose other probes come from an http
-	// page: only a secure page may ask for private network access.
-	KindPrivateNetwork Kind = "private-network"
+	KindArbitrary      = evidence.ScanArbitrary
+	KindSelf           = evidence.ScanSelf
+	KindTrusted        = evidence.ScanTrusted
+	KindSibling        = evidence.ScanSibling
+	KindNull           = evidence.ScanNull
+	KindPrefix         = evidence.ScanPrefix
+	KindSuffix         = evidence.ScanSuffix
+	KindSubstring      = evidence.ScanSubstring
+	KindDot            = evidence.ScanDot
+	KindSubdomain      = evidence.ScanSubdomain
+	KindHTTP           = evidence.ScanHTTP
+	KindThirdParty     = evidence.ScanThirdParty
+	KindSpecialChar    = evidence.ScanSpecialChar
+	KindPreflight      = evidence.ScanPreflight
+	KindPrivateNetwork = evidence.ScanPrivateNetwork
 )
-
-// PurposePrefix starts every scan probe's purpose.
-const PurposePrefix = "scan:"
-
-// Purpose is the evidence.Probe purpose for a kind.
-func (k Kind) Purpose() string { return PurposePrefix + string(k) }
 
 // ArbitraryOrigin is the unrelated origin used to test reflection, as an
 // https page. For an http target that is not potentially trustworthy the
