@@ -100,7 +100,7 @@ func runBrowser(ctx context.Context, opts *BrowserOptions) error {
 		return err
 	}
 	if pst != nil {
-		opts.URL, opts.Origin = pst.target(opts.URL, opts.Origin)
+		opts.URL, opts.Origin = pst.Target(opts.URL, opts.Origin)
 		opts.MethodSet = true // the paste's method, or -X
 		if pst.Cookie != "" {
 			pst.Notes = append(pst.Notes, "paste: the browser's cookies are not replayed: Chromium runs with a fresh profile")

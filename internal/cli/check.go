@@ -9,6 +9,7 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/collect/probe"
 	"github.com/corsdoctor/corsdoctor/internal/app/check"
+	"github.com/corsdoctor/corsdoctor/internal/app/request"
 )
 
 // CheckOptions are check's parsed flags.
@@ -31,7 +32,7 @@ type CheckOptions struct {
 	Transport http.RoundTripper
 	HTML      HTMLFlag
 	// pasted is the --curl/--fetch request, read by spec.
-	pasted *pasted
+	pasted *request.Pasted
 }
 
 // NewCmdCheck builds `corsdoctor check`.

@@ -86,7 +86,7 @@ func runExplain(opts *ExplainOptions) error {
 	if err != nil {
 		return err
 	}
-	opts.URL, opts.Origin = pst.target(opts.URL, opts.Origin)
+	opts.URL, opts.Origin = pst.Target(opts.URL, opts.Origin)
 	url, err := ParseURL("--url", opts.URL)
 	if err != nil {
 		return err

@@ -8,15 +8,12 @@ import (
 
 // HAROptions are har's parsed flags.
 type HAROptions struct {
-	App         *App
-	File        string
-	JSON        bool
-	ShowSecrets bool
-	Redact      bool
-	All         bool
-	Platform    string
-	HTML        HTMLFlag
-	Engine      EngineFlag
+	App *App
+	apphar.Options
+	// HTML and Engine are the flags that fill Options.HTML and
+	// Options.Engine.
+	HTML   HTMLFlag
+	Engine EngineFlag
 }
 
 // NewCmdHAR builds `corsdoctor har`.
@@ -65,6 +62,7 @@ Exit codes: 0 nothing blocked, 1 at least one exchange blocked, 2 unreadable inp
 
 func runHAR(opts *HAROptions) error {
 	app := opts.App
-	return apphar.Run(apphar.Options{File: opts.File, JSON: opts.JSON, ShowSecrets: opts.ShowSecrets, Redact: opts.Redact, All: opts.All,
-		Platform: opts.Platform, HTML: opts.HTML.Path, Engine: opts.Engine.Value}, apphar.IO{In: app.IO.In, Out: app.IO.Out, ErrOut: app.IO.ErrOut})
+	o := opts.Options
+	o.HTML, o.Engine = opts.HTML.Path, opts.Engine.Value
+	return apphar.Run(o, apphar.IO{In: app.IO.In, Out: app.IO.Out, ErrOut: app.IO.ErrOut})
 }
