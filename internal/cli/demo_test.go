@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/corsdoctor/corsdoctor/diag"
+	"github.com/corsdoctor/corsdoctor/internal/app/demo"
 	"github.com/corsdoctor/corsdoctor/lab"
+	"github.com/corsdoctor/corsdoctor/report"
 	"github.com/corsdoctor/corsdoctor/rules"
 )
 
@@ -41,7 +43,7 @@ func TestDemoJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	var rep DemoReport
+	var rep report.DemoReport
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +79,7 @@ func TestLabRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	res, outs, err := demoRun(context.Background(), srv.URL, lab.Catalogue(), fixedNow)
+	res, outs, err := demo.Check(context.Background(), srv.URL, lab.Catalogue(), fixedNow)
 	if err != nil {
 		t.Fatal(err)
 	}
