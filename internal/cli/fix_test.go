@@ -128,12 +128,6 @@ func TestFixJSONAndFlags(t *testing.T) {
 	}
 }
 
-func TestTermSafe(t *testing.T) {
-	if got := termSafe("a\x1b[31mb\n\tc"); got != "a\\x1b[31mb\n\tc" {
-		t.Errorf("termSafe = %q", got)
-	}
-}
-
 // TestFixRulesLimit: --rules limits every finding the run takes on, the
 // CD2050 findings fix adds itself (--header, credentialed requests) too.
 func TestFixRulesLimit(t *testing.T) {
