@@ -69,3 +69,17 @@ func LintText(w io.Writer, res *Lint) {
 	fmt.Fprintf(w, "%d finding(s): %d error, %d warning, %d info; %d suppressed; %d file(s), %d API(s)\n",
 		len(res.Findings), counts[diag.Error], counts[diag.Warning], counts[diag.Info], res.Suppressed, res.Files, res.APIs)
 }
+
+// LintPage is the HTML page of corsdoctor lint.
+func LintPage(res *Lint, paths []string) Page {
+	page := Page{Title: "corsdoctor lint", Subtitle: fmt.Sprintf("%d files, %d APIs", res.Files, res.APIs),
+		Facts:    []Fact{{Key: "paths", Value: strings.Join(paths, ", ")}},
+		Findings: FindingsFromDiag(res.Findings, Options{})}
+	if res.Suppressed > 0 {
+		page.Facts = append(page.Facts, Fact{Key: "suppressed", Value: fmt.Sprint(res.Suppressed)})
+	}
+	if len(res.Errors) > 0 {
+		page.Sections = append(page.Sections, Section{Heading: "Files that could not be read", Items: res.Errors})
+	}
+	return page
+}

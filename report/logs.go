@@ -232,3 +232,47 @@ func minuteLine(ms []evidence.MinuteCount) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// LogsPage is the HTML page of corsdoctor logs: what was read, the error
+// series per minute with the deployments as markers, and the findings.
+func LogsPage(st *evidence.LogStats, findings []diag.Finding) Page {
+	p := Page{Title: "corsdoctor logs", Findings: FindingsFromDiag(findings, Options{})}
+	if st == nil {
+		return p
+	}
+	p.Subtitle = fmt.Sprintf("%d records from %d lines", st.Records, st.Lines)
+	p.Facts = append(p.Facts, Fact{Key: "files", Value: strings.Join(st.Files, ", ")},
+		Fact{Key: "formats", Value: strings.Join(st.Formats, ", ")})
+	if !st.First.IsZero() {
+		p.Facts = append(p.Facts, Fact{Key: "time range", Value: st.First.UTC().Format(time.RFC3339) + " to " + st.Last.UTC().Format(time.RFC3339)})
+	}
+	if st.Malformed > 0 {
+		p.Facts = append(p.Facts, Fact{Key: "malformed lines", Value: fmt.Sprint(st.Malformed)})
+	}
+	// The error series with most errors, one chart, deployments marked.
+	ch := Chart{Title: "Errors per minute", YLabel: "responses per minute"}
+	for i, s := range st.Series {
+		if i == 4 {
+			break
+		}
+		name := s.Class + " " + s.Method + " " + s.Route
+		if s.Origin != "" {
+			name += " from " + s.Origin
+		}
+		series := Series{Name: name}
+		for _, m := range s.PerMinute {
+			series.Points = append(series.Points, Point{T: m.Minute, V: float64(m.Count)})
+		}
+		ch.Series = append(ch.Series, series)
+	}
+	for _, d := range st.Deploys {
+		ch.Markers = append(ch.Markers, Marker{T: d.At, Label: "deploy " + d.At.UTC().Format("15:04")})
+	}
+	if len(ch.Series) > 0 {
+		p.Charts = append(p.Charts, ch)
+	}
+	if len(st.Bad) > 0 {
+		p.Sections = append(p.Sections, Section{Heading: "Lines that could not be read (first ones)", Items: st.Bad})
+	}
+	return p
+}

@@ -126,7 +126,7 @@ func runLint(opts *LintOptions) error {
 	default:
 		report.LintText(io.Out, &res.Lint)
 	}
-	if err := opts.HTML.WritePage(opts.App, LintPage(res, opts.Lint.Paths), report.HTMLOptions{}); err != nil {
+	if err := opts.HTML.WritePage(opts.App, report.LintPage(&res.Lint, opts.Lint.Paths), report.HTMLOptions{}); err != nil {
 		return err
 	}
 	for _, e := range res.Errors {

@@ -147,7 +147,7 @@ func runLogs(opts *LogsOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := opts.HTML.WritePage(app, LogsPage(res.Stats, res.Findings), report.HTMLOptions{}); err != nil {
+	if err := opts.HTML.WritePage(app, report.LogsPage(res.Stats, res.Findings), report.HTMLOptions{}); err != nil {
 		return err
 	}
 	return res.Err()

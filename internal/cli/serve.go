@@ -159,7 +159,7 @@ func lintTool(app *App) webui.Tool {
 			if err != nil {
 				return nil, err
 			}
-			page := LintPage(res, paths)
+			page := report.LintPage(&res.Lint, paths)
 			return &webui.Outcome{Page: &page, Blocked: len(res.Findings) > 0}, nil
 		},
 	}
