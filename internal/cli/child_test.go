@@ -12,13 +12,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/corsdoctor/corsdoctor/internal/app/isolate"
 )
 
-// TestMain lets the test binary play corsdoctor for runChild: serve runs
+// TestMain lets the test binary play corsdoctor for isolate.Run: serve runs
 // tools in a child process of its own executable, which under go test is
 // this binary. Three test-only commands misbehave on purpose.
 func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) == "1" {
+	if os.Getenv(isolate.Env) == "1" {
 		if len(os.Args) > 1 {
 			switch os.Args[1] {
 			case "test-crash": // a stack overflow: fatal, no recover
@@ -52,28 +54,28 @@ func TestRunChildBounds(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		cmd  string
-		lim  childLimits
+		lim  isolate.Limits
 		want string
 	}{
-		{"test-crash", childLimits{Timeout: time.Minute}, "test-crash failed: runtime: goroutine stack exceeds 1048576-byte limit"},
-		{"test-hog", childLimits{Timeout: time.Minute, MaxRSS: 64 << 20}, "test-hog stopped: it used"},
-		{"test-hang", childLimits{Timeout: 300 * time.Millisecond}, "test-hang stopped: it ran longer than the 300ms allowed for one run"},
+		{"test-crash", isolate.Limits{Timeout: time.Minute}, "test-crash failed: runtime: goroutine stack exceeds 1048576-byte limit"},
+		{"test-hog", isolate.Limits{Timeout: time.Minute, MaxRSS: 64 << 20}, "test-hog stopped: it used"},
+		{"test-hang", isolate.Limits{Timeout: 300 * time.Millisecond}, "test-hang stopped: it ran longer than the 300ms allowed for one run"},
 	} {
 		t.Run(tc.cmd, func(t *testing.T) {
 			t.Parallel()
 			if tc.cmd == "test-hog" {
-				if _, ok := rssOf(os.Getpid()); !ok {
+				if _, err := os.Stat("/proc/self/status"); err != nil {
 					t.Skip("no /proc: the memory bound is Linux only")
 				}
 			}
-			_, _, err := runChild(context.Background(), tc.lim, tc.cmd)
-			var ce *childError
+			_, _, err := isolate.Run(context.Background(), tc.lim, tc.cmd)
+			var ce *isolate.Error
 			if !errors.As(err, &ce) || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("runChild(%s) = %v, want %q", tc.cmd, err, tc.want)
+				t.Fatalf("isolate.Run(%s) = %v, want %q", tc.cmd, err, tc.want)
 			}
 		})
 	}
-	out, code, err := runChild(context.Background(), childLimits{Timeout: time.Minute}, "lint", "--format", "json", "../../rules/testdata/CD2001/fail.yaml")
+	out, code, err := isolate.Run(context.Background(), isolate.Limits{Timeout: time.Minute}, "lint", "--format", "json", "../../rules/testdata/CD2001/fail.yaml")
 	if err != nil || code != ExitFindings || !strings.Contains(string(out), `"CD2001"`) {
 		t.Fatalf("lint in a child: exit %d, %v, %s", code, err, out)
 	}

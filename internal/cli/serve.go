@@ -17,6 +17,7 @@ import (
 
 	"github.com/corsdoctor/corsdoctor/collect/browser"
 	"github.com/corsdoctor/corsdoctor/internal/app/awsdiagnose"
+	"github.com/corsdoctor/corsdoctor/internal/app/isolate"
 	"github.com/corsdoctor/corsdoctor/internal/webui"
 	"github.com/corsdoctor/corsdoctor/report"
 )
@@ -166,7 +167,7 @@ func lintTool(app *App) webui.Tool {
 }
 
 // lintIsolated runs corsdoctor lint --format json in a child process
-// (runChild, serveToolLimits): the files are whatever the user points
+// (isolate.Run, isolate.ServeTool): the files are whatever the user points
 // at, and a hostile one must end that run only, never the server.
 func lintIsolated(ctx context.Context, paths, origins []string) (*LintResult, error) {
 	for _, o := range origins {
@@ -180,7 +181,7 @@ func lintIsolated(ctx context.Context, paths, origins []string) (*LintResult, er
 	}
 	args = append(args, "--")
 	args = append(args, paths...)
-	out, _, err := runChild(ctx, serveToolLimits, args...)
+	out, _, err := isolate.Run(ctx, isolate.ServeTool, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,8 @@
-package cli
+// Package isolate runs corsdoctor as a child process of the same
+// executable under limits of time, memory and output, so that a hostile
+// input (a stack overflow no recover() catches, a memory hog, a hang)
+// ends the child and never the caller: serve's web UI runs lint this way.
+package isolate
 
 import (
 	"bufio"
@@ -14,12 +18,15 @@ import (
 	"time"
 )
 
-// childEnv marks a corsdoctor child process (serve's isolated tool runs).
-// In the tests, TestMain sees it and runs the CLI instead of the tests.
-const childEnv = "CORSDOCTOR_CHILD"
+// exitUsage is corsdoctor's usage-error exit code (docs/exit-codes.md).
+const exitUsage = 2
 
-// childLimits bound one child process.
-type childLimits struct {
+// Env marks a corsdoctor child process (serve's isolated tool runs).
+// In the tests, TestMain sees it and runs the CLI instead of the tests.
+const Env = "CORSDOCTOR_CHILD"
+
+// Limits bound one child process.
+type Limits struct {
 	// Timeout kills the child after this long.
 	Timeout time.Duration
 	// MaxRSS kills the child when its resident memory exceeds it (Linux:
@@ -29,39 +36,39 @@ type childLimits struct {
 	MaxOutput int64
 }
 
-// serveToolLimits are the bounds of one tool run of serve (lint): one
+// ServeTool are the bounds of one tool run of serve (lint): one
 // input can use at most this much, and never take the server down.
-var serveToolLimits = childLimits{Timeout: 2 * time.Minute, MaxRSS: 1 << 30, MaxOutput: 64 << 20}
+var ServeTool = Limits{Timeout: 2 * time.Minute, MaxRSS: 1 << 30, MaxOutput: 64 << 20}
 
-// childError is a child process that did not end normally.
-type childError struct {
+// Error is a child process that did not end normally.
+type Error struct {
 	Tool   string
 	Reason string
 }
 
-func (e *childError) Error() string { return e.Tool + " " + e.Reason }
+func (e *Error) Error() string { return e.Tool + " " + e.Reason }
 
-// runChild runs "corsdoctor args..." as a child process of this same
+// Run runs "corsdoctor args..." as a child process of this same
 // executable, so that whatever the input does to it (a stack overflow,
 // which no recover() catches, memory, time) ends the child, not the
 // caller. It returns the child's standard output and exit code when the
-// child exited on its own, and a *childError when it crashed or was
+// child exited on its own, and a *Error when it crashed or was
 // killed.
-func runChild(ctx context.Context, lim childLimits, args ...string) (stdout []byte, code int, err error) {
+func Run(ctx context.Context, lim Limits, args ...string) (stdout []byte, code int, err error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, 0, fmt.Errorf("cannot find the corsdoctor executable: %w", err)
 	}
 	if lim.Timeout <= 0 {
-		lim.Timeout = serveToolLimits.Timeout
+		lim.Timeout = ServeTool.Timeout
 	}
 	if lim.MaxOutput <= 0 {
-		lim.MaxOutput = serveToolLimits.MaxOutput
+		lim.MaxOutput = ServeTool.MaxOutput
 	}
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe, args...)
-	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd.Env = append(os.Environ(), Env+"=1")
 	out := limitedBuffer{buf: &bytes.Buffer{}, max: lim.MaxOutput}
 	var errOut bytes.Buffer
 	cmd.Stdout = &out
@@ -82,12 +89,12 @@ func runChild(ctx context.Context, lim childLimits, args ...string) (stdout []by
 	}
 	select {
 	case rss := <-overMemory:
-		return nil, 0, &childError{tool, fmt.Sprintf("stopped: it used %d MiB of memory, more than the %d MiB allowed for one run", rss>>20, lim.MaxRSS>>20)}
+		return nil, 0, &Error{tool, fmt.Sprintf("stopped: it used %d MiB of memory, more than the %d MiB allowed for one run", rss>>20, lim.MaxRSS>>20)}
 	default:
 	}
 	if ctx.Err() != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, 0, &childError{tool, fmt.Sprintf("stopped: it ran longer than the %s allowed for one run", lim.Timeout)}
+			return nil, 0, &Error{tool, fmt.Sprintf("stopped: it ran longer than the %s allowed for one run", lim.Timeout)}
 		}
 		return nil, 0, ctx.Err()
 	}
@@ -96,16 +103,16 @@ func runChild(ctx context.Context, lim childLimits, args ...string) (stdout []by
 		return nil, 0, werr
 	}
 	if ee != nil && !ee.Exited() {
-		return nil, 0, &childError{tool, "crashed (" + ee.String() + "): " + lastLine(errOut.String())}
+		return nil, 0, &Error{tool, "crashed (" + ee.String() + "): " + lastLine(errOut.String())}
 	}
 	code = cmd.ProcessState.ExitCode()
 	if out.cut {
-		return nil, code, &childError{tool, fmt.Sprintf("stopped: its report exceeds %d MiB", lim.MaxOutput>>20)}
+		return nil, code, &Error{tool, fmt.Sprintf("stopped: its report exceeds %d MiB", lim.MaxOutput>>20)}
 	}
-	if code > ExitUsage || code == ExitUsage && out.buf.Len() == 0 {
+	if code > exitUsage || code == exitUsage && out.buf.Len() == 0 {
 		// A Go runtime crash (stack overflow, out of memory) exits 2
 		// with no report.
-		return nil, code, &childError{tool, "failed: " + lastLine(errOut.String())}
+		return nil, code, &Error{tool, "failed: " + lastLine(errOut.String())}
 	}
 	return out.buf.Bytes(), code, nil
 }
