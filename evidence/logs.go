@@ -1,6 +1,9 @@
 package evidence
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // LogStats is the aggregate of an access-log scan (corsdoctor logs): the
 // evidence the CD40xx rules read. Collectors fill it in one streaming
@@ -114,4 +117,17 @@ type DeployRoute struct {
 	Route  string `json:"route"`
 	Before Count  `json:"before"`
 	After  Count  `json:"after"`
+}
+
+// WindowText renders the comparison window around deployments briefly:
+// 30m0s as "30m", 1h0m0s as "1h".
+func (s *LogStats) WindowText() string {
+	w := s.Window.String()
+	if strings.HasSuffix(w, "m0s") {
+		w = strings.TrimSuffix(w, "0s")
+	}
+	if strings.HasSuffix(w, "h0m") {
+		w = strings.TrimSuffix(w, "0m")
+	}
+	return w
 }

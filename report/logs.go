@@ -107,7 +107,7 @@ func LogsText(w io.Writer, st *evidence.LogStats, findings []diag.Finding) error
 	// Deployments.
 	for _, d := range st.Deploys {
 		ew.f("\nDeployment %s: error rate %s (%s/%s) in the %s before, %s (%s/%s) after\n", d.At.Format("2006-01-02 15:04:05 UTC"),
-			pctOf(d.Before.Errors, d.Before.Total), count(d.Before.Errors), count(d.Before.Total), shortDuration(st.Window),
+			pctOf(d.Before.Errors, d.Before.Total), count(d.Before.Errors), count(d.Before.Total), st.WindowText(),
 			pctOf(d.After.Errors, d.After.Total), count(d.After.Errors), count(d.After.Total))
 		for i, r := range d.Routes {
 			if i == 10 {
@@ -138,18 +138,6 @@ func LogsText(w io.Writer, st *evidence.LogStats, findings []diag.Finding) error
 		ew.f("\nNo CORS-related failure pattern found.\n")
 	}
 	return ew.err
-}
-
-// shortDuration renders 30m0s as 30m and 1h0m0s as 1h.
-func shortDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 type textWriter struct {

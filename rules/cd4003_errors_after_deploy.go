@@ -64,7 +64,7 @@ After:   the OPTIONS method and CORS mappings are in the template, and every dep
 				}
 			}
 			det := fmt.Sprintf("the error rate went from %s (%d of %d) in the %s before the deployment at %s to %s (%d of %d) in the %s after it",
-				pct(b), d.Before.Errors, d.Before.Total, window(st.Window), logTime(d.At), pct(a), d.After.Errors, d.After.Total, window(st.Window))
+				pct(b), d.Before.Errors, d.Before.Total, st.WindowText(), logTime(d.At), pct(a), d.After.Errors, d.After.Total, st.WindowText())
 			if len(names) > 0 {
 				det += "; routes that broke: " + strings.Join(names, ", ")
 			}

@@ -129,18 +129,6 @@ func logsFixPlatform(st *evidence.LogStats) diag.Platform {
 	return diag.Generic
 }
 
-// window renders 30m0s as 30m and 1h0m0s as 1h.
-func window(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}
-
 // methodFailure is a method of a route that fails (>= logHighRate) while
 // another method of the same route works (<= logLowRate): Diagnosis 6 of
 // the seed runbook, read from an access-log aggregate.

@@ -1,15 +1,15 @@
-package rules
+package evidence
 
 import (
 	"testing"
 	"time"
 )
 
-func TestWindow(t *testing.T) {
+func TestWindowText(t *testing.T) {
 	t.Parallel()
 	for d, want := range map[time.Duration]string{30 * time.Minute: "30m", 10 * time.Minute: "10m", time.Hour: "1h", 90 * time.Minute: "1h30m", 45 * time.Second: "45s"} {
-		if got := window(d); got != want {
-			t.Errorf("window(%v) = %q, want %q", d, got, want)
+		if got := (&LogStats{Window: d}).WindowText(); got != want {
+			t.Errorf("WindowText(%v) = %q, want %q", d, got, want)
 		}
 	}
 }
