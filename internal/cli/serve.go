@@ -2,24 +2,19 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/signal"
 	"runtime"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/corsdoctor/corsdoctor/collect/browser"
-	"github.com/corsdoctor/corsdoctor/internal/app/awsdiagnose"
-	"github.com/corsdoctor/corsdoctor/internal/app/isolate"
 	"github.com/corsdoctor/corsdoctor/internal/webui"
-	"github.com/corsdoctor/corsdoctor/report"
 )
 
 // ServeOptions are serve's parsed flags.
@@ -110,7 +105,7 @@ func runServe(opts *ServeOptions) error {
 		// lint reads local files, aws uses this machine's AWS
 		// credentials and scan sends requests from this machine to the
 		// URLs given: offered only to the local user.
-		cfg.Tools = append(cfg.Tools, lintTool(app), awsTool(app), webui.ScanTool(opts.Timeout, opts.Insecure))
+		cfg.Tools = append(cfg.Tools, webui.LintTool(), webui.AWSTool(app.Now), webui.ScanTool(opts.Timeout, opts.Insecure))
 	}
 	srv, err := webui.New(cfg, addr)
 	if err != nil {
@@ -140,84 +135,4 @@ func runServe(opts *ServeOptions) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
-}
-
-// lintTool runs corsdoctor lint (Lint) on local paths.
-func lintTool(app *App) webui.Tool {
-	return webui.Tool{
-		Name: "lint", Title: "Lint",
-		Help: "Find CORS mistakes in CloudFormation/SAM, CDK, OpenAPI, Serverless and Terraform files on this machine (corsdoctor lint).",
-		Fields: []webui.Field{
-			{Name: "paths", Label: "Files or directories", Hint: "one per line, on this machine", Placeholder: "template.yaml", Multiline: true},
-			{Name: "origins", Label: "Front-end origins", Hint: "optional, one per line: checked against the allowlists", Placeholder: "https://app.example.com", Multiline: true},
-		},
-		Run: func(ctx context.Context, v map[string]string) (*webui.Outcome, error) {
-			paths := strings.Fields(v["paths"])
-			if len(paths) == 0 {
-				return nil, errors.New("give at least one file or directory")
-			}
-			res, err := lintIsolated(ctx, paths, strings.Fields(v["origins"]))
-			if err != nil {
-				return nil, err
-			}
-			page := report.LintPage(&res.Lint, paths)
-			return &webui.Outcome{Page: &page, Blocked: len(res.Findings) > 0}, nil
-		},
-	}
-}
-
-// lintIsolated runs corsdoctor lint --format json in a child process
-// (isolate.Run, isolate.ServeTool): the files are whatever the user points
-// at, and a hostile one must end that run only, never the server.
-func lintIsolated(ctx context.Context, paths, origins []string) (*LintResult, error) {
-	for _, o := range origins {
-		if _, err := ParseOriginFlag(o); err != nil {
-			return nil, err
-		}
-	}
-	args := []string{"lint", "--format", "json"}
-	for _, o := range origins {
-		args = append(args, "--origin", o)
-	}
-	args = append(args, "--")
-	args = append(args, paths...)
-	out, _, err := isolate.Run(ctx, isolate.ServeTool, args...)
-	if err != nil {
-		return nil, err
-	}
-	var res LintResult
-	if err := json.Unmarshal(out, &res); err != nil {
-		return nil, fmt.Errorf("lint: unreadable report from the child process: %w", err)
-	}
-	return &res, nil
-}
-
-// awsTool runs corsdoctor aws diagnose (AWSDiagnose) with this machine's
-// AWS credentials.
-func awsTool(app *App) webui.Tool {
-	return webui.Tool{
-		Name: "aws", Title: "AWS diagnose",
-		Help: "Diagnose an API Gateway API with this machine's AWS credentials: configuration, recent deployments and error rates, the playbook (corsdoctor aws diagnose).",
-		Fields: []webui.Field{
-			{Name: "api-id", Label: "API ID", Placeholder: "abc123defg"},
-			{Name: "region", Label: "Region", Hint: "empty: AWS_REGION or the profile's", Placeholder: "eu-west-1"},
-			{Name: "profile", Label: "Profile", Hint: "optional"},
-			{Name: "stage", Label: "Stage", Hint: "empty: the only one, or the most recently deployed"},
-			{Name: "origins", Label: "Front-end origins", Hint: "one per line", Multiline: true},
-		},
-		Run: func(ctx context.Context, v map[string]string) (*webui.Outcome, error) {
-			id := strings.TrimSpace(v["api-id"])
-			if id == "" {
-				return nil, errors.New("give the API ID")
-			}
-			opts := &AWSDiagnoseOptions{App: app, Options: awsdiagnose.Options{APIID: id, Region: strings.TrimSpace(v["region"]), Profile: strings.TrimSpace(v["profile"]),
-				Stage: strings.TrimSpace(v["stage"]), Origins: strings.Fields(v["origins"]), Since: time.Hour}}
-			res, err := AWSDiagnose(ctx, opts)
-			if err != nil {
-				return nil, err
-			}
-			page := report.PlaybookPage(report.NewPlaybookDocument(res.Diagnosis.Playbook, res.Findings, report.Options{}))
-			return &webui.Outcome{Page: &page, Blocked: len(res.Findings) > 0}, nil
-		},
-	}
 }
